@@ -1,0 +1,88 @@
+/** Closed OHLCV bars, column by column: the layout the executor loops over without allocating. */
+export interface Bars {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+export const barFields = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+export function allocBars(n: number): Bars {
+  return {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+}
+
+/** Thrown for data a run cannot trust; the message names the line and field concerned. */
+export class DataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataError';
+  }
+}
+
+/** mulberry32: small, fast and good enough for synthetic prices; the same seed gives the same bars. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SyntheticSpec {
+  seed: number;
+  bars: number;
+  startPrice: number;
+  /** Annualised drift, e.g. 0.05 for +5 % a year. */
+  drift: number;
+  /** Annualised volatility, e.g. 0.3 for 30 %. */
+  volatility: number;
+  intervalMinutes: number;
+  startTime: number;
+}
+
+const minutesPerYear = 365.25 * 24 * 60;
+
+/**
+ * Seeded geometric Brownian motion bars. Each bar's open is the previous close; high and low come
+ * from the bar's own intrabar path extremes, so high ≥ max(open, close) and low ≤ min(open, close).
+ */
+export function syntheticBars(spec: SyntheticSpec): Bars {
+  const rand = seededRandom(spec.seed);
+  const gauss = () => {
+    // Box–Muller; 1 - u keeps log away from 0.
+    const u = 1 - rand();
+    const v = rand();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  const dt = spec.intervalMinutes / minutesPerYear;
+  const mu = (spec.drift - 0.5 * spec.volatility ** 2) * dt;
+  const sigma = spec.volatility * Math.sqrt(dt);
+  const b = allocBars(spec.bars);
+  let price = spec.startPrice;
+  for (let i = 0; i < spec.bars; i++) {
+    const open = price;
+    const close = open * Math.exp(mu + sigma * gauss());
+    const wiggle = Math.abs(close - open) + open * sigma * 0.5;
+    b.time[i] = spec.startTime + i * spec.intervalMinutes * 60_000;
+    b.open[i] = open;
+    b.close[i] = close;
+    b.high[i] = Math.max(open, close) + wiggle * rand();
+    b.low[i] = Math.max(Math.min(open, close) - wiggle * rand(), Math.min(open, close) * 0.5);
+    b.volume[i] = Math.round(1000 + 9000 * rand());
+    price = close;
+  }
+  return b;
+}

@@ -1,0 +1,273 @@
+import type { z } from 'zod';
+import type { AnyNodeDefinition, DataRequest } from '../nodes/contract.ts';
+import { connectionError } from '../nodes/ports.ts';
+import { migrateParams, type Registry } from '../nodes/registry.ts';
+import { Graph, type BacktestSettings, type GraphNode } from './graph.ts';
+
+export const compileErrorCodes = [
+  'invalid_graph',
+  'duplicate_node_id',
+  'unknown_node_type',
+  'version_too_new',
+  'bad_params',
+  'unknown_node',
+  'unknown_port',
+  'port_kind_mismatch',
+  'duplicate_input',
+  'missing_input',
+  'cycle',
+  'no_data_source',
+  'multiple_data_sources',
+  'no_order_output',
+  'multiple_order_outputs',
+] as const;
+export type CompileErrorCode = (typeof compileErrorCodes)[number];
+
+/** A problem found before anything runs, pointing at the node and port (or params path) concerned. */
+export interface CompileError {
+  code: CompileErrorCode;
+  message: string;
+  nodeId?: string;
+  port?: string;
+  edgeId?: string;
+  /** JSON path inside the graph document, e.g. `["nodes", 2, "params", "period"]`. */
+  path: (string | number)[];
+}
+
+export interface PlanNode {
+  id: string;
+  def: AnyNodeDefinition;
+  params: Record<string, unknown>;
+  /** Slot each input reads from; -1 for an unwired optional input (reads NaN). */
+  inputSlots: Record<string, number>;
+  outputSlots: Record<string, number>;
+  /** Bars until this node's outputs are defined, counting its upstream warm-up. */
+  warmup: number;
+}
+
+/** A validated, ordered, slot-wired graph: what the executor turns into a loop. */
+export interface Plan {
+  nodes: PlanNode[];
+  slotCount: number;
+  /** Slot that always holds NaN, read by unwired optional inputs. */
+  nanSlot: number;
+  data: { nodeId: string; request: DataRequest };
+  /** Slot of the one order output nothing else consumes: the strategy's target position. */
+  orderSlot: number;
+  warmup: number;
+  settings: BacktestSettings;
+}
+
+export type CompileResult = { ok: true; plan: Plan } | { ok: false; errors: CompileError[] };
+
+/**
+ * Validate a graph against the registry and compile it to a plan. Collects every error it can find
+ * rather than stopping at the first, so the editor can mark all offending nodes at once.
+ */
+export function compile(input: unknown, registry: Registry): CompileResult {
+  const parsed = Graph.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({
+        code: 'invalid_graph',
+        message: `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`,
+        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        ...nodeOfPath(input, i.path),
+      })),
+    };
+  }
+  const graph = parsed.data;
+  const errors: CompileError[] = [];
+  const index = new Map<string, number>();
+  const defs = new Map<string, AnyNodeDefinition>();
+  const params = new Map<string, Record<string, unknown>>();
+
+  graph.nodes.forEach((node, i) => {
+    if (index.has(node.id)) {
+      errors.push({ code: 'duplicate_node_id', message: `node id "${node.id}" is used twice`, nodeId: node.id, path: ['nodes', i, 'id'] });
+      return;
+    }
+    index.set(node.id, i);
+    const def = registry.get(node.type);
+    if (!def) {
+      errors.push({ code: 'unknown_node_type', message: `unknown node type "${node.type}"`, nodeId: node.id, path: ['nodes', i, 'type'] });
+      return;
+    }
+    defs.set(node.id, def);
+    const parsedParams = parseParams(def, node, i);
+    if ('errors' in parsedParams) errors.push(...parsedParams.errors);
+    else params.set(node.id, parsedParams.params);
+  });
+
+  // Wiring: every edge must join an existing output to an existing input of a compatible kind.
+  const incoming = new Map<string, Map<string, { node: string; port: string }>>();
+  const consumed = new Set<string>();
+  graph.edges.forEach((edge, e) => {
+    const at = (end: 'source' | 'target') => ['edges', e, end];
+    const src = defs.get(edge.source.node);
+    const dst = defs.get(edge.target.node);
+    for (const [end, ref] of [['source', edge.source], ['target', edge.target]] as const) {
+      if (!index.has(ref.node)) {
+        errors.push({ code: 'unknown_node', message: `edge "${edge.id}" refers to missing node "${ref.node}"`, edgeId: edge.id, path: at(end) });
+      }
+    }
+    if (!src || !dst) return;
+    const out = src.outputs[edge.source.port];
+    const inp = dst.inputs[edge.target.port];
+    if (!out) {
+      errors.push({ code: 'unknown_port', message: `${src.title} has no output "${edge.source.port}"`, nodeId: edge.source.node, port: edge.source.port, edgeId: edge.id, path: [...at('source'), 'port'] });
+    }
+    if (!inp) {
+      errors.push({ code: 'unknown_port', message: `${dst.title} has no input "${edge.target.port}"`, nodeId: edge.target.node, port: edge.target.port, edgeId: edge.id, path: [...at('target'), 'port'] });
+    }
+    if (!out || !inp) return;
+    const kindError = connectionError(out.kind, inp.kind);
+    if (kindError) {
+      errors.push({ code: 'port_kind_mismatch', message: `${dst.title} input "${edge.target.port}": ${kindError}`, nodeId: edge.target.node, port: edge.target.port, edgeId: edge.id, path: ['edges', e] });
+      return;
+    }
+    const ins = incoming.get(edge.target.node) ?? new Map();
+    if (ins.has(edge.target.port)) {
+      errors.push({ code: 'duplicate_input', message: `${dst.title} input "${edge.target.port}" is connected more than once`, nodeId: edge.target.node, port: edge.target.port, edgeId: edge.id, path: ['edges', e] });
+      return;
+    }
+    ins.set(edge.target.port, edge.source);
+    incoming.set(edge.target.node, ins);
+    consumed.add(`${edge.source.node}\u0000${edge.source.port}`);
+  });
+
+  for (const [id, def] of defs) {
+    for (const [port, spec] of Object.entries(def.inputs)) {
+      if (!spec.optional && !incoming.get(id)?.has(port)) {
+        errors.push({ code: 'missing_input', message: `${def.title} needs its "${port}" input connected`, nodeId: id, port, path: ['nodes', index.get(id)!] });
+      }
+    }
+  }
+
+  const order = topologicalOrder(graph.nodes, incoming);
+  if ('cycle' in order) {
+    for (const id of order.cycle) {
+      errors.push({ code: 'cycle', message: `node is part of a cycle (${order.cycle.join(' → ')}); values must flow one way`, nodeId: id, path: ['nodes', index.get(id)!] });
+    }
+  }
+
+  const sources = [...defs].filter(([, d]) => d.source);
+  if (sources.length === 0) errors.push({ code: 'no_data_source', message: 'add a data node (synthetic or CSV bars) to feed the strategy', path: ['nodes'] });
+  for (const [id] of sources.slice(1)) {
+    errors.push({ code: 'multiple_data_sources', message: 'this version runs one data source per strategy; remove the extra data node', nodeId: id, path: ['nodes', index.get(id)!] });
+  }
+
+  const terminals: { node: string; port: string }[] = [];
+  for (const [id, def] of defs) {
+    for (const [port, spec] of Object.entries(def.outputs)) {
+      if (spec.kind === 'order' && !consumed.has(`${id}\u0000${port}`)) terminals.push({ node: id, port });
+    }
+  }
+  if (terminals.length === 0) errors.push({ code: 'no_order_output', message: 'add an order node so the strategy can trade', path: ['nodes'] });
+  for (const t of terminals.slice(1)) {
+    errors.push({ code: 'multiple_order_outputs', message: 'more than one order path reaches the broker; route all orders through one node (for example one risk gate)', nodeId: t.node, port: t.port, path: ['nodes', index.get(t.node)!] });
+  }
+
+  if (errors.length > 0 || 'cycle' in order) return { ok: false, errors };
+
+  // Wire slots in topological order; slot 0 is the shared NaN slot for unwired optional inputs.
+  const nanSlot = 0;
+  let slotCount = 1;
+  const slotOf = new Map<string, number>();
+  const warmupOf = new Map<string, number>();
+  const planNodes: PlanNode[] = [];
+  for (const id of order.ids) {
+    const def = defs.get(id)!;
+    const p = params.get(id)!;
+    const inputSlots: Record<string, number> = {};
+    let upstream = 0;
+    for (const port of Object.keys(def.inputs)) {
+      const src = incoming.get(id)?.get(port);
+      inputSlots[port] = src ? slotOf.get(`${src.node}\u0000${src.port}`)! : nanSlot;
+      if (src) upstream = Math.max(upstream, warmupOf.get(src.node)!);
+    }
+    const outputSlots: Record<string, number> = {};
+    for (const port of Object.keys(def.outputs)) {
+      outputSlots[port] = slotCount;
+      slotOf.set(`${id}\u0000${port}`, slotCount++);
+    }
+    const warmup = upstream + (def.warmup?.(p) ?? 0);
+    warmupOf.set(id, warmup);
+    planNodes.push({ id, def, params: p, inputSlots, outputSlots, warmup });
+  }
+  const [sourceId, sourceDef] = sources[0]!;
+  const terminal = terminals[0]!;
+  return {
+    ok: true,
+    plan: {
+      nodes: planNodes,
+      slotCount,
+      nanSlot,
+      data: { nodeId: sourceId, request: sourceDef.source!(params.get(sourceId)!) },
+      orderSlot: slotOf.get(`${terminal.node}\u0000${terminal.port}`)!,
+      warmup: warmupOf.get(terminal.node)!,
+      settings: graph.settings,
+    },
+  };
+}
+
+function parseParams(def: AnyNodeDefinition, node: GraphNode, i: number): { params: Record<string, unknown> } | { errors: CompileError[] } {
+  let raw: unknown;
+  try {
+    raw = migrateParams(def, node.version, node.params);
+  } catch (err) {
+    return { errors: [{ code: 'version_too_new', message: (err as Error).message, nodeId: node.id, path: ['nodes', i, 'version'] }] };
+  }
+  const result = (def.params as z.ZodType).safeParse(raw);
+  if (result.success) return { params: result.data as Record<string, unknown> };
+  return {
+    errors: result.error.issues.map((issue) => ({
+      code: 'bad_params' as const,
+      message: `${def.title} ${issue.path.join('.') || 'params'}: ${issue.message}`,
+      nodeId: node.id,
+      path: ['nodes', i, 'params', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    })),
+  };
+}
+
+/** Kahn's algorithm, stable in document order; returns the nodes left over when there is a cycle. */
+function topologicalOrder(nodes: GraphNode[], incoming: Map<string, Map<string, { node: string }>>): { ids: string[] } | { cycle: string[] } {
+  const ids = [...new Set(nodes.map((n) => n.id))];
+  const pending = new Map(ids.map((id) => [id, new Set([...(incoming.get(id)?.values() ?? [])].map((s) => s.node))]));
+  const done: string[] = [];
+  const placed = new Set<string>();
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const id of ids) {
+      if (placed.has(id)) continue;
+      if ([...pending.get(id)!].every((dep) => placed.has(dep) || !pending.has(dep))) {
+        placed.add(id);
+        done.push(id);
+        progress = true;
+      }
+    }
+  }
+  if (done.length === ids.length) return { ids: done };
+  // What is left is the cycles plus whatever hangs below them; peel off nodes that feed nothing left,
+  // so only nodes on a cycle get flagged.
+  const left = new Set(ids.filter((id) => !placed.has(id)));
+  let peeled = true;
+  while (peeled) {
+    peeled = false;
+    for (const id of left) {
+      if (![...left].some((other) => pending.get(other)!.has(id))) {
+        left.delete(id);
+        peeled = true;
+      }
+    }
+  }
+  return { cycle: [...left] };
+}
+
+function nodeOfPath(input: unknown, path: PropertyKey[]): { nodeId?: string } {
+  if (path[0] !== 'nodes' || typeof path[1] !== 'number') return {};
+  const node = (input as { nodes?: { id?: unknown }[] })?.nodes?.[path[1]];
+  return typeof node?.id === 'string' ? { nodeId: node.id } : {};
+}

@@ -1,0 +1,14 @@
+/**
+ * Conditions travel in Float64 slots: 1 is true, 0 is false, NaN is "not known yet" (warm-up).
+ * Logic nodes read unknown as false, so a strategy never acts on an indicator that has no value yet.
+ */
+export const TRUE = 1;
+export const FALSE = 0;
+
+export function isTrue(x: number): boolean {
+  return x === TRUE;
+}
+
+export function bool(b: boolean): number {
+  return b ? TRUE : FALSE;
+}

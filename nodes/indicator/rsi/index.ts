@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineNode } from '../../contract.ts';
+
+/** Relative Strength Index with Wilder's smoothing (TA-Lib's RSI). */
+export const rsi = defineNode({
+  type: 'indicator.rsi',
+  version: 1,
+  category: 'indicator',
+  title: 'RSI',
+  description: 'Relative Strength Index (0–100): momentum, overbought and oversold.',
+  docs: {
+    example: 'RSI(14) of the close below 30 as a buy condition for mean reversion.',
+    caveats: [
+      'First value after N changes, i.e. at bar N (index N); Wilder smoothing after that, as in TA-Lib.',
+      'A flat market (no gains and no losses) reads 50.',
+      'A NaN input restarts the warm-up.',
+    ],
+  },
+  inputs: { source: { kind: 'number', description: 'The series to measure, usually the close.' } },
+  outputs: { value: { kind: 'number', description: 'RSI from 0 to 100.' } },
+  params: z.object({
+    period: z.number().int().min(2).max(1000).default(14).describe('Number of bars for the averages.'),
+  }),
+  warmup: (p) => p.period,
+  init: () => ({ prev: NaN, count: 0, gain: 0, loss: 0 }),
+  step(s, p, input, out) {
+    const x = input.source;
+    if (Number.isNaN(x)) {
+      s.prev = NaN;
+      s.count = 0;
+      s.gain = s.loss = 0;
+      out.value = NaN;
+      return;
+    }
+    if (Number.isNaN(s.prev)) {
+      s.prev = x;
+      out.value = NaN;
+      return;
+    }
+    const change = x - s.prev;
+    s.prev = x;
+    const up = change > 0 ? change : 0;
+    const down = change < 0 ? -change : 0;
+    if (s.count < p.period) {
+      s.gain += up;
+      s.loss += down;
+      s.count++;
+      if (s.count < p.period) {
+        out.value = NaN;
+        return;
+      }
+      s.gain /= p.period;
+      s.loss /= p.period;
+    } else {
+      s.gain = (s.gain * (p.period - 1) + up) / p.period;
+      s.loss = (s.loss * (p.period - 1) + down) / p.period;
+    }
+    const total = s.gain + s.loss;
+    out.value = total === 0 ? 50 : (100 * s.gain) / total;
+  },
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { bool, isTrue } from '../../bool.ts';
+import { defineNode } from '../../contract.ts';
+
+/** Any connected condition suffices. */
+export const or = defineNode({
+  type: 'logic.or',
+  version: 1,
+  category: 'logic',
+  title: 'OR',
+  description: 'True when at least one connected condition is true.',
+  docs: {
+    example: 'Stop hit OR signal reversed: exit the position.',
+    caveats: ['Unknown (warm-up) inputs count as false. C and D are optional.'],
+  },
+  inputs: {
+    a: { kind: 'bool', description: 'First condition.' },
+    b: { kind: 'bool', description: 'Second condition.' },
+    c: { kind: 'bool', description: 'Optional third condition.', optional: true },
+    d: { kind: 'bool', description: 'Optional fourth condition.', optional: true },
+  },
+  outputs: { result: { kind: 'bool', description: 'At least one condition holds.' } },
+  params: z.object({}),
+  init: () => ({}),
+  step(_s, _p, input, out) {
+    out.result = bool(isTrue(input.a) || isTrue(input.b) || isTrue(input.c) || isTrue(input.d));
+  },
+});

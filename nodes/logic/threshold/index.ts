@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineNode } from '../../contract.ts';
+import { ComparisonOperator, compareValues } from '../comparison.ts';
+
+/** Compares a series with a fixed level. */
+export const threshold = defineNode({
+  type: 'logic.threshold',
+  version: 1,
+  category: 'logic',
+  title: 'Threshold',
+  description: 'True while a value is above or below a fixed level.',
+  docs: {
+    example: 'RSI(14) < 30: oversold, a mean-reversion entry.',
+    caveats: ['Unknown (NaN) while the input is NaN; logic nodes downstream read that as false.'],
+  },
+  inputs: { value: { kind: 'number', description: 'The series to test.' } },
+  outputs: { result: { kind: 'bool', description: 'The test on this bar.' } },
+  params: z.object({
+    operator: ComparisonOperator.default('<').describe('How the value is compared to the level.'),
+    level: z.number().finite().default(30).describe('The fixed level.'),
+  }),
+  init: () => ({}),
+  step(_s, p, input, out) {
+    out.result = compareValues(input.value, p.operator, p.level);
+  },
+});

@@ -1,0 +1,37 @@
+/**
+ * Port kinds: what flows along an edge. One `as const` object is the source of the union type, the
+ * catalog the editor colours handles from, and the compatibility table `isValidConnection` checks.
+ */
+export const PortKinds = {
+  /** A stream of closed OHLCV bars from one data source. */
+  bars: { title: 'Bars', color: '#8b9bb4', description: 'Closed OHLCV bars from a data source.' },
+  /** A price in the quote currency, one per closed bar. */
+  price: { title: 'Price', color: '#4fc3f7', description: 'A price per closed bar, in quote currency.' },
+  /** Any number per closed bar (an oscillator value, a ratio, a volume). */
+  number: { title: 'Number', color: '#9575cd', description: 'A number per closed bar.' },
+  /** True or false per closed bar; unknown (during warm-up) counts as false downstream. */
+  bool: { title: 'Condition', color: '#ffb74d', description: 'True or false per closed bar.' },
+  /** A target position instruction; only order-handling nodes consume it. */
+  order: { title: 'Order', color: '#ef5350', description: 'A target position for the strategy’s symbol.' },
+} as const;
+
+export type PortKind = keyof typeof PortKinds;
+export const portKindNames = Object.keys(PortKinds) as PortKind[];
+
+/**
+ * Which output kinds may feed which input kinds. A price is a number, so it may feed a numeric input;
+ * the reverse is refused because an oscillator fed where a price is expected is a classic silent bug.
+ */
+const accepts: Record<PortKind, readonly PortKind[]> = {
+  bars: ['bars'],
+  price: ['price'],
+  number: ['number', 'price'],
+  bool: ['bool'],
+  order: ['order'],
+};
+
+/** Why a connection from `from` to `to` is refused, or `null` when it is allowed. */
+export function connectionError(from: PortKind, to: PortKind): string | null {
+  if (accepts[to].includes(from)) return null;
+  return `a ${PortKinds[from].title} output cannot feed a ${PortKinds[to].title} input`;
+}

@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects, all run by `npm test`:
+ * - unit: pure code beside its source (nodes, engine, server routes in-process);
+ * - integration: real PostgreSQL and a real Temporal dev server (see scripts/test.ts for how they start);
+ * - e2e: Playwright driving Debian's Chromium against the running app.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{nodes,engine,server,workflows,editor}/**/*.test.{ts,tsx}'],
+          exclude: ['**/*.integration.test.ts', 'node_modules/**'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['{server,workflows,engine}/**/*.integration.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
