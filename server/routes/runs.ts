@@ -1,0 +1,163 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { compile } from '../../engine/compile.ts';
+import { chooseData } from '../../engine/data.ts';
+import { Dataset, Run, RunResult, Strategy, terminalStatuses } from '../db/entities.ts';
+import type { AppDeps } from '../deps.ts';
+import { notFound, problem } from '../problem.ts';
+import { rateLimit } from '../rate-limit.ts';
+import { IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
+
+const tags = ['Runs'];
+
+type RunView = Pick<Run, 'id' | 'strategy' | 'status' | 'barsDone' | 'barsTotal' | 'attempts' | 'error' | 'data' | 'createdAt' | 'startedAt' | 'finishedAt' | 'metrics'>;
+
+export function runOut(r: RunView) {
+  return {
+    id: r.id,
+    strategyId: typeof r.strategy === 'string' ? r.strategy : r.strategy.id,
+    status: r.status,
+    progress: r.status === 'succeeded' ? 1 : r.barsTotal > 0 ? r.barsDone / r.barsTotal : 0,
+    barsDone: r.barsDone,
+    barsTotal: r.barsTotal,
+    attempts: r.attempts,
+    error: r.error ?? null,
+    data: r.data ?? null,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    metrics: r.metrics ?? null,
+  };
+}
+
+export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
+  const em = () => deps.orm.em.fork();
+  const findRun = (id: string) => em().findOne(Run, { id, owner: deps.owner });
+
+  app.on('POST', ['/api/runs', '/api/runs/*'], rateLimit({ limit: 60, windowMs: 60_000, key: () => deps.owner }));
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/runs', tags, summary: 'Start a backtest',
+      description: 'Compiles the strategy first: a graph with errors is refused with every error, before anything runs. The run executes as a Temporal workflow.',
+      request: { body: { content: { 'application/json': { schema: RunCreate } }, required: true } },
+      responses: {
+        201: json(RunOut, 'Started'),
+        404: problemResponse('No such strategy'),
+        422: problemResponse('The strategy does not compile or its data is missing'),
+        503: problemResponse('Temporal is unreachable'),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const fork = em();
+      const strategy = await fork.findOne(Strategy, { id: body.strategyId, owner: deps.owner });
+      if (!strategy) return notFound(c, 'The strategy');
+      const compiled = compile(strategy.graph, deps.registry);
+      if (!compiled.ok) {
+        return problem(c, 422, 'The strategy has errors', compiled.errors.map((e) => e.message).join('; '), { compileErrors: compiled.errors });
+      }
+      const request = chooseData(compiled.plan.data.request, body.data);
+      if (request.kind === 'dataset' && !(await fork.count(Dataset, { id: request.datasetId, owner: deps.owner }))) {
+        const path = body.data ? 'body.data.datasetId' : `graph.nodes.${compiled.plan.data.nodeId}.params.dataset`;
+        return problem(c, 422, 'Dataset not found', `The dataset "${request.datasetId}" does not exist; upload a CSV or pick another.`, { errors: [{ path, message: 'no such dataset' }] });
+      }
+      const id = crypto.randomUUID();
+      const run = fork.create(Run, {
+        id,
+        owner: deps.owner,
+        strategy,
+        graph: strategy.graph,
+        data: (body.data as Record<string, unknown> | undefined) ?? null,
+        workflowId: `backtest-${id}`,
+      });
+      await fork.flush();
+      try {
+        await deps.temporal.startBacktest(run.id, run.workflowId);
+      } catch (err) {
+        deps.log.error({ err, runId: run.id }, 'could not start the backtest workflow');
+        run.status = 'failed';
+        run.error = 'Temporal is unreachable, so the run could not start. Try again when the health indicator is green.';
+        run.finishedAt = new Date();
+        await fork.flush();
+        return problem(c, 503, 'Temporal unavailable', run.error);
+      }
+      return c.json(runOut(run), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/runs', tags, summary: 'List runs, newest first',
+      request: { query: z.object({ strategyId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      responses: { 200: json(list(RunOut), 'Runs') },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const where = q.strategyId ? { owner: deps.owner, strategy: q.strategyId } : { owner: deps.owner };
+      const rows = await em().find(Run, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, exclude: ['graph'] });
+      return c.json({ items: rows.map(runOut) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/runs/{id}', tags, summary: 'Run status', request: { params: IdParam }, responses: { 200: json(RunOut, 'The run'), 404: problemResponse('No such run') } }),
+    async (c) => {
+      const run = await findRun(c.req.valid('param').id);
+      return run ? c.json(runOut(run), 200) : notFound(c, 'The run');
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/runs/{id}/result', tags, summary: 'Result of a finished run', request: { params: IdParam },
+      responses: { 200: json(z.record(z.string(), z.unknown()), 'Metrics, equity curve and trades'), 404: problemResponse('No such run, or not finished') },
+    }),
+    async (c) => {
+      const fork = em();
+      const run = await fork.findOne(Run, { id: c.req.valid('param').id, owner: deps.owner });
+      if (!run) return notFound(c, 'The run');
+      const stored = await fork.findOne(RunResult, { run: run.id });
+      if (!stored) return problem(c, 404, 'No result yet', `The run is ${run.status}; a result exists only once it has succeeded.`);
+      return c.json({ metrics: run.metrics, ...stored.result }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/runs/{id}/cancel', tags, summary: 'Cancel a run', request: { params: IdParam },
+      responses: { 202: json(RunOut, 'Cancellation requested'), 404: problemResponse('No such run'), 409: problemResponse('Already finished') },
+    }),
+    async (c) => {
+      const run = await findRun(c.req.valid('param').id);
+      if (!run) return notFound(c, 'The run');
+      if (terminalStatuses.includes(run.status)) return problem(c, 409, 'Run already finished', `The run is ${run.status}.`);
+      await deps.temporal.cancel(run.workflowId);
+      return c.json(runOut(run), 202);
+    },
+  );
+
+  // Progress streams from the database, so it works whichever worker process runs the backtest.
+  app.get('/api/runs/:id/events', async (c) => {
+    const id = c.req.param('id');
+    if (!z.uuid().safeParse(id).success || !(await findRun(id))) return notFound(c, 'The run');
+    return streamSSE(c, async (stream) => {
+      let last = '';
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+      });
+      while (!closed) {
+        const run = await findRun(id);
+        if (!run) break;
+        const data = JSON.stringify(runOut(run));
+        if (data !== last) {
+          last = data;
+          await stream.writeSSE({ event: 'run', data, id: String(Date.now()) });
+        }
+        if (terminalStatuses.includes(run.status)) break;
+        await stream.sleep(250);
+      }
+    });
+  });
+}

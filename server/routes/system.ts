@@ -1,0 +1,46 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { compile } from '../../engine/compile.ts';
+import type { AppDeps } from '../deps.ts';
+import { CompileRequest, CompileResponse, Health, json } from '../schemas.ts';
+
+export function registerSystemRoutes(app: OpenAPIHono, deps: AppDeps): void {
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/health', tags: ['System'], summary: 'Database and Temporal status', responses: { 200: json(Health, 'All up'), 503: json(Health, 'Something is down') } }),
+    async (c) => {
+      const [database, temporal] = await Promise.all([
+        deps.orm.em
+          .fork()
+          .getConnection()
+          .execute('select 1')
+          .then(() => ({ ok: true, kind: deps.dbKind }))
+          .catch((err: Error) => ({ ok: false, kind: deps.dbKind, error: err.message })),
+        deps.temporal.health(),
+      ]);
+      const ok = database.ok && temporal.ok;
+      return c.json({ status: ok ? ('ok' as const) : ('degraded' as const), database, temporal }, ok ? 200 : 503);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/nodes', tags: ['Nodes'], summary: 'The node catalog',
+      description: 'Every node type with its ports, params JSON Schema, defaults and docs, straight from the registry.',
+      responses: { 200: json(z.object({ portKinds: z.record(z.string(), z.unknown()), nodes: z.array(z.record(z.string(), z.unknown())) }), 'The catalog') },
+    }),
+    (c) => c.json(deps.registry.catalog() as never, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/compile', tags: ['Nodes'], summary: 'Check a graph without running it',
+      description: 'Returns every compile error with the node, port and JSON path concerned, so the editor can mark them on the canvas.',
+      request: { body: { content: { 'application/json': { schema: CompileRequest } }, required: true } },
+      responses: { 200: json(CompileResponse, 'Compiled, or the errors found') },
+    }),
+    (c) => {
+      const result = compile(c.req.valid('json').graph, deps.registry);
+      return c.json(result.ok ? { ok: true as const, warmup: result.plan.warmup } : { ok: false as const, errors: result.errors }, 200);
+    },
+  );
+}

@@ -1,0 +1,94 @@
+import { z } from '@hono/zod-openapi';
+import { DataChoice } from '../engine/data.ts';
+import { Graph } from '../engine/graph.ts';
+import { runStatuses } from './db/entities.ts';
+
+// Response shapes for the OpenAPI document. Request bodies reuse the engine's own schemas, so the
+// API can never accept a graph the compiler would read differently.
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const StrategySummary = z
+  .object({ id: z.uuid(), name: z.string(), createdAt: z.string(), updatedAt: z.string() })
+  .openapi('StrategySummary');
+
+export const StrategyOut = StrategySummary.extend({ graph: z.record(z.string(), z.unknown()) }).openapi('Strategy');
+
+export const StrategyCreate = z
+  .object({ name: z.string().trim().min(1, 'give the strategy a name').max(200), graph: Graph })
+  .openapi('StrategyCreate');
+
+export const StrategyUpdate = z
+  .object({ name: z.string().trim().min(1, 'give the strategy a name').max(200).optional(), graph: Graph.optional() })
+  .openapi('StrategyUpdate');
+
+export const CompileRequest = z.object({ graph: z.unknown() }).openapi('CompileRequest');
+
+export const CompileErrorOut = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    nodeId: z.string().optional(),
+    port: z.string().optional(),
+    edgeId: z.string().optional(),
+    path: z.array(z.union([z.string(), z.number()])),
+  })
+  .openapi('CompileError');
+
+export const CompileResponse = z
+  .union([z.object({ ok: z.literal(true), warmup: z.number().int() }), z.object({ ok: z.literal(false), errors: z.array(CompileErrorOut) })])
+  .openapi('CompileResponse');
+
+export const DatasetOut = z
+  .object({ id: z.uuid(), name: z.string(), bars: z.number().int(), startTime: z.string(), endTime: z.string(), createdAt: z.string() })
+  .openapi('Dataset');
+
+export const RunCreate = z.object({ strategyId: z.uuid(), data: DataChoice.optional() }).openapi('RunCreate');
+
+export const RunOut = z
+  .object({
+    id: z.uuid(),
+    strategyId: z.uuid(),
+    status: z.enum(runStatuses),
+    progress: z.number().min(0).max(1),
+    barsDone: z.number().int(),
+    barsTotal: z.number().int(),
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    metrics: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('Run');
+
+export const Health = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    database: z.object({ ok: z.boolean(), kind: z.string(), error: z.string().optional() }),
+    temporal: z.object({ ok: z.boolean(), address: z.string(), namespace: z.string(), error: z.string().optional() }),
+  })
+  .openapi('Health');
+
+export const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+export const problemResponse = (description: string) => ({
+  content: { 'application/problem+json': { schema: Problem } },
+  description,
+});

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection, WorkflowNotFoundError, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
+import { BACKTEST_TASK_QUEUE, type backtestWorkflow } from '../workflows/backtest.ts';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  /** Set for Temporal Cloud or any TLS cluster. */
+  tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+}
+
+/** TLS and address settings shared by the client (`Connection`) and by workers (`NativeConnection`). */
+export function connectionOptions(settings: TemporalSettings): Pick<ConnectionOptions, 'address'> & { tls?: TLSConfig } {
+  const { tls } = settings;
+  return {
+    address: settings.address,
+    tls: tls
+      ? {
+          serverNameOverride: tls.serverName,
+          serverRootCACertificate: tls.caPath ? readFileSync(tls.caPath) : undefined,
+          clientCertPair: tls.certPath && tls.keyPath ? { crt: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) } : undefined,
+        }
+      : undefined,
+  };
+}
+
+/** What the API needs from Temporal; small so routes can be tested in-process against a real server. */
+export interface TemporalGateway {
+  startBacktest(runId: string, workflowId: string): Promise<void>;
+  cancel(workflowId: string): Promise<void>;
+  health(): Promise<{ ok: boolean; address: string; namespace: string; error?: string }>;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(settings: TemporalSettings): Promise<TemporalGateway> {
+  const connection = await Connection.connect(connectionOptions(settings));
+  const client = new Client({ connection, namespace: settings.namespace });
+  return {
+    async startBacktest(runId, workflowId) {
+      await client.workflow.start<typeof backtestWorkflow>('backtestWorkflow', {
+        taskQueue: BACKTEST_TASK_QUEUE,
+        workflowId,
+        args: [{ runId }],
+      });
+    },
+    async cancel(workflowId) {
+      try {
+        await client.workflow.getHandle(workflowId).cancel();
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    },
+    async health() {
+      try {
+        await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+        return { ok: true, address: settings.address, namespace: settings.namespace };
+      } catch (err) {
+        return { ok: false, address: settings.address, namespace: settings.namespace, error: (err as Error).message };
+      }
+    },
+    close: () => connection.close(),
+  };
+}

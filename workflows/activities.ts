@@ -1,0 +1,91 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { runBacktest } from '../engine/backtest.ts';
+import { compile } from '../engine/compile.ts';
+import { chooseData, DataChoice, loadBars } from '../engine/data.ts';
+import type { Registry } from '../nodes/registry.ts';
+import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
+import type { Orm } from '../server/db/orm.ts';
+
+export interface ActivityDeps {
+  orm: Orm;
+  registry: Registry;
+  log: Logger;
+  /** How often progress is written to the database for the SSE stream; heartbeats go as often as chunks. */
+  progressIntervalMs?: number;
+}
+
+/**
+ * Backtest activities, built from their dependencies so tests and workers wire them the same way.
+ * Both are idempotent: Temporal runs an activity at least once, and a retried or duplicated attempt
+ * must never store a second result or flip a finished run's status.
+ */
+export function createActivities(deps: ActivityDeps) {
+  const { orm, registry, log } = deps;
+  const progressInterval = deps.progressIntervalMs ?? 300;
+
+  return {
+    async executeBacktest(runId: string): Promise<void> {
+      const ctx = Context.current();
+      const em = orm.em.fork();
+      const run = await em.findOne(Run, { id: runId });
+      if (!run) throw ApplicationFailure.create({ type: 'RunGone', message: 'The run was deleted before it could finish.', nonRetryable: true });
+      if (terminalStatuses.includes(run.status)) return;
+      const attempt = ctx.info.attempt;
+      await em.nativeUpdate(Run, { id: runId }, { status: 'running', attempts: attempt, startedAt: run.startedAt ?? new Date() });
+      log.info({ runId, attempt }, 'backtest started');
+
+      const compiled = compile(run.graph, registry);
+      if (!compiled.ok) {
+        const detail = compiled.errors.map((e) => (e.nodeId ? `${e.nodeId}: ${e.message}` : e.message)).join('; ');
+        throw ApplicationFailure.create({ type: 'CompileFailed', message: `The strategy does not compile: ${detail}`, nonRetryable: true });
+      }
+      const choice = run.data ? DataChoice.parse(run.data) : undefined;
+      const bars = await loadBars(chooseData(compiled.plan.data.request, choice), async (id) => {
+        const dataset = await em.findOne(Dataset, { id, owner: run.owner }, { populate: ['csv'] });
+        return dataset?.csv;
+      });
+      const total = bars.close.length;
+      await em.nativeUpdate(Run, { id: runId }, { barsTotal: total });
+
+      let lastWrite = 0;
+      const result = await runBacktest(compiled.plan, bars, {
+        chunkBars: 50_000,
+        onProgress: async (done) => {
+          ctx.heartbeat({ done });
+          // Let the SDK flush heartbeats and deliver a cancellation between CPU-bound chunks.
+          await yieldToEventLoop();
+          if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+          const now = Date.now();
+          if (now - lastWrite >= progressInterval && done < total) {
+            lastWrite = now;
+            await em.nativeUpdate(Run, { id: runId, status: 'running' }, { barsDone: done });
+          }
+        },
+      });
+
+      const { metrics, ...rest } = result;
+      await em.transactional(async (tx) => {
+        // Only the first attempt to get here wins; a duplicate (a retry racing a slow worker) changes nothing.
+        const updated = await tx.nativeUpdate(
+          Run,
+          { id: runId, status: { $nin: [...terminalStatuses] } },
+          { status: 'succeeded', barsDone: total, metrics: metrics as unknown as Record<string, unknown>, finishedAt: new Date(), error: null },
+        );
+        if (updated === 1) tx.create(RunResult, { run: runId, result: rest as unknown as Record<string, unknown> });
+      });
+      log.info({ runId, attempt, bars: total }, 'backtest finished');
+    },
+
+    /** Record a failed or cancelled outcome, unless the run already reached a terminal status. */
+    async finishRun(runId: string, status: Extract<RunStatus, 'failed' | 'cancelled'>, error: string): Promise<void> {
+      const em = orm.em.fork();
+      await em.nativeUpdate(Run, { id: runId, status: { $nin: [...terminalStatuses] } }, { status, error, finishedAt: new Date() });
+      log.info({ runId, status, error }, 'backtest ended without a result');
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: Temporal bundles this file (and only workflow code) for its sandbox.
+export { backtestWorkflow } from './backtest.ts';

@@ -1,0 +1,30 @@
+import { pino } from 'pino';
+import { registry } from '../nodes/index.ts';
+import { loadConfig } from '../server/config.ts';
+import { openDatabase } from '../server/db/orm.ts';
+import { connectionOptions } from '../server/temporal.ts';
+import { createBacktestWorker } from './worker.ts';
+
+/**
+ * `npm run worker`: one more backtest worker against the same Temporal and database as the server, for
+ * scale-out. It embeds nothing: TEMPORAL_ADDRESS is required, and DATABASE_URL unless it shares the
+ * server's ./data (PGlite is single-process, so a second process needs a real PostgreSQL).
+ */
+const config = loadConfig();
+const log = pino({ level: config.logLevel, base: { role: 'worker' } });
+if (!config.temporal.address) {
+  log.fatal('TEMPORAL_ADDRESS is not set: a standalone worker joins an existing Temporal (host:port), it does not start one.');
+  process.exit(1);
+}
+if (!config.databaseUrl) {
+  log.fatal('DATABASE_URL is not set: a standalone worker needs the PostgreSQL the server uses (the embedded PGlite cannot be shared between processes).');
+  process.exit(1);
+}
+const settings = { address: config.temporal.address, namespace: config.temporal.namespace, tls: config.temporal.tls };
+const { orm } = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(settings), namespace: config.temporal.namespace, orm, registry, log });
+// Temporal's worker drains in-flight tasks on SIGINT/SIGTERM by itself (shutdownSignals default).
+log.info({ address: settings.address, namespace: settings.namespace }, 'standalone backtest worker running');
+await worker.run();
+await connection.close();
+await orm.close();
