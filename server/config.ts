@@ -12,6 +12,7 @@ const Env = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('tradeloom-backtests'),
   TEMPORAL_TLS_CERT: z.string().optional(),
   TEMPORAL_TLS_KEY: z.string().optional(),
   TEMPORAL_TLS_CA: z.string().optional(),
@@ -27,7 +28,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
-  temporal: { address?: string; namespace: string; tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } };
+  temporal: { address?: string; namespace: string; taskQueue: string; tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } };
   embeddedWorker: boolean;
   logLevel: string;
 }
@@ -48,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
       tls: wantsTls ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA, serverName: e.TEMPORAL_TLS_SERVER_NAME } : undefined,
     },
     embeddedWorker: e.EMBEDDED_WORKER === 'true',

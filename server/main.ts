@@ -44,7 +44,7 @@ try {
     temporalAddress = embedded.address;
     log.info({ address: temporalAddress }, 'embedded Temporal dev server running');
   }
-  const temporalSettings = { address: temporalAddress, namespace: config.temporal.namespace, tls: config.temporal.tls };
+  const temporalSettings = { address: temporalAddress, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, tls: config.temporal.tls };
 
   const { orm, kind } = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   cleanups.push(() => orm.close());
@@ -54,7 +54,7 @@ try {
   cleanups.push(() => temporal.close());
 
   if (config.embeddedWorker) {
-    const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(temporalSettings), namespace: config.temporal.namespace, orm, registry, log });
+    const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(temporalSettings), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, orm, registry, log });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();

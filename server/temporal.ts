@@ -5,6 +5,8 @@ import { BACKTEST_TASK_QUEUE, type backtestWorkflow } from '../workflows/backtes
 export interface TemporalSettings {
   address: string;
   namespace: string;
+  /** Queue the backtest workers poll; tests use their own to stay isolated on a shared server. */
+  taskQueue?: string;
   /** Set for Temporal Cloud or any TLS cluster. */
   tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
 }
@@ -38,7 +40,7 @@ export async function connectTemporal(settings: TemporalSettings): Promise<Tempo
   return {
     async startBacktest(runId, workflowId) {
       await client.workflow.start<typeof backtestWorkflow>('backtestWorkflow', {
-        taskQueue: BACKTEST_TASK_QUEUE,
+        taskQueue: settings.taskQueue ?? BACKTEST_TASK_QUEUE,
         workflowId,
         args: [{ runId }],
       });

@@ -9,6 +9,8 @@ import type { Registry } from '../nodes/registry.ts';
 import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 export interface ActivityDeps {
   orm: Orm;
   registry: Registry;
@@ -44,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
       }
       const choice = run.data ? DataChoice.parse(run.data) : undefined;
       const bars = await loadBars(chooseData(compiled.plan.data.request, choice), async (id) => {
+        if (!isUuid(id)) return undefined;
         const dataset = await em.findOne(Dataset, { id, owner: run.owner }, { populate: ['csv'] });
         return dataset?.csv;
       });

@@ -58,7 +58,8 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
         return problem(c, 422, 'The strategy has errors', compiled.errors.map((e) => e.message).join('; '), { compileErrors: compiled.errors });
       }
       const request = chooseData(compiled.plan.data.request, body.data);
-      if (request.kind === 'dataset' && !(await fork.count(Dataset, { id: request.datasetId, owner: deps.owner }))) {
+      const datasetExists = async (id: string) => z.uuid().safeParse(id).success && (await fork.count(Dataset, { id, owner: deps.owner })) > 0;
+      if (request.kind === 'dataset' && !(await datasetExists(request.datasetId))) {
         const path = body.data ? 'body.data.datasetId' : `graph.nodes.${compiled.plan.data.nodeId}.params.dataset`;
         return problem(c, 422, 'Dataset not found', `The dataset "${request.datasetId}" does not exist; upload a CSV or pick another.`, { errors: [{ path, message: 'no such dataset' }] });
       }

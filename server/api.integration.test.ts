@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../engine/backtest.ts';
+import { compile } from '../engine/compile.ts';
+import { chooseData, loadBars } from '../engine/data.ts';
+import { registry } from '../nodes/index.ts';
+import { createRegistry } from '../nodes/registry.ts';
+import { Strategy } from './db/entities.ts';
+import { call, createHarness, waitFor, type Harness } from './testing/harness.ts';
+
+const smaCross = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
+
+describe('API against real PostgreSQL and Temporal', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+    await h.startWorker();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('reports both services healthy', async () => {
+    const res = await call(h.app, 'GET', '/api/health');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'ok', database: { ok: true, kind: 'postgresql' }, temporal: { ok: true } });
+  });
+
+  it('applies migrations that match the entities exactly', async () => {
+    const diff = await h.orm.schema.getUpdateSchemaSQL();
+    expect(diff.replace(/set names 'utf8';/, '').trim()).toBe('');
+  });
+
+  it('serves the catalog from the registry and an OpenAPI document with every route', async () => {
+    const catalog = await call(h.app, 'GET', '/api/nodes');
+    expect(catalog.json.nodes.map((n: { type: string }) => n.type)).toEqual(registry.definitions.map((d) => d.type));
+    const doc = await call(h.app, 'GET', '/api/openapi.json');
+    expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/api/strategies', '/api/strategies/{id}', '/api/runs', '/api/runs/{id}/result', '/api/runs/{id}/cancel', '/api/datasets', '/api/compile', '/api/health']));
+    const page = await h.app.request('/api/docs');
+    expect(await page.text()).toContain('/api/docs/scalar.js');
+    const script = await h.app.request('/api/docs/scalar.js');
+    expect(script.status).toBe(200);
+  });
+
+  it('creates, reads, renames, lists and deletes a strategy', async () => {
+    const created = await call(h.app, 'POST', '/api/strategies', { name: 'Golden cross', graph: smaCross });
+    expect(created.status).toBe(201);
+    const id = created.json.id;
+    const read = await call(h.app, 'GET', `/api/strategies/${id}`);
+    expect(read.json.graph.nodes).toHaveLength(smaCross.nodes.length);
+    const renamed = await call(h.app, 'PUT', `/api/strategies/${id}`, { name: 'Golden cross v2' });
+    expect(renamed.json.name).toBe('Golden cross v2');
+    const listed = await call(h.app, 'GET', '/api/strategies');
+    expect(listed.json.items.map((s: { id: string }) => s.id)).toContain(id);
+    expect((await call(h.app, 'DELETE', `/api/strategies/${id}`)).status).toBe(204);
+    expect((await call(h.app, 'GET', `/api/strategies/${id}`)).status).toBe(404);
+  });
+
+  it("answers 404 for another owner's strategy", async () => {
+    const em = h.orm.em.fork();
+    const theirs = em.create(Strategy, { owner: 'someone-else', name: 'Private', graph: smaCross });
+    await em.flush();
+    const res = await call(h.app, 'GET', `/api/strategies/${theirs.id}`);
+    expect(res.status).toBe(404);
+    expect(res.type).toContain('application/problem+json');
+    expect((await call(h.app, 'PUT', `/api/strategies/${theirs.id}`, { name: 'mine now' })).status).toBe(404);
+    expect((await call(h.app, 'DELETE', `/api/strategies/${theirs.id}`)).status).toBe(404);
+    expect((await call(h.app, 'POST', '/api/runs', { strategyId: theirs.id })).status).toBe(404);
+  });
+
+  it('refuses a malformed strategy with problem+json naming the field', async () => {
+    const bad = structuredClone(smaCross);
+    bad.nodes[1].id = 'has spaces';
+    const res = await call(h.app, 'POST', '/api/strategies', { name: 'x', graph: bad });
+    expect(res.status).toBe(400);
+    expect(res.type).toContain('application/problem+json');
+    expect(res.json.errors).toContainEqual(expect.objectContaining({ path: 'body.graph.nodes.1.id' }));
+    const notJson = await h.app.request('/api/strategies', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ errors: [{ path: 'body' }] });
+  });
+
+  it('never leaks a stack trace from a 500', async () => {
+    const broken = createRegistry([]);
+    (broken as { catalog: () => never }).catalog = () => {
+      throw new Error('secret internal detail at /srv/app/file.ts:12');
+    };
+    const h2 = await createHarness({ registry: broken });
+    try {
+      const res = await call(h2.app, 'GET', '/api/nodes');
+      expect(res.status).toBe(500);
+      expect(JSON.stringify(res.json)).not.toMatch(/secret|file\.ts|at /);
+      expect(res.json).toMatchObject({ status: 500, title: 'Internal error' });
+    } finally {
+      await h2.close();
+    }
+  });
+
+  it('uploads a CSV dataset and refuses a CSV full of NaN with the line and column', async () => {
+    const good = 'time,open,high,low,close,volume\n2024-01-01,10,11,9,10.5,100\n2024-01-02,10.5,12,10,11,120\n';
+    const ok = await call(h.app, 'POST', '/api/datasets?name=tiny.csv', good);
+    expect(ok.status).toBe(201);
+    expect(ok.json).toMatchObject({ name: 'tiny.csv', bars: 2, startTime: '2024-01-01T00:00:00.000Z' });
+    const nan = 'time,open,high,low,close\n2024-01-01,10,11,9,10\n2024-01-02,NaN,11,9,10\n';
+    const refused = await call(h.app, 'POST', '/api/datasets', nan);
+    expect(refused.status).toBe(422);
+    expect(refused.json.detail).toMatch(/line 3, open/);
+    const listed = await call(h.app, 'GET', '/api/datasets');
+    expect(listed.json.items).toHaveLength(1);
+  });
+
+  it('refuses to run a graph with errors, naming the nodes, before anything starts', async () => {
+    const cyclic = structuredClone(smaCross);
+    cyclic.edges.push({ id: 'loop', source: { node: 'cross', port: 'above' }, target: { node: 'fast', port: 'source' } });
+    cyclic.edges = cyclic.edges.filter((e: { id: string }) => e.id !== 'e1');
+    const s = await call(h.app, 'POST', '/api/strategies', { name: 'broken', graph: cyclic });
+    const res = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id });
+    expect(res.status).toBe(422);
+    expect(res.json.compileErrors.map((e: { nodeId?: string }) => e.nodeId)).toContain('fast');
+    const runs = await call(h.app, 'GET', `/api/runs?strategyId=${s.json.id}`);
+    expect(runs.json.items).toHaveLength(0);
+  });
+
+  it('runs a backtest through the workflow, streams progress and stores the same result the engine computes', async () => {
+    const s = await call(h.app, 'POST', '/api/strategies', { name: 'run me', graph: smaCross });
+    const started = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id, data: { kind: 'synthetic', seed: 11, bars: 300_000 } });
+    expect(started.status).toBe(201);
+    const runId = started.json.id;
+
+    const events = await h.app.request(`/api/runs/${runId}/events`);
+    expect(events.headers.get('content-type')).toContain('text/event-stream');
+    const text = await events.text();
+    const runs = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!));
+    expect(runs.at(-1)).toMatchObject({ status: 'succeeded', progress: 1, barsTotal: 300_000 });
+
+    const result = await call(h.app, 'GET', `/api/runs/${runId}/result`);
+    expect(result.status).toBe(200);
+    const compiled = compile(smaCross, registry);
+    if (!compiled.ok) throw new Error('fixture must compile');
+    const bars = await loadBars(chooseData(compiled.plan.data.request, { kind: 'synthetic', seed: 11, bars: 300_000 }), async () => undefined);
+    const expected = await runBacktest(compiled.plan, bars);
+    expect(result.json.metrics).toEqual(JSON.parse(JSON.stringify(expected.metrics)));
+    expect(result.json.trades).toHaveLength(expected.trades.length);
+    expect(result.json.equity.at(-1)).toEqual(expected.equity.at(-1));
+    const run = await call(h.app, 'GET', `/api/runs/${runId}`);
+    expect(run.json).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('runs on an uploaded dataset and fails cleanly when a run names a missing one', async () => {
+    const rows = ['time,open,high,low,close,volume'];
+    let price = 100;
+    for (let i = 0; i < 400; i++) {
+      const next = price * (1 + 0.02 * Math.sin(i / 9));
+      rows.push(`${1_700_000_000 + i * 3600},${price},${Math.max(price, next) + 0.5},${Math.min(price, next) - 0.5},${next},1000`);
+      price = next;
+    }
+    const ds = await call(h.app, 'POST', '/api/datasets?name=waves.csv', rows.join('\n'));
+    const s = await call(h.app, 'POST', '/api/strategies', { name: 'on csv', graph: smaCross });
+    const started = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id, data: { kind: 'dataset', datasetId: ds.json.id } });
+    const done = await waitFor('csv run to finish', async () => {
+      const r = await call(h.app, 'GET', `/api/runs/${started.json.id}`);
+      return ['succeeded', 'failed'].includes(r.json.status) ? r.json : undefined;
+    });
+    expect(done).toMatchObject({ status: 'succeeded', barsTotal: 400 });
+    expect(done.metrics.trades).toBeGreaterThan(0);
+    const missing = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id, data: { kind: 'dataset', datasetId: 'nope' } });
+    expect(missing.status).toBe(422);
+    expect(missing.json.errors[0].path).toBe('body.data.datasetId');
+  });
+
+  it('cancels a long run', async () => {
+    const s = await call(h.app, 'POST', '/api/strategies', { name: 'long', graph: smaCross });
+    const started = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id, data: { kind: 'synthetic', seed: 3, bars: 15_000_000 } });
+    await waitFor('the run to start', async () => ((await call(h.app, 'GET', `/api/runs/${started.json.id}`)).json.barsDone > 0 ? true : undefined));
+    expect((await call(h.app, 'POST', `/api/runs/${started.json.id}/cancel`)).status).toBe(202);
+    const final = await waitFor('cancellation', async () => {
+      const r = await call(h.app, 'GET', `/api/runs/${started.json.id}`);
+      return r.json.status === 'running' || r.json.status === 'queued' ? undefined : r.json;
+    });
+    expect(final.status).toBe('cancelled');
+    expect(final.barsDone).toBeLessThan(15_000_000);
+    expect((await call(h.app, 'GET', `/api/runs/${started.json.id}/result`)).status).toBe(404);
+    expect((await call(h.app, 'POST', `/api/runs/${started.json.id}/cancel`)).status).toBe(409);
+  });
+});
