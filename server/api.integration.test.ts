@@ -81,9 +81,11 @@ describe('API against real PostgreSQL and Temporal', () => {
   });
 
   it('never leaks a stack trace from a 500', async () => {
-    const broken = createRegistry([]);
-    (broken as { catalog: () => never }).catalog = () => {
-      throw new Error('secret internal detail at /srv/app/file.ts:12');
+    const broken = {
+      ...createRegistry([]),
+      catalog: () => {
+        throw new Error('secret internal detail at /srv/app/file.ts:12');
+      },
     };
     const h2 = await createHarness({ registry: broken });
     try {

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from './activities.ts';
 
 /** Task queue every backtest worker polls; adding workers on it adds throughput. */
@@ -8,6 +8,8 @@ const { executeBacktest } = proxyActivities<Activities>({
   startToCloseTimeout: '6 hours',
   // The engine heartbeats between chunks; a silent worker is presumed dead and the run moves on.
   heartbeatTimeout: '10 seconds',
+  // A cancelled run ends only once the engine has actually stopped, so no CPU is spent after "cancelled".
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '1 second',
     maximumAttempts: 5,

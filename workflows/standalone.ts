@@ -20,9 +20,9 @@ if (!config.databaseUrl) {
   log.fatal('DATABASE_URL is not set: a standalone worker needs the PostgreSQL the server uses (the embedded PGlite cannot be shared between processes).');
   process.exit(1);
 }
-const settings = { address: config.temporal.address, namespace: config.temporal.namespace, tls: config.temporal.tls };
+const settings = { address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, tls: config.temporal.tls };
 const { orm } = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(settings), namespace: config.temporal.namespace, orm, registry, log });
+const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(settings), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, orm, registry, log });
 // Temporal's worker drains in-flight tasks on SIGINT/SIGTERM by itself (shutdownSignals default).
 log.info({ address: settings.address, namespace: settings.namespace }, 'standalone backtest worker running');
 await worker.run();

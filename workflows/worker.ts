@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Registry } from '../nodes/registry.ts';
 import type { Orm } from '../server/db/orm.ts';
@@ -16,8 +16,24 @@ export interface WorkerOptions {
   taskQueue?: string;
 }
 
+let runtimeInstalled = false;
+
+/**
+ * Route the SDK's own logs (worker state, bundler output) through our logger at warn level and up, so
+ * operators see one log stream and routine chatter stays out of it. The runtime is process-wide and
+ * can be installed once, before the first connection.
+ */
+function installRuntime(log: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  const child = log.child({ component: 'temporal-sdk' });
+  Runtime.install({ logger: new DefaultLogger('WARN', (entry) => child[levels[entry.level]]({ ...entry.meta }, entry.message)) });
+}
+
 /** A worker for backtests: the workflow bundle plus activities wired to this process's database. */
 export async function createBacktestWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  installRuntime(options.log);
   const connection = await NativeConnection.connect(options.connection);
   const worker = await Worker.create({
     connection,
@@ -27,6 +43,8 @@ export async function createBacktestWorker(options: WorkerOptions): Promise<{ wo
     activities: createActivities({ orm: options.orm, registry: options.registry, log: options.log }),
     // Backtests are CPU-bound: more concurrent ones than cores only slows each down.
     maxConcurrentActivityTaskExecutions: Math.max(1, availableParallelism()),
+    // Cancellation reaches an activity only with a heartbeat reply: a short throttle makes Cancel prompt.
+    maxHeartbeatThrottleInterval: '1 second',
   });
   return { worker, connection };
 }

@@ -23,6 +23,7 @@ const migrations = {
   pathTs: 'migrations',
   emit: 'ts' as const,
   snapshot: false,
+  silent: true,
 };
 
 /** Open the database and bring its schema up to date. The same migrations run on PGlite and PostgreSQL. */
