@@ -55,17 +55,26 @@ export async function runBacktest(plan: Plan, bars: Bars, options: BacktestOptio
   };
 }
 
-/** Keep every k-th point plus the last, and always the lowest point, so the chart shows the worst dip. */
-function thin(equity: Float64Array, time: Float64Array, max: number): { time: number; value: number }[] {
+/**
+ * Keep every k-th point, the last point and the lowest point (so the chart shows the worst dip), at
+ * most `max` points in all (`max` is raised to 4, the least that can hold first, last and lowest).
+ */
+export function thin(equity: Float64Array, time: Float64Array, max: number): { time: number; value: number }[] {
   const n = equity.length;
-  const step = Math.max(1, Math.ceil(n / max));
+  if (n === 0) return [];
   let low = 0;
   for (let i = 1; i < n; i++) if (equity[i]! < equity[low]!) low = i;
+  // Room for the sampled points plus the last and the lowest.
+  const cap = Math.max(4, max);
+  const step = n <= cap ? 1 : Math.ceil((n - 1) / (cap - 3));
   const out: { time: number; value: number }[] = [];
+  const push = (i: number) => out.push({ time: time[i]!, value: equity[i]! });
   for (let i = 0; i < n; i += step) {
-    if (low > i - step && low < i && low % step !== 0) out.push({ time: time[low]!, value: equity[low]! });
-    out.push({ time: time[i]!, value: equity[i]! });
+    if (low > i - step && low < i) push(low);
+    push(i);
   }
-  if ((n - 1) % step !== 0) out.push({ time: time[n - 1]!, value: equity[n - 1]! });
+  const lastSampled = Math.floor((n - 1) / step) * step;
+  if (low > lastSampled && low < n - 1) push(low);
+  if (lastSampled !== n - 1) push(n - 1);
   return out;
 }

@@ -15,10 +15,14 @@ export interface Trade {
   pnl: number;
   /** `pnl` over the entry notional. */
   returnPct: number;
+  /** Bars held: from the entry open to the exit open, or through the last close for an open trade. */
   bars: number;
   /** Still open at the end of the data (marked at the last close). */
   open: boolean;
 }
+
+/** Below this fraction of the position, a change is float noise, not an order. */
+const dust = 1e-9;
 
 export interface Fill {
   time: number;
@@ -64,56 +68,76 @@ export class SimBroker {
 
   /** Fill any pending target at this bar's open. */
   fillAtOpen(bar: number, time: number, open: number): void {
-    const target = this.pendingTarget;
+    let target = this.pendingTarget;
     this.pendingTarget = NaN;
     if (Number.isNaN(target) || !(open > 0)) return;
-    const qty = target - this.position;
-    if (Math.abs(qty) < 1e-12) return;
+    const before = this.position;
+    // Relative dust: float noise in a computed target must not trade, nor leave a crumb of a position.
+    if (Math.abs(target) <= dust * Math.abs(before)) target = 0;
+    const qty = target - before;
+    if (Math.abs(qty) <= dust * Math.max(Math.abs(target), Math.abs(before))) return;
     const price = open * (qty > 0 ? 1 + this.slip : 1 - this.slip);
     const fee = Math.abs(qty) * price * this.commission;
     this.cash -= qty * price + fee;
     this.commissionPaid += fee;
     this.fills.push({ time, quantity: qty, price, commission: fee });
 
-    let remaining = qty;
-    // First reduce (or close) the existing position, realising PnL against the average price.
-    if (this.position !== 0 && Math.sign(qty) !== Math.sign(this.position)) {
-      const closing = Math.sign(qty) * Math.min(Math.abs(qty), Math.abs(this.position));
-      const pnl = -closing * (price - this.avgPrice);
-      const closingFee = fee * (Math.abs(closing) / Math.abs(qty));
-      this.realizedPnl += pnl;
-      this.tradePnl += pnl - closingFee;
-      this.exitQty += Math.abs(closing);
-      this.exitNotional += Math.abs(closing) * price;
-      this.position += closing;
-      remaining -= closing;
-      if (Math.abs(this.position) < 1e-12) {
-        this.position = 0;
-        this.closeTrade(time, bar, price);
-      }
+    const sameSide = before !== 0 && target !== 0 && Math.sign(before) === Math.sign(target);
+    if (before !== 0 && !sameSide) {
+      // Close (and, on a flip, then reopen): the closing share of the fee belongs to the old trade.
+      this.reduce(-before, price, fee * (Math.abs(before) / Math.abs(qty)));
+      this.position = 0;
+      this.avgPrice = 0;
+      this.closeTrade(time, bar - this.tradeStartBar, price);
+      if (target === 0) return;
     }
-    if (Math.abs(remaining) >= 1e-12) {
-      const openingFee = fee * (Math.abs(remaining) / Math.abs(qty));
-      if (this.position === 0) this.startTrade(time, bar, remaining > 0);
-      this.avgPrice = (this.avgPrice * this.position + price * remaining) / (this.position + remaining);
-      this.position += remaining;
-      this.entryQty += Math.abs(remaining);
-      this.entryNotional += Math.abs(remaining) * price;
-      this.tradePnl -= openingFee;
-      this.maxQty = Math.max(this.maxQty, Math.abs(this.position));
+    if (this.position === 0) {
+      this.startTrade(time, bar, target > 0);
+      this.avgPrice = price;
+      this.addEntry(target, price, fee * (Math.abs(target) / Math.abs(qty)));
+    } else if (Math.abs(target) < Math.abs(before)) {
+      this.reduce(qty, price, fee);
+    } else {
+      this.avgPrice = (this.avgPrice * before + price * qty) / target;
+      this.addEntry(qty, price, fee);
     }
-    if (this.position === 0) this.avgPrice = 0;
+    // Set from the target, not summed from the parts, so the books hold exactly what was asked for.
+    this.position = target;
+    this.maxQty = Math.max(this.maxQty, Math.abs(target));
+  }
+
+  /** Realise PnL on `closing` units (opposite sign to the position) against the average price. */
+  private reduce(closing: number, price: number, fee: number): void {
+    const pnl = -closing * (price - this.avgPrice);
+    this.realizedPnl += pnl;
+    this.tradePnl += pnl - fee;
+    this.exitQty += Math.abs(closing);
+    this.exitNotional += Math.abs(closing) * price;
+  }
+
+  private addEntry(qty: number, price: number, fee: number): void {
+    this.entryQty += Math.abs(qty);
+    this.entryNotional += Math.abs(qty) * price;
+    this.tradePnl -= fee;
   }
 
   equity(close: number): number {
     return this.cash + this.position * close;
   }
 
-  /** Record the still-open trade, marked at the last close, without changing the books. */
+  /** PnL of the open position marked at `mark`, before the fees of closing it. */
+  unrealizedPnl(mark: number): number {
+    return this.position * (mark - this.avgPrice);
+  }
+
+  /**
+   * Record the still-open trade, marked at bar `bar`'s close, without changing the books. Held from its
+   * entry open through that close, so it counts that bar too.
+   */
   openTradeAt(time: number, bar: number, close: number): Trade | undefined {
     if (this.position === 0) return undefined;
     const pnl = this.tradePnl + this.position * (close - this.avgPrice);
-    return this.tradeRecord(time, bar, true, close, pnl);
+    return this.tradeRecord(time, bar + 1 - this.tradeStartBar, true, close, pnl);
   }
 
   private startTrade(time: number, bar: number, long: boolean): void {
@@ -123,12 +147,12 @@ export class SimBroker {
     this.entryQty = this.entryNotional = this.exitQty = this.exitNotional = this.maxQty = this.tradePnl = 0;
   }
 
-  private closeTrade(time: number, bar: number, lastPrice: number): void {
-    this.trades.push(this.tradeRecord(time, bar, false, lastPrice, this.tradePnl));
+  private closeTrade(time: number, bars: number, lastPrice: number): void {
+    this.trades.push(this.tradeRecord(time, bars, false, lastPrice, this.tradePnl));
     this.tradeStart = -1;
   }
 
-  private tradeRecord(time: number, bar: number, open: boolean, lastPrice: number, pnl: number): Trade {
+  private tradeRecord(time: number, bars: number, open: boolean, lastPrice: number, pnl: number): Trade {
     const entryPrice = this.entryNotional / this.entryQty;
     return {
       side: this.tradeLong ? 'long' : 'short',
@@ -139,7 +163,7 @@ export class SimBroker {
       exitPrice: open || this.exitQty === 0 ? lastPrice : this.exitNotional / this.exitQty,
       pnl,
       returnPct: (pnl / this.entryNotional) * 100,
-      bars: bar - this.tradeStartBar,
+      bars,
       open,
     };
   }

@@ -38,8 +38,10 @@ export interface PlanNode {
   id: string;
   def: AnyNodeDefinition;
   params: Record<string, unknown>;
-  /** Slot each input reads from; -1 for an unwired optional input (reads NaN). */
+  /** Slot each input reads from; an unwired optional input reads the plan's `nanSlot`. */
   inputSlots: Record<string, number>;
+  /** Which inputs have an edge, handed to the node's `init`. */
+  wired: Record<string, boolean>;
   outputSlots: Record<string, number>;
   /** Bars until this node's outputs are defined, counting its upstream warm-up. */
   warmup: number;
@@ -146,9 +148,11 @@ export function compile(input: unknown, registry: Registry): CompileResult {
   }
 
   const order = topologicalOrder(graph.nodes, incoming);
-  if ('cycle' in order) {
-    for (const id of order.cycle) {
-      errors.push({ code: 'cycle', message: `node is part of a cycle (${order.cycle.join(' → ')}); values must flow one way`, nodeId: id, path: ['nodes', index.get(id)!] });
+  if ('cycles' in order) {
+    for (const cycle of order.cycles) {
+      for (const id of cycle) {
+        errors.push({ code: 'cycle', message: `node "${id}" is on a cycle (through ${cycle.map((c) => `"${c}"`).join(', ')}); values must flow one way`, nodeId: id, path: ['nodes', index.get(id)!] });
+      }
     }
   }
 
@@ -169,7 +173,7 @@ export function compile(input: unknown, registry: Registry): CompileResult {
     errors.push({ code: 'multiple_order_outputs', message: 'more than one order path reaches the broker; route all orders through one node (for example one risk gate)', nodeId: t.node, port: t.port, path: ['nodes', index.get(t.node)!] });
   }
 
-  if (errors.length > 0 || 'cycle' in order) return { ok: false, errors };
+  if (errors.length > 0 || 'cycles' in order) return { ok: false, errors };
 
   // Wire slots in topological order; slot 0 is the shared NaN slot for unwired optional inputs.
   const nanSlot = 0;
@@ -181,10 +185,12 @@ export function compile(input: unknown, registry: Registry): CompileResult {
     const def = defs.get(id)!;
     const p = params.get(id)!;
     const inputSlots: Record<string, number> = {};
+    const wired: Record<string, boolean> = {};
     let upstream = 0;
     for (const port of Object.keys(def.inputs)) {
       const src = incoming.get(id)?.get(port);
       inputSlots[port] = src ? slotOf.get(`${src.node}\u0000${src.port}`)! : nanSlot;
+      wired[port] = !!src;
       if (src) upstream = Math.max(upstream, warmupOf.get(src.node)!);
     }
     const outputSlots: Record<string, number> = {};
@@ -194,7 +200,7 @@ export function compile(input: unknown, registry: Registry): CompileResult {
     }
     const warmup = upstream + (def.warmup?.(p) ?? 0);
     warmupOf.set(id, warmup);
-    planNodes.push({ id, def, params: p, inputSlots, outputSlots, warmup });
+    planNodes.push({ id, def, params: p, inputSlots, wired, outputSlots, warmup });
   }
   const [sourceId, sourceDef] = sources[0]!;
   const terminal = terminals[0]!;
@@ -213,11 +219,16 @@ export function compile(input: unknown, registry: Registry): CompileResult {
 }
 
 function parseParams(def: AnyNodeDefinition, node: GraphNode, i: number): { params: Record<string, unknown> } | { errors: CompileError[] } {
+  if (node.version > def.version) {
+    const message = `saved with ${def.type} version ${node.version}, but this Tradeloom only knows up to version ${def.version}`;
+    return { errors: [{ code: 'version_too_new', message, nodeId: node.id, path: ['nodes', i, 'version'] }] };
+  }
   let raw: unknown;
   try {
     raw = migrateParams(def, node.version, node.params);
   } catch (err) {
-    return { errors: [{ code: 'version_too_new', message: (err as Error).message, nodeId: node.id, path: ['nodes', i, 'version'] }] };
+    // A migration refusing what it read is a params problem, not a version one.
+    return { errors: [{ code: 'bad_params', message: `${def.title} params (saved at version ${node.version}): ${(err as Error).message}`, nodeId: node.id, path: ['nodes', i, 'params'] }] };
   }
   const result = (def.params as z.ZodType).safeParse(raw);
   if (result.success) return { params: result.data as Record<string, unknown> };
@@ -231,10 +242,15 @@ function parseParams(def: AnyNodeDefinition, node: GraphNode, i: number): { para
   };
 }
 
-/** Kahn's algorithm, stable in document order; returns the nodes left over when there is a cycle. */
-function topologicalOrder(nodes: GraphNode[], incoming: Map<string, Map<string, { node: string }>>): { ids: string[] } | { cycle: string[] } {
+/**
+ * Kahn's algorithm, stable in document order. On failure, returns the strongly connected components
+ * that form cycles, so only nodes on a cycle are flagged: not the ones downstream of it, nor a node
+ * sitting between two cycles.
+ */
+function topologicalOrder(nodes: GraphNode[], incoming: Map<string, Map<string, { node: string }>>): { ids: string[] } | { cycles: string[][] } {
   const ids = [...new Set(nodes.map((n) => n.id))];
-  const pending = new Map(ids.map((id) => [id, new Set([...(incoming.get(id)?.values() ?? [])].map((s) => s.node))]));
+  const known = new Set(ids);
+  const deps = new Map(ids.map((id) => [id, [...new Set([...(incoming.get(id)?.values() ?? [])].map((s) => s.node))].filter((d) => known.has(d))]));
   const done: string[] = [];
   const placed = new Set<string>();
   let progress = true;
@@ -242,7 +258,7 @@ function topologicalOrder(nodes: GraphNode[], incoming: Map<string, Map<string, 
     progress = false;
     for (const id of ids) {
       if (placed.has(id)) continue;
-      if ([...pending.get(id)!].every((dep) => placed.has(dep) || !pending.has(dep))) {
+      if (deps.get(id)!.every((dep) => placed.has(dep))) {
         placed.add(id);
         done.push(id);
         progress = true;
@@ -250,20 +266,47 @@ function topologicalOrder(nodes: GraphNode[], incoming: Map<string, Map<string, 
     }
   }
   if (done.length === ids.length) return { ids: done };
-  // What is left is the cycles plus whatever hangs below them; peel off nodes that feed nothing left,
-  // so only nodes on a cycle get flagged.
-  const left = new Set(ids.filter((id) => !placed.has(id)));
-  let peeled = true;
-  while (peeled) {
-    peeled = false;
-    for (const id of left) {
-      if (![...left].some((other) => pending.get(other)!.has(id))) {
-        left.delete(id);
-        peeled = true;
+  return { cycles: cyclicComponents(ids.filter((id) => !placed.has(id)), deps) };
+}
+
+/** Tarjan's strongly connected components over `ids`, keeping those with a cycle (size > 1 or a self-loop). */
+function cyclicComponents(ids: string[], deps: Map<string, string[]>): string[][] {
+  const inSet = new Set(ids);
+  const indexOf = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    indexOf.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of deps.get(v)!) {
+      if (!inSet.has(w)) continue;
+      if (!indexOf.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, indexOf.get(w)!));
       }
     }
-  }
-  return { cycle: [...left] };
+    if (low.get(v) !== indexOf.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || deps.get(v)!.includes(v)) {
+      // Report in document order so messages are stable.
+      cycles.push(ids.filter((id) => component.includes(id)));
+    }
+  };
+  for (const id of ids) if (!indexOf.has(id)) visit(id);
+  return cycles;
 }
 
 function nodeOfPath(input: unknown, path: PropertyKey[]): { nodeId?: string } {

@@ -10,6 +10,12 @@ const aliases: Record<string, keyof Bars> = {
 /** Reported problems are capped so a file full of bad rows still gets a readable message. */
 const maxReported = 10;
 
+interface CsvParseError extends Error {
+  code?: string;
+  lines?: number;
+  column?: number;
+}
+
 /**
  * Parse an OHLCV CSV with a header row. Times may be ISO-8601 or epoch seconds/milliseconds. Every
  * row is checked (finite numbers, positive prices, high/low bracketing open and close, strictly
@@ -17,43 +23,54 @@ const maxReported = 10;
  * data would be a lie. The error lists the first bad rows by line number and column.
  */
 export function parseOhlcvCsv(text: string): Bars {
-  let rows: string[][];
+  const body = text.replace(/^\uFEFF/, '');
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text.replace(/^\uFEFF/, ''), { skip_empty_lines: true, trim: true, relax_column_count: false });
+    // With `info`, each record comes with where it sits in the file; csv-parse's types miss that shape.
+    records = parse(body, { skip_empty_lines: true, trim: true, relax_column_count: false, info: true }) as unknown as typeof records;
   } catch (err) {
-    throw new DataError(`CSV is malformed: ${(err as Error).message}`);
+    throw new DataError(`CSV is malformed: ${describeParseError(err as CsvParseError, body)}`);
   }
-  if (rows.length < 2) throw new DataError('CSV needs a header row and at least one bar');
-  const header = rows[0]!.map((h) => aliases[h.toLowerCase().replace(/[^a-z]/g, '')]);
+  if (records.length < 2) throw new DataError('CSV needs a header row and at least one bar');
+  const headerRow = records[0]!.record;
+  const header = headerRow.map((h) => aliases[h.toLowerCase().replace(/[^a-z]/g, '')]);
   const col = {} as Record<keyof Bars, number>;
   header.forEach((field, i) => {
     if (field && col[field] === undefined) col[field] = i;
   });
   const missing = (['time', 'open', 'high', 'low', 'close'] as const).filter((f) => col[f] === undefined);
-  if (missing.length) throw new DataError(`CSV header is missing column(s): ${missing.join(', ')} (found: ${rows[0]!.join(', ')})`);
+  if (missing.length) {
+    throw new DataError(`CSV header (line ${records[0]!.info.lines}) is missing column(s): ${missing.join(', ')} (found: ${headerRow.join(', ')})`);
+  }
 
-  const n = rows.length - 1;
+  const n = records.length - 1;
   const bars = allocBars(n);
   const problems: string[] = [];
   const report = (line: number, field: string, what: string) => {
     if (problems.length < maxReported) problems.push(`line ${line}, ${field}: ${what}`);
     else if (problems.length === maxReported) problems.push('…');
   };
+  // The last good time, so one unreadable time does not also flag the next row as out of order.
+  let lastTime = -Infinity;
   for (let i = 0; i < n; i++) {
-    const row = rows[i + 1]!;
-    const line = i + 2;
+    const { record: row, info } = records[i + 1]!;
+    // From the parser, so blank lines and quoted line breaks do not shift the numbers.
+    const line = info.lines;
     const time = parseTime(row[col.time]!);
-    if (Number.isNaN(time)) report(line, 'time', `"${row[col.time]}" is not a date or epoch time`);
-    else if (i > 0 && !(time > bars.time[i - 1]!)) report(line, 'time', 'not after the previous bar (times must strictly increase)');
+    if (Number.isNaN(time)) report(line, 'time', `"${row[col.time]}" is not an ISO-8601 date or an epoch time`);
+    else if (!(time > lastTime)) report(line, 'time', 'not after the previous bar (times must strictly increase)');
+    if (!Number.isNaN(time)) lastTime = time;
     bars.time[i] = time;
     for (const field of ['open', 'high', 'low', 'close'] as const) {
-      const v = Number(row[col[field]]);
-      if (!Number.isFinite(v) || row[col[field]] === '') report(line, field, `"${row[col[field]]}" is not a finite number`);
+      const raw = row[col[field]]!;
+      const v = parseNumber(raw);
+      if (!Number.isFinite(v)) report(line, field, `"${raw}" is not a finite number`);
       else if (v <= 0) report(line, field, `${v} is not a positive price`);
       bars[field][i] = v;
     }
-    const volume = col.volume === undefined ? 0 : Number(row[col.volume]);
-    if (!Number.isFinite(volume) || volume < 0) report(line, 'volume', `"${row[col.volume]}" is not a non-negative number`);
+    const rawVolume = col.volume === undefined ? '0' : row[col.volume]!;
+    const volume = parseNumber(rawVolume);
+    if (!Number.isFinite(volume) || volume < 0) report(line, 'volume', `"${rawVolume}" is not a non-negative number`);
     bars.volume[i] = volume;
     const [o, h, l, c] = [bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!];
     if (h < Math.max(o, c, l)) report(line, 'high', `${h} is below open, low or close`);
@@ -63,16 +80,48 @@ export function parseOhlcvCsv(text: string): Bars {
   return bars;
 }
 
-function parseTime(raw: string): number {
+/** A plain decimal number; `Number()` alone would also take "", "0x1f" and "Infinity". */
+function parseNumber(raw: string): number {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw) ? Number(raw) : NaN;
+}
+
+function describeParseError(err: CsvParseError, body: string): string {
+  const reason = err.message.replace(/\s+(at|on) line \d+.*$/, '');
+  if (err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+    const header = body.split(/\r?\n/, 1)[0]!;
+    return `line ${err.lines}: expected as many fields as the header (${header}), found ${err.column}`;
+  }
+  if (typeof err.lines === 'number' && typeof err.column === 'number') {
+    return `line ${err.lines}, column ${err.column + 1}: ${reason}`;
+  }
+  return err.message;
+}
+
+const isoTime = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Epoch seconds or milliseconds, or strict ISO-8601 (a date, or a date and time; no zone means UTC so
+ * results never depend on the server's zone). Anything else is refused rather than guessed: the engine's
+ * `Date.parse` would read "01/02/2024" as 2 January and roll "2024-02-30" over into March.
+ */
+export function parseTime(raw: string): number {
   if (/^-?\d+(\.\d+)?$/.test(raw)) {
     const v = Number(raw);
     // Ten-digit-ish values are epoch seconds; millisecond stamps are three orders larger.
     return Math.abs(v) < 1e11 ? v * 1000 : v;
   }
-  // A date or date-time without a zone is read as UTC, so results never depend on the server's zone.
-  let iso = raw.replace(/^(\d{4}-\d{2}-\d{2})[ T]?/, '$1T');
-  if (iso.endsWith('T')) iso += '00:00:00';
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(iso)) iso += 'Z';
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? NaN : ms;
+  const m = isoTime.exec(raw);
+  if (!m) return NaN;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k] ?? 0)) as [number, number, number, number, number, number];
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return NaN;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls an impossible day (30 February) into the next month; refuse it instead.
+  if (day < 1 || new Date(utc).getUTCDate() !== day) return NaN;
+  const zone = m[8];
+  if (!zone || zone.toUpperCase() === 'Z') return utc;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+  return utc - sign * offset * 60_000;
 }

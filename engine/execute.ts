@@ -8,6 +8,10 @@ export interface Executor {
   run(from: number, to: number): number;
   /** Equity marked at each bar's close. */
   readonly equity: Float64Array;
+  /** Every output's value after the last bar run, by the plan's slot numbers (inspection and tests). */
+  readonly slots: Float64Array;
+  /** Each plan node's plain-data state, in plan order (snapshots for long runs). */
+  readonly states: readonly unknown[];
 }
 
 /**
@@ -21,7 +25,7 @@ export function createExecutor(plan: Plan, bars: Bars, broker: SimBroker): Execu
   const equity = new Float64Array(bars.close.length);
   const ctx: StepContext = { bar: 0, time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN, equity: 0, cash: 0, position: 0 };
   const steps = plan.nodes.map((n) => n.def.step);
-  const states = plan.nodes.map((n) => n.def.init(n.params));
+  const states = plan.nodes.map((n) => n.def.init(n.params, n.wired));
   const params = plan.nodes.map((n) => Object.freeze(n.params));
   const ins = plan.nodes.map((n) => Object.fromEntries(Object.keys(n.inputSlots).map((k) => [k, NaN])));
   const outs = plan.nodes.map((n) => Object.fromEntries(Object.keys(n.outputSlots).map((k) => [k, NaN])));
@@ -56,5 +60,5 @@ return function run(from, to) {
 };`;
   const factory = new Function('steps', 'states', 'params', 'ins', 'outs', 'ctx', 'slots', 'bars', 'broker', 'equity', source);
   const run = factory(steps, states, params, ins, outs, ctx, slots, bars, broker, equity) as Executor['run'];
-  return { run, equity };
+  return { run, equity, slots, states };
 }

@@ -39,6 +39,8 @@ export type DataRequest =
   | { kind: 'dataset'; datasetId: string };
 
 type Values<Ports> = { -readonly [K in keyof Ports]: number };
+/** Which inputs have an edge. An unwired optional input reads NaN, which is also "unknown" on a wired one. */
+export type Wired<Ports> = { readonly [K in keyof Ports]: boolean };
 type ParamsSchema = z.ZodObject<z.ZodRawShape>;
 
 export interface NodeDefinition<
@@ -69,8 +71,12 @@ export interface NodeDefinition<
   source?(params: z.infer<P>): DataRequest;
   /** Bars before the first output that is not NaN, given the params. */
   warmup?(params: z.infer<P>): number;
-  /** Plain-data state: numbers, arrays of numbers and nested plain objects only. */
-  init(params: z.infer<P>): S;
+  /**
+   * Plain-data state: numbers, arrays of numbers and nested plain objects only. `wired` tells which
+   * inputs have an edge, for nodes whose behaviour depends on it (an unwired optional input and a wired
+   * one that is still unknown both read NaN, but must not mean the same thing).
+   */
+  init(params: z.infer<P>, wired: Wired<I>): S;
   /** Advance one closed bar. Deterministic: no clock, no unseeded randomness, no I/O. */
   // Method syntax on purpose: it lets a specific definition stand in the registry's erased list.
   step(state: S, params: z.infer<P>, input: Readonly<Values<I>>, out: Values<O>, ctx: Readonly<StepContext>): void;

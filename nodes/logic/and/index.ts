@@ -11,7 +11,7 @@ export const and = defineNode({
   description: 'True when every connected condition is true.',
   docs: {
     example: 'RSI < 30 AND close > SMA(200): buy dips only in an uptrend.',
-    caveats: ['Unknown (warm-up) inputs count as false. C and D are optional and ignored when unwired.'],
+    caveats: ['Unknown (warm-up) inputs count as false, wired optional ones included. C and D are ignored when unwired.'],
   },
   inputs: {
     a: { kind: 'bool', description: 'First condition.' },
@@ -21,11 +21,12 @@ export const and = defineNode({
   },
   outputs: { result: { kind: 'bool', description: 'All conditions hold.' } },
   params: z.object({}),
-  init: () => ({}),
-  step(_s, _p, input, out) {
-    // An unwired optional input reads NaN, which must not veto the others.
-    const c = input.c !== input.c || isTrue(input.c);
-    const d = input.d !== input.d || isTrue(input.d);
+  // An unwired optional input must not veto the others, but a wired one that is still unknown (NaN)
+  // must: the value alone cannot tell the two apart, the wiring can.
+  init: (_p, wired) => ({ useC: wired.c ? 1 : 0, useD: wired.d ? 1 : 0 }),
+  step(s, _p, input, out) {
+    const c = s.useC === 0 || isTrue(input.c);
+    const d = s.useD === 0 || isTrue(input.d);
     out.result = bool(isTrue(input.a) && isTrue(input.b) && c && d);
   },
 });

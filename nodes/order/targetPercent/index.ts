@@ -30,10 +30,11 @@ export const targetPercent = defineNode({
     percent: z.number().gt(0).max(1000).default(100).describe('Position size as a percent of equity (over 100 uses leverage).'),
     side: z.enum(['long', 'short']).default('long').describe('Direction of the position.'),
   }),
-  init: () => ({ target: 0 }),
+  // The mode comes from the wiring, not the exit value: an exit that is still warming up (NaN) must
+  // read as "do not exit", not switch the node into hold-while-enter mode.
+  init: (_p, wired) => ({ target: 0, latched: wired.exit ? 1 : 0 }),
   step(s, p, input, out, ctx) {
-    const latched = input.exit === input.exit;
-    const wantIn = latched ? (isTrue(input.exit) ? false : isTrue(input.enter) || s.target !== 0) : isTrue(input.enter);
+    const wantIn = s.latched === 1 ? (isTrue(input.exit) ? false : isTrue(input.enter) || s.target !== 0) : isTrue(input.enter);
     if (!wantIn) s.target = 0;
     else if (s.target === 0 && ctx.close > 0 && ctx.equity > 0) {
       s.target = ((p.side === 'long' ? 1 : -1) * (p.percent / 100) * ctx.equity) / ctx.close;

@@ -13,7 +13,7 @@ export const maxPosition = defineNode({
     example: 'Between the order node and the broker: never hold more than 50 % of equity or 10 units.',
     caveats: [
       'Reduces an oversized target to the cap (keeping its sign) rather than dropping it, so exits always pass.',
-      'The percent cap uses equity and price at the signal bar’s close.',
+      'The percent cap uses equity and price at the close of the bar where the target changed; a held target is not re-capped as prices move.',
     ],
   },
   inputs: { order: { kind: 'order', description: 'The target position to check.' } },
@@ -25,18 +25,25 @@ export const maxPosition = defineNode({
     maxQuantity: z.number().positive().optional().describe('Largest absolute position in units; empty for no unit cap.'),
     maxPercentEquity: z.number().gt(0).max(1000).default(100).describe('Largest position value as a percent of equity.'),
   }),
-  init: () => ({}),
-  step(_s, p, input, out, ctx) {
+  // The cap is checked when a new target arrives (a pre-trade check) and then held. Re-capping an
+  // unchanged target every bar would chase equity and price with a dust trade on almost every bar.
+  init: () => ({ target: NaN, capped: NaN }),
+  step(s, p, input, out, ctx) {
     const target = input.order;
     if (target !== target) {
+      s.target = s.capped = NaN;
       out.order = NaN;
       out.limited = 0;
       return;
     }
-    let cap = ctx.close > 0 && ctx.equity > 0 ? ((p.maxPercentEquity / 100) * ctx.equity) / ctx.close : 0;
-    if (p.maxQuantity !== undefined) cap = Math.min(cap, p.maxQuantity);
-    const capped = Math.sign(target) * Math.min(Math.abs(target), cap);
-    out.order = capped;
-    out.limited = bool(capped !== target);
+    if (target !== s.target) {
+      let cap = ctx.close > 0 && ctx.equity > 0 ? ((p.maxPercentEquity / 100) * ctx.equity) / ctx.close : 0;
+      if (p.maxQuantity !== undefined) cap = Math.min(cap, p.maxQuantity);
+      s.target = target;
+      // `+ 0` turns the -0 of a short capped to nothing into a plain 0.
+      s.capped = Math.sign(target) * Math.min(Math.abs(target), cap) + 0;
+    }
+    out.order = s.capped;
+    out.limited = bool(s.capped !== target);
   },
 });

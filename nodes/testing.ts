@@ -1,0 +1,66 @@
+import type { AnyNodeDefinition, StepContext } from './contract.ts';
+
+/** The context a node sees when a test does not say otherwise: a flat portfolio of 100 000 at price 100. */
+export const defaultContext: Readonly<StepContext> = Object.freeze({
+  bar: 0,
+  time: 0,
+  open: 100,
+  high: 100,
+  low: 100,
+  close: 100,
+  volume: 0,
+  equity: 100_000,
+  cash: 100_000,
+  position: 0,
+});
+
+export interface RunNodeOptions {
+  /** Raw params as a graph would hold them; parsed (defaults filled) by the node's own schema. */
+  params?: Record<string, unknown>;
+  /** One array per wired input; inputs left out are unwired (they read NaN, and `init` is told). */
+  inputs?: Record<string, readonly number[]>;
+  /** Context overrides per bar, on top of `defaultContext` (with `bar` and `time` set from the index). */
+  ctx?: readonly Partial<StepContext>[] | ((bar: number) => Partial<StepContext>);
+  /** Number of bars; defaults to the longest input or context array. */
+  bars?: number;
+}
+
+/**
+ * Run one node definition bar by bar, exactly as the executor does (init once, then step per bar
+ * with the same input, output and context objects), and collect each output per bar.
+ *
+ * @example
+ * runNode(sma, { params: { period: 2 }, inputs: { source: [1, 3, 5] } }).value // [NaN, 2, 4]
+ */
+export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): Record<string, number[]> {
+  const inputs = options.inputs ?? {};
+  for (const name of Object.keys(inputs)) {
+    if (!(name in def.inputs)) throw new Error(`${def.type} has no input "${name}"`);
+  }
+  const wired: Record<string, boolean> = {};
+  for (const [name, spec] of Object.entries(def.inputs)) {
+    wired[name] = name in inputs;
+    if (!spec.optional && !wired[name]) throw new Error(`${def.type} needs its "${name}" input`);
+  }
+  const ctxOf = typeof options.ctx === 'function' ? options.ctx : (bar: number) => (options.ctx as readonly Partial<StepContext>[] | undefined)?.[bar] ?? {};
+  const n =
+    options.bars ??
+    Math.max(0, ...Object.values(inputs).map((a) => a.length), Array.isArray(options.ctx) ? options.ctx.length : 0);
+  const params = def.params.parse(options.params ?? {});
+  const state = def.init(params, wired);
+  const input: Record<string, number> = Object.fromEntries(Object.keys(def.inputs).map((k) => [k, NaN]));
+  const out: Record<string, number> = Object.fromEntries(Object.keys(def.outputs).map((k) => [k, NaN]));
+  const result: Record<string, number[]> = Object.fromEntries(Object.keys(def.outputs).map((k) => [k, []]));
+  for (let bar = 0; bar < n; bar++) {
+    for (const name of Object.keys(def.inputs)) input[name] = inputs[name]?.[bar] ?? NaN;
+    const ctx: StepContext = { ...defaultContext, bar, time: bar * 60_000, ...ctxOf(bar) };
+    def.step(state, params, input, out, ctx);
+    for (const name of Object.keys(def.outputs)) result[name]!.push(out[name]!);
+  }
+  return result;
+}
+
+/** Index of the first value that is not NaN, or -1. */
+export function firstDefined(values: readonly number[]): number {
+  return values.findIndex((v) => !Number.isNaN(v));
+}
