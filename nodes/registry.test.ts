@@ -56,7 +56,10 @@ describe('registry', () => {
       const def = registry.get(entry.type)!;
       expect(entry.paramsSchema.type, entry.type).toBe('object');
       expect(Object.keys((entry.paramsSchema.properties ?? {}) as object).sort(), entry.type).toEqual(Object.keys(def.params.shape).sort());
-      expect(entry.defaults, entry.type).toEqual(def.params.parse({}));
+      // Defaults fill every param that has one; a param the user must choose (a dataset) stays absent.
+      const required = ((entry.paramsSchema.required ?? []) as string[]);
+      expect(def.params.safeParse(entry.defaults).success, entry.type).toBe(required.length === 0);
+      for (const key of required) expect(key in entry.defaults, `${entry.type}.${key}`).toBe(false);
       expect(entry.outputs.length, entry.type).toBeGreaterThan(0);
       for (const port of [...entry.inputs, ...entry.outputs]) expect(Object.keys(PortKinds)).toContain(port.kind);
     }

@@ -59,7 +59,8 @@ function catalogEntry(def: AnyNodeDefinition): CatalogEntry {
     inputs: Object.entries(def.inputs).map(([name, p]) => ({ name, kind: p.kind, description: p.description, optional: !!p.optional })),
     outputs: Object.entries(def.outputs).map(([name, p]) => ({ name, kind: p.kind, description: p.description })),
     paramsSchema: z.toJSONSchema(def.params, { io: 'input' }) as Record<string, unknown>,
-    defaults: def.params.parse({}) as Record<string, unknown>,
+    // Partial: a param without a default (a dataset to pick) is left for the user, not an error here.
+    defaults: def.params.partial().parse({}) as Record<string, unknown>,
   };
 }
 

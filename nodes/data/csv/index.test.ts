@@ -32,3 +32,27 @@ describe('data.csv', () => {
     expect(run.values.up).toEqual([0, 1, 0]);
   });
 });
+
+describe('data.csv without a dataset', () => {
+  it('is a compile error on the node, not a failure at run time', async () => {
+    const { compile } = await import('../../../engine/compile.ts');
+    const { registry } = await import('../../index.ts');
+    const result = compile(
+      {
+        nodes: [
+          { id: 'data', type: 'data.csv', params: {} },
+          { id: 'order', type: 'order.targetPercent', params: {} },
+          { id: 'gt', type: 'logic.threshold', params: { operator: '>', level: 0 } },
+        ],
+        edges: [
+          { id: 'a', source: { node: 'data', port: 'close' }, target: { node: 'gt', port: 'value' } },
+          { id: 'b', source: { node: 'gt', port: 'result' }, target: { node: 'order', port: 'enter' } },
+        ],
+      },
+      registry,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'bad_params', nodeId: 'data', path: ['nodes', 0, 'params', 'dataset'], message: expect.stringContaining('pick an uploaded CSV file') })]);
+  });
+});

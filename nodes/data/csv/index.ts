@@ -19,7 +19,7 @@ export const csvBars = defineNode({
   inputs: {},
   outputs: barOutputs,
   params: z.object({
-    dataset: z.string().min(1, 'pick an uploaded CSV file').default('').describe('The uploaded dataset to read.'),
+    dataset: z.string({ error: 'pick an uploaded CSV file' }).min(1, 'pick an uploaded CSV file').describe('The uploaded dataset to read.'),
   }),
   source: (p) => ({ kind: 'dataset', datasetId: p.dataset }),
   init: () => ({}),
