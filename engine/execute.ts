@@ -27,13 +27,14 @@ export function createExecutor(plan: Plan, bars: Bars, broker: SimBroker): Execu
   const steps = plan.nodes.map((n) => n.def.step);
   const states = plan.nodes.map((n) => n.def.init(n.params, n.wired));
   const params = plan.nodes.map((n) => Object.freeze(n.params));
-  const ins = plan.nodes.map((n) => Object.fromEntries(Object.keys(n.inputSlots).map((k) => [k, NaN])));
-  const outs = plan.nodes.map((n) => Object.fromEntries(Object.keys(n.outputSlots).map((k) => [k, NaN])));
 
   const declare: string[] = [];
   const body: string[] = [];
   plan.nodes.forEach((node, i) => {
-    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ins[${i}], o${i} = outs[${i}];`);
+    // Port objects are literals in the generated code so V8 gives them a fixed shape with unboxed double
+    // fields; objects built at run time (Object.fromEntries) box every write and make garbage per bar.
+    const literal = (ports: Record<string, number>) => `{ ${Object.keys(ports).map((p) => `${p}: NaN`).join(', ')} }`;
+    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(node.inputSlots)}, o${i} = ${literal(node.outputSlots)};`);
     for (const [port, slot] of Object.entries(node.inputSlots)) body.push(`i${i}.${port} = slots[${slot}];`);
     body.push(`s${i}(st${i}, p${i}, i${i}, o${i}, ctx);`);
     for (const [port, slot] of Object.entries(node.outputSlots)) body.push(`slots[${slot}] = o${i}.${port};`);
@@ -58,7 +59,7 @@ return function run(from, to) {
   }
   return exposed;
 };`;
-  const factory = new Function('steps', 'states', 'params', 'ins', 'outs', 'ctx', 'slots', 'bars', 'broker', 'equity', source);
-  const run = factory(steps, states, params, ins, outs, ctx, slots, bars, broker, equity) as Executor['run'];
+  const factory = new Function('steps', 'states', 'params', 'ctx', 'slots', 'bars', 'broker', 'equity', source);
+  const run = factory(steps, states, params, ctx, slots, bars, broker, equity) as Executor['run'];
   return { run, equity, slots, states };
 }
