@@ -1,0 +1,130 @@
+import type { BacktestResult } from '../engine/backtest.ts';
+import type { CompileError } from '../engine/compile.ts';
+import type { DataChoice } from '../engine/data.ts';
+import type { GraphInput } from '../engine/graph.ts';
+import type { Metrics } from '../engine/metrics.ts';
+import type { Catalog } from '../nodes/registry.ts';
+
+/** Typed client for the Tradeloom REST API. Every failure becomes an `ApiError` with the server's words. */
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  database: { ok: boolean; kind: string };
+  temporal: { ok: boolean; address: string };
+}
+
+export interface StrategySummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Strategy extends StrategySummary {
+  graph: GraphInput;
+}
+
+export interface Dataset {
+  id: string;
+  name: string;
+  bars: number;
+  startTime: number | string;
+  endTime: number | string;
+  createdAt: string;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Run {
+  id: string;
+  strategyId: string;
+  status: RunStatus;
+  progress: number;
+  barsDone: number;
+  barsTotal: number;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  metrics: Metrics | null;
+}
+
+export type CompileResponse = { ok: true; warmup: number } | { ok: false; errors: CompileError[] };
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+  compileErrors?: CompileError[];
+}
+
+/** A failed request: `status` 0 means the server could not be reached at all. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | undefined;
+  constructor(status: number, message: string, problem?: Problem) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export const terminalStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', alsoOk: readonly number[] = []): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': contentType },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'Cannot reach the Tradeloom server.');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok && !alsoOk.includes(res.status)) {
+    const problem = (json && typeof json === 'object' ? json : undefined) as Problem | undefined;
+    const message = problem?.detail || problem?.title || `${method} /api${path} failed with HTTP ${res.status}`;
+    throw new ApiError(res.status, message, problem);
+  }
+  if (json === undefined) throw new ApiError(res.status, `${method} /api${path} returned no JSON`);
+  return json as T;
+}
+
+export const api = {
+  // 503 still carries the health report: which service is down is exactly what the editor shows.
+  health: () => request<Health>('GET', '/health', undefined, undefined, [503]),
+  catalog: () => request<Catalog>('GET', '/nodes'),
+  listStrategies: () => request<{ items: StrategySummary[] }>('GET', '/strategies').then((r) => r.items),
+  getStrategy: (id: string) => request<Strategy>('GET', `/strategies/${encodeURIComponent(id)}`),
+  createStrategy: (name: string, graph: GraphInput) => request<Strategy>('POST', '/strategies', { name, graph }),
+  updateStrategy: (id: string, patch: { name?: string; graph?: GraphInput }) =>
+    request<Strategy>('PUT', `/strategies/${encodeURIComponent(id)}`, patch),
+  deleteStrategy: (id: string) => request<void>('DELETE', `/strategies/${encodeURIComponent(id)}`),
+  compile: (graph: GraphInput) => request<CompileResponse>('POST', '/compile', { graph }),
+  listDatasets: () => request<{ items: Dataset[] }>('GET', '/datasets').then((r) => r.items),
+  uploadDataset: (name: string, csv: string) =>
+    request<Dataset>('POST', `/datasets?name=${encodeURIComponent(name)}`, csv, 'text/csv'),
+  startRun: (strategyId: string, data?: DataChoice) => request<Run>('POST', '/runs', data ? { strategyId, data } : { strategyId }),
+  listRuns: (strategyId: string) => request<{ items: Run[] }>('GET', `/runs?strategyId=${encodeURIComponent(strategyId)}`).then((r) => r.items),
+  getRun: (id: string) => request<Run>('GET', `/runs/${encodeURIComponent(id)}`),
+  getResult: (id: string) => request<BacktestResult>('GET', `/runs/${encodeURIComponent(id)}/result`),
+  cancelRun: (id: string) => request<Run>('POST', `/runs/${encodeURIComponent(id)}/cancel`),
+  runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events`,
+};
+
+/** The message to show for any thrown value. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

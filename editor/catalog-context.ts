@@ -1,0 +1,54 @@
+import { createContext, useContext } from 'react';
+import type { CompileError } from '../engine/compile.ts';
+import type { Catalog, CatalogEntry } from '../nodes/registry.ts';
+
+/** The node catalog from GET /api/nodes with a lookup by type, shared by the canvas, palette and inspector. */
+export interface CatalogInfo {
+  catalog: Catalog;
+  entry: (type: string) => CatalogEntry | undefined;
+}
+
+export function catalogInfo(catalog: Catalog): CatalogInfo {
+  const byType = new Map(catalog.nodes.map((n) => [n.type, n]));
+  return { catalog, entry: (type) => byType.get(type) };
+}
+
+export const CatalogContext = createContext<CatalogInfo | null>(null);
+
+export function useCatalogInfo(): CatalogInfo {
+  const info = useContext(CatalogContext);
+  if (!info) throw new Error('useCatalogInfo needs a CatalogContext provider');
+  return info;
+}
+
+/** Compile errors by node id, so each canvas node can show its own without touching node data. */
+export const NodeErrorsContext = createContext<ReadonlyMap<string, CompileError[]>>(new Map());
+
+export function useNodeErrors(nodeId: string): CompileError[] {
+  return useContext(NodeErrorsContext).get(nodeId) ?? noErrors;
+}
+const noErrors: CompileError[] = [];
+
+export const categoryColors: Record<string, string> = {
+  data: '#4fc3f7',
+  indicator: '#9575cd',
+  logic: '#ffb74d',
+  math: '#90a4ae',
+  model: '#f06292',
+  risk: '#e57373',
+  order: '#66bb6a',
+  output: '#a1887f',
+};
+
+export const categoryTitles: Record<string, string> = {
+  data: 'Data',
+  indicator: 'Indicators',
+  logic: 'Logic',
+  math: 'Math',
+  model: 'Models',
+  risk: 'Risk',
+  order: 'Orders',
+  output: 'Outputs',
+};
+
+export const categoryOrder = ['data', 'indicator', 'logic', 'math', 'model', 'risk', 'order', 'output'];

@@ -1,0 +1,61 @@
+import type { CompileError } from '../../engine/compile.ts';
+import type { Dataset } from '../api.ts';
+import type { StrategyFlowNode } from '../graph-mapping.ts';
+import type { CompileState } from '../hooks/useCompile.ts';
+import type { useRun } from '../hooks/useRun.ts';
+import type { DataPick } from './DataPicker.tsx';
+import { CompileStatus } from './CompileStatus.tsx';
+import { ProblemsList } from './ProblemsList.tsx';
+import { ResultsView } from './ResultsView.tsx';
+import { RunPanel } from './RunPanel.tsx';
+import { TradesTable } from './TradesTable.tsx';
+
+export type BottomTab = 'results' | 'trades' | 'problems';
+
+interface Props {
+  tab: BottomTab;
+  onTab: (tab: BottomTab) => void;
+  compile: CompileState;
+  errors: readonly CompileError[];
+  nodes: readonly StrategyFlowNode[];
+  onSelectNode: (id: string) => void;
+  runHook: ReturnType<typeof useRun>;
+  datasets: readonly Dataset[];
+  onRun: (pick: DataPick) => void;
+  saving: boolean;
+  initialCash: number;
+}
+
+/** Run controls on the left; results, trades and problems in tabs on the right. */
+export function BottomPanel(props: Props) {
+  const { run } = props.runHook;
+  const tradeCount = run.result?.trades.length;
+  const tabs: { id: BottomTab; label: string; count?: number; tone?: string }[] = [
+    { id: 'results', label: 'Results' },
+    { id: 'trades', label: 'Trades', count: tradeCount },
+    { id: 'problems', label: 'Problems', count: props.errors.length, tone: props.errors.length ? 'neg' : undefined },
+  ];
+  return (
+    <section className="dock" aria-label="Backtest">
+      <RunPanel runHook={props.runHook} datasets={props.datasets} onRun={props.onRun} saving={props.saving} />
+      <div className="bottom-main">
+        <div className="tabs" role="tablist">
+          {tabs.map((t) => (
+            <button key={t.id} type="button" role="tab" aria-selected={props.tab === t.id} className={`tab${props.tab === t.id ? ' is-active' : ''}`} onClick={() => props.onTab(t.id)} data-testid={`tab-${t.id}`}>
+              {t.label}
+              {t.count !== undefined && <span className={`tab-count ${t.tone ?? ''}`}>{t.count}</span>}
+            </button>
+          ))}
+          <div className="tabs-spacer" />
+          <CompileStatus state={props.compile} />
+        </div>
+        <div className="tab-body" role="tabpanel">
+          {props.tab === 'results' && <ResultsView run={run.current} result={run.result} resultError={run.resultError} initialCash={props.initialCash} />}
+          {props.tab === 'trades' &&
+            (run.result ? <TradesTable trades={run.result.trades} /> : <div className="empty-state">Trades of a finished backtest appear here.</div>)}
+          {props.tab === 'problems' && <ProblemsList errors={props.errors} nodes={props.nodes} onSelectNode={props.onSelectNode} />}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type OnConnectEnd,
+} from '@xyflow/react';
+import { useCallback, useMemo, useState, type DragEvent } from 'react';
+import { categoryColors, useCatalogInfo } from '../catalog-context.ts';
+import { refusalReason, type ConnectionContext } from '../connection.ts';
+import { nodeDragType } from '../dnd.ts';
+import { newEdgeId, type StrategyFlowNode } from '../graph-mapping.ts';
+import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
+import { CanvasToast, type Toast } from './CanvasToast.tsx';
+import { EmptyCanvasHint } from './EmptyCanvasHint.tsx';
+import { nodeTypes } from './node-types.ts';
+
+export function Canvas({ doc }: { doc: StrategyDocument }) {
+  const { catalog, entry } = useCatalogInfo();
+  const { screenToFlowPosition } = useReactFlow();
+  const [toast, setToast] = useState<Toast | null>(null);
+  // Fit a loaded strategy once; never later, or the first node dropped on an empty canvas would jump.
+  const [fitOnOpen] = useState(() => doc.nodes.length > 0);
+  const dismissToast = useCallback(() => setToast(null), []);
+  const { nodes, edges, setEdges, addNode } = doc;
+
+  const ctx = useMemo<ConnectionContext>(() => {
+    const typeOf = new Map(nodes.map((n) => [n.id, n.data.type]));
+    return { nodeType: (id) => typeOf.get(id), entry, edges };
+  }, [nodes, edges, entry]);
+
+  const isValidConnection = useCallback<IsValidConnection>((c) => refusalReason(c, ctx) === null, [ctx]);
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (refusalReason(c, ctx) !== null) return;
+      setEdges((es) => [...es, { id: newEdgeId(new Set(es.map((e) => e.id))), source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle }]);
+    },
+    [ctx, setEdges],
+  );
+
+  // React Flow only says a drop was invalid; say why, in the trader's terms, where they are looking.
+  const onConnectEnd = useCallback<OnConnectEnd>(
+    (_event, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+      const from = state.fromHandle;
+      const to = state.toHandle;
+      let message: string;
+      if (from.type === to.type) {
+        message = from.type === 'source' ? 'two outputs cannot be joined; connect an output to an input' : 'two inputs cannot be joined; connect an output to an input';
+      } else {
+        const [src, dst] = from.type === 'source' ? [from, to] : [to, from];
+        message = refusalReason({ source: src.nodeId, sourceHandle: src.id ?? null, target: dst.nodeId, targetHandle: dst.id ?? null }, ctx) ?? 'that connection is not allowed';
+      }
+      setToast({ id: Date.now(), message: `Can’t connect: ${message}` });
+    },
+    [ctx],
+  );
+
+  const styledEdges = useMemo<Edge[]>(() => {
+    const kindOf = (e: Edge) => {
+      const node = nodes.find((n) => n.id === e.source);
+      return node ? entry(node.data.type)?.outputs.find((o) => o.name === e.sourceHandle)?.kind : undefined;
+    };
+    return edges.map((e) => {
+      const kind = kindOf(e);
+      const color = kind ? catalog.portKinds[kind]?.color : undefined;
+      return color ? { ...e, style: { stroke: color } } : e;
+    });
+  }, [catalog.portKinds, edges, entry, nodes]);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(nodeDragType)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(nodeDragType);
+      const e = entry(type);
+      if (!e) return;
+      event.preventDefault();
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // Put the node's header, not its corner, under the pointer.
+      addNode(e, { x: at.x - 80, y: at.y - 14 });
+    },
+    [addNode, entry, screenToFlowPosition],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<StrategyFlowNode, Edge>
+        nodes={nodes}
+        edges={styledEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={doc.onNodesChange}
+        onEdgesChange={doc.onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={['Delete', 'Backspace']}
+        colorMode="dark"
+        fitView={fitOnOpen}
+        fitViewOptions={{ padding: 0.25, maxZoom: 1 }}
+        minZoom={0.2}
+        maxZoom={2}
+        connectionRadius={24}
+        defaultEdgeOptions={{ interactionWidth: 16 }}
+        attributionPosition="top-right"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a313b" />
+        <Controls position="bottom-left" showInteractive={false} />
+        <MiniMap
+          position="bottom-right"
+          pannable
+          zoomable
+          nodeColor={(n) => categoryColors[entry((n as StrategyFlowNode).data.type)?.category ?? ''] ?? '#90a4ae'}
+          maskColor="rgba(10, 12, 16, 0.7)"
+          style={{ width: 160, height: 100 }}
+        />
+      </ReactFlow>
+      {nodes.length === 0 && <EmptyCanvasHint />}
+      <CanvasToast toast={toast} onDismiss={dismissToast} />
+    </div>
+  );
+}

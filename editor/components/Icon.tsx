@@ -1,0 +1,20 @@
+/** A few inline SVG icons: no icon font, no emoji (the machine may have no emoji font). */
+const paths = {
+  trash: 'M3 4h10M6.5 4V2.5h3V4M4.5 4l.7 9.5h5.6l.7-9.5',
+  alert: 'M8 1.8 15 14H1L8 1.8ZM8 6v4M8 11.8v.4',
+  check: 'M3 8.5l3 3 7-7',
+  cross: 'M4 4l8 8M12 4l-8 8',
+  play: 'M5 3l8 5-8 5V3Z',
+  stop: 'M4 4h8v8H4z',
+  clock: 'M8 2a6 6 0 1 0 0 12A6 6 0 0 0 8 2ZM8 5v3.5l2.5 1.5',
+} as const;
+
+export type IconName = keyof typeof paths;
+
+export function Icon({ name, size = 14, className }: { name: IconName; size?: number; className?: string }) {
+  return (
+    <svg className={`icon ${className ?? ''}`} width={size} height={size} viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+      <path d={paths[name]} />
+    </svg>
+  );
+}

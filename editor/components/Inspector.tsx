@@ -1,0 +1,37 @@
+import type { CompileError } from '../../engine/compile.ts';
+import { useCatalogInfo } from '../catalog-context.ts';
+import type { useDatasets } from '../hooks/useDatasets.ts';
+import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
+import { NodeInspector } from './NodeInspector.tsx';
+import { StrategyOverview } from './StrategyOverview.tsx';
+
+interface Props {
+  doc: StrategyDocument;
+  errorsByNode: ReadonlyMap<string, CompileError[]>;
+  datasets: ReturnType<typeof useDatasets>;
+}
+
+/** The right-hand panel: the selected node's settings, or the strategy overview when nothing is selected. */
+export function Inspector({ doc, errorsByNode, datasets }: Props) {
+  const { entry } = useCatalogInfo();
+  const selected = doc.nodes.filter((n) => n.selected);
+  const node = selected.length === 1 ? selected[0] : undefined;
+  const nodeEntry = node ? entry(node.data.type) : undefined;
+  return (
+    <aside className="inspector" aria-label="Inspector">
+      <div className="panel-header">
+        <span>{node ? 'Node' : 'Strategy'}</span>
+        {selected.length > 1 && <span className="muted">{selected.length} selected</span>}
+      </div>
+      {node && nodeEntry ? (
+        <NodeInspector node={node} entry={nodeEntry} errors={errorsByNode.get(node.id) ?? []} doc={doc} datasets={datasets} />
+      ) : node ? (
+        <div className="inspector-body">
+          <p className="field-error">Unknown node type “{node.data.type}”. Delete it or update Tradeloom.</p>
+        </div>
+      ) : (
+        <StrategyOverview doc={doc} selectedCount={selected.length} />
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,109 @@
+import type { CompileError } from '../../engine/compile.ts';
+import type { CatalogEntry } from '../../nodes/registry.ts';
+import { categoryColors, categoryTitles, useCatalogInfo } from '../catalog-context.ts';
+import type { StrategyFlowNode } from '../graph-mapping.ts';
+import type { useDatasets } from '../hooks/useDatasets.ts';
+import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
+import { ParamsForm } from './ParamsForm.tsx';
+
+interface Props {
+  node: StrategyFlowNode;
+  entry: CatalogEntry;
+  errors: CompileError[];
+  doc: StrategyDocument;
+  datasets: ReturnType<typeof useDatasets>;
+}
+
+/** Everything about the selected node: its settings form, problems, ports and documentation. */
+export function NodeInspector({ node, entry, errors, doc, datasets }: Props) {
+  const { catalog } = useCatalogInfo();
+  return (
+    <div className="inspector-body" data-testid="inspector" data-node-id={node.id}>
+      <div className="inspector-title" style={{ ['--cat' as string]: categoryColors[entry.category] ?? '#90a4ae' }}>
+        <div>
+          <h2>{entry.title}</h2>
+          <div className="muted mono small">
+            {categoryTitles[entry.category] ?? entry.category} · {node.id}
+          </div>
+        </div>
+        <button type="button" className="button small ghost danger" onClick={() => doc.removeNode(node.id)} title="Delete node (Del)">
+          Delete
+        </button>
+      </div>
+      <p className="inspector-desc">{entry.description}</p>
+
+      {errors.length > 0 && (
+        <ul className="inspector-problems" role="alert">
+          {errors.map((e, i) => (
+            <li key={i}>{e.message}</li>
+          ))}
+        </ul>
+      )}
+
+      <section className="inspector-section">
+        <h3>Settings</h3>
+        <div className="form">
+          <div className="field">
+            <label htmlFor={`label-${node.id}`}>
+              Label<span className="field-tag">optional</span>
+            </label>
+            <input id={`label-${node.id}`} type="text" value={node.data.label ?? ''} placeholder={entry.title} onChange={(e) => doc.setLabel(node.id, e.target.value)} maxLength={200} />
+          </div>
+        </div>
+        <ParamsForm key={node.id} entry={entry} params={node.data.params} onChange={(p) => doc.setParams(node.id, p)} errors={errors} datasets={datasets} />
+      </section>
+
+      <section className="inspector-section">
+        <h3>Ports</h3>
+        <table className="ports-table">
+          <tbody>
+            {entry.inputs.map((p) => (
+              <tr key={`in-${p.name}`}>
+                <td className="muted">in</td>
+                <td className="mono">{p.name}</td>
+                <td>
+                  <span className="kind-chip" style={{ ['--kind' as string]: catalog.portKinds[p.kind]?.color }}>
+                    {catalog.portKinds[p.kind]?.title ?? p.kind}
+                  </span>
+                </td>
+                <td>
+                  {p.description}
+                  {p.optional ? ' (optional)' : ''}
+                </td>
+              </tr>
+            ))}
+            {entry.outputs.map((p) => (
+              <tr key={`out-${p.name}`}>
+                <td className="muted">out</td>
+                <td className="mono">{p.name}</td>
+                <td>
+                  <span className="kind-chip" style={{ ['--kind' as string]: catalog.portKinds[p.kind]?.color }}>
+                    {catalog.portKinds[p.kind]?.title ?? p.kind}
+                  </span>
+                </td>
+                <td>{p.description}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      {(entry.docs.caveats.length > 0 || entry.docs.example) && (
+        <section className="inspector-section">
+          <h3>Notes</h3>
+          {entry.docs.example && (
+            <p className="inspector-example">
+              <span className="muted">Example: </span>
+              {entry.docs.example}
+            </p>
+          )}
+          <ul className="caveats">
+            {entry.docs.caveats.map((c, i) => (
+              <li key={i}>{c}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { useId, useState } from 'react';
+import { parseField, toText, type FieldSpec } from '../schema-form.ts';
+
+interface Props {
+  field: FieldSpec;
+  value: unknown;
+  /** Called only with valid values; `undefined` removes an optional param. */
+  onChange: (value: unknown) => void;
+  /** An error for this param reported by the compiler, shown when the field itself sees none. */
+  serverError?: string;
+}
+
+/** One generated form field, validated as the user types; invalid text stays in the box, unsaved. */
+export function ParamField({ field, value, onChange, serverError }: Props) {
+  const id = useId();
+  const [text, setText] = useState(() => toText(value ?? (field.optional ? undefined : field.defaultValue)));
+  const [error, setError] = useState<string | null>(null);
+
+  const commit = (next: string) => {
+    setText(next);
+    const parsed = parseField(field, next);
+    if (parsed.ok) {
+      setError(null);
+      onChange(parsed.value);
+    } else {
+      setError(parsed.message);
+    }
+  };
+
+  const message = error ?? serverError ?? null;
+  const describedBy = `${id}-help`;
+  let control;
+  if (field.kind === 'boolean') {
+    control = <input id={id} type="checkbox" checked={text === 'true'} onChange={(e) => commit(String(e.target.checked))} aria-describedby={describedBy} />;
+  } else if (field.kind === 'enum') {
+    control = (
+      <select id={id} value={text} onChange={(e) => commit(e.target.value)} aria-describedby={describedBy} data-testid={`param-${field.key}`}>
+        {field.optional && <option value="">—</option>}
+        {field.options?.map((o) => (
+          <option key={String(o)} value={String(o)}>
+            {String(o)}
+          </option>
+        ))}
+      </select>
+    );
+  } else {
+    const numeric = field.kind === 'number' || field.kind === 'integer';
+    control = (
+      <input
+        id={id}
+        type="text"
+        inputMode={numeric ? (field.kind === 'integer' ? 'numeric' : 'decimal') : undefined}
+        spellCheck={false}
+        autoComplete="off"
+        value={text}
+        placeholder={field.optional ? 'optional' : undefined}
+        onChange={(e) => commit(e.target.value)}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={describedBy}
+        className={numeric ? 'numeric' : undefined}
+        data-testid={`param-${field.key}`}
+      />
+    );
+  }
+
+  return (
+    <div className={`field${message ? ' has-error' : ''}`}>
+      <label htmlFor={id}>
+        {field.label}
+        {field.optional && <span className="field-tag">optional</span>}
+        {range(field) && <span className="field-range">{range(field)}</span>}
+      </label>
+      {control}
+      <div id={describedBy}>
+        {message && (
+          <div className="field-error" role="alert" data-testid={`param-error-${field.key}`}>
+            {message}
+          </div>
+        )}
+        {field.description && <div className="field-help">{field.description}</div>}
+      </div>
+    </div>
+  );
+}
+
+function range(f: FieldSpec): string | null {
+  const lo = f.minimum !== undefined ? `${f.minimum}` : f.exclusiveMinimum !== undefined ? `>${f.exclusiveMinimum}` : null;
+  const hi = f.maximum !== undefined ? `${f.maximum}` : f.exclusiveMaximum !== undefined ? `<${f.exclusiveMaximum}` : null;
+  if (f.kind !== 'number' && f.kind !== 'integer') return null;
+  if (lo && hi) return `${lo} – ${hi.toLocaleString()}`;
+  return lo ? `min ${lo}` : hi ? `max ${hi}` : null;
+}

@@ -1,0 +1,82 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { categoryColors, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
+import type { StrategyFlowNode } from '../graph-mapping.ts';
+import { paramSummary } from '../schema-form.ts';
+
+/**
+ * The one canvas node component: title, key params, and typed ports. Handle ids are port names, and
+ * each handle sits on the row that names it so the wiring reads like a form.
+ */
+function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
+  const { catalog, entry: lookup } = useCatalogInfo();
+  const errors = useNodeErrors(id);
+  const entry = lookup(data.type);
+  const classes = ['tl-node', selected ? 'is-selected' : '', errors.length ? 'has-error' : ''].join(' ');
+
+  if (!entry) {
+    return (
+      <div className={`${classes} has-error`} data-testid={`node-${id}`} data-node-type={data.type}>
+        <div className="tl-node-header">
+          <span className="tl-node-title">Unknown node</span>
+        </div>
+        <div className="tl-node-error">This Tradeloom has no node type “{data.type}”.</div>
+      </div>
+    );
+  }
+
+  const rows = Math.max(entry.inputs.length, entry.outputs.length);
+  const summary = paramSummary(entry.paramsSchema, data.params);
+  const badPorts = new Set(errors.map((e) => e.port).filter(Boolean));
+
+  return (
+    <div className={classes} data-testid={`node-${id}`} data-node-type={data.type} style={{ ['--cat' as string]: categoryColors[entry.category] ?? '#90a4ae' }}>
+      <div className="tl-node-header">
+        <span className="tl-node-title">{data.label || entry.title}</span>
+        {errors.length > 0 && (
+          <span className="tl-node-badge" title={`${errors.length} problem${errors.length > 1 ? 's' : ''}`}>
+            {errors.length}
+          </span>
+        )}
+      </div>
+      {summary.length > 0 && <div className="tl-node-params">{summary.join(' · ')}</div>}
+      <div className="tl-node-ports">
+        {Array.from({ length: rows }, (_, i) => {
+          const input = entry.inputs[i];
+          const output = entry.outputs[i];
+          return (
+            <div className="tl-port-row" key={i}>
+              {input ? (
+                <div className={`tl-port tl-port-in${badPorts.has(input.name) ? ' is-bad' : ''}`} title={`${input.description} (${catalog.portKinds[input.kind]?.title ?? input.kind})`}>
+                  <Handle type="target" position={Position.Left} id={input.name} className={`kind-${input.kind}`} style={{ ['--kind' as string]: catalog.portKinds[input.kind]?.color }} />
+                  <span>{input.name}</span>
+                  {input.optional && <span className="tl-port-opt">opt</span>}
+                </div>
+              ) : (
+                <span />
+              )}
+              {output ? (
+                <div className="tl-port tl-port-out" title={`${output.description} (${catalog.portKinds[output.kind]?.title ?? output.kind})`}>
+                  <span>{output.name}</span>
+                  <Handle type="source" position={Position.Right} id={output.name} className={`kind-${output.kind}`} style={{ ['--kind' as string]: catalog.portKinds[output.kind]?.color }} />
+                </div>
+              ) : (
+                <span />
+              )}
+            </div>
+          );
+        })}
+      </div>
+      {errors.length > 0 && (
+        <ul className="tl-node-errors" data-testid={`node-errors-${id}`}>
+          {errors.slice(0, 3).map((e, i) => (
+            <li key={i}>{e.message}</li>
+          ))}
+          {errors.length > 3 && <li>…and {errors.length - 3} more</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export const StrategyNode = memo(StrategyNodeView);

@@ -1,0 +1,61 @@
+/** Number and time formatting shared by the results views. Times are epoch milliseconds, shown in UTC. */
+
+export function fmtNumber(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function fmtPercent(n: number | null | undefined, digits = 2, signed = false): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const text = `${fmtNumber(n, digits)} %`;
+  return signed && n > 0 ? `+${text}` : text;
+}
+
+export function fmtMoney(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const sign = n < 0 ? '−' : '';
+  return `${sign}${fmtNumber(Math.abs(n), digits)}`;
+}
+
+export function fmtPrice(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const abs = Math.abs(n);
+  return fmtNumber(n, abs >= 1000 ? 2 : abs >= 1 ? 4 : 6);
+}
+
+export function fmtQty(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const abs = Math.abs(n);
+  return n.toLocaleString('en-US', { maximumFractionDigits: abs >= 100 ? 2 : abs >= 1 ? 4 : 6 });
+}
+
+export function toMillis(t: number | string): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
+
+/** `2024-01-03 14:00` in UTC. */
+export function fmtTime(t: number | string | null | undefined): string {
+  if (t === null || t === undefined) return '—';
+  const ms = toMillis(t);
+  if (!Number.isFinite(ms)) return '—';
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export function fmtDate(t: number | string): string {
+  const ms = toMillis(t);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : '—';
+}
+
+/** "3 min ago", "yesterday"-style age of a timestamp, for lists. */
+export function fmtAgo(t: number | string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - toMillis(t)) / 1000));
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  if (s < 7 * 86_400) return `${Math.round(s / 86_400)} d ago`;
+  return fmtDate(t);
+}
+
+export function fmtInt(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—';
+}

@@ -1,0 +1,12 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ReactFlowProvider>
+      <App />
+    </ReactFlowProvider>
+  </StrictMode>,
+);

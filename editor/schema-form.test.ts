@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { fieldsOf, paramSummary, parseField } from './schema-form.ts';
+
+// Shapes as z.toJSONSchema emits them for the built-in nodes (see GET /api/nodes).
+const schema = {
+  type: 'object',
+  properties: {
+    period: { default: 20, description: 'Number of bars to average.', type: 'integer', minimum: 1, maximum: 10000 },
+    percent: { default: 100, type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+    side: { default: 'long', type: 'string', enum: ['long', 'short'] },
+    maxQuantity: { type: 'number', exclusiveMinimum: 0 },
+    dataset: { default: '', type: 'string', minLength: 1 },
+  },
+};
+
+describe('schema form', () => {
+  const fields = Object.fromEntries(fieldsOf(schema).map((f) => [f.key, f]));
+
+  it('derives kinds, optionality and help from the schema', () => {
+    expect(fields.period).toMatchObject({ kind: 'integer', optional: false, minimum: 1, maximum: 10000, description: 'Number of bars to average.', label: 'Period' });
+    expect(fields.side).toMatchObject({ kind: 'enum', options: ['long', 'short'] });
+    expect(fields.maxQuantity).toMatchObject({ optional: true, label: 'Max quantity' });
+  });
+
+  it('validates as the user types, with messages a trader reads', () => {
+    expect(parseField(fields.period!, '0')).toEqual({ ok: false, message: 'must be at least 1' });
+    expect(parseField(fields.period!, '10.5')).toEqual({ ok: false, message: 'must be a whole number' });
+    expect(parseField(fields.period!, 'ten')).toEqual({ ok: false, message: 'must be a number' });
+    expect(parseField(fields.period!, '')).toEqual({ ok: false, message: 'is required' });
+    expect(parseField(fields.period!, ' 50 ')).toEqual({ ok: true, value: 50 });
+    expect(parseField(fields.percent!, '0')).toEqual({ ok: false, message: 'must be greater than 0' });
+    expect(parseField(fields.percent!, '1001')).toEqual({ ok: false, message: 'must be at most 1000' });
+    expect(parseField(fields.dataset!, '')).toEqual({ ok: false, message: 'is required' });
+  });
+
+  it('clears an empty optional field instead of failing', () => {
+    expect(parseField(fields.maxQuantity!, '')).toEqual({ ok: true, value: undefined });
+  });
+
+  it('summarises key params for the canvas node, falling back to defaults', () => {
+    expect(paramSummary(schema, { period: 10 })).toEqual(['period 10', 'percent 100', 'side long']);
+  });
+});
