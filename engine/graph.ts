@@ -21,9 +21,9 @@ export const PortRef = z.object({ node: NodeId, port: z.string().min(1).max(64) 
 export const GraphEdge = z.object({ id: z.string().min(1).max(200), source: PortRef, target: PortRef });
 
 export const BacktestSettings = z.object({
-  initialCash: z.number().positive().max(1e12).default(100_000).describe('Starting cash in quote currency.'),
-  commissionBps: z.number().min(0).max(1000).default(1).describe('Commission per fill, in basis points of notional.'),
-  slippageBps: z.number().min(0).max(1000).default(2).describe('Adverse price move per fill, in basis points.'),
+  initialCash: z.number().positive().max(1e12).default(100_000).meta({ title: 'Initial cash' }).describe('Starting cash in quote currency.'),
+  commissionBps: z.number().min(0).max(1000).default(1).meta({ title: 'Commission (bps)' }).describe('Commission per fill, in basis points of notional.'),
+  slippageBps: z.number().min(0).max(1000).default(2).meta({ title: 'Slippage (bps)' }).describe('Adverse price move per fill, in basis points.'),
 });
 
 export const Graph = z.object({

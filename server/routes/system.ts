@@ -1,8 +1,12 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { compile } from '../../engine/compile.ts';
+import { BacktestSettings } from '../../engine/graph.ts';
 import type { AppDeps } from '../deps.ts';
 import { CompileRequest, CompileResponse, Health, json } from '../schemas.ts';
+
+let settingsJson: Record<string, unknown> | undefined;
+const settingsSchema = () => (settingsJson ??= z.toJSONSchema(BacktestSettings, { io: 'input' }) as Record<string, unknown>);
 
 export function registerSystemRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(
@@ -25,10 +29,10 @@ export function registerSystemRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/api/nodes', tags: ['Nodes'], summary: 'The node catalog',
-      description: 'Every node type with its ports, params JSON Schema, defaults and docs, straight from the registry.',
-      responses: { 200: json(z.object({ portKinds: z.record(z.string(), z.unknown()), nodes: z.array(z.record(z.string(), z.unknown())) }), 'The catalog') },
+      description: 'Every node type with its ports, params JSON Schema, defaults and docs, straight from the registry, plus the JSON Schema of the backtest settings (cash, commission, slippage).',
+      responses: { 200: json(z.object({ portKinds: z.record(z.string(), z.unknown()), nodes: z.array(z.record(z.string(), z.unknown())), settingsSchema: z.record(z.string(), z.unknown()) }), 'The catalog') },
     }),
-    (c) => c.json(deps.registry.catalog() as never, 200),
+    (c) => c.json({ ...deps.registry.catalog(), settingsSchema: settingsSchema() } as never, 200),
   );
 
   app.openapi(
