@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { barFields, slotWidth } from '../nodes/ports.ts';
 import { describe, expect, it } from 'vitest';
 import { defineNode } from '../nodes/contract.ts';
 import { registry } from '../nodes/index.ts';
@@ -254,10 +255,12 @@ describe('compile: plan', () => {
     expect(node('order').inputSlots).toEqual({ enter: node('cross').outputSlots.above, exit: plan.nanSlot });
     expect(node('order').wired).toEqual({ enter: true, exit: false });
     expect(plan.orderSlot).toBe(node('order').outputSlots.order);
-    const outputs = plan.nodes.flatMap((n) => Object.values(n.outputSlots));
-    expect(new Set(outputs).size).toBe(outputs.length);
-    expect(outputs).not.toContain(plan.nanSlot);
-    expect(plan.slotCount).toBe(outputs.length + 1);
+    // Every slot is used once: the NaN block (one bar wide), then each output, a bars output one slot per field.
+    const widths = plan.nodes.flatMap((n) => Object.entries(n.outputSlots).map(([port, slot]) => [slot, slotWidth(n.def.outputs[port]!.kind)] as const));
+    const used = widths.flatMap(([slot, width]) => Array.from({ length: width }, (_, k) => slot + k));
+    expect(new Set(used).size).toBe(used.length);
+    expect(Math.min(...used)).toBe(plan.nanSlot + barFields.length);
+    expect(plan.slotCount).toBe(used.length + barFields.length);
   });
 
   it('computes warm-up from the graph: the longest upstream chain (SMA 50 → crossover → order = 49)', () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AnyNodeDefinition, DataRequest } from '../nodes/contract.ts';
-import { connectionError } from '../nodes/ports.ts';
+import { barFields, connectionError, slotWidth } from '../nodes/ports.ts';
 import { migrateParams, type Registry } from '../nodes/registry.ts';
 import { Graph, type BacktestSettings, type GraphNode } from './graph.ts';
 
@@ -38,7 +38,7 @@ export interface PlanNode {
   id: string;
   def: AnyNodeDefinition;
   params: Record<string, unknown>;
-  /** Slot each input reads from; an unwired optional input reads the plan's `nanSlot`. */
+  /** First slot each input reads from (`nanSlot` when an optional input is unwired); a bars input spans one slot per bar field. */
   inputSlots: Record<string, number>;
   /** Which inputs have an edge, handed to the node's `init`. */
   wired: Record<string, boolean>;
@@ -51,7 +51,7 @@ export interface PlanNode {
 export interface Plan {
   nodes: PlanNode[];
   slotCount: number;
-  /** Slot that always holds NaN, read by unwired optional inputs. */
+  /** First of the slots that always hold NaN, read by unwired optional inputs. */
   nanSlot: number;
   data: { nodeId: string; request: DataRequest };
   /** Slot of the one order output nothing else consumes: the strategy's target position. */
@@ -175,9 +175,10 @@ export function compile(input: unknown, registry: Registry): CompileResult {
 
   if (errors.length > 0 || 'cycles' in order) return { ok: false, errors };
 
-  // Wire slots in topological order; slot 0 is the shared NaN slot for unwired optional inputs.
+  // Wire slots in topological order. The first slots stay NaN for unwired optional inputs (wide enough
+  // for a whole bar); a bars output takes one slot per bar field, in `barFields` order.
   const nanSlot = 0;
-  let slotCount = 1;
+  let slotCount = barFields.length;
   const slotOf = new Map<string, number>();
   const warmupOf = new Map<string, number>();
   const planNodes: PlanNode[] = [];
@@ -194,9 +195,10 @@ export function compile(input: unknown, registry: Registry): CompileResult {
       if (src) upstream = Math.max(upstream, warmupOf.get(src.node)!);
     }
     const outputSlots: Record<string, number> = {};
-    for (const port of Object.keys(def.outputs)) {
+    for (const [port, spec] of Object.entries(def.outputs)) {
       outputSlots[port] = slotCount;
-      slotOf.set(`${id}\u0000${port}`, slotCount++);
+      slotOf.set(`${id}\u0000${port}`, slotCount);
+      slotCount += slotWidth(spec.kind);
     }
     const warmup = upstream + (def.warmup?.(p) ?? 0);
     warmupOf.set(id, warmup);

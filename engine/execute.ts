@@ -1,4 +1,5 @@
-import type { StepContext } from '../nodes/contract.ts';
+import type { PortSpec, StepContext } from '../nodes/contract.ts';
+import { barFields, type PortKind } from '../nodes/ports.ts';
 import type { Bars } from './bars.ts';
 import type { SimBroker } from './broker.ts';
 import type { Plan } from './compile.ts';
@@ -31,13 +32,21 @@ export function createExecutor(plan: Plan, bars: Bars, broker: SimBroker): Execu
   const declare: string[] = [];
   const body: string[] = [];
   plan.nodes.forEach((node, i) => {
+    const { inputs, outputs } = node.def;
     // Port objects are literals in the generated code so V8 gives them a fixed shape with unboxed double
     // fields; objects built at run time (Object.fromEntries) box every write and make garbage per bar.
-    const literal = (ports: Record<string, number>) => `{ ${Object.keys(ports).map((p) => `${p}: NaN`).join(', ')} }`;
-    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(node.inputSlots)}, o${i} = ${literal(node.outputSlots)};`);
-    for (const [port, slot] of Object.entries(node.inputSlots)) body.push(`i${i}.${port} = slots[${slot}];`);
+    const value = (kind: PortKind) => (kind === 'bars' ? `{ ${barFields.map((f) => `${f}: NaN`).join(', ')} }` : 'NaN');
+    const literal = (ports: Record<string, PortSpec>) => `{ ${Object.entries(ports).map(([p, spec]) => `${p}: ${value(spec.kind)}`).join(', ')} }`;
+    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(inputs)}, o${i} = ${literal(outputs)};`);
+    for (const [port, slot] of Object.entries(node.inputSlots)) {
+      if (inputs[port]!.kind === 'bars') barFields.forEach((f, k) => body.push(`i${i}.${port}.${f} = slots[${slot + k}];`));
+      else body.push(`i${i}.${port} = slots[${slot}];`);
+    }
     body.push(`s${i}(st${i}, p${i}, i${i}, o${i}, ctx);`);
-    for (const [port, slot] of Object.entries(node.outputSlots)) body.push(`slots[${slot}] = o${i}.${port};`);
+    for (const [port, slot] of Object.entries(node.outputSlots)) {
+      if (outputs[port]!.kind === 'bars') barFields.forEach((f, k) => body.push(`slots[${slot + k}] = o${i}.${port}.${f};`));
+      else body.push(`slots[${slot}] = o${i}.${port};`);
+    }
   });
   const source = `"use strict";
 const time = bars.time, open = bars.open, high = bars.high, low = bars.low, close = bars.close, volume = bars.volume;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PortKind } from './ports.ts';
+import type { Bar, PortKind } from './ports.ts';
 
 export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'risk', 'order', 'output'] as const;
 export type Category = (typeof categories)[number];
@@ -38,7 +38,9 @@ export type DataRequest =
   | { kind: 'synthetic'; seed: number; bars: number; startPrice: number; drift: number; volatility: number; intervalMinutes: number; startTime: number }
   | { kind: 'dataset'; datasetId: string };
 
-type Values<Ports> = { -readonly [K in keyof Ports]: number };
+/** What a step reads from its inputs and writes to its outputs: a number per port, a whole bar for `bars`. */
+type Value<Spec> = Spec extends { kind: infer K } ? ([K] extends ['bars'] ? Bar : 'bars' extends K ? number | Bar : number) : number;
+type Values<Ports> = { -readonly [K in keyof Ports]: Value<Ports[K]> };
 /** Which inputs have an edge. An unwired optional input reads NaN, which is also "unknown" on a wired one. */
 export type Wired<Ports> = { readonly [K in keyof Ports]: boolean };
 type ParamsSchema = z.ZodObject<z.ZodRawShape>;

@@ -16,6 +16,19 @@ export const PortKinds = {
 } as const;
 
 export type PortKind = keyof typeof PortKinds;
+
+/**
+ * A `bars` port carries a whole closed bar, field by field; every other kind carries one number. The
+ * compiler gives a bars port one slot per field, and a step reads `input.bars.high` and so on.
+ */
+export const barFields = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+export type BarField = (typeof barFields)[number];
+export type Bar = { [F in BarField]: number };
+
+/** Slots a value of this kind occupies in the executor. */
+export function slotWidth(kind: PortKind): number {
+  return kind === 'bars' ? barFields.length : 1;
+}
 export const portKindNames = Object.keys(PortKinds) as PortKind[];
 
 /**

@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition, StepContext } from './contract.ts';
+import { barFields, type Bar } from './ports.ts';
 
 /** The context a node sees when a test does not say otherwise: a flat portfolio of 100 000 at price 100. */
 export const defaultContext: Readonly<StepContext> = Object.freeze({
@@ -17,8 +18,8 @@ export const defaultContext: Readonly<StepContext> = Object.freeze({
 export interface RunNodeOptions {
   /** Raw params as a graph would hold them; parsed (defaults filled) by the node's own schema. */
   params?: Record<string, unknown>;
-  /** One array per wired input; inputs left out are unwired (they read NaN, and `init` is told). */
-  inputs?: Record<string, readonly number[]>;
+  /** One array per wired input (of bars for a `bars` port); inputs left out are unwired (they read NaN, and `init` is told). */
+  inputs?: Record<string, readonly number[] | readonly Bar[]>;
   /** Context overrides per bar, on top of `defaultContext` (with `bar` and `time` set from the index). */
   ctx?: readonly Partial<StepContext>[] | ((bar: number) => Partial<StepContext>);
   /** Number of bars; defaults to the longest input or context array. */
@@ -32,7 +33,9 @@ export interface RunNodeOptions {
  * @example
  * runNode(sma, { params: { period: 2 }, inputs: { source: [1, 3, 5] } }).value // [NaN, 2, 4]
  */
-export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): Record<string, number[]> {
+// Values per output: numbers, or bar objects for a `bars` output; loosely typed for test brevity.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): Record<string, any[]> {
   const inputs = options.inputs ?? {};
   for (const name of Object.keys(inputs)) {
     if (!(name in def.inputs)) throw new Error(`${def.type} has no input "${name}"`);
@@ -48,16 +51,23 @@ export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): R
     Math.max(0, ...Object.values(inputs).map((a) => a.length), Array.isArray(options.ctx) ? options.ctx.length : 0);
   const params = def.params.parse(options.params ?? {});
   const state = def.init(params, wired);
-  const input: Record<string, number> = Object.fromEntries(Object.keys(def.inputs).map((k) => [k, NaN]));
-  const out: Record<string, number> = Object.fromEntries(Object.keys(def.outputs).map((k) => [k, NaN]));
-  const result: Record<string, number[]> = Object.fromEntries(Object.keys(def.outputs).map((k) => [k, []]));
+  const nanBar = (): Bar => Object.fromEntries(barFields.map((f) => [f, NaN])) as Bar;
+  const blank = (ports: Record<string, { kind: string }>) => Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, p.kind === 'bars' ? nanBar() : NaN]));
+  const input = blank(def.inputs);
+  const out = blank(def.outputs);
+  const result: Record<string, unknown[]> = Object.fromEntries(Object.keys(def.outputs).map((k) => [k, []]));
   for (let bar = 0; bar < n; bar++) {
-    for (const name of Object.keys(def.inputs)) input[name] = inputs[name]?.[bar] ?? NaN;
+    for (const [name, spec] of Object.entries(def.inputs)) {
+      const v = inputs[name]?.[bar];
+      // Copy bar fields into the same object each bar, as the executor does.
+      if (spec.kind === 'bars') Object.assign(input[name] as Bar, v ?? nanBar());
+      else input[name] = (v as number | undefined) ?? NaN;
+    }
     const ctx: StepContext = { ...defaultContext, bar, time: bar * 60_000, ...ctxOf(bar) };
     def.step(state, params, input, out, ctx);
-    for (const name of Object.keys(def.outputs)) result[name]!.push(out[name]!);
+    for (const [name, spec] of Object.entries(def.outputs)) result[name]!.push(spec.kind === 'bars' ? { ...(out[name] as Bar) } : out[name]);
   }
-  return result;
+  return result as Record<string, any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** Index of the first value that is not NaN, or -1. */

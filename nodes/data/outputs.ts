@@ -1,4 +1,5 @@
 import type { StepContext } from '../contract.ts';
+import type { Bar } from '../ports.ts';
 
 /** The ports every bar source exposes: the bar stream and its fields as per-bar values. */
 export const barOutputs = {
@@ -10,12 +11,17 @@ export const barOutputs = {
   volume: { kind: 'number', description: 'Volume of the bar that just closed.' },
 } as const;
 
-type BarValues = { -readonly [K in keyof typeof barOutputs]: number };
+type BarValues = { -readonly [K in Exclude<keyof typeof barOutputs, 'bars'>]: number } & { bars: Bar };
 
 /** A data node's step: the engine loads its bars into the context; the node publishes them. */
 export function publishBar(_state: unknown, _params: unknown, _input: unknown, out: BarValues, ctx: Readonly<StepContext>): void {
-  // `bars` carries the source's index; the single-source engine has exactly one.
-  out.bars = 0;
+  const bar = out.bars;
+  bar.time = ctx.time;
+  bar.open = ctx.open;
+  bar.high = ctx.high;
+  bar.low = ctx.low;
+  bar.close = ctx.close;
+  bar.volume = ctx.volume;
   out.open = ctx.open;
   out.high = ctx.high;
   out.low = ctx.low;

@@ -6,7 +6,8 @@ import { csvBars } from './index.ts';
 describe('data.csv', () => {
   it('publishes the closed bar from the context', () => {
     const out = runNode(csvBars, { params: { dataset: 'btc' }, ctx: [{ open: 1, high: 3, low: 0.5, close: 2, volume: 9 }] });
-    expect([out.open[0], out.high[0], out.low[0], out.close[0], out.volume[0], out.bars[0]]).toEqual([1, 3, 0.5, 2, 9, 0]);
+    expect([out.open[0], out.high[0], out.low[0], out.close[0], out.volume[0]]).toEqual([1, 3, 0.5, 2, 9]);
+    expect(out.bars[0]).toEqual({ time: 0, open: 1, high: 3, low: 0.5, close: 2, volume: 9 });
   });
 
   it('asks for the uploaded dataset by id', () => {

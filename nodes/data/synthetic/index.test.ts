@@ -15,7 +15,10 @@ describe('data.synthetic', () => {
     expect(out.low).toEqual([9, 8]);
     expect(out.close).toEqual([11, 8.5]);
     expect(out.volume).toEqual([500, 700]);
-    expect(out.bars).toEqual([0, 0]);
+    expect(out.bars).toEqual([
+      { time: 0, open: 10, high: 12, low: 9, close: 11, volume: 500 },
+      { time: 60_000, open: 11, high: 11.5, low: 8, close: 8.5, volume: 700 },
+    ]);
   });
 
   it('asks the data adapter for seeded GBM bars, with the start time in epoch ms', () => {
