@@ -1,3 +1,4 @@
+import { compareWithReference } from '../../reference.ts';
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { firstDefined, runNode } from '../../testing.ts';
@@ -44,5 +45,13 @@ describe('indicator.ema', () => {
     const run = runGraph(graph, makeBars({ close: [1, 5, 3, 10, 2, 8] }), { e: 'e.value', t: 't.result' });
     expect(run.values.e).toEqual([NaN, NaN, 3, 6.5, 4.25, 6.125]);
     expect(run.values.t).toEqual([NaN, NaN, 0, 1, 0, 1]);
+  });
+});
+
+describe('indicator.ema against TA-Lib', () => {
+  it('matches TA-Lib EMA to 1e-9 on the reference bars, including its warm-up', () => {
+    const result = compareWithReference(ema);
+    expect(result.compared).toBeGreaterThan(1000);
+    expect(result.mismatches.slice(0, 5)).toEqual([]);
   });
 });

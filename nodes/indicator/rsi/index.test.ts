@@ -1,3 +1,4 @@
+import { compareWithReference } from '../../reference.ts';
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { firstDefined, runNode } from '../../testing.ts';
@@ -72,5 +73,13 @@ describe('indicator.rsi', () => {
     expect(run.plan.warmup).toBe(14);
     expect(run.values.r[14]).toBeCloseTo((100 * 3.34) / 4.74, 9);
     expect(run.values.oversold.slice(13)).toEqual([NaN, 0, 0, 0, 0, 0, 1]);
+  });
+});
+
+describe('indicator.rsi against TA-Lib', () => {
+  it('matches TA-Lib RSI to 1e-9 on the reference bars, including its warm-up', () => {
+    const result = compareWithReference(rsi);
+    expect(result.compared).toBeGreaterThan(1000);
+    expect(result.mismatches.slice(0, 5)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { compareWithReference } from '../../reference.ts';
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { firstDefined, runNode } from '../../testing.ts';
@@ -50,5 +51,13 @@ describe('indicator.sma', () => {
     expect(run.values.avg).toEqual([NaN, 101, 103, 103.5, 105]);
     // Close above its own 2-bar average means it rose on the bar; unknown during warm-up.
     expect(run.values.above).toEqual([NaN, 1, 1, 0, 1]);
+  });
+});
+
+describe('indicator.sma against TA-Lib', () => {
+  it('matches TA-Lib SMA to 1e-9 on the reference bars, including its warm-up', () => {
+    const result = compareWithReference(sma);
+    expect(result.compared).toBeGreaterThan(1000);
+    expect(result.mismatches.slice(0, 5)).toEqual([]);
   });
 });
