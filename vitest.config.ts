@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['{server,workflows,engine}/**/*.integration.test.ts'],
+          // Starts PostgreSQL and Temporal when run directly; under `npm test` they are already up.
+          globalSetup: ['scripts/vitest-services.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
@@ -30,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
+          globalSetup: ['scripts/vitest-services.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
           fileParallelism: false,

@@ -10,6 +10,10 @@ export interface BacktestResult {
   equity: { time: number; value: number }[];
   trades: Trade[];
   bars: number;
+  /** Bars skipped for a price that is not a positive finite number (see docs/engine.md). */
+  skippedBars: number;
+  /** Fills cut down by the leverage cap. */
+  leverageCuts: number;
   warmup: number;
   startTime: number;
   endTime: number;
@@ -34,10 +38,9 @@ export async function runBacktest(plan: Plan, bars: Bars, options: BacktestOptio
   const broker = new SimBroker(plan.settings);
   const exec = createExecutor(plan, bars, broker);
   const chunk = options.chunkBars ?? 100_000;
-  let exposed = 0;
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
-    exposed += exec.run(from, to);
+    exec.run(from, to);
     await options.onProgress?.(to, n);
   }
   const last = n - 1;
@@ -45,10 +48,12 @@ export async function runBacktest(plan: Plan, bars: Bars, options: BacktestOptio
   const open = broker.openTradeAt(bars.time[last]!, last, bars.close[last]!);
   if (open) trades.push(open);
   return {
-    metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exposed, broker.commissionPaid),
+    metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, broker.commissionPaid),
     equity: thin(exec.equity, bars.time, options.maxCurvePoints ?? 2000),
     trades,
     bars: n,
+    skippedBars: exec.stats.skipped,
+    leverageCuts: broker.leverageCuts,
     warmup: plan.warmup,
     startTime: bars.time[0]!,
     endTime: bars.time[last]!,

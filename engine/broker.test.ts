@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { orderFields, type Order } from '../nodes/ports.ts';
 import { SimBroker } from './broker.ts';
+import { BacktestSettings } from './graph.ts';
 
 /** 10 bps of slippage and 10 bps of commission keep the hand arithmetic readable. */
-const settings = { initialCash: 10_000, commissionBps: 10, slippageBps: 10 };
+const settings = BacktestSettings.parse({ initialCash: 10_000, commissionBps: 10, slippageBps: 10 });
 const day = 86_400_000;
 
+/** Hand the broker an instruction as the generated loop does: the order fields in a slot array. */
+function instruct(broker: SimBroker, bar: number, order: Partial<Order>): void {
+  const slots = new Float64Array(orderFields.map((f) => order[f] ?? (f === 'type' || f === 'expiry' ? 0 : NaN)));
+  broker.instruct(bar, slots, 0);
+}
+
+/** A market instruction at bar−1's close, worked at bar's open (a flat bar at `open`). */
 function order(broker: SimBroker, target: number, bar: number, open: number): void {
-  broker.pendingTarget = target;
-  broker.fillAtOpen(bar, bar * day, open);
+  instruct(broker, bar - 1, { target });
+  broker.onBar(bar, bar * day, open, open, open, open, 1e9);
 }
 
 describe('SimBroker fills', () => {
@@ -33,9 +42,9 @@ describe('SimBroker fills', () => {
     expect(b.position).toBe(-10);
   });
 
-  it('fills nothing without a pending target, when already there, on dust, or on a bad open', () => {
+  it('fills nothing without an instruction, when already there, on dust, or on a bad bar (the order keeps working)', () => {
     const b = new SimBroker(settings);
-    b.fillAtOpen(0, 0, 100);
+    b.onBar(0, 0, 100, 100, 100, 100, 1e9);
     order(b, 10, 1, 100);
     order(b, 10, 2, 100);
     order(b, 10 * (1 + 1e-13), 3, 100);
@@ -43,11 +52,11 @@ describe('SimBroker fills', () => {
     order(b, 0, 5, NaN);
     expect(b.fills).toHaveLength(1);
     expect(b.position).toBe(10);
-    expect(Number.isNaN(b.pendingTarget)).toBe(true);
+    expect(b.workingTarget).toBe(0);
   });
 
   it('takes fractional quantities', () => {
-    const b = new SimBroker({ initialCash: 1000, commissionBps: 0, slippageBps: 0 });
+    const b = new SimBroker(BacktestSettings.parse({ initialCash: 1000, commissionBps: 0, slippageBps: 0 }));
     order(b, 0.0025, 1, 40_000);
     expect(b.position).toBe(0.0025);
     expect(b.cash).toBeCloseTo(1000 - 100, 9);
@@ -140,7 +149,7 @@ describe('SimBroker accounting and trades', () => {
   });
 
   it('a short that grows re-averages with signed quantities', () => {
-    const b = new SimBroker({ initialCash: 10_000, commissionBps: 0, slippageBps: 0 });
+    const b = new SimBroker(BacktestSettings.parse({ initialCash: 10_000, commissionBps: 0, slippageBps: 0 }));
     order(b, -10, 1, 100);
     order(b, -15, 2, 90);
     expect(b.avgPrice).toBeCloseTo((1000 + 450) / 15, 12);
@@ -148,7 +157,7 @@ describe('SimBroker accounting and trades', () => {
   });
 
   it('a flip from short to long, and flat-to-flat trades are counted one each', () => {
-    const b = new SimBroker({ initialCash: 10_000, commissionBps: 0, slippageBps: 0 });
+    const b = new SimBroker(BacktestSettings.parse({ initialCash: 10_000, commissionBps: 0, slippageBps: 0 }));
     order(b, -2, 1, 50);
     order(b, 3, 2, 40); // short closes +20, long opens 3 at 40
     order(b, 0, 3, 45); // long closes +15
@@ -161,7 +170,7 @@ describe('SimBroker accounting and trades', () => {
   });
 
   it('float noise on a flip leaves the exact target, so the next bar does not trade dust', () => {
-    const b = new SimBroker({ initialCash: 1e9, commissionBps: 1, slippageBps: 1 });
+    const b = new SimBroker(BacktestSettings.parse({ initialCash: 1e9, commissionBps: 1, slippageBps: 1 }));
     order(b, 1_234_567.891, 1, 0.1);
     order(b, -987_654.321, 2, 0.1);
     expect(b.position).toBe(-987_654.321);

@@ -1,3 +1,4 @@
+import { OrderType, type Order } from '../nodes/ports.ts';
 import type { BacktestSettings } from './graph.ts';
 
 /** A closed round trip: from flat (or a flip) back to flat (or the next flip). */
@@ -15,25 +16,60 @@ export interface Trade {
   pnl: number;
   /** `pnl` over the entry notional. */
   returnPct: number;
-  /** Bars held: from the entry open to the exit open, or through the last close for an open trade. */
+  /** Bars held: from the entry bar to the exit bar, or through the last close for an open trade. */
   bars: number;
   /** Still open at the end of the data (marked at the last close). */
   open: boolean;
+  /** What closed it: the strategy's own order, or a protective exit. */
+  exitReason?: ExitReason;
 }
 
-/** Below this fraction of the position, a change is float noise, not an order. */
-const dust = 1e-9;
+export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop';
 
 export interface Fill {
   time: number;
   quantity: number;
   price: number;
   commission: number;
+  reason?: ExitReason;
+}
+
+/** Below this fraction of the position, a change is float noise, not an order. */
+const dust = 1e-9;
+const dayMs = 86_400_000;
+/** Bars of close-to-close returns behind the volatility slippage model. */
+const volatilityWindow = 20;
+
+/** The working order that moves the position toward the strategy's target. */
+interface EntryOrder {
+  active: boolean;
+  target: number;
+  type: number;
+  limit: number;
+  stop: number;
+  /** A stop-limit whose stop has been touched behaves as a limit from then on. */
+  triggered: boolean;
+  /** Bars it may still be processed on; Infinity for good-till-cancelled. */
+  barsLeft: number;
+  dayOrder: boolean;
+  /** UTC day (epoch days) the order is valid through, set on its first eligible bar. */
+  validDay: number;
 }
 
 /**
- * Simulated broker with next-open fills: a target decided at bar t's close becomes a market order that
- * fills at bar t+1's open, moved against the trader by the slippage and charged the commission.
+ * The simulated broker behind backtests (and, later, paper trading). At each bar it first works the
+ * orders decided at earlier closes against the bar's open, high and low, then the strategy sees the closed
+ * bar and may give a new instruction. A new instruction replaces the working order; an unchanged one
+ * leaves it alone, so a strategy can state its intent every bar without resetting its orders.
+ *
+ * Fill rules (docs/engine.md has the full table):
+ * - market: the open; limit: the open if it is already through the limit (a gap), else the limit if the
+ *   bar reaches it; stop: the open on a gap through the stop, else the stop price; stop-limit: a stop that
+ *   then rests as a limit;
+ * - protective exits (stop-loss, trailing stop, take-profit) close the whole position; when a stop and a
+ *   target both lie inside one bar the stop is assumed hit first (the pessimistic reading of OHLC);
+ * - market and stop fills pay slippage, limit fills do not (a limit never fills worse than its price);
+ * - a fill is cut to the participation cap (the rest keeps working) and to the leverage cap.
  * Accounting is signed, so long, short and fractional quantities share one path.
  */
 export class SimBroker {
@@ -43,13 +79,32 @@ export class SimBroker {
   avgPrice = 0;
   realizedPnl = 0;
   commissionPaid = 0;
-  /** Target position to reach at the next open; NaN when no change was asked for. */
-  pendingTarget = NaN;
+  /** Fills the leverage cap cut down (a count, reported with the result). */
+  leverageCuts = 0;
   readonly trades: Trade[] = [];
   readonly fills: Fill[] = [];
-  private readonly slip: number;
-  private readonly commission: number;
-  // The trade being built: entry side, notional and quantity, exit notional and quantity, fees, PnL.
+
+  private readonly s: BacktestSettings;
+  private readonly entry: EntryOrder = { active: false, target: 0, type: 0, limit: NaN, stop: NaN, triggered: false, barsLeft: 0, dayOrder: false, validDay: 0 };
+  /** The last instruction seen, to tell a new one from a repeated one. */
+  private readonly last: Order = { target: NaN, type: NaN, limit: NaN, stop: NaN, expiry: NaN, stopLoss: NaN, takeProfit: NaN, trail: NaN };
+  // Protective exits attached to the position.
+  private stopLoss = NaN;
+  private takeProfit = NaN;
+  private trail = NaN;
+  /** Best price since entry (highest high for a long, lowest low for a short), for the trailing stop. */
+  private trailAnchor = NaN;
+  /** First bar protective exits may act on (not the bar of an intrabar entry). */
+  private protectFrom = 0;
+  /** Set while working the entry order: the fill price came from the bar's open. */
+  private filledAtOpen = false;
+  // Rolling standard deviation of close-to-close returns, for volatility slippage.
+  private readonly returns = new Float64Array(volatilityWindow);
+  private returnsCount = 0;
+  private returnsSum = 0;
+  private returnsSumSq = 0;
+  private prevClose = NaN;
+  // The trade being built.
   private tradeStart = -1;
   private tradeLong = true;
   private tradeStartBar = 0;
@@ -61,26 +116,234 @@ export class SimBroker {
   private tradePnl = 0;
 
   constructor(settings: BacktestSettings) {
+    this.s = settings;
     this.cash = settings.initialCash;
-    this.slip = settings.slippageBps / 1e4;
-    this.commission = settings.commissionBps / 1e4;
   }
 
-  /** Fill any pending target at this bar's open. */
-  fillAtOpen(bar: number, time: number, open: number): void {
-    let target = this.pendingTarget;
-    this.pendingTarget = NaN;
-    if (Number.isNaN(target) || !(open > 0)) return;
+  equity(close: number): number {
+    return this.cash + this.position * close;
+  }
+
+  /** PnL of the open position marked at `mark`, before the fees of closing it. */
+  unrealizedPnl(mark: number): number {
+    return this.position * (mark - this.avgPrice);
+  }
+
+  /** The working entry order's target, or NaN when nothing is working. */
+  get workingTarget(): number {
+    return this.entry.active ? this.entry.target : NaN;
+  }
+
+  /**
+   * Take the strategy's instruction at a bar's close. Reads the order fields from `slots` at `at`, in
+   * `orderFields` order, so the generated loop hands them over without building an object.
+   */
+  instruct(bar: number, slots: Float64Array, at: number): void {
+    const target = slots[at]!;
+    // NaN target: no instruction this bar; whatever is working keeps working.
+    if (target !== target) return;
+    const last = this.last;
+    const type = slots[at + 1]!, limit = slots[at + 2]!, stop = slots[at + 3]!, expiry = slots[at + 4]!;
+    const stopLoss = slots[at + 5]!, takeProfit = slots[at + 6]!, trail = slots[at + 7]!;
+    if (
+      same(target, last.target) && same(type, last.type) && same(limit, last.limit) && same(stop, last.stop) &&
+      same(expiry, last.expiry) && same(stopLoss, last.stopLoss) && same(takeProfit, last.takeProfit) && same(trail, last.trail)
+    ) return;
+    last.target = target; last.type = type; last.limit = limit; last.stop = stop; last.expiry = expiry;
+    last.stopLoss = stopLoss; last.takeProfit = takeProfit; last.trail = trail;
+
+    this.stopLoss = stopLoss;
+    this.takeProfit = takeProfit;
+    if (!same(trail, this.trail)) this.trailAnchor = NaN;
+    this.trail = trail;
+    const e = this.entry;
+    e.active = !near(target, this.position);
+    e.target = target;
+    e.type = type === type ? type : OrderType.market;
+    e.limit = limit;
+    e.stop = stop;
+    e.triggered = false;
+    e.barsLeft = expiry > 0 ? expiry : Infinity;
+    e.dayOrder = expiry < 0;
+    e.validDay = NaN;
+  }
+
+  /** Work the orders against bar `bar`, before the strategy sees its close. */
+  onBar(bar: number, time: number, open: number, high: number, low: number, close: number, volume: number): void {
+    // Defence in depth: the executor skips such bars before they get here.
+    if (!(open > 0 && low > 0 && high >= low && close > 0 && high < Infinity)) return;
+    const e = this.entry;
+    if (e.active) {
+      const day = Math.floor(time / dayMs);
+      if (e.dayOrder && e.validDay !== e.validDay) e.validDay = day;
+      if (e.dayOrder && day > e.validDay) e.active = false;
+    }
+    if (e.active) {
+      const before = this.position;
+      this.filledAtOpen = false;
+      const price = this.entryFillPrice(open, high, low);
+      if (price === price) {
+        const cuts = this.leverageCuts;
+        this.fillToward(bar, time, e.target, price, volume, 'signal');
+        // Done when there, or when the leverage cap cut it: chasing the rest would trade dust every bar.
+        if (near(this.position, e.target) || this.leverageCuts !== cuts) e.active = false;
+        if (this.position !== 0 && (before === 0 || Math.sign(before) !== Math.sign(this.position))) {
+          // A new position: its exits act from this bar if it opened at the open (the whole bar came
+          // after), else from the next bar, since OHLC cannot tell what happened after an intrabar fill.
+          this.trailAnchor = NaN;
+          this.protectFrom = this.filledAtOpen ? bar : bar + 1;
+        }
+      }
+      if (e.active && --e.barsLeft <= 0) e.active = false;
+    }
+    if (this.position !== 0 && bar >= this.protectFrom) this.protect(bar, time, open, high, low, volume);
+    this.afterBar(high, low, close);
+  }
+
+  /** Where the working entry order fills on this bar, or NaN if it does not. */
+  private entryFillPrice(open: number, high: number, low: number): number {
+    const e = this.entry;
+    const buy = e.target > this.position;
+    switch (e.type) {
+      case OrderType.limit: {
+        const p = limitPrice(buy, e.limit, open, high, low);
+        this.filledAtOpen = p === open;
+        return p;
+      }
+      case OrderType.stop: {
+        const p = stopPrice(buy, e.stop, open, high, low);
+        this.filledAtOpen = p === open;
+        return this.slipped(buy, p);
+      }
+      case OrderType.stopLimit: {
+        if (!e.triggered) {
+          const hit = stopPrice(buy, e.stop, open, high, low);
+          if (hit !== hit) return NaN;
+          e.triggered = true;
+          // Triggered at the open: the limit applies to the rest of the bar. Triggered intrabar at the
+          // stop: it fills there if the stop is within the limit, else rests as a limit from the next bar.
+          if (hit === open) {
+            const p = limitPrice(buy, e.limit, open, high, low);
+            this.filledAtOpen = p === open;
+            return p;
+          }
+          return buy ? (hit <= e.limit ? hit : NaN) : hit >= e.limit ? hit : NaN;
+        }
+        const p = limitPrice(buy, e.limit, open, high, low);
+        this.filledAtOpen = p === open;
+        return p;
+      }
+      default:
+        this.filledAtOpen = true;
+        return this.slipped(buy, open);
+    }
+  }
+
+  /** Stop-loss, trailing stop and take-profit against this bar; the stop side is checked first. */
+  private protect(bar: number, time: number, open: number, high: number, low: number, volume: number): void {
+    const long = this.position > 0;
+    let stopLevel = this.stopLoss;
+    let reason: ExitReason = 'stopLoss';
+    if (this.trail === this.trail && this.trailAnchor === this.trailAnchor) {
+      const trailing = long ? this.trailAnchor * (1 - this.trail) : this.trailAnchor * (1 + this.trail);
+      if (stopLevel !== stopLevel || (long ? trailing > stopLevel : trailing < stopLevel)) {
+        stopLevel = trailing;
+        reason = 'trailingStop';
+      }
+    }
+    // Exits are sells for a long and buys for a short.
+    let price = stopLevel === stopLevel ? this.slipped(!long, stopPrice(!long, stopLevel, open, high, low)) : NaN;
+    if (price !== price && this.takeProfit === this.takeProfit) {
+      price = limitPrice(!long, this.takeProfit, open, high, low);
+      reason = 'takeProfit';
+    }
+    if (price !== price) return;
+    this.fillToward(bar, time, 0, price, volume, reason);
+    if (this.position === 0) {
+      // The position is gone: so are its exits and any order that was building it.
+      this.entry.active = false;
+      this.stopLoss = this.takeProfit = this.trailAnchor = NaN;
+    }
+  }
+
+  private afterBar(high: number, low: number, close: number): void {
+    if (this.position !== 0 && this.trail === this.trail) {
+      const best = this.position > 0 ? high : low;
+      if (this.trailAnchor !== this.trailAnchor) this.trailAnchor = this.position > 0 ? Math.max(best, this.avgPrice) : Math.min(best, this.avgPrice);
+      else this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, best) : Math.min(this.trailAnchor, best);
+    }
+    if (this.prevClose > 0 && close > 0) {
+      const r = close / this.prevClose - 1;
+      const slot = this.returnsCount % volatilityWindow;
+      if (this.returnsCount >= volatilityWindow) {
+        const old = this.returns[slot]!;
+        this.returnsSum -= old;
+        this.returnsSumSq -= old * old;
+      }
+      this.returns[slot] = r;
+      this.returnsSum += r;
+      this.returnsSumSq += r * r;
+      this.returnsCount++;
+    }
+    if (close > 0) this.prevClose = close;
+  }
+
+  /** A market-style fill price moved against the trader by the slippage model. */
+  private slipped(buy: boolean, price: number): number {
+    if (price !== price) return NaN;
+    const sign = buy ? 1 : -1;
+    switch (this.s.slippageModel) {
+      case 'ticks':
+        return Math.max(price + sign * this.s.slippageTicks * this.s.tickSize, this.s.tickSize);
+      case 'volatility': {
+        const n = Math.min(this.returnsCount, volatilityWindow);
+        const mean = n ? this.returnsSum / n : 0;
+        const sd = n > 1 ? Math.sqrt(Math.max(0, (this.returnsSumSq - n * mean * mean) / (n - 1))) : 0;
+        return price * (1 + sign * this.s.slippageVolatility * sd);
+      }
+      default:
+        return price * (1 + sign * (this.s.slippageBps / 1e4));
+    }
+  }
+
+  /** Commission for one fill: the bps, per-unit and fixed parts, but never below the minimum. */
+  commissionFor(quantity: number, price: number): number {
+    const q = Math.abs(quantity);
+    const fee = q * price * (this.s.commissionBps / 1e4) + q * this.s.commissionPerShare + this.s.commissionFixed;
+    return Math.max(fee, this.s.commissionMinimum);
+  }
+
+  /** Trade from the current position toward `target` at `price`, within the participation and leverage caps. */
+  private fillToward(bar: number, time: number, target: number, price: number, volume: number, reason: ExitReason): void {
     const before = this.position;
-    // Relative dust: float noise in a computed target must not trade, nor leave a crumb of a position.
     if (Math.abs(target) <= dust * Math.abs(before)) target = 0;
+    if (near(target, before)) return;
+    // `after` stays exactly the target unless a cap cuts it, so the books hold what was asked for.
+    let after = target;
+    const cap = this.s.maxParticipation > 0 ? (this.s.maxParticipation / 100) * volume : Infinity;
+    if (Math.abs(after - before) > cap) after = before + Math.sign(after - before) * cap;
+    // Leverage: only growth of the gross position is capped; reducing risk is always allowed.
+    if (Math.abs(after) > Math.abs(before)) {
+      const equity = this.cash + before * price;
+      const maxUnits = equity > 0 ? (this.s.maxLeverage * equity) / (price * (1 + this.s.commissionBps / 1e4)) : 0;
+      if (Math.abs(after) > maxUnits * (1 + dust)) {
+        // Cut to the cap on the side asked for; with no equity left that is flat, so a flip still closes.
+        after = Math.sign(after) * maxUnits;
+        this.leverageCuts++;
+      }
+    }
+    if (near(after, before)) return;
+    this.applyFill(bar, time, after, price, reason);
+  }
+
+  /** Book a fill that takes the position to `target` at `price`. */
+  private applyFill(bar: number, time: number, target: number, price: number, reason: ExitReason): void {
+    const before = this.position;
     const qty = target - before;
-    if (Math.abs(qty) <= dust * Math.max(Math.abs(target), Math.abs(before))) return;
-    const price = open * (qty > 0 ? 1 + this.slip : 1 - this.slip);
-    const fee = Math.abs(qty) * price * this.commission;
+    const fee = this.commissionFor(qty, price);
     this.cash -= qty * price + fee;
     this.commissionPaid += fee;
-    this.fills.push({ time, quantity: qty, price, commission: fee });
+    this.fills.push(reason === 'signal' ? { time, quantity: qty, price, commission: fee } : { time, quantity: qty, price, commission: fee, reason });
 
     const sameSide = before !== 0 && target !== 0 && Math.sign(before) === Math.sign(target);
     if (before !== 0 && !sameSide) {
@@ -88,7 +351,7 @@ export class SimBroker {
       this.reduce(-before, price, fee * (Math.abs(before) / Math.abs(qty)));
       this.position = 0;
       this.avgPrice = 0;
-      this.closeTrade(time, bar - this.tradeStartBar, price);
+      this.closeTrade(time, bar - this.tradeStartBar, price, reason);
       if (target === 0) return;
     }
     if (this.position === 0) {
@@ -121,18 +384,9 @@ export class SimBroker {
     this.tradePnl -= fee;
   }
 
-  equity(close: number): number {
-    return this.cash + this.position * close;
-  }
-
-  /** PnL of the open position marked at `mark`, before the fees of closing it. */
-  unrealizedPnl(mark: number): number {
-    return this.position * (mark - this.avgPrice);
-  }
-
   /**
    * Record the still-open trade, marked at bar `bar`'s close, without changing the books. Held from its
-   * entry open through that close, so it counts that bar too.
+   * entry bar through that close, so it counts that bar too.
    */
   openTradeAt(time: number, bar: number, close: number): Trade | undefined {
     if (this.position === 0) return undefined;
@@ -147,8 +401,10 @@ export class SimBroker {
     this.entryQty = this.entryNotional = this.exitQty = this.exitNotional = this.maxQty = this.tradePnl = 0;
   }
 
-  private closeTrade(time: number, bars: number, lastPrice: number): void {
-    this.trades.push(this.tradeRecord(time, bars, false, lastPrice, this.tradePnl));
+  private closeTrade(time: number, bars: number, lastPrice: number, reason: ExitReason): void {
+    const trade = this.tradeRecord(time, bars, false, lastPrice, this.tradePnl);
+    if (reason !== 'signal') trade.exitReason = reason;
+    this.trades.push(trade);
     this.tradeStart = -1;
   }
 
@@ -167,4 +423,28 @@ export class SimBroker {
       open,
     };
   }
+}
+
+/** Equal, counting NaN as equal to NaN (an absent price stays absent). */
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Equal up to float noise relative to the larger size. */
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) <= dust * Math.max(Math.abs(a), Math.abs(b)) || a === b;
+}
+
+/** Limit fill price on this bar: the open on a gap through the limit, else the limit if reached. */
+function limitPrice(buy: boolean, limit: number, open: number, high: number, low: number): number {
+  if (limit !== limit) return NaN;
+  if (buy) return open <= limit ? open : low <= limit ? limit : NaN;
+  return open >= limit ? open : high >= limit ? limit : NaN;
+}
+
+/** Stop trigger price on this bar: the open on a gap through the stop, else the stop if touched. */
+function stopPrice(buy: boolean, stop: number, open: number, high: number, low: number): number {
+  if (stop !== stop) return NaN;
+  if (buy) return open >= stop ? open : high >= stop ? stop : NaN;
+  return open <= stop ? open : low <= stop ? stop : NaN;
 }

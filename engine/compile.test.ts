@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { barFields, slotWidth } from '../nodes/ports.ts';
+import { PortKinds, slotWidth } from '../nodes/ports.ts';
+import { BacktestSettings } from './graph.ts';
 import { describe, expect, it } from 'vitest';
 import { defineNode } from '../nodes/contract.ts';
 import { registry } from '../nodes/index.ts';
@@ -47,9 +48,9 @@ describe('compile: errors', () => {
 
   it('unknown_node_type', () => {
     check('unknown_node_type');
-    const errors = errorsOf(fixture({ ...minimal, x: { type: 'indicator.macd' } }, minimalEdges));
+    const errors = errorsOf(fixture({ ...minimal, x: { type: 'indicator.doesNotExist' } }, minimalEdges));
     expect(errors).toEqual([expect.objectContaining({ code: 'unknown_node_type', nodeId: 'x', path: ['nodes', 3, 'type'] })]);
-    expect(errors[0]!.message).toContain('indicator.macd');
+    expect(errors[0]!.message).toContain('indicator.doesNotExist');
   });
 
   it('version_too_new', () => {
@@ -259,8 +260,9 @@ describe('compile: plan', () => {
     const widths = plan.nodes.flatMap((n) => Object.entries(n.outputSlots).map(([port, slot]) => [slot, slotWidth(n.def.outputs[port]!.kind)] as const));
     const used = widths.flatMap(([slot, width]) => Array.from({ length: width }, (_, k) => slot + k));
     expect(new Set(used).size).toBe(used.length);
-    expect(Math.min(...used)).toBe(plan.nanSlot + barFields.length);
-    expect(plan.slotCount).toBe(used.length + barFields.length);
+    const nanWidth = Math.max(...Object.keys(PortKinds).map((k) => slotWidth(k as keyof typeof PortKinds)));
+    expect(Math.min(...used)).toBe(plan.nanSlot + nanWidth);
+    expect(plan.slotCount).toBe(used.length + nanWidth);
   });
 
   it('computes warm-up from the graph: the longest upstream chain (SMA 50 → crossover → order = 49)', () => {
@@ -284,6 +286,7 @@ describe('compile: plan', () => {
 
   it('resolves the data request and fills settings defaults', () => {
     expect(plan.data).toEqual({ nodeId: 'data', request: expect.objectContaining({ kind: 'synthetic', seed: 3, bars: 500 }) });
-    expect(plan.settings).toEqual({ initialCash: 5000, commissionBps: 1, slippageBps: 2 });
+    expect(plan.settings).toEqual(BacktestSettings.parse({ initialCash: 5000 }));
+    expect(plan.settings).toMatchObject({ initialCash: 5000, commissionBps: 1, slippageBps: 2, maxLeverage: 1, maxParticipation: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AnyNodeDefinition, DataRequest } from '../nodes/contract.ts';
-import { barFields, connectionError, slotWidth } from '../nodes/ports.ts';
+import { connectionError, PortKinds, slotWidth } from '../nodes/ports.ts';
 import { migrateParams, type Registry } from '../nodes/registry.ts';
 import { Graph, type BacktestSettings, type GraphNode } from './graph.ts';
 
@@ -176,9 +176,9 @@ export function compile(input: unknown, registry: Registry): CompileResult {
   if (errors.length > 0 || 'cycles' in order) return { ok: false, errors };
 
   // Wire slots in topological order. The first slots stay NaN for unwired optional inputs (wide enough
-  // for a whole bar); a bars output takes one slot per bar field, in `barFields` order.
+  // for the widest compound kind); a compound output (a bar, an order) takes one slot per field.
   const nanSlot = 0;
-  let slotCount = barFields.length;
+  let slotCount = Math.max(...(Object.keys(PortKinds) as (keyof typeof PortKinds)[]).map(slotWidth));
   const slotOf = new Map<string, number>();
   const warmupOf = new Map<string, number>();
   const planNodes: PlanNode[] = [];

@@ -1,12 +1,14 @@
 import type { PortSpec, StepContext } from '../nodes/contract.ts';
-import { barFields, type PortKind } from '../nodes/ports.ts';
+import { compoundFields, type PortKind } from '../nodes/ports.ts';
 import type { Bars } from './bars.ts';
 import type { SimBroker } from './broker.ts';
 import type { Plan } from './compile.ts';
 
 export interface Executor {
-  /** Run bars [from, to). Returns how many of them ended with a position held. */
-  run(from: number, to: number): number;
+  /** Run bars [from, to). */
+  run(from: number, to: number): void;
+  /** Bars that ended with a position held, and bars skipped for bad prices, so far. */
+  readonly stats: { exposed: number; skipped: number };
   /** Equity marked at each bar's close. */
   readonly equity: Float64Array;
   /** Every output's value after the last bar run, by the plan's slot numbers (inspection and tests). */
@@ -35,16 +37,21 @@ export function createExecutor(plan: Plan, bars: Bars, broker: SimBroker): Execu
     const { inputs, outputs } = node.def;
     // Port objects are literals in the generated code so V8 gives them a fixed shape with unboxed double
     // fields; objects built at run time (Object.fromEntries) box every write and make garbage per bar.
-    const value = (kind: PortKind) => (kind === 'bars' ? `{ ${barFields.map((f) => `${f}: NaN`).join(', ')} }` : 'NaN');
+    const value = (kind: PortKind) => {
+      const fields = compoundFields[kind];
+      return fields ? `{ ${fields.map((f) => `${f}: NaN`).join(', ')} }` : 'NaN';
+    };
     const literal = (ports: Record<string, PortSpec>) => `{ ${Object.entries(ports).map(([p, spec]) => `${p}: ${value(spec.kind)}`).join(', ')} }`;
     declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(inputs)}, o${i} = ${literal(outputs)};`);
     for (const [port, slot] of Object.entries(node.inputSlots)) {
-      if (inputs[port]!.kind === 'bars') barFields.forEach((f, k) => body.push(`i${i}.${port}.${f} = slots[${slot + k}];`));
+      const fields = compoundFields[inputs[port]!.kind];
+      if (fields) fields.forEach((f, k) => body.push(`i${i}.${port}.${f} = slots[${slot + k}];`));
       else body.push(`i${i}.${port} = slots[${slot}];`);
     }
     body.push(`s${i}(st${i}, p${i}, i${i}, o${i}, ctx);`);
     for (const [port, slot] of Object.entries(node.outputSlots)) {
-      if (outputs[port]!.kind === 'bars') barFields.forEach((f, k) => body.push(`slots[${slot + k}] = o${i}.${port}.${f};`));
+      const fields = compoundFields[outputs[port]!.kind];
+      if (fields) fields.forEach((f, k) => body.push(`slots[${slot + k}] = o${i}.${port}.${f};`));
       else body.push(`slots[${slot}] = o${i}.${port};`);
     }
   });
@@ -52,23 +59,32 @@ export function createExecutor(plan: Plan, bars: Bars, broker: SimBroker): Execu
 const time = bars.time, open = bars.open, high = bars.high, low = bars.low, close = bars.close, volume = bars.volume;
 ${declare.join('\n')}
 return function run(from, to) {
-  let exposed = 0;
+  let exposed = 0, skipped = 0;
   for (let t = from; t < to; t++) {
-    broker.fillAtOpen(t, time[t], open[t]);
-    const c = close[t];
-    ctx.bar = t; ctx.time = time[t]; ctx.open = open[t]; ctx.high = high[t]; ctx.low = low[t]; ctx.close = c; ctx.volume = volume[t];
+    const o = open[t], h = high[t], l = low[t], c = close[t];
+    // A bar with a price that is not a positive finite number, or whose high is below its low, is skipped
+    // whole: no fills, no node sees it, equity carries over. CSV input is refused before this can happen;
+    // the guard protects live feeds and anything else that reaches the loop.
+    if (!(o > 0 && h > 0 && l > 0 && c > 0 && h < Infinity && h >= l)) {
+      equity[t] = t > 0 ? equity[t - 1] : broker.cash;
+      skipped++;
+      continue;
+    }
+    broker.onBar(t, time[t], o, h, l, c, volume[t]);
+    ctx.bar = t; ctx.time = time[t]; ctx.open = o; ctx.high = h; ctx.low = l; ctx.close = c; ctx.volume = volume[t];
     const position = broker.position;
     ctx.cash = broker.cash; ctx.position = position;
     const e = broker.cash + position * c;
     ctx.equity = e; equity[t] = e;
     if (position !== 0) exposed++;
     ${body.join('\n    ')}
-    const target = slots[${plan.orderSlot}];
-    if (target === target) broker.pendingTarget = target;
+    broker.instruct(t, slots, ${plan.orderSlot});
   }
-  return exposed;
+  stats.exposed += exposed;
+  stats.skipped += skipped;
 };`;
-  const factory = new Function('steps', 'states', 'params', 'ctx', 'slots', 'bars', 'broker', 'equity', source);
-  const run = factory(steps, states, params, ctx, slots, bars, broker, equity) as Executor['run'];
-  return { run, equity, slots, states };
+  const stats = { exposed: 0, skipped: 0 };
+  const factory = new Function('steps', 'states', 'params', 'ctx', 'slots', 'bars', 'broker', 'equity', 'stats', source);
+  const run = factory(steps, states, params, ctx, slots, bars, broker, equity, stats) as Executor['run'];
+  return { run, equity, slots, states, stats };
 }

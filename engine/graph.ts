@@ -23,7 +23,16 @@ export const GraphEdge = z.object({ id: z.string().min(1).max(200), source: Port
 export const BacktestSettings = z.object({
   initialCash: z.number().positive().max(1e12).default(100_000).meta({ title: 'Initial cash' }).describe('Starting cash in quote currency.'),
   commissionBps: z.number().min(0).max(1000).default(1).meta({ title: 'Commission (bps)' }).describe('Commission per fill, in basis points of notional.'),
-  slippageBps: z.number().min(0).max(1000).default(2).meta({ title: 'Slippage (bps)' }).describe('Adverse price move per fill, in basis points.'),
+  commissionPerShare: z.number().min(0).max(1000).default(0).meta({ title: 'Commission per unit' }).describe('Commission per unit traded, in quote currency (added to the bps part).'),
+  commissionFixed: z.number().min(0).max(1e6).default(0).meta({ title: 'Commission per fill' }).describe('Fixed commission per fill, in quote currency (added to the other parts).'),
+  commissionMinimum: z.number().min(0).max(1e6).default(0).meta({ title: 'Minimum commission' }).describe('Smallest commission charged on a fill.'),
+  slippageModel: z.enum(['bps', 'ticks', 'volatility']).default('bps').meta({ title: 'Slippage model' }).describe('How far market and stop fills move against you: basis points, ticks, or a fraction of recent volatility.'),
+  slippageBps: z.number().min(0).max(1000).default(2).meta({ title: 'Slippage (bps)' }).describe('Adverse price move per fill, in basis points (bps model).'),
+  slippageTicks: z.number().min(0).max(1000).default(1).meta({ title: 'Slippage (ticks)' }).describe('Adverse move per fill, in ticks (ticks model).'),
+  tickSize: z.number().positive().max(1e6).default(0.01).meta({ title: 'Tick size' }).describe('Smallest price increment, for the ticks model.'),
+  slippageVolatility: z.number().min(0).max(10).default(0.1).meta({ title: 'Slippage (× volatility)' }).describe('Adverse move as a multiple of the 20-bar standard deviation of returns (volatility model).'),
+  maxParticipation: z.number().min(0).max(100).default(0).meta({ title: 'Max participation (%)' }).describe('Largest fill as a percent of the bar’s volume; the rest stays working. 0 = no cap.'),
+  maxLeverage: z.number().positive().max(100).default(1).meta({ title: 'Max leverage' }).describe('Largest gross position value as a multiple of equity; fills beyond it are cut down.'),
 });
 
 export const Graph = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Bar, PortKind } from './ports.ts';
+import type { Bar, Order, PortKind } from './ports.ts';
 
 export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'risk', 'order', 'output'] as const;
 export type Category = (typeof categories)[number];
@@ -38,8 +38,10 @@ export type DataRequest =
   | { kind: 'synthetic'; seed: number; bars: number; startPrice: number; drift: number; volatility: number; intervalMinutes: number; startTime: number }
   | { kind: 'dataset'; datasetId: string };
 
-/** What a step reads from its inputs and writes to its outputs: a number per port, a whole bar for `bars`. */
-type Value<Spec> = Spec extends { kind: infer K } ? ([K] extends ['bars'] ? Bar : 'bars' extends K ? number | Bar : number) : number;
+/** What a step reads from its inputs and writes to its outputs: a number per port; a bar or an order for those compound kinds. */
+type Value<Spec> = Spec extends { kind: infer K }
+  ? [K] extends ['bars'] ? Bar : [K] extends ['order'] ? Order : 'bars' extends K ? number | Bar | Order : number
+  : number;
 type Values<Ports> = { -readonly [K in keyof Ports]: Value<Ports[K]> };
 /** Which inputs have an edge. An unwired optional input reads NaN, which is also "unknown" on a wired one. */
 export type Wired<Ports> = { readonly [K in keyof Ports]: boolean };

@@ -1,3 +1,61 @@
+import { wma } from './indicator/wma/index.ts';
+import { dema } from './indicator/dema/index.ts';
+import { tema } from './indicator/tema/index.ts';
+import { hma } from './indicator/hma/index.ts';
+import { kama } from './indicator/kama/index.ts';
+import { vwma } from './indicator/vwma/index.ts';
+import { macd } from './indicator/macd/index.ts';
+import { ppo } from './indicator/ppo/index.ts';
+import { roc } from './indicator/roc/index.ts';
+import { momentum } from './indicator/momentum/index.ts';
+import { stochRsi } from './indicator/stochRsi/index.ts';
+import { stochastic } from './indicator/stochastic/index.ts';
+import { williamsR } from './indicator/williamsR/index.ts';
+import { cci } from './indicator/cci/index.ts';
+import { mfi } from './indicator/mfi/index.ts';
+import { stdev } from './indicator/stdev/index.ts';
+import { zscore } from './indicator/zscore/index.ts';
+import { rollingMin } from './indicator/rollingMin/index.ts';
+import { rollingMax } from './indicator/rollingMax/index.ts';
+import { percentRank } from './indicator/percentRank/index.ts';
+import { correlation } from './indicator/correlation/index.ts';
+import { beta } from './indicator/beta/index.ts';
+import { linreg } from './indicator/linreg/index.ts';
+import { autocorrelation } from './indicator/autocorrelation/index.ts';
+import { hurst } from './indicator/hurst/index.ts';
+import { varianceRatio } from './indicator/varianceRatio/index.ts';
+import { adf } from './indicator/adf/index.ts';
+import { atr } from './indicator/atr/index.ts';
+import { natr } from './indicator/natr/index.ts';
+import { bollinger } from './indicator/bollinger/index.ts';
+import { keltner } from './indicator/keltner/index.ts';
+import { donchian } from './indicator/donchian/index.ts';
+import { supertrend } from './indicator/supertrend/index.ts';
+import { parabolicSar } from './indicator/parabolicSar/index.ts';
+import { adx } from './indicator/adx/index.ts';
+import { aroon } from './indicator/aroon/index.ts';
+import { ichimoku } from './indicator/ichimoku/index.ts';
+import { vwap } from './indicator/vwap/index.ts';
+import { obv } from './indicator/obv/index.ts';
+import { adLine } from './indicator/adLine/index.ts';
+import { cmf } from './indicator/cmf/index.ts';
+import { not } from './logic/not/index.ts';
+import { xor } from './logic/xor/index.ts';
+import { select } from './logic/select/index.ts';
+import { barsSince } from './logic/barsSince/index.ts';
+import { latch } from './logic/latch/index.ts';
+import { constant } from './math/constant/index.ts';
+import { arithmetic } from './math/arithmetic/index.ts';
+import { abs } from './math/abs/index.ts';
+import { clamp } from './math/clamp/index.ts';
+import { lag } from './math/lag/index.ts';
+import { change } from './math/change/index.ts';
+import { percentChange } from './math/percentChange/index.ts';
+import { rollingSum } from './math/rollingSum/index.ts';
+import { linearForecast } from './model/linearForecast/index.ts';
+import { logisticClassifier } from './model/logisticClassifier/index.ts';
+import { regime } from './model/regime/index.ts';
+import { ensembleVote } from './model/ensembleVote/index.ts';
 import { csvBars } from './data/csv/index.ts';
 import { syntheticBars } from './data/synthetic/index.ts';
 import { ema } from './indicator/ema/index.ts';
@@ -18,12 +76,70 @@ export const registry = createRegistry([
   csvBars,
   sma,
   ema,
+  wma,
+  dema,
+  tema,
+  hma,
+  kama,
+  vwma,
+  macd,
+  ppo,
+  roc,
+  momentum,
   rsi,
+  stochRsi,
+  stochastic,
+  williamsR,
+  cci,
+  mfi,
+  atr,
+  natr,
+  bollinger,
+  keltner,
+  donchian,
+  supertrend,
+  parabolicSar,
+  adx,
+  aroon,
+  ichimoku,
+  vwap,
+  obv,
+  adLine,
+  cmf,
+  stdev,
+  zscore,
+  rollingMin,
+  rollingMax,
+  percentRank,
+  correlation,
+  beta,
+  linreg,
+  autocorrelation,
+  hurst,
+  varianceRatio,
+  adf,
   crossover,
   compare,
   threshold,
   and,
   or,
+  not,
+  xor,
+  select,
+  barsSince,
+  latch,
+  constant,
+  arithmetic,
+  abs,
+  clamp,
+  lag,
+  change,
+  percentChange,
+  rollingSum,
+  linearForecast,
+  logisticClassifier,
+  regime,
+  ensembleVote,
   targetPercent,
   maxPosition,
 ]);

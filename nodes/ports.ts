@@ -25,9 +25,27 @@ export const barFields = ['time', 'open', 'high', 'low', 'close', 'volume'] as c
 export type BarField = (typeof barFields)[number];
 export type Bar = { [F in BarField]: number };
 
+/**
+ * An `order` port carries the strategy's standing instruction, field by field:
+ * - `target`: the position to hold, in units (signed; NaN = no instruction this bar);
+ * - `type`: how to get there (see `OrderType`); `limit` and `stop`: its prices;
+ * - `expiry`: 0 good-till-cancelled, n > 0 live for n bars, −1 for the trading day;
+ * - `stopLoss`, `takeProfit`: protective exit prices for the position (NaN for none);
+ * - `trail`: trailing-stop distance as a fraction of the best price since entry (NaN for none).
+ */
+export const orderFields = ['target', 'type', 'limit', 'stop', 'expiry', 'stopLoss', 'takeProfit', 'trail'] as const;
+export type OrderField = (typeof orderFields)[number];
+export type Order = { [F in OrderField]: number };
+
+/** Order types as numbers, because order fields travel in Float64 slots. */
+export const OrderType = { market: 0, limit: 1, stop: 2, stopLimit: 3 } as const;
+
+/** The fields of the kinds that carry more than one number; every other kind is one slot. */
+export const compoundFields: Partial<Record<PortKind, readonly string[]>> = { bars: barFields, order: orderFields };
+
 /** Slots a value of this kind occupies in the executor. */
 export function slotWidth(kind: PortKind): number {
-  return kind === 'bars' ? barFields.length : 1;
+  return compoundFields[kind]?.length ?? 1;
 }
 export const portKindNames = Object.keys(PortKinds) as PortKind[];
 

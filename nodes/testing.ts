@@ -1,5 +1,5 @@
 import type { AnyNodeDefinition, StepContext } from './contract.ts';
-import { barFields, type Bar } from './ports.ts';
+import { compoundFields, type Bar, type Order, type PortKind } from './ports.ts';
 
 /** The context a node sees when a test does not say otherwise: a flat portfolio of 100 000 at price 100. */
 export const defaultContext: Readonly<StepContext> = Object.freeze({
@@ -18,8 +18,11 @@ export const defaultContext: Readonly<StepContext> = Object.freeze({
 export interface RunNodeOptions {
   /** Raw params as a graph would hold them; parsed (defaults filled) by the node's own schema. */
   params?: Record<string, unknown>;
-  /** One array per wired input (of bars for a `bars` port); inputs left out are unwired (they read NaN, and `init` is told). */
-  inputs?: Record<string, readonly number[] | readonly Bar[]>;
+  /**
+   * One array per wired input (bars for a `bars` port; partial orders, or bare target quantities, for an
+   * `order` port; missing fields NaN); inputs left out are unwired (they read NaN, and `init` is told).
+   */
+  inputs?: Record<string, readonly number[] | readonly Bar[] | readonly Partial<Order>[]>;
   /** Context overrides per bar, on top of `defaultContext` (with `bar` and `time` set from the index). */
   ctx?: readonly Partial<StepContext>[] | ((bar: number) => Partial<StepContext>);
   /** Number of bars; defaults to the longest input or context array. */
@@ -51,21 +54,24 @@ export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): R
     Math.max(0, ...Object.values(inputs).map((a) => a.length), Array.isArray(options.ctx) ? options.ctx.length : 0);
   const params = def.params.parse(options.params ?? {});
   const state = def.init(params, wired);
-  const nanBar = (): Bar => Object.fromEntries(barFields.map((f) => [f, NaN])) as Bar;
-  const blank = (ports: Record<string, { kind: string }>) => Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, p.kind === 'bars' ? nanBar() : NaN]));
+  const nanOf = (kind: PortKind) => Object.fromEntries((compoundFields[kind] ?? []).map((f) => [f, NaN]));
+  const blank = (ports: Record<string, { kind: PortKind }>) => Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, compoundFields[p.kind] ? nanOf(p.kind) : NaN]));
   const input = blank(def.inputs);
   const out = blank(def.outputs);
   const result: Record<string, unknown[]> = Object.fromEntries(Object.keys(def.outputs).map((k) => [k, []]));
   for (let bar = 0; bar < n; bar++) {
     for (const [name, spec] of Object.entries(def.inputs)) {
       const v = inputs[name]?.[bar];
-      // Copy bar fields into the same object each bar, as the executor does.
-      if (spec.kind === 'bars') Object.assign(input[name] as Bar, v ?? nanBar());
+      // Copy compound fields into the same object each bar, as the executor does.
+      // A bare number on an order port stands for a market instruction to hold that many units.
+      if (spec.kind === 'order' && typeof v === 'number') Object.assign(input[name] as object, nanOf('order'), { target: v, type: 0, expiry: 0 });
+      else if (compoundFields[spec.kind]) Object.assign(input[name] as object, nanOf(spec.kind), v ?? {});
       else input[name] = (v as number | undefined) ?? NaN;
     }
     const ctx: StepContext = { ...defaultContext, bar, time: bar * 60_000, ...ctxOf(bar) };
-    def.step(state, params, input, out, ctx);
-    for (const [name, spec] of Object.entries(def.outputs)) result[name]!.push(spec.kind === 'bars' ? { ...(out[name] as Bar) } : out[name]);
+    // The erased definition's port values are a union; these objects hold the right shape per port.
+    def.step(state, params, input as never, out as never, ctx);
+    for (const [name, spec] of Object.entries(def.outputs)) result[name]!.push(compoundFields[spec.kind] ? { ...(out[name] as object) } : out[name]);
   }
   return result as Record<string, any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -73,4 +79,9 @@ export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): R
 /** Index of the first value that is not NaN, or -1. */
 export function firstDefined(values: readonly number[]): number {
   return values.findIndex((v) => !Number.isNaN(v));
+}
+
+/** The target quantities of a node's order output, bar by bar. */
+export function targets(orders: readonly Order[]): number[] {
+  return orders.map((o) => o.target);
 }

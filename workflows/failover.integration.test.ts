@@ -68,7 +68,10 @@ describe('a worker killed mid-backtest', () => {
     const connection = await Connection.connect({ address: h.temporalAddress });
     try {
       const client = new Client({ connection });
-      const history = await client.workflow.getHandle(`backtest-${runId}`).fetchHistory();
+      const handle = client.workflow.getHandle(`backtest-${runId}`);
+      // The run row turns 'succeeded' inside the activity; the workflow completes just after.
+      await handle.result();
+      const history = await handle.fetchHistory();
       const completed = history.events!.filter((e) => e.activityTaskCompletedEventAttributes);
       const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'executeBacktest');
       expect(scheduled).toHaveLength(1);

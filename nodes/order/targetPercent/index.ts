@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isTrue } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
+import { setMarket } from '../instruction.ts';
 
 /**
  * Holds a position worth a percent of equity while the entry condition says so. The quantity is sized
@@ -39,6 +40,6 @@ export const targetPercent = defineNode({
     else if (s.target === 0 && ctx.close > 0 && ctx.equity > 0) {
       s.target = ((p.side === 'long' ? 1 : -1) * (p.percent / 100) * ctx.equity) / ctx.close;
     }
-    out.order = s.target;
+    setMarket(out.order, s.target);
   },
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
-import { runNode } from '../../testing.ts';
+import { runNode, targets } from '../../testing.ts';
 import { maxPosition } from './index.ts';
 
 const book = { equity: 1_000, close: 10 };
@@ -12,33 +12,33 @@ describe('risk.maxPosition', () => {
       inputs: { order: [10, 3, -10, -4, 0] },
       ctx: () => book,
     });
-    expect(order).toEqual([4, 3, -4, -4, 0]);
+    expect(targets(order)).toEqual([4, 3, -4, -4, 0]);
     expect(limited).toEqual([1, 0, 1, 0, 0]);
   });
 
   it('caps by percent of equity at the close: 50 % of 1 000 at 10 is 50 units', () => {
     const { order, limited } = runNode(maxPosition, { params: { maxPercentEquity: 50 }, inputs: { order: [80, -80, 50, 20] }, ctx: () => book });
-    expect(order).toEqual([50, -50, 50, 20]);
+    expect(targets(order)).toEqual([50, -50, 50, 20]);
     expect(limited).toEqual([1, 1, 0, 0]);
   });
 
   it('takes the tighter of the two caps', () => {
     // Percent cap 100 % · 1 000 / 10 = 100 units; quantity cap 30.
-    expect(runNode(maxPosition, { params: { maxQuantity: 30 }, inputs: { order: [500] }, ctx: () => book }).order).toEqual([30]);
+    expect(runNode(maxPosition, { params: { maxQuantity: 30 }, inputs: { order: [500] }, ctx: () => book }).order.map((o: { target: number }) => o.target)).toEqual([30]);
     // Percent cap 10 % → 10 units, tighter than 30.
-    expect(runNode(maxPosition, { params: { maxQuantity: 30, maxPercentEquity: 10 }, inputs: { order: [500] }, ctx: () => book }).order).toEqual([10]);
+    expect(runNode(maxPosition, { params: { maxQuantity: 30, maxPercentEquity: 10 }, inputs: { order: [500] }, ctx: () => book }).order.map((o: { target: number }) => o.target)).toEqual([10]);
   });
 
   it('passes NaN (no target yet) through and is not limited then', () => {
     const { order, limited } = runNode(maxPosition, { inputs: { order: [NaN, 5] }, ctx: () => book });
-    expect(order).toEqual([NaN, 5]);
+    expect(targets(order)).toEqual([NaN, 5]);
     expect(limited).toEqual([0, 0]);
   });
 
   it('caps to nothing when equity is gone', () => {
     const { order, limited } = runNode(maxPosition, { inputs: { order: [5, -5] }, ctx: () => ({ equity: -1, close: 10 }) });
-    expect(order).toEqual([0, 0]);
-    expect(Object.is(order[1], -0)).toBe(false);
+    expect(targets(order)).toEqual([0, 0]);
+    expect(Object.is(order[1].target, -0)).toBe(false);
     expect(limited).toEqual([1, 1]);
   });
 
@@ -49,7 +49,7 @@ describe('risk.maxPosition', () => {
       ctx: [book, { equity: 900, close: 10 }, { equity: 1_200, close: 8 }, book, { equity: 600, close: 10 }],
     });
     // Capped to 50 when 80 arrives, held at 50 while 80 stays; a new 80 after 30 is re-capped: 50 % · 600 / 10.
-    expect(order).toEqual([50, 50, 50, 30, 30]);
+    expect(targets(order)).toEqual([50, 50, 50, 30, 30]);
     expect(limited).toEqual([1, 1, 1, 0, 1]);
   });
 
@@ -62,7 +62,8 @@ describe('risk.maxPosition', () => {
         gate: { type: 'risk.maxPosition', params: { maxPercentEquity: 100 } },
       },
       ['data.close -> on.value', 'on.result -> order.enter', 'order.order -> gate.order'],
-      { initialCash: 10_000, commissionBps: 10, slippageBps: 10 },
+      // Room on the broker's leverage cap, so only this node limits the position.
+      { initialCash: 10_000, commissionBps: 10, slippageBps: 10, maxLeverage: 2 },
     );
     const closes = [100, 101, 97, 104, 99, 103, 108, 95, 100, 102];
     const run = runGraph(graph, makeBars({ close: closes }), { gate: 'gate.order' });

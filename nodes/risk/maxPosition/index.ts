@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bool } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
+import { copyOrder } from '../../order/instruction.ts';
 
 /** Caps the target position by quantity and by exposure as a percent of equity. */
 export const maxPosition = defineNode({
@@ -29,10 +30,11 @@ export const maxPosition = defineNode({
   // unchanged target every bar would chase equity and price with a dust trade on almost every bar.
   init: () => ({ target: NaN, capped: NaN }),
   step(s, p, input, out, ctx) {
-    const target = input.order;
+    const target = input.order.target;
+    // Every other field (order type, prices, protective exits) passes through unchanged.
+    copyOrder(input.order, out.order);
     if (target !== target) {
       s.target = s.capped = NaN;
-      out.order = NaN;
       out.limited = 0;
       return;
     }
@@ -43,7 +45,7 @@ export const maxPosition = defineNode({
       // `+ 0` turns the -0 of a short capped to nothing into a plain 0.
       s.capped = Math.sign(target) * Math.min(Math.abs(target), cap) + 0;
     }
-    out.order = s.capped;
+    out.order.target = s.capped;
     out.limited = bool(s.capped !== target);
   },
 });

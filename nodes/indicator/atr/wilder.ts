@@ -1,0 +1,50 @@
+/**
+ * TA-Lib's ATR as a plain-data stepper, shared by the ATR, NATR, Keltner and SuperTrend nodes so all
+ * four agree to the last bit: true range from the second bar (it needs the previous close), seeded with
+ * the SMA of the first N true ranges, then Wilder's smoothing.
+ */
+export interface AtrState {
+  prevClose: number;
+  count: number;
+  sum: number;
+  value: number;
+}
+
+export function atrState(): AtrState {
+  return { prevClose: NaN, count: 0, sum: 0, value: NaN };
+}
+
+export function resetAtr(s: AtrState): void {
+  s.prevClose = NaN;
+  s.count = 0;
+  s.sum = 0;
+  s.value = NaN;
+}
+
+/** Largest of the bar's range and its gaps from the previous close, compared in TA-Lib's order. */
+export function trueRange(high: number, low: number, prevClose: number): number {
+  let tr = high - low;
+  const up = Math.abs(prevClose - high);
+  if (up > tr) tr = up;
+  const down = Math.abs(prevClose - low);
+  if (down > tr) tr = down;
+  return tr;
+}
+
+/** Advance one bar with defined high, low and close; the ATR, or NaN until N true ranges have been seen. */
+export function stepAtr(s: AtrState, period: number, high: number, low: number, close: number): number {
+  const prevClose = s.prevClose;
+  s.prevClose = close;
+  if (prevClose !== prevClose) return NaN;
+  const tr = trueRange(high, low, prevClose);
+  if (s.count < period) {
+    s.sum += tr;
+    s.count++;
+    if (s.count < period) return NaN;
+    s.value = s.sum / period;
+    return s.value;
+  }
+  // Same operation order as TA-Lib (×(N−1), +TR, ÷N), so long runs stay bit-identical.
+  s.value = (s.value * (period - 1) + tr) / period;
+  return s.value;
+}

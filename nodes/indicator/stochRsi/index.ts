@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { defineNode } from '../../contract.ts';
+
+/** RSI ranges closer than this (in RSI points) count as no range: a flat price leaves RSI constant up to rounding. */
+const flatRange = 1e-9;
+
+/** Stochastic RSI (Chande & Kroll): the stochastic oscillator applied to RSI, as TA-Lib's STOCHRSI (fastk, fastd). */
+export const stochRsi = defineNode({
+  type: 'indicator.stochRsi',
+  version: 1,
+  category: 'indicator',
+  title: 'Stochastic RSI',
+  description: 'Stochastic RSI (0–100): where RSI sits in its own recent range; a faster, twitchier RSI.',
+  docs: {
+    example: 'StochRSI(14, 14, 3): k crossing above d below 20 as an oversold entry.',
+    caveats: [
+      'RSI(rsiPeriod) with Wilder smoothing; k = 100 × (RSI − lowest RSI) ÷ (highest RSI − lowest RSI) over kPeriod bars; d = SMA(k, dPeriod). This is TA-Lib STOCHRSI’s fastk and fastd (fastd as an SMA).',
+      'k is not smoothed. TradingView’s "Stoch RSI" K is this k smoothed by SMA(3) (its D is a further SMA(3)); feed k into an SMA node to get it.',
+      'Both outputs start together at index rsiPeriod + (kPeriod−1) + (dPeriod−1) (29 for 14/14/3), as in TA-Lib.',
+      'When RSI has not moved over the window (a flat price keeps RSI constant; ranges under 1e-9 RSI points count as none), k reads 50, the middle; TA-Lib reads 0 or rounding noise there.',
+      'A NaN input outputs NaN on both and restarts the warm-up, RSI included.',
+    ],
+  },
+  inputs: { source: { kind: 'number', description: 'The series to measure, usually the close.' } },
+  outputs: {
+    k: { kind: 'number', description: 'Stochastic of RSI, 0–100.' },
+    d: { kind: 'number', description: 'SMA of k, 0–100.' },
+  },
+  params: z.object({
+    rsiPeriod: z.number().int().min(2).max(1000).default(14).describe('RSI length, in bars.'),
+    kPeriod: z.number().int().min(1).max(1000).default(14).describe('Bars of RSI in the high–low range for k.'),
+    dPeriod: z.number().int().min(1).max(1000).default(3).describe('SMA length of k that gives d.'),
+  }),
+  warmup: (p) => p.rsiPeriod + p.kPeriod - 1 + p.dPeriod - 1,
+  init: (p) => ({
+    prev: NaN,
+    changes: 0,
+    gain: 0,
+    loss: 0,
+    rsi: new Array<number>(p.kPeriod).fill(0),
+    rsiNext: 0,
+    rsiCount: 0,
+    k: new Array<number>(p.dPeriod).fill(0),
+    kNext: 0,
+    kCount: 0,
+  }),
+  step(s, p, input, out) {
+    const x = input.source;
+    out.k = out.d = NaN;
+    if (Number.isNaN(x)) {
+      s.prev = NaN;
+      s.changes = s.gain = s.loss = 0;
+      s.rsiNext = s.rsiCount = 0;
+      s.kNext = s.kCount = 0;
+      return;
+    }
+    if (Number.isNaN(s.prev)) {
+      s.prev = x;
+      return;
+    }
+    const change = x - s.prev;
+    s.prev = x;
+    const up = change > 0 ? change : 0;
+    const down = change < 0 ? -change : 0;
+    const n = p.rsiPeriod;
+    if (s.changes < n) {
+      s.gain += up;
+      s.loss += down;
+      s.changes++;
+      if (s.changes < n) return;
+      s.gain /= n;
+      s.loss /= n;
+    } else {
+      s.gain = (s.gain * (n - 1) + up) / n;
+      s.loss = (s.loss * (n - 1) + down) / n;
+    }
+    const total = s.gain + s.loss;
+    // No change at all since the start reads 50, as the RSI node does.
+    const rsi = total === 0 ? 50 : 100 * (s.gain / total);
+
+    s.rsi[s.rsiNext] = rsi;
+    s.rsiNext = s.rsiNext + 1 === p.kPeriod ? 0 : s.rsiNext + 1;
+    if (s.rsiCount < p.kPeriod) s.rsiCount++;
+    if (s.rsiCount < p.kPeriod) return;
+    let hi = rsi;
+    let lo = rsi;
+    for (let i = 0; i < p.kPeriod; i++) {
+      if (s.rsi[i] > hi) hi = s.rsi[i];
+      if (s.rsi[i] < lo) lo = s.rsi[i];
+    }
+    const k = hi - lo < flatRange ? 50 : (rsi - lo) / ((hi - lo) / 100);
+
+    s.k[s.kNext] = k;
+    s.kNext = s.kNext + 1 === p.dPeriod ? 0 : s.kNext + 1;
+    if (s.kCount < p.dPeriod) s.kCount++;
+    if (s.kCount < p.dPeriod) return;
+    // Summed afresh (dPeriod is short): no running-sum crumbs, so d stays within 0–100 and reads exactly 50 when flat.
+    let sum = 0;
+    for (let i = 0; i < p.dPeriod; i++) sum += s.k[i];
+    out.k = k;
+    out.d = sum / p.dPeriod;
+  },
+});

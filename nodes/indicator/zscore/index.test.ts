@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { compareWithReference } from '../../reference.ts';
+import { firstDefined, runNode } from '../../testing.ts';
+import { zscore } from './index.ts';
+
+describe('indicator.zscore', () => {
+  it('measures the current value against the window that includes it', () => {
+    const source = [1, 2, 3, 4, 10];
+    // Mean 4, deviations −3 −2 −1 0 6, Σd² = 50: population sd √10, sample sd √12.5; x − mean = 6.
+    expect(runNode(zscore, { params: { period: 5 }, inputs: { source } }).value[4]).toBeCloseTo(6 / Math.sqrt(10), 14);
+    expect(runNode(zscore, { params: { period: 5, estimator: 'sample' }, inputs: { source } }).value[4]).toBeCloseTo(6 / Math.sqrt(12.5), 14);
+  });
+
+  it('rolls bar by bar', () => {
+    const { value } = runNode(zscore, { params: { period: 3 }, inputs: { source: [1, 2, 3, 5] } });
+    // (1,2,3): (3 − 2)/√(2/3) = √1.5. (2,3,5): mean 10/3, sd √14/3, (5 − 10/3)/(√14/3) = 5/√14.
+    expect(value.slice(0, 2)).toEqual([NaN, NaN]);
+    expect(value[2]).toBeCloseTo(Math.sqrt(1.5), 14);
+    expect(value[3]).toBeCloseTo(5 / Math.sqrt(14), 14);
+  });
+
+  it('a lone spike reaches the population bound √(N − 1)', () => {
+    // Mean .2, Σd² = 4(.04) + .64 = .8, sd .4, z = .8/.4 = 2 = √4.
+    const { value } = runNode(zscore, { params: { period: 5 }, inputs: { source: [0, 0, 0, 0, 1] } });
+    expect(value[4]).toBeCloseTo(2, 14);
+  });
+
+  it('first value at index period − 1, matching warmup(); a NaN restarts it', () => {
+    const { value } = runNode(zscore, { params: { period: 3 }, inputs: { source: [1, 2, 3, NaN, 4, 6, 8] } });
+    expect(firstDefined(value)).toBe(zscore.warmup!(zscore.params.parse({ period: 3 })));
+    expect(firstDefined(value)).toBe(2);
+    // After the NaN: (4,6,8), mean 6, population sd √(8/3): z = 2/√(8/3) = √1.5.
+    expect(value.slice(3, 6)).toEqual([NaN, NaN, NaN]);
+    expect(value[6]).toBeCloseTo(Math.sqrt(1.5), 14);
+  });
+
+  it('a flat window reads 0, not NaN or Infinity', () => {
+    expect(runNode(zscore, { params: { period: 3 }, inputs: { source: [0.3, 0.3, 0.3, 0.3] } }).value.slice(2)).toEqual([0, 0]);
+  });
+});
+
+describe('indicator.zscore against numpy', () => {
+  it('matches ref_stats.zscore to 1e-9 on the reference bars, including the flat stretch', () => {
+    const result = compareWithReference(zscore);
+    expect(result.compared).toBeGreaterThan(1500);
+    expect(result.mismatches.slice(0, 5)).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { defineNode } from '../../contract.ts';
+import { ring, ringClear, ringFull, ringPush } from '../ring.ts';
+import { estimatorParam, windowMeanStdev } from '../stdev/index.ts';
+
+/** Rolling z-score: how many standard deviations the current value sits from the mean of the last N. */
+export const zscore = defineNode({
+  type: 'indicator.zscore',
+  version: 1,
+  category: 'indicator',
+  title: 'Z-score',
+  description: 'How many standard deviations the value is above (+) or below (−) its rolling mean.',
+  docs: {
+    example: 'Z-score(20) of the close below −2 as a mean-reversion entry; back above 0 as the exit.',
+    caveats: [
+      'z = (x − mean) / stdev, where mean and stdev are taken over the last N values including the current one.',
+      'Warm-up: needs N values, so the first output is at bar N (index N−1); NaN before that.',
+      'Computed from closed bars only.',
+      'Population stdev (default, divide by N) or sample (divide by N−1). With the population stdev |z| can never exceed √(N−1).',
+      'A flat window (all N values identical) reads 0: the value equals its mean.',
+      'A NaN input outputs NaN and restarts the warm-up.',
+    ],
+  },
+  inputs: { source: { kind: 'number', description: 'The series to standardise, e.g. the close or a spread.' } },
+  outputs: { value: { kind: 'number', description: 'Distance from the rolling mean in standard deviations.' } },
+  params: z.object({
+    period: z.number().int().min(2).max(10_000).default(20).describe('Number of bars for the mean and standard deviation.'),
+    estimator: estimatorParam,
+  }),
+  warmup: (p) => p.period - 1,
+  init: (p) => ({ window: ring(p.period), stats: [0, 0] }),
+  step(s, p, input, out) {
+    const x = input.source;
+    if (Number.isNaN(x)) {
+      ringClear(s.window);
+      out.value = NaN;
+      return;
+    }
+    ringPush(s.window, x);
+    if (!ringFull(s.window)) {
+      out.value = NaN;
+      return;
+    }
+    windowMeanStdev(s.window, p.estimator === 'sample', s.stats);
+    const sd = s.stats[1]!;
+    out.value = sd === 0 ? 0 : (x - s.stats[0]!) / sd;
+  },
+});

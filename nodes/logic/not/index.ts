@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { bool, isTrue } from '../../bool.ts';
+import { defineNode } from '../../contract.ts';
+
+/** Inverts a condition. */
+export const not = defineNode({
+  type: 'logic.not',
+  version: 1,
+  category: 'logic',
+  title: 'NOT',
+  description: 'True when the condition is false, false when it is true.',
+  docs: {
+    example: 'NOT (close > SMA(200)): only act while price is not above its long-term average.',
+    caveats: [
+      'No warm-up of its own.',
+      'Unknown (NaN) stays unknown: NOT of a condition that is still warming up is NaN, which logic downstream reads as false. Turning unknown into true would act on an indicator that has no value yet.',
+      'Any known value other than exactly 1 counts as false, so it inverts to true.',
+    ],
+  },
+  inputs: { value: { kind: 'bool', description: 'The condition to invert.' } },
+  outputs: { result: { kind: 'bool', description: 'The opposite of the condition.' } },
+  params: z.object({}),
+  warmup: () => 0,
+  init: () => ({}),
+  step(_s, _p, input, out) {
+    const x = input.value;
+    out.result = x !== x ? NaN : bool(!isTrue(x));
+  },
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { bool } from '../../bool.ts';
+import { defineNode } from '../../contract.ts';
+
+/** One condition or the other, not both. */
+export const xor = defineNode({
+  type: 'logic.xor',
+  version: 1,
+  category: 'logic',
+  title: 'XOR',
+  description: 'True when exactly one of the connected conditions is true (or an odd number, if chosen).',
+  docs: {
+    example: 'Fast signal XOR slow signal: flag the bars where the two disagree.',
+    caveats: [
+      'No warm-up of its own; the output is never NaN.',
+      'While any wired input is unknown (NaN) the result is false: unlike OR, the answer depends on every input, so it cannot be known yet. C and D are ignored when unwired.',
+      'Any known value other than exactly 1 counts as false.',
+      'With two inputs both rules agree; with three or four, "exactly one" and "odd number" differ (three true inputs are odd, but not exactly one).',
+    ],
+  },
+  inputs: {
+    a: { kind: 'bool', description: 'First condition.' },
+    b: { kind: 'bool', description: 'Second condition.' },
+    c: { kind: 'bool', description: 'Optional third condition.', optional: true },
+    d: { kind: 'bool', description: 'Optional fourth condition.', optional: true },
+  },
+  outputs: { result: { kind: 'bool', description: 'The connected conditions disagree as the rule says.' } },
+  params: z.object({
+    rule: z.enum(['exactlyOne', 'odd']).default('exactlyOne').describe('"exactlyOne": true when exactly one condition holds; "odd": when an odd number hold (parity).'),
+  }),
+  warmup: () => 0,
+  // As in AND: an unwired optional input must be left out, but a wired one that is still unknown must
+  // hold the result at false, and only the wiring tells the two apart.
+  init: (_p, wired) => ({ useC: wired.c ? 1 : 0, useD: wired.d ? 1 : 0 }),
+  step(s, p, input, out) {
+    const { a, b, c, d } = input;
+    if (a !== a || b !== b || (s.useC === 1 && c !== c) || (s.useD === 1 && d !== d)) {
+      out.result = 0;
+      return;
+    }
+    const count = (a === 1 ? 1 : 0) + (b === 1 ? 1 : 0) + (s.useC === 1 && c === 1 ? 1 : 0) + (s.useD === 1 && d === 1 ? 1 : 0);
+    out.result = bool(p.rule === 'odd' ? count % 2 === 1 : count === 1);
+  },
+});

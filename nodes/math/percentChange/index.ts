@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineNode } from '../../contract.ts';
+
+/** Rate of change in percent over N bars. */
+export const percentChange = defineNode({
+  type: 'math.percentChange',
+  version: 1,
+  category: 'math',
+  title: 'Percent change',
+  description: 'Rate of change over the last N bars, in percent: (x / x[N] − 1) · 100.',
+  docs: {
+    example: 'Percent change(close, 20) > 5: up more than 5 % over twenty bars.',
+    caveats: [
+      'NaN for the first N bars (warm-up), the same as TA-Lib ROC.',
+      'NaN when the value N bars ago is 0 (TA-Lib ROC prints 0 there): there is no percentage of nothing.',
+      'NaN on a bar whose input, or the input N bars earlier, is NaN; nothing restarts.',
+      'Meant for positive series such as prices; for a series that changes sign the percentage is not meaningful.',
+    ],
+  },
+  inputs: { source: { kind: 'number', description: 'The series, usually the close.' } },
+  outputs: { value: { kind: 'number', description: 'Percent change from N bars ago.' } },
+  params: z.object({
+    period: z.number().int().min(1).max(10_000).default(10).describe('How many bars back to compare with.'),
+  }),
+  warmup: (p) => p.period,
+  init: (p) => ({ window: new Array<number>(p.period).fill(NaN), next: 0 }),
+  step(s, p, input, out) {
+    const x = input.source;
+    const then = s.window[s.next]!;
+    out.value = then === 0 ? NaN : (x / then - 1) * 100;
+    s.window[s.next] = x;
+    s.next = s.next + 1 === p.period ? 0 : s.next + 1;
+  },
+});
