@@ -48,7 +48,11 @@ export async function runBacktest(plan: Plan, bars: Bars, options: BacktestOptio
   const open = broker.openTradeAt(bars.time[last]!, last, bars.close[last]!);
   if (open) trades.push(open);
   return {
-    metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, broker.commissionPaid),
+    metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, broker.commissionPaid, {
+      tradedNotional: broker.fills.reduce((a, f) => a + Math.abs(f.quantity * f.price), 0),
+      // The benchmark is holding the traded symbol itself: did the strategy beat buy and hold?
+      benchmark: bars.close,
+    }),
     equity: thin(exec.equity, bars.time, options.maxCurvePoints ?? 2000),
     trades,
     bars: n,

@@ -100,3 +100,59 @@ describe('computeMetrics: edge cases', () => {
     expect(m.cagr).toBeNull();
   });
 });
+
+describe('computeMetrics: tail risk, trade and benchmark figures (hand-worked)', () => {
+  const hours = (n: number) => Float64Array.from({ length: n }, (_, i) => i * 3_600_000);
+  const closedTrade = (pnl: number, open = false) => ({ side: 'long' as const, entryTime: 0, exitTime: 0, quantity: 1, entryPrice: 1, exitPrice: 1, pnl, returnPct: 0, bars: 1, open });
+
+  it('VaR and CVaR are the worst 5 % of bar returns, as positive losses', () => {
+    // Returns from 100: +10 %, −10 %, 0, +20 %; ⌈5 % of 4⌉ = 1 worst bar, a 10 % loss.
+    const m = computeMetrics(Float64Array.from([110, 99, 99, 118.8]), hours(4), [], 100, 0, 0);
+    expect(m.var95).toBeCloseTo(10, 9);
+    expect(m.cvar95).toBeCloseTo(10, 9);
+    // Forty bars with losses of 1 %…4 % among them: the worst two (⌈5 % of 40⌉) are −4 % and −3 %.
+    const rets = [-0.04, -0.03, -0.02, -0.01, ...new Array(36).fill(0.001)];
+    const eq = new Float64Array(40);
+    let e = 100;
+    rets.forEach((r, i) => (eq[i] = e *= 1 + r));
+    const m40 = computeMetrics(eq, hours(40), [], 100, 0, 0);
+    expect(m40.var95).toBeCloseTo(3, 9);
+    expect(m40.cvar95).toBeCloseTo(3.5, 9);
+  });
+
+  it('expectancy is the mean net PnL of closed trades; calmar is CAGR over max drawdown', () => {
+    const m = computeMetrics(Float64Array.from([110, 99, 99, 118.8]), hours(4), [closedTrade(5), closedTrade(-3), closedTrade(7, true)], 100, 0, 0);
+    expect(m.expectancy).toBeCloseTo(1, 12);
+    // Four hours cannot be annualised honestly, so there is no CAGR and no Calmar.
+    expect(m.cagr).toBeNull();
+    expect(m.calmar).toBeNull();
+    // Two years from 100 to 150 with a 36 % drawdown (125 → 80): Calmar = (1.5^(1/2) − 1)·100 / 36.
+    const long = computeMetrics(Float64Array.from([125, 100, 125, 100, 80, 100, 150]), Float64Array.from({ length: 7 }, (_, i) => (i * 2 * 365.25 * 86_400_000) / 7), [], 100, 0, 0);
+    expect(long.maxDrawdown).toBeCloseTo(36, 9);
+    expect(long.calmar).toBeCloseTo(((Math.sqrt(1.5) - 1) * 100) / 36, 9);
+  });
+
+  it('turnover is traded notional per year over average equity', () => {
+    const m = computeMetrics(Float64Array.from([110, 99, 99, 118.8]), hours(4), [], 100, 0, 0, { tradedNotional: 400 });
+    const years = (4 * 3_600_000) / (365.25 * 24 * 3_600_000);
+    expect(m.turnover).toBeCloseTo(400 / ((110 + 99 + 99 + 118.8) / 4) / years, 6);
+  });
+
+  it('beta and alpha come from regressing bar returns on the benchmark’s', () => {
+    // Benchmark returns −5 %, 0, +10 %; strategy returns exactly twice those plus 1 % a bar.
+    const benchmark = Float64Array.from([10, 9.5, 9.5, 10.45]);
+    const s = [-0.09, 0.01, 0.21];
+    const equity = [110];
+    for (const r of s) equity.push(equity.at(-1)! * (1 + r));
+    const m = computeMetrics(Float64Array.from(equity), hours(4), [], 100, 0, 0, { benchmark });
+    expect(m.benchmarkReturn).toBeCloseTo(4.5, 9);
+    expect(m.beta).toBeCloseTo(2, 9);
+    expect(m.alpha).toBeCloseTo(0.01 * m.periodsPerYear * 100, 6);
+    // Holding the benchmark itself: beta 1, alpha 0.
+    const same = computeMetrics(Float64Array.from([100, 95, 95, 104.5]), hours(4), [], 100, 0, 0, { benchmark });
+    expect(same.beta).toBeCloseTo(1, 12);
+    expect(same.alpha).toBeCloseTo(0, 9);
+    // A flat benchmark explains nothing.
+    expect(computeMetrics(Float64Array.from(equity), hours(4), [], 100, 0, 0, { benchmark: Float64Array.from([5, 5, 5, 5]) })).toMatchObject({ beta: null, alpha: null, benchmarkReturn: 0 });
+  });
+});

@@ -24,6 +24,29 @@ export interface Metrics {
   commissionPaid: number;
   /** Bars per year used to annualise, inferred from the median bar spacing. */
   periodsPerYear: number;
+  /** CAGR over max drawdown; null when either is missing or the drawdown is 0. */
+  calmar: number | null;
+  /** Average net PnL per closed trade, in quote currency; null without closed trades. */
+  expectancy: number | null;
+  /** Traded notional per year as a multiple of average equity (1 = the book turned over once a year). */
+  turnover: number;
+  /** Historical 95 % value at risk of one bar: the loss (percent, positive) exceeded on 5 % of bars. */
+  var95: number;
+  /** Historical 95 % conditional VaR (expected shortfall): the average loss on those worst 5 % of bars. */
+  cvar95: number;
+  /** Buy-and-hold return of the benchmark over the same bars, percent; null without a benchmark. */
+  benchmarkReturn: number | null;
+  /** Sensitivity of per-bar returns to the benchmark's; null without a benchmark or when it never moves. */
+  beta: number | null;
+  /** Annualised return not explained by beta (Jensen's alpha, risk-free 0), percent; null with beta null. */
+  alpha: number | null;
+}
+
+export interface MetricsExtras {
+  /** Sum of |quantity × price| over all fills. */
+  tradedNotional?: number;
+  /** Benchmark prices aligned with the equity curve (by default the strategy's own closes: buy and hold). */
+  benchmark?: Float64Array;
 }
 
 const yearMs = 365.25 * 24 * 3600 * 1000;
@@ -33,7 +56,7 @@ const yearMs = 365.25 * 24 * 3600 * 1000;
  * median spacing of bar times on a calendar year, so minute, hourly and daily data are all handled the
  * same way (daily stock data with weekend gaps counts as 365.25 calendar days: documented in docs/engine.md).
  */
-export function computeMetrics(equity: Float64Array, time: Float64Array, trades: Trade[], initialCash: number, exposedBars: number, commissionPaid: number): Metrics {
+export function computeMetrics(equity: Float64Array, time: Float64Array, trades: Trade[], initialCash: number, exposedBars: number, commissionPaid: number, extras: MetricsExtras = {}): Metrics {
   const n = equity.length;
   const final = n ? equity[n - 1]! : initialCash;
   const spacing = medianSpacing(time);
@@ -74,14 +97,20 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
+  const { var95, cvar95 } = tailRisk(equity, initialCash);
+  const bench = benchmarkFit(equity, extras.benchmark, periodsPerYear);
+  let equitySum = 0;
+  for (let i = 0; i < n; i++) equitySum += equity[i]!;
+  const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
   const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
   const grossLoss = -closed.filter((t) => t.pnl < 0).reduce((a, t) => a + t.pnl, 0);
   const growth = final / initialCash;
+  // Under a month of data, an annualised figure is mostly noise blown up by the exponent.
+  const cagr = years >= 1 / 12 && growth > 0 ? (growth ** (1 / years) - 1) * 100 : null;
   return {
     totalReturn: (growth - 1) * 100,
-    // Under a month of data, an annualised figure is mostly noise blown up by the exponent.
-    cagr: years >= 1 / 12 && growth > 0 ? (growth ** (1 / years) - 1) * 100 : null,
+    cagr,
     volatility: sd * Math.sqrt(periodsPerYear) * 100,
     sharpe: sd > 0 ? (mean / sd) * Math.sqrt(periodsPerYear) : null,
     sortino: downside > 0 ? (mean / downside) * Math.sqrt(periodsPerYear) : null,
@@ -94,7 +123,57 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
     finalEquity: final,
     commissionPaid,
     periodsPerYear,
+    calmar: cagr !== null && maxDd > 0 ? cagr / (maxDd * 100) : null,
+    expectancy: closed.length ? closed.reduce((a, t) => a + t.pnl, 0) / closed.length : null,
+    turnover: years > 0 && meanEquity > 0 ? (extras.tradedNotional ?? 0) / meanEquity / years : 0,
+    var95,
+    cvar95,
+    ...bench,
   };
+}
+
+/** Historical one-bar VaR and CVaR at 95 %, from the per-bar returns, as positive loss percentages. */
+function tailRisk(equity: Float64Array, initialCash: number): { var95: number; cvar95: number } {
+  const n = equity.length;
+  if (n === 0) return { var95: 0, cvar95: 0 };
+  const returns = new Float64Array(n);
+  let prev = initialCash;
+  for (let i = 0; i < n; i++) {
+    returns[i] = equity[i]! / prev - 1;
+    prev = equity[i]!;
+  }
+  returns.sort();
+  // The worst ⌈5 %⌉ of bars: VaR is the best of them, CVaR their mean.
+  const k = Math.max(1, Math.ceil(n * 0.05));
+  let tail = 0;
+  for (let i = 0; i < k; i++) tail += returns[i]!;
+  return { var95: Math.max(0, -returns[k - 1]!) * 100, cvar95: Math.max(0, -tail / k) * 100 };
+}
+
+/** Buy-and-hold return of the benchmark, and the strategy's beta and annualised alpha against it. */
+function benchmarkFit(equity: Float64Array, benchmark: Float64Array | undefined, periodsPerYear: number) {
+  const n = equity.length;
+  if (!benchmark || benchmark.length !== n || n < 3 || !(benchmark[0]! > 0)) return { benchmarkReturn: null, beta: null, alpha: null };
+  // Returns from bar 1 on: the benchmark has no price before bar 0 to take a first return from.
+  let ms = 0, mb = 0;
+  const m = n - 1;
+  for (let i = 1; i < n; i++) {
+    ms += equity[i]! / equity[i - 1]! - 1;
+    mb += benchmark[i]! / benchmark[i - 1]! - 1;
+  }
+  ms /= m;
+  mb /= m;
+  let cov = 0, varB = 0;
+  for (let i = 1; i < n; i++) {
+    const rs = equity[i]! / equity[i - 1]! - 1 - ms;
+    const rb = benchmark[i]! / benchmark[i - 1]! - 1 - mb;
+    cov += rs * rb;
+    varB += rb * rb;
+  }
+  const benchmarkReturn = (benchmark[n - 1]! / benchmark[0]! - 1) * 100;
+  if (!(varB > 0) || !Number.isFinite(ms)) return { benchmarkReturn, beta: null, alpha: null };
+  const beta = cov / varB;
+  return { benchmarkReturn, beta, alpha: (ms - beta * mb) * periodsPerYear * 100 };
 }
 
 function medianSpacing(time: Float64Array): number {
