@@ -11,6 +11,14 @@ export interface RunningApp {
   url: string;
   /** The server's recent output, for failure messages. */
   output(): string;
+  /** Stop the server process and start a new one on the same port, database and data directory. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface ServerProcess {
+  exited(): boolean;
+  /** SIGTERM, then SIGKILL after 15 s; resolves once the process is gone. */
   stop(): Promise<void>;
 }
 
@@ -69,49 +77,60 @@ export async function startApp(): Promise<RunningApp> {
 
     const port = await freePort();
     const output: string[] = [];
-    const child: ChildProcess = spawn(process.execPath, ['server/main.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: db.url,
-        TEMPORAL_ADDRESS: services?.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.length > 200) output.shift();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: services?.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    let exited = false;
-    const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    void exit.then(() => (exited = true));
-    cleanups.push(async () => {
-      if (exited) return;
-      child.kill('SIGTERM');
-      if (!(await Promise.race([exit.then(() => true), sleep(15_000, false)]))) {
-        child.kill('SIGKILL');
-        await exit;
-      }
-    });
-
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      if (exited) throw new Error(`the server exited during start:\n${output.join('')}`);
-      const health = await fetch(`${url}/api/health`).then((r) => r.json() as Promise<{ status?: string }>, () => undefined);
-      if (health?.status === 'ok') break;
-      if (Date.now() > deadline) throw new Error(`the server was not healthy within 3 minutes:\n${output.join('')}`);
-      await sleep(250);
-    }
-    return { url, output: () => output.join(''), stop: cleanup };
+    let server = await startServer(env, url, output);
+    cleanups.push(() => server.stop());
+    const restart = async () => {
+      await server.stop();
+      output.push('\n--- restarted ---\n');
+      server = await startServer(env, url, output);
+    };
+    return { url, output: () => output.join(''), restart, stop: cleanup };
   } catch (err) {
     await cleanup();
     throw err;
   }
+}
+
+/** Start `node server/main.ts` and wait until /api/health says ok. */
+async function startServer(env: NodeJS.ProcessEnv, url: string, output: string[]): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exit.then(() => (exited = true));
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    if (!(await Promise.race([exit.then(() => true), sleep(15_000, false)]))) {
+      child.kill('SIGKILL');
+      await exit;
+    }
+  };
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (exited) throw new Error(`the server exited during start:\n${output.join('')}`);
+    const health = await fetch(`${url}/api/health`).then((r) => r.json() as Promise<{ status?: string }>, () => undefined);
+    if (health?.status === 'ok') break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server was not healthy within 3 minutes:\n${output.join('')}`);
+    }
+    await sleep(250);
+  }
+  return { exited: () => exited, stop };
 }

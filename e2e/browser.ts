@@ -12,20 +12,46 @@ export function launchBrowser(): Promise<Browser> {
 
 export const screenshotDir = join(import.meta.dirname, '..', 'test-results', 'e2e');
 
-/** A 1440×900 page that records console errors and warnings (React reports its warnings there). */
-export async function openPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+export interface OpenedPage {
+  page: Page;
+  /** Console errors and warnings (React reports its warnings there) and uncaught page errors. */
+  problems: string[];
+  /** Dialog types the page opened, e.g. 'beforeunload'; every dialog is accepted. */
+  dialogs: string[];
+}
+
+/** A 1440×900 page that records console problems and dialogs. */
+export async function openPage(browser: Browser, url: string): Promise<OpenedPage> {
   mkdirSync(screenshotDir, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const problems: string[] = [];
+  const dialogs: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => void d.accept());
+  page.on('dialog', (d) => {
+    dialogs.push(d.type());
+    void d.accept();
+  });
   await page.goto(url);
-  return { page, problems };
+  return { page, problems, dialogs };
+}
+
+/**
+ * The problems left after removing the browser's own "Failed to load resource" lines for responses a
+ * test caused on purpose, e.g. `[422]` for a refused CSV. Anything else still fails the test.
+ */
+export function unexpectedProblems(problems: readonly string[], allowedStatuses: readonly number[] = []): string[] {
+  return problems.filter((p) => !allowedStatuses.some((s) => p.startsWith(`console.error: Failed to load resource: the server responded with a status of ${s} `)));
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}
+
+/** Numbered screenshots for one test: `<name>-01.png`, `<name>-02.png`, … */
+export function shooter(page: Page, name: string): () => Promise<void> {
+  let n = 0;
+  return () => shot(page, `${name}-${String(++n).padStart(2, '0')}`);
 }

@@ -38,7 +38,7 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     const { page, problems } = await openPage(browser, app.url);
     await expect.poll(() => page.getByTestId('strategy-name').inputValue(), { timeout: 30_000 }).toBe('Untitled strategy');
     await page.getByTestId('empty-hint').waitFor();
-    await shot(page, '01-empty');
+    await shot(page, 'sma-crossover-01');
 
     const data = await dropNode(page, 'data.synthetic', 110, 140);
     const fast = await dropNode(page, 'indicator.sma', 330, 80);
@@ -56,7 +56,7 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     await setParam(page, slow, 'period', '50');
     await expect.poll(() => page.locator(`[data-testid="node-${fast}"] .tl-node-params`).textContent()).toBe('period 10');
     await expect.poll(() => page.locator(`[data-testid="node-${slow}"] .tl-node-params`).textContent()).toBe('period 50');
-    await shot(page, '02-nodes-dropped');
+    await shot(page, 'sma-crossover-02');
 
     await fitView(page);
     const wires: [[string, string], [string, string]][] = [
@@ -80,14 +80,14 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('a Condition output cannot feed a Number input');
     expect(await edgeCount(page)).toBe(6);
-    await shot(page, '03-wired-and-refused');
+    await shot(page, 'sma-crossover-03');
 
-    await page.getByTestId('data-picker').selectOption('synthetic');
+    await page.getByTestId('data-synthetic').click();
     await page.getByTestId('seed-input').fill('7');
     await page.getByTestId('run-button').click();
     await page.getByTestId('run-progress').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved');
-    await shot(page, '04-running');
+    await shot(page, 'sma-crossover-04');
 
     await page.getByTestId('metrics').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('run-progress').getAttribute('data-status')).toBe('succeeded');
@@ -96,16 +96,24 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     expect(Number(trades.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await page.getByTestId('metric-totalReturn').locator('.metric-value').textContent()).toMatch(/%$/);
     await expect.poll(() => drawnPixels(page), { timeout: 10_000 }).toBeGreaterThan(500);
-    await shot(page, '05-results');
+    await shot(page, 'sma-crossover-05');
 
+    const sub = (await page.getByTestId('metric-trades').locator('.metric-sub').textContent()) ?? '';
     await page.getByTestId('tab-trades').click();
     await page.getByTestId('trades-table').waitFor();
-    // The table also lists a trade still open at the end, which the closed-trade count leaves out.
+    // The table also lists a trade still open at the end; the metric, the tab and the table all say so.
     const rows = await page.locator('[data-testid="trades-table"] tbody tr').count();
-    expect(rows - Number(trades.replace(/,/g, ''))).toBeOneOf([0, 1]);
-    await shot(page, '06-trades');
+    const open = await page.locator('[data-testid="trades-table"] tbody tr.is-open').count();
+    expect(rows - open).toBe(Number(trades.replace(/,/g, '')));
+    expect(sub).toBe(open ? `closed · ${open} open` : 'closed');
+    expect(await page.getByTestId('tab-trades').textContent()).toBe(`Trades${trades}${open ? ` + ${open} open` : ''}`);
+    expect(await page.getByTestId('trades-summary').textContent()).toMatch(new RegExp(`^${trades} closed`));
+    await shot(page, 'sma-crossover-06');
 
-    await page.getByTestId('run-history').locator('.history-item').first().waitFor();
+    await page.getByTestId('tab-runs').click();
+    expect(await page.getByTestId('history-item').count()).toBe(1);
+    expect(await page.getByTestId('history-item').first().getAttribute('data-status')).toBe('succeeded');
+    await shot(page, 'sma-crossover-07');
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -131,7 +139,7 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     expect(await handle(page, cross, 'target', 'b').count()).toBe(1);
     await page.getByTestId('tab-problems').click();
     expect(await page.getByTestId('problems').textContent()).toContain('needs its "b" input connected');
-    await shot(page, '07-compile-error-on-node');
+    await shot(page, 'compile-error-01');
 
     expect(problems).toEqual([]);
     await page.close();

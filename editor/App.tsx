@@ -9,33 +9,48 @@ import { BottomPanel, type BottomTab } from './components/BottomPanel.tsx';
 import { Canvas } from './components/Canvas.tsx';
 import { dataChoiceOf, type DataPick } from './components/DataPicker.tsx';
 import { Inspector } from './components/Inspector.tsx';
+import { Dialog } from './components/Dialog.tsx';
 import { Palette } from './components/Palette.tsx';
+import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
 import { TopBar } from './components/TopBar.tsx';
+import { UnsavedChangesDialog } from './components/UnsavedChangesDialog.tsx';
+import { describeGraphData } from './data-source.ts';
+import type { Settings } from './graph-mapping.ts';
 import { errorsOf, useCompile } from './hooks/useCompile.ts';
 import { useDatasets } from './hooks/useDatasets.ts';
 import { useHealth } from './hooks/useHealth.ts';
 import { useLoad } from './hooks/useLoad.ts';
 import { useRun } from './hooks/useRun.ts';
+import { useShortcuts } from './hooks/useShortcuts.ts';
 import { useStrategyDocument } from './hooks/useStrategyDocument.ts';
+import { useUnsavedGuard } from './hooks/useUnsavedGuard.ts';
 
 const lastStrategyKey = 'tradeloom.lastStrategy';
+/** Stored as the last strategy when the user chose a blank document, so a reload keeps it blank. */
+const blankDocument = '';
+const noSettings: Settings = {};
 
 export function App() {
   const health = useHealth();
   const [catalog, reloadCatalog] = useLoad(api.catalog);
   const [strategies, reloadStrategies] = useLoad(api.listStrategies);
   const datasets = useDatasets();
-  const doc = useStrategyDocument();
+  const info = useMemo(() => (catalog.data ? catalogInfo(catalog.data) : null), [catalog.data]);
+  const doc = useStrategyDocument(info?.settingsDefaults ?? noSettings);
   const runHook = useRun();
   const { screenToFlowPosition } = useReactFlow();
   const [tab, setTab] = useState<BottomTab>('results');
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  const [settingsFocus, setSettingsFocus] = useState(0);
+  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
   const canvasCell = useRef<HTMLDivElement>(null);
+  /** Set once the last strategy was reopened, or once the user opened or started one first. */
   const booted = useRef(false);
+  const unsaved = useUnsavedGuard(doc.dirty);
 
-  const info = useMemo(() => (catalog.data ? catalogInfo(catalog.data) : null), [catalog.data]);
   const { compile, showErrors } = useCompile(doc.graph, doc.graphCompileKey, info !== null);
   const errors = errorsOf(compile);
   const errorsByNode = useMemo(() => {
@@ -69,21 +84,17 @@ export function App() {
     [doc, runHook],
   );
 
-  // First load: reopen the last strategy (or the newest); a first-time user gets an untitled blank one.
+  // First load: reopen the last strategy (or the newest), unless the user last chose a blank one; a first-time user gets a blank one.
   useEffect(() => {
     if (booted.current || strategies.state !== 'ready' || !info) return;
     booted.current = true;
     const items = strategies.data;
     if (items.length === 0) return;
     const last = localStorage.getItem(lastStrategyKey);
+    if (last === blankDocument) return;
     const pick = items.find((s) => s.id === last) ?? [...items].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]!;
     void openStrategy(pick.id);
   }, [strategies, info, openStrategy]);
-
-  const confirmDiscard = useCallback(
-    () => !doc.dirty || window.confirm(`Discard unsaved changes to “${doc.name}”?`),
-    [doc.dirty, doc.name],
-  );
 
   const save = useCallback(async (): Promise<string | null> => {
     setSaving(true);
@@ -101,59 +112,66 @@ export function App() {
     }
   }, [doc, reloadStrategies]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-        e.preventDefault();
-        void save();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [save]);
-
-  useEffect(() => {
-    if (!doc.dirty) return;
-    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', onUnload);
-    return () => window.removeEventListener('beforeunload', onUnload);
-  }, [doc.dirty]);
-
   const onNew = useCallback(() => {
-    if (!confirmDiscard()) return;
-    doc.startNew();
-    runHook.reset(null);
-    setSaveError(null);
-    setTab('results');
-    localStorage.removeItem(lastStrategyKey);
-  }, [confirmDiscard, doc, runHook]);
+    booted.current = true;
+    unsaved.guard('start a new strategy', () => {
+      doc.startNew();
+      runHook.reset(null);
+      setSaveError(null);
+      setTab('results');
+      localStorage.setItem(lastStrategyKey, blankDocument);
+    });
+  }, [doc, runHook, unsaved]);
 
   const onOpen = useCallback(
     (id: string) => {
-      if (id === doc.id || !confirmDiscard()) return;
-      setTab('results');
-      void openStrategy(id);
+      if (id === doc.id) return;
+      booted.current = true;
+      const name = strategies.data?.find((s) => s.id === id)?.name ?? 'another strategy';
+      unsaved.guard(`open “${name}”`, () => {
+        setTab('results');
+        void openStrategy(id);
+      });
     },
-    [confirmDiscard, doc.id, openStrategy],
+    [doc.id, openStrategy, strategies.data, unsaved],
   );
 
-  const onDelete = useCallback(
-    async (id: string) => {
-      const name = strategies.data?.find((s) => s.id === id)?.name ?? 'this strategy';
-      if (!window.confirm(`Delete “${name}” and its runs? This cannot be undone.`)) return;
-      try {
-        await api.deleteStrategy(id);
-        if (id === doc.id) {
-          doc.startNew();
-          runHook.reset(null);
-          localStorage.removeItem(lastStrategyKey);
-        }
-        void reloadStrategies();
-      } catch (err) {
-        setOpenError(`Could not delete: ${errorMessage(err)}`);
+  const confirmDelete = useCallback(async () => {
+    if (!deleting) return;
+    const { id } = deleting;
+    setDeleting(null);
+    try {
+      await api.deleteStrategy(id);
+      if (id === doc.id) {
+        doc.startNew();
+        runHook.reset(null);
+        localStorage.setItem(lastStrategyKey, blankDocument);
       }
+      void reloadStrategies();
+    } catch (err) {
+      setOpenError(`Could not delete: ${errorMessage(err)}`);
+    }
+  }, [deleting, doc, reloadStrategies, runHook]);
+
+  const editSettings = useCallback(() => {
+    // The settings live in the inspector's strategy view, shown when no node is selected.
+    doc.selectAll(false);
+    setSettingsFocus((n) => n + 1);
+  }, [doc]);
+
+  const modalOpen = showShortcuts || unsaved.pending !== null || deleting !== null;
+  useShortcuts(
+    {
+      save: () => void save(),
+      undo: doc.undo,
+      redo: doc.redo,
+      copy: () => doc.copy(),
+      paste: () => doc.paste() > 0,
+      selectAll: () => doc.selectAll(true),
+      deselect: () => doc.selectAll(false),
+      help: () => setShowShortcuts(true),
     },
-    [doc, reloadStrategies, runHook, strategies.data],
+    !modalOpen && info !== null,
   );
 
   const onRun = useCallback(
@@ -210,8 +228,14 @@ export function App() {
         strategies={strategies}
         onOpen={onOpen}
         onNew={onNew}
-        onDelete={(id) => void onDelete(id)}
+        onDelete={(id) => setDeleting({ id, name: strategies.data?.find((s) => s.id === id)?.name ?? 'this strategy' })}
         health={health}
+        canUndo={doc.canUndo}
+        canRedo={doc.canRedo}
+        onUndo={doc.undo}
+        onRedo={doc.redo}
+        onSettings={editSettings}
+        onShortcuts={() => setShowShortcuts(true)}
       />
       <div className="banners">
         {banner}
@@ -225,7 +249,7 @@ export function App() {
             <div className="canvas-cell" ref={canvasCell}>
               <Canvas key={doc.generation} doc={doc} />
             </div>
-            <Inspector doc={doc} errorsByNode={errorsByNode} datasets={datasets} />
+            <Inspector doc={doc} errorsByNode={errorsByNode} datasets={datasets} settingsFocus={settingsFocus} onShowShortcuts={() => setShowShortcuts(true)} />
             <BottomPanel
               tab={tab}
               onTab={setTab}
@@ -234,10 +258,12 @@ export function App() {
               nodes={doc.nodes}
               onSelectNode={selectNode}
               runHook={runHook}
-              datasets={datasets.datasets.data ?? []}
+              datasets={datasets}
+              graphSource={describeGraphData(doc.graph, datasets.datasets.data ?? [])}
+              settings={doc.settings}
+              onEditSettings={editSettings}
               onRun={(pick) => void onRun(pick)}
               saving={saving}
-              initialCash={doc.graph.settings?.initialCash ?? 100_000}
             />
           </NodeErrorsContext.Provider>
         </CatalogContext.Provider>
@@ -254,6 +280,27 @@ export function App() {
             <div className="muted">Loading nodes…</div>
           )}
         </div>
+      )}
+      {showShortcuts && <ShortcutsDialog onClose={() => setShowShortcuts(false)} />}
+      {unsaved.pending && <UnsavedChangesDialog name={doc.name} pending={unsaved.pending} onSave={async () => (await save()) !== null} onClose={unsaved.dismiss} />}
+      {deleting && (
+        <Dialog
+          title="Delete strategy"
+          onClose={() => setDeleting(null)}
+          testId="delete-dialog"
+          actions={
+            <>
+              <button type="button" className="button small primary danger-fill" onClick={() => void confirmDelete()} data-testid="delete-confirm">
+                Delete
+              </button>
+              <button type="button" className="button small ghost" onClick={() => setDeleting(null)} data-autofocus>
+                Cancel
+              </button>
+            </>
+          }
+        >
+          <p>Delete “{deleting.name}” and all its runs? This cannot be undone.</p>
+        </Dialog>
       )}
     </div>
   );

@@ -13,6 +13,11 @@ export interface Health {
   temporal: { ok: boolean; address: string };
 }
 
+/** GET /api/nodes: the registry's catalog plus the JSON Schema of the backtest settings. */
+export interface EditorCatalog extends Catalog {
+  settingsSchema?: Record<string, unknown>;
+}
+
 export interface StrategySummary {
   id: string;
   name: string;
@@ -43,6 +48,8 @@ export interface Run {
   barsDone: number;
   barsTotal: number;
   error: string | null;
+  /** The data chosen for this run instead of the graph's own source, if any. */
+  data: DataChoice | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -105,7 +112,7 @@ async function request<T>(method: string, path: string, body?: unknown, contentT
 export const api = {
   // 503 still carries the health report: which service is down is exactly what the editor shows.
   health: () => request<Health>('GET', '/health', undefined, undefined, [503]),
-  catalog: () => request<Catalog>('GET', '/nodes'),
+  catalog: () => request<EditorCatalog>('GET', '/nodes'),
   listStrategies: () => request<{ items: StrategySummary[] }>('GET', '/strategies').then((r) => r.items),
   getStrategy: (id: string) => request<Strategy>('GET', `/strategies/${encodeURIComponent(id)}`),
   createStrategy: (name: string, graph: GraphInput) => request<Strategy>('POST', '/strategies', { name, graph }),

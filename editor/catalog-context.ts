@@ -1,16 +1,24 @@
 import { createContext, useContext } from 'react';
 import type { CompileError } from '../engine/compile.ts';
-import type { Catalog, CatalogEntry } from '../nodes/registry.ts';
+import type { CatalogEntry } from '../nodes/registry.ts';
+import type { EditorCatalog } from './api.ts';
+import type { Settings } from './graph-mapping.ts';
+import { schemaDefaults } from './schema-form.ts';
 
 /** The node catalog from GET /api/nodes with a lookup by type, shared by the canvas, palette and inspector. */
 export interface CatalogInfo {
-  catalog: Catalog;
+  catalog: EditorCatalog;
   entry: (type: string) => CatalogEntry | undefined;
+  /** JSON Schema of the backtest settings; empty from a server too old to send it. */
+  settingsSchema: Record<string, unknown>;
+  /** The settings a strategy gets for every field it does not set. */
+  settingsDefaults: Settings;
 }
 
-export function catalogInfo(catalog: Catalog): CatalogInfo {
+export function catalogInfo(catalog: EditorCatalog): CatalogInfo {
   const byType = new Map(catalog.nodes.map((n) => [n.type, n]));
-  return { catalog, entry: (type) => byType.get(type) };
+  const settingsSchema = catalog.settingsSchema ?? { type: 'object', properties: {} };
+  return { catalog, entry: (type) => byType.get(type), settingsSchema, settingsDefaults: schemaDefaults(settingsSchema) as Settings };
 }
 
 export const CatalogContext = createContext<CatalogInfo | null>(null);

@@ -1,5 +1,5 @@
 import type { Edge, Node } from '@xyflow/react';
-import type { BacktestSettings, GraphInput } from '../engine/graph.ts';
+import type { GraphInput } from '../engine/graph.ts';
 
 /**
  * The graph document is the source of truth; React Flow's nodes and edges are a view of it. These
@@ -18,10 +18,14 @@ export type StrategyNodeData = {
 export type StrategyFlowNode = Node<StrategyNodeData, 'strategy'>;
 export type StrategyFlowEdge = Edge;
 
-export const defaultSettings: BacktestSettings = { initialCash: 100_000, commissionBps: 1, slippageBps: 2 };
+/**
+ * Backtest settings as the graph stores them. The editor fills every field from the settings schema's
+ * defaults (see `schemaDefaults`), so a saved strategy keeps its costs even if a default changes later.
+ */
+export type Settings = NonNullable<GraphInput['settings']>;
 
 export function emptyGraph(): GraphInput {
-  return { schemaVersion: 1, nodes: [], edges: [], settings: { ...defaultSettings } };
+  return { schemaVersion: 1, nodes: [], edges: [], settings: {} };
 }
 
 export function graphToFlow(graph: GraphInput): { nodes: StrategyFlowNode[]; edges: StrategyFlowEdge[] } {
@@ -67,7 +71,7 @@ export function flowToGraph(nodes: readonly StrategyFlowNode[], edges: readonly 
       source: { node: e.source, port: e.sourceHandle ?? '' },
       target: { node: e.target, port: e.targetHandle ?? '' },
     })),
-    settings: { ...defaultSettings, ...settings },
+    settings: { ...settings },
   };
 }
 

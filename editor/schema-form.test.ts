@@ -22,6 +22,11 @@ describe('schema form', () => {
     expect(fields.maxQuantity).toMatchObject({ optional: true, label: 'Max quantity' });
   });
 
+  it('labels a field with its schema title when it has one (the backtest settings do)', () => {
+    const settings = { type: 'object', properties: { commissionBps: { default: 1, title: 'Commission (bps)', type: 'number', minimum: 0, maximum: 1000 } } };
+    expect(fieldsOf(settings)[0]).toMatchObject({ key: 'commissionBps', label: 'Commission (bps)', optional: false, defaultValue: 1 });
+  });
+
   it('validates as the user types, with messages a trader reads', () => {
     expect(parseField(fields.period!, '0')).toEqual({ ok: false, message: 'must be at least 1' });
     expect(parseField(fields.period!, '10.5')).toEqual({ ok: false, message: 'must be a whole number' });

@@ -46,7 +46,8 @@ export function fieldsOf(schema: JsonSchema): FieldSpec[] {
         : 'unsupported';
     return {
       key,
-      label: humanize(key),
+      // A schema title ("Commission (bps)") says more than the key; nodes without one get the key in words.
+      label: typeof prop.title === 'string' && prop.title ? prop.title : humanize(key),
       kind,
       description: typeof prop.description === 'string' ? prop.description : undefined,
       optional: !('default' in prop) && !required.has(key),
@@ -62,6 +63,13 @@ export function fieldsOf(schema: JsonSchema): FieldSpec[] {
       format: typeof prop.format === 'string' ? prop.format : undefined,
     };
   });
+}
+
+/** Every property's `default`, e.g. the backtest settings a new strategy starts with. */
+export function schemaDefaults(schema: JsonSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) if ('default' in prop) out[key] = prop.default;
+  return out;
 }
 
 /** Text shown in an input for a stored value. */

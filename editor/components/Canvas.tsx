@@ -4,6 +4,7 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  SelectionMode,
   useReactFlow,
   type Connection,
   type Edge,
@@ -11,7 +12,7 @@ import {
   type IsValidConnection,
   type OnConnectEnd,
 } from '@xyflow/react';
-import { useCallback, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useMemo, useState, type DragEvent, type MouseEvent } from 'react';
 import { categoryColors, useCatalogInfo } from '../catalog-context.ts';
 import { refusalReason, type ConnectionContext } from '../connection.ts';
 import { nodeDragType } from '../dnd.ts';
@@ -20,6 +21,16 @@ import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
 import { CanvasToast, type Toast } from './CanvasToast.tsx';
 import { EmptyCanvasHint } from './EmptyCanvasHint.tsx';
 import { nodeTypes } from './node-types.ts';
+
+/**
+ * Shift-click and shift-drag select nodes here, but to the browser they also extend a text selection
+ * across the panels around the canvas (and a text selection would make Ctrl+C copy text, not nodes).
+ */
+function keepTextUnselected(event: MouseEvent) {
+  if (!event.shiftKey) return;
+  event.preventDefault();
+  window.getSelection()?.removeAllRanges();
+}
 
 export function Canvas({ doc }: { doc: StrategyDocument }) {
   const { catalog, entry } = useCatalogInfo();
@@ -95,7 +106,7 @@ export function Canvas({ doc }: { doc: StrategyDocument }) {
   );
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected}>
       <ReactFlow<StrategyFlowNode, Edge>
         nodes={nodes}
         edges={styledEdges}
@@ -106,6 +117,10 @@ export function Canvas({ doc }: { doc: StrategyDocument }) {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         deleteKeyCode={['Delete', 'Backspace']}
+        // Shift adds to the selection on click and draws a selection box on drag; a box takes every node it touches.
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        selectionMode={SelectionMode.Partial}
         colorMode="dark"
         fitView={fitOnOpen}
         fitViewOptions={{ padding: 0.25, maxZoom: 1 }}

@@ -1,55 +1,88 @@
-import { useId } from 'react';
+import { useId, useState, type ChangeEvent } from 'react';
 import type { DataChoice } from '../../engine/data.ts';
-import type { Dataset } from '../api.ts';
-import { fmtInt } from '../format.ts';
+import { errorMessage, type Dataset } from '../api.ts';
+import { fmtDate, fmtInt } from '../format.ts';
+import { Icon } from './Icon.tsx';
 
-/** What the user picked in the data select: the graph's own source, a synthetic seed, or a dataset. */
+/** What the user picked for the next run: the graph's own source, a synthetic seed, or a dataset. */
 export type DataPick = { kind: 'graph' } | { kind: 'synthetic'; seedText: string } | { kind: 'dataset'; datasetId: string };
 
 export function dataChoiceOf(pick: DataPick): { ok: true; choice: DataChoice | undefined } | { ok: false; message: string } {
   if (pick.kind === 'graph') return { ok: true, choice: undefined };
-  if (pick.kind === 'dataset') return pick.datasetId ? { ok: true, choice: { kind: 'dataset', datasetId: pick.datasetId } } : { ok: false, message: 'choose a dataset' };
+  if (pick.kind === 'dataset') return pick.datasetId ? { ok: true, choice: { kind: 'dataset', datasetId: pick.datasetId } } : { ok: false, message: 'choose a dataset or upload a CSV' };
   const seed = Number(pick.seedText.trim());
   if (!/^\d+$/.test(pick.seedText.trim()) || seed > 2 ** 32 - 1) return { ok: false, message: 'seed must be a whole number from 0 to 4294967295' };
   return { ok: true, choice: { kind: 'synthetic', seed } };
 }
 
+const modes = [
+  { kind: 'graph', label: 'Graph', title: 'Use the data node in the graph as it is' },
+  { kind: 'synthetic', label: 'Synthetic', title: 'Synthetic prices with another seed' },
+  { kind: 'dataset', label: 'CSV', title: 'An uploaded OHLCV CSV' },
+] as const;
+
 interface Props {
   pick: DataPick;
   onPick: (pick: DataPick) => void;
   datasets: readonly Dataset[];
+  /** One line saying what the graph's own data node reads, e.g. "Synthetic · seed 42 · 5,000 bars". */
+  graphSource: string;
+  upload: (file: File) => Promise<Dataset>;
+  uploading: boolean;
 }
 
-/** Data for the next run: “As in graph”, “Synthetic, seed …”, or an uploaded dataset. */
-export function DataPicker({ pick, onPick, datasets }: Props) {
+/**
+ * Data for the next run, as a three-way switch whose labels always fit, with the details of the
+ * chosen source spelled out underneath instead of squeezed into a select.
+ */
+export function DataPicker({ pick, onPick, datasets, graphSource, upload, uploading }: Props) {
   const id = useId();
-  const value = pick.kind === 'dataset' ? `dataset:${pick.datasetId}` : pick.kind;
-  const onSelect = (v: string) => {
-    if (v === 'graph') onPick({ kind: 'graph' });
-    else if (v === 'synthetic') onPick({ kind: 'synthetic', seedText: pick.kind === 'synthetic' ? pick.seedText : '42' });
-    else onPick({ kind: 'dataset', datasetId: v.slice('dataset:'.length) });
-  };
+  const [uploadError, setUploadError] = useState<string | null>(null);
   const check = dataChoiceOf(pick);
+
+  const choose = (kind: DataPick['kind']) => {
+    setUploadError(null);
+    if (kind === pick.kind) return;
+    if (kind === 'graph') onPick({ kind });
+    else if (kind === 'synthetic') onPick({ kind, seedText: '42' });
+    else onPick({ kind, datasetId: datasets[0]?.id ?? '' });
+  };
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    setUploadError(null);
+    try {
+      const dataset = await upload(file);
+      onPick({ kind: 'dataset', datasetId: dataset.id });
+    } catch (err) {
+      setUploadError(`${file.name} was refused: ${errorMessage(err)}`);
+    }
+  };
+
+  const chosen = pick.kind === 'dataset' ? datasets.find((d) => d.id === pick.datasetId) : undefined;
   return (
     <div className="data-picker">
-      <label htmlFor={id}>Data</label>
-      <div className="data-picker-row">
-        <select id={id} value={value} onChange={(e) => onSelect(e.target.value)} data-testid="data-picker">
-          <option value="graph">As in graph</option>
-          <option value="synthetic">Synthetic, seed …</option>
-          {datasets.length > 0 && (
-            <optgroup label="Uploaded datasets">
-              {datasets.map((d) => (
-                <option key={d.id} value={`dataset:${d.id}`}>
-                  {d.name} ({fmtInt(d.bars)} bars)
-                </option>
-              ))}
-            </optgroup>
-          )}
-        </select>
+      <div className="data-picker-label" id={`${id}-label`}>
+        Data
       </div>
+      <div className="segmented" role="radiogroup" aria-labelledby={`${id}-label`} data-testid="data-picker" data-kind={pick.kind}>
+        {modes.map((m) => (
+          <button key={m.kind} type="button" role="radio" aria-checked={pick.kind === m.kind} className={pick.kind === m.kind ? 'is-on' : ''} title={m.title} onClick={() => choose(m.kind)} data-testid={`data-${m.kind}`}>
+            {m.label}
+          </button>
+        ))}
+      </div>
+
+      {pick.kind === 'graph' && (
+        <div className="data-detail" data-testid="data-detail" title={graphSource}>
+          {graphSource}
+        </div>
+      )}
+
       {pick.kind === 'synthetic' && (
-        <div className="data-picker-row seed-row">
+        <div className="data-picker-row">
           <label htmlFor={`${id}-seed`}>Seed</label>
           <input
             id={`${id}-seed`}
@@ -63,7 +96,52 @@ export function DataPicker({ pick, onPick, datasets }: Props) {
           />
         </div>
       )}
-      {!check.ok && <div className="field-error">{check.message}</div>}
+      {pick.kind === 'synthetic' && <div className="field-help">Length and volatility as in the graph’s synthetic node (else 5,000 hourly bars).</div>}
+
+      {pick.kind === 'dataset' && (
+        <>
+          <div className="data-picker-row">
+            {datasets.length > 0 && (
+              <select
+                aria-label="Dataset"
+                value={pick.datasetId}
+                onChange={(e) => onPick({ kind: 'dataset', datasetId: e.target.value })}
+                data-testid="dataset-picker"
+                title={chosen ? `${chosen.name} · ${fmtInt(chosen.bars)} bars` : undefined}
+              >
+                {datasets.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name} · {fmtInt(d.bars)} bars
+                  </option>
+                ))}
+              </select>
+            )}
+            {/* Full words while there is nothing to choose; an icon beside the list once there is, so names stay legible. */}
+            <label
+              className={`button small upload-button${datasets.length > 0 ? ' icon-only' : ' grow'}${uploading ? ' is-busy' : ''}`}
+              title="Upload an OHLCV CSV (time, open, high, low, close, volume)"
+            >
+              <Icon name="upload" size={13} />
+              {datasets.length === 0 && (uploading ? 'Uploading…' : 'Upload CSV…')}
+              <input type="file" accept=".csv,text/csv" aria-label="Upload CSV" onChange={(e) => void onFile(e)} disabled={uploading} data-testid="run-upload" />
+            </label>
+          </div>
+          {chosen ? (
+            <div className="data-detail" data-testid="data-detail">
+              {fmtInt(chosen.bars)} bars · {fmtDate(chosen.startTime)} → {fmtDate(chosen.endTime)} UTC
+            </div>
+          ) : (
+            datasets.length === 0 && <div className="data-detail muted">No CSV uploaded yet. Columns: time, open, high, low, close, volume.</div>
+          )}
+        </>
+      )}
+
+      {uploadError && (
+        <div className="field-error" role="alert" data-testid="run-upload-error">
+          {uploadError}
+        </div>
+      )}
+      {!check.ok && !uploadError && datasets.length > 0 && <div className="field-error">{check.message}</div>}
     </div>
   );
 }

@@ -28,7 +28,8 @@ export function EquityChart({ equity, initialCash }: Props) {
       grid: { vertLines: { color: '#1d232b' }, horzLines: { color: '#1d232b' } },
       rightPriceScale: { borderColor: '#252c36' },
       // A tiny minimum bar spacing lets fitContent show every point of a long curve in a narrow panel.
-      timeScale: { borderColor: '#252c36', timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 },
+      // Edges fixed: the curve fills the width exactly, and no time label hangs half outside the chart.
+      timeScale: { borderColor: '#252c36', timeVisible: true, secondsVisible: false, minBarSpacing: 0.001, fixLeftEdge: true, fixRightEdge: true },
       crosshair: { vertLine: { labelBackgroundColor: '#2b3340' }, horzLine: { labelBackgroundColor: '#2b3340' } },
       localization: { priceFormatter: (p: number) => p.toLocaleString('en-US', { maximumFractionDigits: 0 }) },
     });

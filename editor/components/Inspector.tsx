@@ -9,10 +9,12 @@ interface Props {
   doc: StrategyDocument;
   errorsByNode: ReadonlyMap<string, CompileError[]>;
   datasets: ReturnType<typeof useDatasets>;
+  settingsFocus: number;
+  onShowShortcuts: () => void;
 }
 
 /** The right-hand panel: the selected node's settings, or the strategy overview when nothing is selected. */
-export function Inspector({ doc, errorsByNode, datasets }: Props) {
+export function Inspector({ doc, errorsByNode, datasets, settingsFocus, onShowShortcuts }: Props) {
   const { entry } = useCatalogInfo();
   const selected = doc.nodes.filter((n) => n.selected);
   const node = selected.length === 1 ? selected[0] : undefined;
@@ -30,7 +32,7 @@ export function Inspector({ doc, errorsByNode, datasets }: Props) {
           <p className="field-error">Unknown node type “{node.data.type}”. Delete it or update Tradeloom.</p>
         </div>
       ) : (
-        <StrategyOverview doc={doc} selectedCount={selected.length} />
+        <StrategyOverview doc={doc} selectedCount={selected.length} settingsFocus={settingsFocus} onShowShortcuts={onShowShortcuts} />
       )}
     </aside>
   );

@@ -15,6 +15,17 @@ export function ParamField({ field, value, onChange, serverError }: Props) {
   const id = useId();
   const [text, setText] = useState(() => toText(value ?? (field.optional ? undefined : field.defaultValue)));
   const [error, setError] = useState<string | null>(null);
+  // The value can change under the field (undo, redo, paste): show it, unless the text already says it
+  // (the user's own "1.50" must not be rewritten to "1.5" while they type).
+  const [shown, setShown] = useState(value);
+  if (!Object.is(shown, value)) {
+    setShown(value);
+    const parsed = parseField(field, text);
+    if (!parsed.ok || !Object.is(parsed.value, value ?? (field.optional ? undefined : field.defaultValue))) {
+      setText(toText(value ?? (field.optional ? undefined : field.defaultValue)));
+      setError(null);
+    }
+  }
 
   const commit = (next: string) => {
     setText(next);
@@ -84,9 +95,14 @@ export function ParamField({ field, value, onChange, serverError }: Props) {
 }
 
 function range(f: FieldSpec): string | null {
-  const lo = f.minimum !== undefined ? `${f.minimum}` : f.exclusiveMinimum !== undefined ? `>${f.exclusiveMinimum}` : null;
-  const hi = f.maximum !== undefined ? `${f.maximum}` : f.exclusiveMaximum !== undefined ? `<${f.exclusiveMaximum}` : null;
   if (f.kind !== 'number' && f.kind !== 'integer') return null;
-  if (lo && hi) return `${lo} – ${hi.toLocaleString()}`;
-  return lo ? `min ${lo}` : hi ? `max ${hi}` : null;
+  const lo = f.minimum !== undefined ? bound(f.minimum) : f.exclusiveMinimum !== undefined ? `> ${bound(f.exclusiveMinimum)}` : null;
+  const hi = f.maximum !== undefined ? bound(f.maximum) : f.exclusiveMaximum !== undefined ? `< ${bound(f.exclusiveMaximum)}` : null;
+  if (lo && hi) return lo.startsWith('>') ? `${lo}, ≤ ${hi}` : `${lo} – ${hi}`;
+  return lo ? (lo.startsWith('>') ? lo : `min ${lo}`) : hi ? `max ${hi}` : null;
+}
+
+/** 10000 → "10,000", 1e12 → "1T": a range hint must stay short enough for the label row. */
+function bound(n: number): string {
+  return Math.abs(n) >= 1e6 ? n.toLocaleString('en-US', { notation: 'compact' }) : n.toLocaleString('en-US');
 }

@@ -1,30 +1,38 @@
 import { useState } from 'react';
-import type { Dataset } from '../api.ts';
+import type { Settings } from '../graph-mapping.ts';
+import type { useDatasets } from '../hooks/useDatasets.ts';
 import type { useRun } from '../hooks/useRun.ts';
+import { settingsSummary } from '../settings-view.ts';
 import { dataChoiceOf, DataPicker, type DataPick } from './DataPicker.tsx';
 import { Icon } from './Icon.tsx';
-import { RunHistory } from './RunHistory.tsx';
 import { RunProgress } from './RunProgress.tsx';
 
-type RunHook = ReturnType<typeof useRun>;
-
 interface Props {
-  runHook: RunHook;
-  datasets: readonly Dataset[];
+  runHook: ReturnType<typeof useRun>;
+  datasets: ReturnType<typeof useDatasets>;
+  graphSource: string;
+  settings: Settings;
+  onEditSettings: () => void;
   onRun: (pick: DataPick) => void;
   saving: boolean;
 }
 
-/** The left column of the results panel: pick data, run, watch progress, and earlier runs. */
-export function RunPanel({ runHook, datasets, onRun, saving }: Props) {
+/** The left column of the results panel: pick data, check the costs, run, and watch progress. */
+export function RunPanel({ runHook, datasets, graphSource, settings, onEditSettings, onRun, saving }: Props) {
   const [pick, setPick] = useState<DataPick>({ kind: 'graph' });
   const { run } = runHook;
   const active = run.current !== null && (run.current.status === 'queued' || run.current.status === 'running');
   const busy = run.starting || saving || active;
   const valid = dataChoiceOf(pick).ok;
+  const list = datasets.datasets.data ?? [];
   return (
     <div className="run-panel">
-      <DataPicker pick={pick} onPick={setPick} datasets={datasets} />
+      <DataPicker pick={pick} onPick={setPick} datasets={list} graphSource={graphSource} upload={datasets.upload} uploading={datasets.uploading} />
+      {/* The costs every run uses, in sight of the Run button, one click from their form. */}
+      <button type="button" className="run-settings" onClick={onEditSettings} title="Edit the backtest settings" data-testid="run-settings">
+        <span>{settingsSummary(settings)}</span>
+        <Icon name="gear" size={12} />
+      </button>
       <button type="button" className="button primary run-button" disabled={busy || !valid} onClick={() => onRun(pick)} data-testid="run-button">
         <Icon name="play" size={12} />
         {saving ? 'Saving…' : run.starting ? 'Starting…' : active ? 'Running…' : 'Run backtest'}
@@ -34,8 +42,7 @@ export function RunPanel({ runHook, datasets, onRun, saving }: Props) {
           {run.startError}
         </div>
       )}
-      {run.current && <RunProgress run={run.current} onCancel={() => void runHook.cancel()} />}
-      <RunHistory runs={run.history} currentId={run.current?.id ?? null} onShow={runHook.show} error={run.historyError} />
+      {run.current && <RunProgress run={run.current} cancelling={run.cancelling} onCancel={() => void runHook.cancel()} />}
     </div>
   );
 }

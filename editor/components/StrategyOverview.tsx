@@ -1,24 +1,33 @@
-import { fmtMoney, fmtNumber } from '../format.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
+import { StrategySettingsForm } from './StrategySettingsForm.tsx';
 
-/** What the inspector shows with no single node selected: the strategy's settings and how to work the canvas. */
-export function StrategyOverview({ doc, selectedCount }: { doc: StrategyDocument; selectedCount: number }) {
-  const s = doc.graph.settings ?? {};
+interface Props {
+  doc: StrategyDocument;
+  selectedCount: number;
+  settingsFocus: number;
+  onShowShortcuts: () => void;
+}
+
+/** What the inspector shows with no single node selected: the strategy's settings, and what to do with a selection. */
+export function StrategyOverview({ doc, selectedCount, settingsFocus, onShowShortcuts }: Props) {
   return (
     <div className="inspector-body" data-testid="strategy-overview">
-      {selectedCount > 1 && <p className="inspector-desc">Select a single node to edit its settings. Press Delete to remove the selection.</p>}
-      <section className="inspector-section">
-        <h3>Backtest settings</h3>
-        <dl className="kv">
-          <dt>Initial cash</dt>
-          <dd className="mono">{fmtMoney(s.initialCash ?? 100_000, 0)}</dd>
-          <dt>Commission</dt>
-          <dd className="mono">{fmtNumber(s.commissionBps ?? 1, 1)} bps</dd>
-          <dt>Slippage</dt>
-          <dd className="mono">{fmtNumber(s.slippageBps ?? 2, 1)} bps</dd>
-        </dl>
-        <p className="field-help">Orders decided at a bar’s close fill at the next bar’s open, with slippage and commission.</p>
-      </section>
+      {selectedCount > 1 && (
+        <section className="selection-box" data-testid="selection-actions">
+          <div>
+            <b>{selectedCount} nodes selected.</b> Select a single node to edit its settings.
+          </div>
+          <div className="selection-actions">
+            <button type="button" className="button small" onClick={() => doc.copy()} title="Copy (Ctrl+C)">
+              Copy
+            </button>
+            <button type="button" className="button small ghost danger" onClick={doc.deleteSelected} title="Delete (Del)">
+              Delete
+            </button>
+          </div>
+        </section>
+      )}
+      <StrategySettingsForm key={doc.generation} settings={doc.settings} onChange={doc.setSettings} focusRequest={settingsFocus} />
       <section className="inspector-section">
         <h3>Graph</h3>
         <dl className="kv">
@@ -28,25 +37,13 @@ export function StrategyOverview({ doc, selectedCount }: { doc: StrategyDocument
           <dd className="mono">{doc.edges.length}</dd>
         </dl>
       </section>
-      <section className="inspector-section">
-        <h3>Shortcuts</h3>
-        <dl className="kv shortcuts">
-          <dt>
-            <kbd>Ctrl</kbd> <kbd>S</kbd>
-          </dt>
-          <dd>Save</dd>
-          <dt>
-            <kbd>Del</kbd>
-          </dt>
-          <dd>Delete selection</dd>
-          <dt>
-            <kbd>Shift</kbd> drag
-          </dt>
-          <dd>Select several</dd>
-          <dt>Drag a port</dt>
-          <dd>Connect output → input</dd>
-        </dl>
-      </section>
+      <p className="field-help">
+        Shift-drag to select several nodes. Press{' '}
+        <button type="button" className="link kbd-link" onClick={onShowShortcuts}>
+          <kbd>?</kbd>
+        </button>{' '}
+        for every keyboard shortcut.
+      </p>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import type { StrategySummary } from '../api.ts';
 import type { HealthState } from '../hooks/useHealth.ts';
 import type { Loadable } from '../hooks/useLoad.ts';
+import { isMac } from '../shortcuts.ts';
 import { HealthIndicator } from './HealthIndicator.tsx';
+import { Icon } from './Icon.tsx';
 import { StrategyMenu } from './StrategyMenu.tsx';
 
 interface Props {
@@ -17,7 +19,15 @@ interface Props {
   onNew: () => void;
   onDelete: (id: string) => void;
   health: HealthState;
+  canUndo: boolean;
+  canRedo: boolean;
+  onUndo: () => void;
+  onRedo: () => void;
+  onSettings: () => void;
+  onShortcuts: () => void;
 }
+
+const mod = isMac ? '⌘' : 'Ctrl+';
 
 /** Brand, strategy name and picker, save state, and service health. */
 export function TopBar(props: Props) {
@@ -43,14 +53,30 @@ export function TopBar(props: Props) {
         data-testid="strategy-name"
         spellCheck={false}
       />
-      <button type="button" className="button primary small" onClick={props.onSave} disabled={saving || !dirty} data-testid="save-button" title="Save (Ctrl+S)">
+      <button type="button" className="button primary small" onClick={props.onSave} disabled={saving || !dirty} data-testid="save-button" title={`Save (${mod}S)`}>
         Save
       </button>
       <span className={`save-state ${stateClass}`} data-testid="save-state" title={props.saveError ?? undefined}>
         <span className="dot" aria-hidden />
         {state}
       </span>
+      <div className="toolbar" role="toolbar" aria-label="Edit">
+        <button type="button" className="icon-button" onClick={props.onUndo} disabled={!props.canUndo} aria-label="Undo" title={`Undo (${mod}Z)`} data-testid="undo-button">
+          <Icon name="undo" />
+        </button>
+        <button type="button" className="icon-button" onClick={props.onRedo} disabled={!props.canRedo} aria-label="Redo" title={`Redo (${mod}Shift+Z)`} data-testid="redo-button">
+          <Icon name="redo" />
+        </button>
+        <span className="toolbar-sep" />
+        <button type="button" className="button small ghost" onClick={props.onSettings} title="Cash, commission and slippage of this strategy's backtests" data-testid="settings-button">
+          <Icon name="gear" size={13} />
+          Settings
+        </button>
+      </div>
       <div className="topbar-spacer" />
+      <button type="button" className="icon-button" onClick={props.onShortcuts} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-button">
+        <Icon name="keyboard" size={16} />
+      </button>
       <HealthIndicator health={props.health} />
     </header>
   );

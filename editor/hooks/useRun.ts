@@ -13,9 +13,11 @@ export interface RunState {
   resultError: string | null;
   starting: boolean;
   startError: string | null;
+  /** Cancel was asked for the current run and it has not stopped yet. */
+  cancelling: boolean;
 }
 
-const initial: RunState = { history: [], historyError: null, current: null, result: null, resultError: null, starting: false, startError: null };
+const initial: RunState = { history: [], historyError: null, current: null, result: null, resultError: null, starting: false, startError: null, cancelling: false };
 
 export type StartOutcome = { ok: true } | { ok: false; compileErrors?: CompileError[] };
 
@@ -53,6 +55,7 @@ export function useRun() {
     setState((s) => ({
       ...s,
       current: s.current?.id === run.id ? run : s.current,
+      cancelling: s.current?.id === run.id && isTerminal(run) ? false : s.cancelling,
       history: s.history.some((r) => r.id === run.id) ? s.history.map((r) => (r.id === run.id ? run : r)) : [run, ...s.history],
     }));
   }, []);
@@ -116,7 +119,7 @@ export function useRun() {
   const show = useCallback(
     (run: Run) => {
       stopFollowing();
-      setState((s) => ({ ...s, current: run, result: null, resultError: null, startError: null }));
+      setState((s) => ({ ...s, current: run, result: null, resultError: null, startError: null, cancelling: false }));
       if (isTerminal(run)) void finish(run);
       else watch(run);
     },
@@ -150,7 +153,7 @@ export function useRun() {
       setState((s) => ({ ...s, starting: true, startError: null }));
       try {
         const run = await api.startRun(strategyId, data);
-        setState((s) => ({ ...s, starting: false, current: run, result: null, resultError: null, history: [run, ...s.history.filter((r) => r.id !== run.id)] }));
+        setState((s) => ({ ...s, starting: false, cancelling: false, current: run, result: null, resultError: null, history: [run, ...s.history.filter((r) => r.id !== run.id)] }));
         if (isTerminal(run)) void finish(run);
         else watch(run);
         return { ok: true };
@@ -163,13 +166,22 @@ export function useRun() {
     [finish, stopFollowing, watch],
   );
 
+  /** Ask the server to stop the current run; the stream then reports it 'cancelled' once the worker has stopped. */
   const cancel = useCallback(async () => {
     const run = state.current;
     if (!run || isTerminal(run)) return;
+    setState((s) => ({ ...s, cancelling: true, startError: null }));
     try {
       update(await api.cancelRun(run.id));
     } catch (err) {
-      setState((s) => ({ ...s, startError: errorMessage(err) }));
+      // 409: it finished on its own meanwhile; show how it ended rather than an error.
+      if (err instanceof ApiError && err.status === 409) {
+        const latest = await api.getRun(run.id).catch(() => null);
+        if (latest) update(latest);
+        setState((s) => ({ ...s, cancelling: false }));
+        return;
+      }
+      setState((s) => ({ ...s, cancelling: false, startError: `Could not cancel: ${errorMessage(err)}` }));
     }
   }, [state.current, update]);
 

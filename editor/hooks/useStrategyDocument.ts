@@ -1,25 +1,28 @@
 import { useEdgesState, useNodesState, type XYPosition } from '@xyflow/react';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { GraphInput } from '../../engine/graph.ts';
 import type { CatalogEntry } from '../../nodes/registry.ts';
 import { api, type Strategy } from '../api.ts';
+import { copyNodes, pasteClip, type Clip } from '../clipboard.ts';
 import {
   compileKey,
-  defaultSettings,
   emptyGraph,
   flowToGraph,
   graphToFlow,
   newNodeId,
+  type Settings,
   type StrategyFlowEdge,
   type StrategyFlowNode,
 } from '../graph-mapping.ts';
+import { useGraphHistory } from './useGraphHistory.ts';
 
 export const untitledName = 'Untitled strategy';
 
 interface Meta {
   id: string | null;
   name: string;
-  settings: GraphInput['settings'];
+  /** What the strategy sets; fields it leaves out take the schema defaults. */
+  settings: Settings;
   /** Serialised name + graph as last saved; compared with the current one for the unsaved marker. */
   savedKey: string;
   /** Bumped whenever a different document is loaded, so the canvas remounts and fits the view. */
@@ -28,23 +31,59 @@ interface Meta {
 
 const docKey = (name: string, graph: GraphInput) => JSON.stringify({ name, graph });
 
-/** The strategy being edited: its graph as React Flow state, its name, and loading and saving it. */
-export function useStrategyDocument() {
+/**
+ * The strategy being edited: its graph as React Flow state, its name, and loading and saving it.
+ * `settingsDefaults` (from the settings schema) fill whatever settings the strategy leaves out.
+ */
+export function useStrategyDocument(settingsDefaults: Settings) {
+  const defaultsRef = useRef(settingsDefaults);
+  defaultsRef.current = settingsDefaults;
   const [nodes, setNodes, onNodesChange] = useNodesState<StrategyFlowNode>([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState<StrategyFlowEdge>([]);
-  const [meta, setMeta] = useState<Meta>({ id: null, name: untitledName, settings: { ...defaultSettings }, savedKey: '', generation: 0 });
+  const [meta, setMeta] = useState<Meta>({ id: null, name: untitledName, settings: {}, savedKey: '', generation: 0 });
 
-  const graph = useMemo(() => flowToGraph(nodes, edges, meta.settings), [nodes, edges, meta.settings]);
+  const settings = useMemo((): Settings => ({ ...settingsDefaults, ...meta.settings }), [settingsDefaults, meta.settings]);
+  const graph = useMemo(() => flowToGraph(nodes, edges, settings), [nodes, edges, settings]);
+  const graphKey = useMemo(() => JSON.stringify(graph), [graph]);
   const key = useMemo(() => docKey(meta.name, graph), [meta.name, graph]);
   const graphCompileKey = useMemo(() => compileKey(graph), [graph]);
-  const dirty = meta.id === null ? graph.nodes.length > 0 || meta.name !== untitledName : key !== meta.savedKey;
+  const dirty =
+    meta.id === null
+      ? graph.nodes.length > 0 || meta.name !== untitledName || JSON.stringify(settings) !== JSON.stringify({ ...settingsDefaults })
+      : key !== meta.savedKey;
+
+  /** Put a graph from the history back, keeping React Flow's measurements and selection of nodes that stay. */
+  const restore = useCallback(
+    (g: GraphInput) => {
+      const flow = graphToFlow(g);
+      setNodes((current) => {
+        const byId = new Map(current.map((n) => [n.id, n]));
+        return flow.nodes.map((n) => {
+          const old = byId.get(n.id);
+          return old ? { ...old, position: n.position, data: n.data } : n;
+        });
+      });
+      setEdges((current) => {
+        const byId = new Map(current.map((e) => [e.id, e]));
+        return flow.edges.map((e) => {
+          const old = byId.get(e.id);
+          return old ? { ...old, ...e } : e;
+        });
+      });
+      setMeta((m) => ({ ...m, settings: { ...g.settings } }));
+    },
+    [setEdges, setNodes],
+  );
+
+  const defaultsKey = useMemo(() => JSON.stringify(settingsDefaults), [settingsDefaults]);
+  const history = useGraphHistory({ graph, graphKey, paused: nodes.some((n) => n.dragging), generation: `${meta.generation}|${defaultsKey}`, restore });
 
   const replace = useCallback(
     (id: string | null, name: string, g: GraphInput) => {
       const flow = graphToFlow(g);
       setNodes(flow.nodes);
       setEdges(flow.edges);
-      const settings = { ...defaultSettings, ...g.settings };
+      const settings = { ...defaultsRef.current, ...g.settings };
       setMeta((m) => ({
         id,
         name,
@@ -116,6 +155,47 @@ export function useStrategyDocument() {
     [setNodes],
   );
 
+  /** Select everything (`true`) or nothing (`false`); objects already in that state are kept as they are. */
+  const selectAll = useCallback(
+    (selected: boolean) => {
+      setNodes((ns) => ns.map((n) => (Boolean(n.selected) === selected ? n : { ...n, selected })));
+      setEdges((es) => es.map((e) => (Boolean(e.selected) === selected ? e : { ...e, selected })));
+    },
+    [setEdges, setNodes],
+  );
+
+  /** Selected nodes with their wires, and selected wires; one undo step. */
+  const deleteSelected = useCallback(() => {
+    const gone = new Set(nodes.filter((n) => n.selected).map((n) => n.id));
+    setNodes((ns) => ns.filter((n) => !gone.has(n.id)));
+    setEdges((es) => es.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target)));
+  }, [nodes, setEdges, setNodes]);
+
+  const setSettings = useCallback((settings: Settings) => setMeta((m) => ({ ...m, settings })), []);
+
+  // Kept across strategy switches, so nodes can be copied from one strategy into another.
+  const clipboard = useRef<{ clip: Clip; pastes: number } | null>(null);
+
+  /** Copy the selected nodes; false when nothing is selected. */
+  const copy = useCallback((): boolean => {
+    const clip = copyNodes(graph, new Set(nodes.filter((n) => n.selected).map((n) => n.id)));
+    if (!clip) return false;
+    clipboard.current = { clip, pastes: 0 };
+    return true;
+  }, [graph, nodes]);
+
+  /** Paste the copied nodes as new ones, selected, each paste a step further down-right; the count pasted. */
+  const paste = useCallback((): number => {
+    const held = clipboard.current;
+    if (!held) return 0;
+    held.pastes++;
+    const step = 40 * held.pastes;
+    const pasted = graphToFlow(pasteClip(held.clip, new Set(nodes.map((n) => n.id)), new Set(edges.map((e) => e.id)), { x: step, y: step }));
+    setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes.map((n) => ({ ...n, selected: true }))]);
+    setEdges((es) => [...es.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges]);
+    return pasted.nodes.length;
+  }, [edges, nodes, setEdges, setNodes]);
+
   return {
     id: meta.id,
     name: meta.name,
@@ -137,6 +217,13 @@ export function useStrategyDocument() {
     setLabel,
     removeNode,
     selectNode,
+    selectAll,
+    deleteSelected,
+    settings,
+    setSettings,
+    copy,
+    paste,
+    ...history,
   };
 }
 

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphInput } from '../engine/graph.ts';
+import { copyNodes, pasteClip } from './clipboard.ts';
+
+const graph: GraphInput = {
+  nodes: [
+    { id: 'data', type: 'data.synthetic', params: { seed: 3 }, position: { x: 0, y: 0 } },
+    { id: 'fast', type: 'indicator.sma', params: { period: 10 }, position: { x: 200, y: 0 }, label: 'Fast' },
+    { id: 'slow', type: 'indicator.sma', params: { period: 50 }, position: { x: 200, y: 150 } },
+  ],
+  edges: [
+    { id: 'e1', source: { node: 'data', port: 'close' }, target: { node: 'fast', port: 'source' } },
+    { id: 'e2', source: { node: 'data', port: 'close' }, target: { node: 'slow', port: 'source' } },
+  ],
+};
+
+describe('copy and paste', () => {
+  it('copies the selected nodes with only the wires between them', () => {
+    const clip = copyNodes(graph, new Set(['data', 'fast']))!;
+    expect(clip.nodes.map((n) => n.id)).toEqual(['data', 'fast']);
+    expect(clip.edges.map((e) => e.id)).toEqual(['e1']);
+    expect(copyNodes(graph, new Set())).toBeNull();
+  });
+
+  it('is a deep copy: later edits on the canvas do not change what was copied', () => {
+    const source = structuredClone(graph);
+    const clip = copyNodes(source, new Set(['fast']))!;
+    (source.nodes[1]!.params as Record<string, unknown>).period = 99;
+    expect(clip.nodes[0]!.params).toEqual({ period: 10 });
+  });
+
+  it('pastes with fresh ids, internal wires rewired to the copies, params and labels kept, positions offset', () => {
+    const clip = copyNodes(graph, new Set(['data', 'fast']))!;
+    const taken = new Set(graph.nodes.map((n) => n.id));
+    const pasted = pasteClip(clip, taken, new Set(graph.edges.map((e) => e.id)), { x: 40, y: 30 });
+    const [data, fast] = pasted.nodes;
+    expect(data!.id).toMatch(/^synthetic-[0-9a-f]{4}$/);
+    expect(fast!.id).toMatch(/^sma-[0-9a-f]{4}$/);
+    expect(taken.has(data!.id) || taken.has(fast!.id)).toBe(false);
+    expect(fast).toMatchObject({ type: 'indicator.sma', params: { period: 10 }, label: 'Fast', position: { x: 240, y: 30 } });
+    expect(pasted.edges).toHaveLength(1);
+    expect(pasted.edges[0]).toMatchObject({ source: { node: data!.id, port: 'close' }, target: { node: fast!.id, port: 'source' } });
+    expect(pasted.edges[0]!.id).not.toBe('e1');
+  });
+
+  it('gives every node of one paste a distinct id even for the same type', () => {
+    const clip = copyNodes(graph, new Set(['fast', 'slow']))!;
+    const pasted = pasteClip(clip, new Set(), new Set(), { x: 0, y: 0 });
+    expect(new Set(pasted.nodes.map((n) => n.id)).size).toBe(2);
+  });
+});

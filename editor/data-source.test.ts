@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphInput } from '../engine/graph.ts';
+import type { Dataset } from './api.ts';
+import { describeGraphData, describeRunData } from './data-source.ts';
+
+const btc: Dataset = { id: 'd1', name: 'btc-1h.csv', bars: 8760, startTime: '2024-01-01T00:00:00Z', endTime: '2024-12-30T23:00:00Z', createdAt: '2025-01-01T00:00:00Z' };
+const withNodes = (nodes: GraphInput['nodes']): GraphInput => ({ nodes, edges: [] });
+
+describe('data descriptions', () => {
+  it('says what the graph reads, filling the synthetic node’s defaults', () => {
+    expect(describeGraphData(withNodes([{ id: 's', type: 'data.synthetic', params: { seed: 7, bars: 15_000_000 } }]), [])).toBe('Synthetic · seed 7 · 15,000,000 bars');
+    expect(describeGraphData(withNodes([{ id: 's', type: 'data.synthetic' }]), [])).toBe('Synthetic · seed 42 · 5,000 bars');
+    expect(describeGraphData(withNodes([{ id: 'c', type: 'data.csv', params: { dataset: 'd1' } }]), [btc])).toBe('CSV btc-1h.csv · 8,760 bars');
+    expect(describeGraphData(withNodes([{ id: 'c', type: 'data.csv', params: { dataset: '' } }]), [btc])).toBe('CSV node without a dataset chosen');
+    expect(describeGraphData(withNodes([]), [])).toBe('No data node in the graph yet');
+  });
+
+  it('labels a past run’s data', () => {
+    expect(describeRunData(null, [])).toBe('as in graph');
+    expect(describeRunData({ kind: 'synthetic', seed: 7 }, [])).toBe('seed 7');
+    expect(describeRunData({ kind: 'dataset', datasetId: 'd1' }, [btc])).toBe('btc-1h.csv');
+    expect(describeRunData({ kind: 'dataset', datasetId: 'gone' }, [btc])).toBe('deleted dataset');
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { shortcutFor, type KeyLike } from './shortcuts.ts';
+
+const press = (key: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
+
+describe('shortcuts', () => {
+  it('maps Ctrl and Cmd combinations alike', () => {
+    expect(shortcutFor(press('s', { ctrlKey: true }), false)).toBe('save');
+    expect(shortcutFor(press('s', { metaKey: true }), false)).toBe('save');
+    expect(shortcutFor(press('z', { metaKey: true }), false)).toBe('undo');
+    expect(shortcutFor(press('Z', { ctrlKey: true, shiftKey: true }), false)).toBe('redo');
+    expect(shortcutFor(press('y', { ctrlKey: true }), false)).toBe('redo');
+    expect(shortcutFor(press('c', { ctrlKey: true }), false)).toBe('copy');
+    expect(shortcutFor(press('v', { metaKey: true }), false)).toBe('paste');
+    expect(shortcutFor(press('?', { shiftKey: true }), false)).toBe('help');
+  });
+
+  it('leaves typing in a field to the field, except save', () => {
+    expect(shortcutFor(press('s', { ctrlKey: true }), true)).toBe('save');
+    for (const k of ['z', 'c', 'v', 'a']) expect(shortcutFor(press(k, { ctrlKey: true }), true)).toBeNull();
+    expect(shortcutFor(press('?', { shiftKey: true }), true)).toBeNull();
+  });
+
+  it('ignores plain letters and Alt combinations', () => {
+    expect(shortcutFor(press('z'), false)).toBeNull();
+    expect(shortcutFor(press('z', { ctrlKey: true, altKey: true }), false)).toBeNull();
+  });
+});
