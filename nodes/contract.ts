@@ -33,10 +33,24 @@ export interface StepContext {
   position: number;
 }
 
-/** Where a data node's bars come from. Resolved to bars by an activity, never inside a step. */
-export type DataRequest =
-  | { kind: 'synthetic'; seed: number; bars: number; startPrice: number; drift: number; volatility: number; intervalMinutes: number; startTime: number }
-  | { kind: 'dataset'; datasetId: string };
+/**
+ * Where a data node's bars come from. Resolved to bars by an activity, never inside a step. A run stores
+ * the resolved request, so it can be reproduced whatever later happens to the strategy.
+ */
+export const DataRequest = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('synthetic'),
+    seed: z.number().int(),
+    bars: z.number().int().positive(),
+    startPrice: z.number().positive(),
+    drift: z.number(),
+    volatility: z.number().min(0),
+    intervalMinutes: z.number().positive(),
+    startTime: z.number(),
+  }),
+  z.object({ kind: z.literal('dataset'), datasetId: z.string() }),
+]);
+export type DataRequest = z.infer<typeof DataRequest>;
 
 /** What a step reads from its inputs and writes to its outputs: a number per port; a bar or an order for those compound kinds. */
 type Value<Spec> = Spec extends { kind: infer K }

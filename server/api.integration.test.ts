@@ -109,6 +109,9 @@ describe('API against real PostgreSQL and Temporal', () => {
     expect(refused.json.detail).toMatch(/line 3, open/);
     const listed = await call(h.app, 'GET', '/api/datasets');
     expect(listed.json.items).toHaveLength(1);
+    expect((await call(h.app, 'DELETE', `/api/datasets/${ok.json.id}`)).status).toBe(204);
+    expect((await call(h.app, 'GET', '/api/datasets')).json.items).toHaveLength(0);
+    expect((await call(h.app, 'DELETE', `/api/datasets/${ok.json.id}`)).status).toBe(404);
   });
 
   it('refuses to run a graph with errors, naming the nodes, before anything starts', async () => {
@@ -146,6 +149,8 @@ describe('API against real PostgreSQL and Temporal', () => {
     expect(result.json.equity.at(-1)).toEqual(expected.equity.at(-1));
     const run = await call(h.app, 'GET', `/api/runs/${runId}`);
     expect(run.json).toMatchObject({ status: 'succeeded', attempts: 1 });
+    // The run records the data it resolved, not just the seed that was asked for.
+    expect(run.json.data).toMatchObject({ kind: 'synthetic', seed: 11, bars: 300_000, startPrice: 100, intervalMinutes: 60 });
   });
 
   it('runs on an uploaded dataset and fails cleanly when a run names a missing one', async () => {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
 import { chooseData, DataChoice, loadBars } from '../engine/data.ts';
+import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
@@ -44,8 +45,10 @@ export function createActivities(deps: ActivityDeps) {
         const detail = compiled.errors.map((e) => (e.nodeId ? `${e.nodeId}: ${e.message}` : e.message)).join('; ');
         throw ApplicationFailure.create({ type: 'CompileFailed', message: `The strategy does not compile: ${detail}`, nonRetryable: true });
       }
-      const choice = run.data ? DataChoice.parse(run.data) : undefined;
-      const bars = await loadBars(chooseData(compiled.plan.data.request, choice), async (id) => {
+      // Runs store the data they resolved at start; a bare choice (older rows) is resolved against the graph.
+      const stored = DataRequest.safeParse(run.data);
+      const request = stored.success ? stored.data : chooseData(compiled.plan.data.request, run.data ? DataChoice.parse(run.data) : undefined);
+      const bars = await loadBars(request, async (id) => {
         if (!isUuid(id)) return undefined;
         const dataset = await em.findOne(Dataset, { id, owner: run.owner }, { populate: ['csv'] });
         return dataset?.csv;

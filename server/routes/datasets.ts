@@ -4,8 +4,8 @@ import { DataError } from '../../engine/bars.ts';
 import { parseOhlcvCsv } from '../../engine/csv.ts';
 import { Dataset } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
-import { problem } from '../problem.ts';
-import { DatasetOut, json, list, problemResponse } from '../schemas.ts';
+import { notFound, problem } from '../problem.ts';
+import { DatasetOut, IdParam, json, list, problemResponse } from '../schemas.ts';
 
 const tags = ['Datasets'];
 const maxCsvBytes = 64 * 1024 * 1024;
@@ -55,6 +55,19 @@ export function registerDatasetRoutes(app: OpenAPIHono, deps: AppDeps): void {
       });
       await em.flush();
       return c.json(datasetOut(d), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete', path: '/api/datasets/{id}', tags, summary: 'Delete an uploaded dataset',
+      description: 'Past runs keep their results; a strategy whose CSV node still names this dataset fails to run with a message saying so.',
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted' }, 404: problemResponse('No such dataset') },
+    }),
+    async (c) => {
+      const deleted = await deps.orm.em.fork().nativeDelete(Dataset, { id: c.req.valid('param').id, owner: deps.owner });
+      return deleted ? c.body(null, 204) : notFound(c, 'The dataset');
     },
   );
 }

@@ -69,7 +69,8 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
         owner: deps.owner,
         strategy,
         graph: strategy.graph,
-        data: (body.data as Record<string, unknown> | undefined) ?? null,
+        // The resolved data, not just the choice: the run says exactly what it ran on.
+        data: request as Record<string, unknown>,
         workflowId: `backtest-${id}`,
       });
       await fork.flush();
