@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { defineNode } from '../nodes/contract.ts';
+import { registry } from '../nodes/index.ts';
+import { setMarket } from '../nodes/order/instruction.ts';
+import { orderRegistry } from '../nodes/order/testing.ts';
+import { createRegistry } from '../nodes/registry.ts';
 import { runBacktest, thin } from './backtest.ts';
-import { DataError, syntheticBars } from './bars.ts';
-import { compileOk, fixture, makeBars } from './testing.ts';
+import { DataError, syntheticBars, type Bars } from './bars.ts';
+import { compileOk, fixture, makeBars, runGraph } from './testing.ts';
 
 const aboveHundred = fixture(
   {
@@ -101,6 +107,113 @@ describe('runBacktest', () => {
     await expect(attempt).rejects.toBeInstanceOf(DataError);
     await expect(runBacktest(plan, bars(50))).rejects.toThrow('the data has 50 bars but the strategy needs 49 bars to warm up and at least 2 more to trade');
     await expect(runBacktest(plan, bars(51))).resolves.toMatchObject({ bars: 51 });
+  });
+});
+
+/** Holds 10 units from bar 1's close on, and counts the bars it was stepped on. */
+const script = defineNode({
+  type: 'order.testScript',
+  version: 1,
+  category: 'order',
+  title: 'Test script',
+  description: 'Buys 10 units from bar 1 on and counts its steps.',
+  docs: { example: 'tests only', caveats: [] },
+  inputs: {},
+  outputs: { order: { kind: 'order', description: 'Target.' }, steps: { kind: 'number', description: 'Steps so far.' } },
+  params: z.object({}),
+  init: () => ({ steps: 0 }),
+  step(s, _p, _i, out, ctx) {
+    s.steps++;
+    out.steps = s.steps;
+    setMarket(out.order, ctx.bar >= 1 ? 10 : 0);
+  },
+});
+const scriptRegistry = createRegistry([...registry.definitions, script]);
+const scripted = fixture({ data: { type: 'data.synthetic' }, run: { type: 'order.testScript' } }, [], { initialCash: 10_000, commissionBps: 0, slippageBps: 0 });
+
+describe('bad bars', () => {
+  const cases: [string, (b: Bars) => void][] = [
+    ['a NaN open', (b) => void (b.open[2] = NaN)],
+    ['a NaN high', (b) => void (b.high[2] = NaN)],
+    ['a zero close', (b) => void (b.close[2] = 0)],
+    ['a negative low', (b) => void (b.low[2] = -1)],
+    ['an infinite high', (b) => void (b.high[2] = Infinity)],
+    ['an infinite open', (b) => void (b.open[2] = Infinity)],
+    ['an infinite close', (b) => void (b.close[2] = Infinity)],
+    ['a high below the low', (b) => void ((b.high[2] = 100), (b.low[2] = 101))],
+  ];
+  for (const [what, spoil] of cases) {
+    it(`a bar with ${what} is skipped whole: no fill, no node step, equity carried, counted`, async () => {
+      const bars = makeBars({ close: [100, 101, 102, 103, 104], open: [100, 100, 101, 102, 103] });
+      spoil(bars);
+      const result = await runBacktest(compileOk(scripted, scriptRegistry), bars);
+      expect(result.skippedBars).toBe(1);
+      // The order decided at bar 1's close would fill at bar 2's open; bar 2 is skipped, so bar 3's open (102).
+      expect(result.trades).toEqual([expect.objectContaining({ entryTime: bars.time[3], entryPrice: 102, quantity: 10, open: true })]);
+      expect(result.equity.map((p) => p.value)).toEqual([10_000, 10_000, 10_000, 10_010, 10_020]);
+      // The node is not stepped on the skipped bar.
+      const run = runGraph(scripted, bars, { steps: 'run.steps' }, scriptRegistry);
+      expect(run.values.steps).toEqual([1, 2, 2, 3, 4]);
+      expect(run.broker.fills).toEqual([{ time: bars.time[3], quantity: 10, price: 102, commission: 0 }]);
+    });
+  }
+
+  it('a skipped first bar carries the initial cash', async () => {
+    const bars = makeBars({ close: [100, 101, 102, 103] });
+    bars.open[0] = NaN;
+    const result = await runBacktest(compileOk(scripted, scriptRegistry), bars);
+    expect(result.skippedBars).toBe(1);
+    expect(result.equity[0]!.value).toBe(10_000);
+  });
+});
+
+describe('order types end to end', () => {
+  it('a limit entry with a bracket: fills at the limit inside a bar, exits at the take-profit, does not re-enter', async () => {
+    const graph = fixture(
+      {
+        data: { type: 'data.synthetic' },
+        dip: { type: 'logic.threshold', params: { operator: '<', level: 100 } },
+        never: { type: 'logic.threshold', params: { operator: '>', level: 1000 } },
+        entry: { type: 'order.limit', params: { sizeMode: 'units', size: 10, offsetPercent: 1 } },
+        guard: { type: 'order.bracket', params: { stopLoss: 5, takeProfit: 10 } },
+      },
+      ['data.close -> dip.value', 'data.close -> never.value', 'dip.result -> entry.enter', 'never.result -> entry.exit', 'entry.order -> guard.order'],
+      { initialCash: 10_000, commissionBps: 0, slippageBps: 10 },
+    );
+    // Signal at bar 1's close of 99: limit 98.01, stop-loss 98.01 · 0.95 = 93.1095, take-profit 98.01 · 1.1 = 107.811.
+    // Bar 2's low (98.5) misses; bar 3's (97.5) fills at 98.01 with no slippage. Bar 5 reaches 108: out at 107.811.
+    const bars = makeBars({
+      close: [101, 99, 100, 100, 104, 106, 98],
+      open: [101, 101, 99.5, 100, 100, 104, 100],
+      high: [101, 101, 100.5, 100, 104, 108, 100],
+      low: [101, 99, 98.5, 97.5, 100, 104, 97],
+    });
+    const result = await runBacktest(compileOk(graph, orderRegistry), bars);
+    expect(result.trades).toHaveLength(1);
+    const t = result.trades[0]!;
+    expect(t).toMatchObject({ side: 'long', entryTime: bars.time[3], exitTime: bars.time[5], quantity: 10, bars: 2, open: false, exitReason: 'takeProfit' });
+    expect(t.entryPrice).toBeCloseTo(98.01, 9);
+    expect(t.exitPrice).toBeCloseTo(107.811, 9);
+    expect(t.pnl).toBeCloseTo(98.01, 9);
+    // Bar 6 dips under 100 again but the latched entry's order has not changed: no new position.
+    expect(result.metrics.finalEquity).toBeCloseTo(10_000 + 98.01, 9);
+  });
+
+  it('a market entry with a bracket: a gap through the stop fills at the open less slippage', async () => {
+    const graph = fixture(
+      {
+        data: { type: 'data.synthetic' },
+        up: { type: 'logic.threshold', params: { operator: '>', level: 100 } },
+        entry: { type: 'order.market', params: { sizeMode: 'units', size: 10 } },
+        guard: { type: 'order.bracket', params: { stopLoss: 5 } },
+      },
+      ['data.close -> up.value', 'up.result -> entry.enter', 'entry.order -> guard.order'],
+      { initialCash: 10_000, commissionBps: 0, slippageBps: 10 },
+    );
+    // Signal at 101 → stop 95.95. In at bar 2's open 100 · 1.001 = 100.1; bar 3 opens at 94: out at 94 · 0.999 = 93.906.
+    const bars = makeBars({ close: [99, 101, 102, 101], open: [99, 99, 100, 94], high: [99, 101, 102, 101], low: [99, 99, 100, 93] });
+    const result = await runBacktest(compileOk(graph, orderRegistry), bars);
+    expect(result.trades).toEqual([expect.objectContaining({ exitReason: 'stopLoss', entryPrice: expect.closeTo(100.1, 9), exitPrice: expect.closeTo(93.906, 9) })]);
   });
 });
 

@@ -47,9 +47,12 @@ interface EntryOrder {
   type: number;
   limit: number;
   stop: number;
-  /** A stop-limit whose stop has been touched behaves as a limit from then on. */
+  /**
+   * The stop has been touched: a stop order works on as a market order (the rest of a fill the
+   * participation cap cut), a stop-limit as a limit order.
+   */
   triggered: boolean;
-  /** Bars it may still be processed on; Infinity for good-till-cancelled. */
+  /** Bars it may still be worked on; Infinity for good-till-cancelled. */
   barsLeft: number;
   dayOrder: boolean;
   /** UTC day (epoch days) the order is valid through, set on its first eligible bar. */
@@ -66,10 +69,17 @@ interface EntryOrder {
  * - market: the open; limit: the open if it is already through the limit (a gap), else the limit if the
  *   bar reaches it; stop: the open on a gap through the stop, else the stop price; stop-limit: a stop that
  *   then rests as a limit;
- * - protective exits (stop-loss, trailing stop, take-profit) close the whole position; when a stop and a
- *   target both lie inside one bar the stop is assumed hit first (the pessimistic reading of OHLC);
  * - market and stop fills pay slippage, limit fills do not (a limit never fills worse than its price);
- * - a fill is cut to the participation cap (the rest keeps working) and to the leverage cap.
+ * - OHLC does not tell the order of events inside a bar, so one order is assumed: first what happens at
+ *   the open (the strategy's order if it fills at the open, then protective exits gapped through), then
+ *   the protective exits inside the bar, stop side before take-profit (the pessimistic reading), and
+ *   only then the strategy's order if it fills inside the bar. A position opened inside a bar is
+ *   protected from the next bar, and the trailing stop ignores that bar's extremes;
+ * - protective exits (stop-loss, trailing stop, take-profit) close the whole position, cancel the rest
+ *   of the entry order, and act only on a position on the side of the instruction that set them; the
+ *   rest of a triggered stop exit cut by the participation cap goes at the next open;
+ * - the fills of one bar share the participation cap (the rest keeps working); the leverage cap cuts
+ *   growth and cancels the rest of the entry.
  * Accounting is signed, so long, short and fractional quantities share one path.
  */
 export class SimBroker {
@@ -92,12 +102,19 @@ export class SimBroker {
   private stopLoss = NaN;
   private takeProfit = NaN;
   private trail = NaN;
-  /** Best price since entry (highest high for a long, lowest low for a short), for the trailing stop. */
+  /**
+   * Best price since the position opened (highest high for a long, lowest low for a short), starting
+   * at the first fill price; the trailing stop hangs from it.
+   */
   private trailAnchor = NaN;
-  /** First bar protective exits may act on (not the bar of an intrabar entry). */
-  private protectFrom = 0;
-  /** Set while working the entry order: the fill price came from the bar's open. */
-  private filledAtOpen = false;
+  /** A protective stop that has triggered but that the participation cap cut: the rest goes at market. */
+  private exitPending: ExitReason | '' = '';
+  /** First bar whose whole range the position has seen (the bar after an entry inside a bar). */
+  private heldFrom = 0;
+  /** Set by `entryFillPrice`: the price it returned is the bar's open (nothing of the bar came before). */
+  private fillAtOpen = false;
+  /** Units the participation cap still allows on the current bar. */
+  private budget = Infinity;
   // Rolling standard deviation of close-to-close returns, for volatility slippage.
   private readonly returns = new Float64Array(volatilityWindow);
   private returnsCount = 0;
@@ -138,7 +155,7 @@ export class SimBroker {
    * Take the strategy's instruction at a bar's close. Reads the order fields from `slots` at `at`, in
    * `orderFields` order, so the generated loop hands them over without building an object.
    */
-  instruct(bar: number, slots: Float64Array, at: number): void {
+  instruct(_bar: number, slots: Float64Array, at: number): void {
     const target = slots[at]!;
     // NaN target: no instruction this bar; whatever is working keeps working.
     if (target !== target) return;
@@ -152,9 +169,9 @@ export class SimBroker {
     last.target = target; last.type = type; last.limit = limit; last.stop = stop; last.expiry = expiry;
     last.stopLoss = stopLoss; last.takeProfit = takeProfit; last.trail = trail;
 
+    // The exits apply to the position from now on; the trailing anchor belongs to the position and stays.
     this.stopLoss = stopLoss;
     this.takeProfit = takeProfit;
-    if (!same(trail, this.trail)) this.trailAnchor = NaN;
     this.trail = trail;
     const e = this.entry;
     e.active = !near(target, this.position);
@@ -163,7 +180,7 @@ export class SimBroker {
     e.limit = limit;
     e.stop = stop;
     e.triggered = false;
-    e.barsLeft = expiry > 0 ? expiry : Infinity;
+    e.barsLeft = expiry > 0 ? Math.ceil(expiry) : Infinity;
     e.dayOrder = expiry < 0;
     e.validDay = NaN;
   }
@@ -171,108 +188,134 @@ export class SimBroker {
   /** Work the orders against bar `bar`, before the strategy sees its close. */
   onBar(bar: number, time: number, open: number, high: number, low: number, close: number, volume: number): void {
     // Defence in depth: the executor skips such bars before they get here.
-    if (!(open > 0 && low > 0 && high >= low && close > 0 && high < Infinity)) return;
+    if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) return;
+    const cap = this.s.maxParticipation;
+    this.budget = cap > 0 ? (volume > 0 && volume < Infinity ? (cap / 100) * volume : 0) : Infinity;
     const e = this.entry;
-    if (e.active) {
+    if (e.active && e.dayOrder) {
       const day = Math.floor(time / dayMs);
-      if (e.dayOrder && e.validDay !== e.validDay) e.validDay = day;
-      if (e.dayOrder && day > e.validDay) e.active = false;
+      if (e.validDay !== e.validDay) e.validDay = day;
+      if (day > e.validDay) e.active = false;
     }
+    // Where the entry order would fill on this bar, and whether that is at the open.
+    let price = NaN;
+    let atOpen = false;
     if (e.active) {
-      const before = this.position;
-      this.filledAtOpen = false;
-      const price = this.entryFillPrice(open, high, low);
-      if (price === price) {
-        const cuts = this.leverageCuts;
-        this.fillToward(bar, time, e.target, price, volume, 'signal');
-        // Done when there, or when the leverage cap cut it: chasing the rest would trade dust every bar.
-        if (near(this.position, e.target) || this.leverageCuts !== cuts) e.active = false;
-        if (this.position !== 0 && (before === 0 || Math.sign(before) !== Math.sign(this.position))) {
-          // A new position: its exits act from this bar if it opened at the open (the whole bar came
-          // after), else from the next bar, since OHLC cannot tell what happened after an intrabar fill.
-          this.trailAnchor = NaN;
-          this.protectFrom = this.filledAtOpen ? bar : bar + 1;
-        }
-      }
-      if (e.active && --e.barsLeft <= 0) e.active = false;
+      price = this.entryFillPrice(open, high, low);
+      atOpen = price === price && this.fillAtOpen;
     }
-    if (this.position !== 0 && bar >= this.protectFrom) this.protect(bar, time, open, high, low, volume);
-    this.afterBar(high, low, close);
+    if (atOpen) this.workEntry(bar, time, price, true);
+    // Exits guard a position on the side the instruction asked for, not the old side of a pending flip.
+    if (this.position !== 0 && this.position * this.last.target >= 0) this.protect(bar, time, open, high, low);
+    if (price === price && !atOpen && e.active) this.workEntry(bar, time, price, false);
+    if (e.active && --e.barsLeft <= 0) e.active = false;
+    this.afterBar(bar, high, low, close);
   }
 
-  /** Where the working entry order fills on this bar, or NaN if it does not. */
+  /** Fill the entry order at `price`, within the caps. */
+  private workEntry(bar: number, time: number, price: number, atOpen: boolean): void {
+    const e = this.entry;
+    const before = this.position;
+    const cuts = this.leverageCuts;
+    this.fillToward(bar, time, e.target, price, 'signal');
+    // Done when there, or when the leverage cap cut it: chasing the rest would trade dust every bar.
+    if (near(this.position, e.target) || this.leverageCuts !== cuts) e.active = false;
+    if (this.position !== 0 && (before === 0 || Math.sign(before) !== Math.sign(this.position))) {
+      // A new position. Filled at the open, the whole bar came after it; filled inside the bar, OHLC cannot
+      // tell what came after, so its exits and its trailing anchor start with the next bar.
+      this.trailAnchor = price;
+      this.heldFrom = atOpen ? bar : bar + 1;
+      this.exitPending = '';
+    }
+  }
+
+  /** Where the working entry order fills on this bar, or NaN if it does not; sets `fillAtOpen`. */
   private entryFillPrice(open: number, high: number, low: number): number {
     const e = this.entry;
     const buy = e.target > this.position;
+    let p: number;
     switch (e.type) {
-      case OrderType.limit: {
-        const p = limitPrice(buy, e.limit, open, high, low);
-        this.filledAtOpen = p === open;
+      case OrderType.limit:
+        p = limitPrice(buy, e.limit, open, high, low);
+        this.fillAtOpen = p === open;
         return p;
-      }
-      case OrderType.stop: {
-        const p = stopPrice(buy, e.stop, open, high, low);
-        this.filledAtOpen = p === open;
+      case OrderType.stop:
+        // Once triggered, what the participation cap left over works on as a market order.
+        p = e.triggered ? open : stopPrice(buy, e.stop, open, high, low);
+        if (p === p) e.triggered = true;
+        this.fillAtOpen = p === open;
         return this.slipped(buy, p);
-      }
       case OrderType.stopLimit: {
         if (!e.triggered) {
           const hit = stopPrice(buy, e.stop, open, high, low);
           if (hit !== hit) return NaN;
           e.triggered = true;
-          // Triggered at the open: the limit applies to the rest of the bar. Triggered intrabar at the
-          // stop: it fills there if the stop is within the limit, else rests as a limit from the next bar.
-          if (hit === open) {
-            const p = limitPrice(buy, e.limit, open, high, low);
-            this.filledAtOpen = p === open;
-            return p;
+          // Triggered intrabar at the stop: it fills there if the stop is within the limit, else it rests
+          // as a limit from the next bar (whether the bar came back to the limit after the trigger is unknown).
+          if (hit !== open) {
+            this.fillAtOpen = false;
+            return (buy ? hit <= e.limit : hit >= e.limit) ? hit : NaN;
           }
-          return buy ? (hit <= e.limit ? hit : NaN) : hit >= e.limit ? hit : NaN;
+          // Triggered at the open: a limit for the whole bar.
         }
-        const p = limitPrice(buy, e.limit, open, high, low);
-        this.filledAtOpen = p === open;
+        p = limitPrice(buy, e.limit, open, high, low);
+        this.fillAtOpen = p === open;
         return p;
       }
       default:
-        this.filledAtOpen = true;
+        this.fillAtOpen = true;
         return this.slipped(buy, open);
     }
   }
 
-  /** Stop-loss, trailing stop and take-profit against this bar; the stop side is checked first. */
-  private protect(bar: number, time: number, open: number, high: number, low: number, volume: number): void {
+  /**
+   * Stop-loss, trailing stop and take-profit against this bar. At the open first (a gap through the stop,
+   * then through the take-profit); inside the bar the stop side is assumed to come first.
+   */
+  private protect(bar: number, time: number, open: number, high: number, low: number): void {
     const long = this.position > 0;
     let stopLevel = this.stopLoss;
-    let reason: ExitReason = 'stopLoss';
+    let stopReason: ExitReason = 'stopLoss';
     if (this.trail === this.trail && this.trailAnchor === this.trailAnchor) {
       const trailing = long ? this.trailAnchor * (1 - this.trail) : this.trailAnchor * (1 + this.trail);
       if (stopLevel !== stopLevel || (long ? trailing > stopLevel : trailing < stopLevel)) {
         stopLevel = trailing;
-        reason = 'trailingStop';
+        stopReason = 'trailingStop';
       }
     }
     // Exits are sells for a long and buys for a short.
-    let price = stopLevel === stopLevel ? this.slipped(!long, stopPrice(!long, stopLevel, open, high, low)) : NaN;
-    if (price !== price && this.takeProfit === this.takeProfit) {
-      price = limitPrice(!long, this.takeProfit, open, high, low);
+    const stopAt = stopPrice(!long, stopLevel, open, high, low);
+    const takeAt = limitPrice(!long, this.takeProfit, open, high, low);
+    let price: number;
+    let reason: ExitReason;
+    if (this.exitPending !== '') {
+      price = this.slipped(!long, open);
+      reason = this.exitPending;
+    } else if (stopAt === open || (stopAt === stopAt && takeAt !== open)) {
+      price = this.slipped(!long, stopAt);
+      reason = stopReason;
+    } else if (takeAt === takeAt) {
+      price = takeAt;
       reason = 'takeProfit';
-    }
-    if (price !== price) return;
-    this.fillToward(bar, time, 0, price, volume, reason);
+    } else return;
+    this.fillToward(bar, time, 0, price, reason);
     if (this.position === 0) {
       // The position is gone: so are its exits and any order that was building it.
       this.entry.active = false;
       this.stopLoss = this.takeProfit = this.trailAnchor = NaN;
+      this.exitPending = '';
+    } else if (reason !== 'takeProfit') {
+      // A triggered stop is a market order: what the participation cap left goes at the next open.
+      this.exitPending = reason;
     }
   }
 
-  private afterBar(high: number, low: number, close: number): void {
-    if (this.position !== 0 && this.trail === this.trail) {
-      const best = this.position > 0 ? high : low;
-      if (this.trailAnchor !== this.trailAnchor) this.trailAnchor = this.position > 0 ? Math.max(best, this.avgPrice) : Math.min(best, this.avgPrice);
-      else this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, best) : Math.min(this.trailAnchor, best);
+  private afterBar(bar: number, high: number, low: number, close: number): void {
+    // The trailing anchor follows the bars the position has seen whole (from the next bar after an intrabar entry).
+    if (this.position !== 0 && bar >= this.heldFrom) {
+      this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);
     }
-    if (this.prevClose > 0 && close > 0) {
+    if (this.prevClose > 0) {
       const r = close / this.prevClose - 1;
       const slot = this.returnsCount % volatilityWindow;
       if (this.returnsCount >= volatilityWindow) {
@@ -285,7 +328,7 @@ export class SimBroker {
       this.returnsSumSq += r * r;
       this.returnsCount++;
     }
-    if (close > 0) this.prevClose = close;
+    this.prevClose = close;
   }
 
   /** A market-style fill price moved against the trader by the slippage model. */
@@ -314,25 +357,29 @@ export class SimBroker {
   }
 
   /** Trade from the current position toward `target` at `price`, within the participation and leverage caps. */
-  private fillToward(bar: number, time: number, target: number, price: number, volume: number, reason: ExitReason): void {
+  private fillToward(bar: number, time: number, target: number, price: number, reason: ExitReason): void {
     const before = this.position;
     if (Math.abs(target) <= dust * Math.abs(before)) target = 0;
     if (near(target, before)) return;
     // `after` stays exactly the target unless a cap cuts it, so the books hold what was asked for.
     let after = target;
-    const cap = this.s.maxParticipation > 0 ? (this.s.maxParticipation / 100) * volume : Infinity;
-    if (Math.abs(after - before) > cap) after = before + Math.sign(after - before) * cap;
-    // Leverage: only growth of the gross position is capped; reducing risk is always allowed.
-    if (Math.abs(after) > Math.abs(before)) {
+    // Participation: every fill of this bar draws on one budget.
+    if (Math.abs(after - before) > this.budget) after = before + Math.sign(after - before) * this.budget;
+    // Leverage: only growth is capped (a larger position on the same side, or the new side of a flip);
+    // reducing risk is always allowed.
+    const flip = after * before < 0;
+    if (flip || Math.abs(after) > Math.abs(before)) {
       const equity = this.cash + before * price;
-      const maxUnits = equity > 0 ? (this.s.maxLeverage * equity) / (price * (1 + this.s.commissionBps / 1e4)) : 0;
+      const maxUnits = equity > 0 ? (this.s.maxLeverage * equity) / (price * (1 + this.s.commissionBps / 1e4) + this.s.commissionPerShare) : 0;
       if (Math.abs(after) > maxUnits * (1 + dust)) {
-        // Cut to the cap on the side asked for; with no equity left that is flat, so a flip still closes.
-        after = Math.sign(after) * maxUnits;
+        // A flip still closes the old side (with no equity left, it only closes); growth on the same side
+        // stops at the cap or the position held, whichever is larger: the cap never forces a sale.
+        after = Math.sign(after) * (flip ? maxUnits : Math.max(maxUnits, Math.abs(before)));
         this.leverageCuts++;
       }
     }
     if (near(after, before)) return;
+    if (this.budget !== Infinity) this.budget = Math.max(0, this.budget - Math.abs(after - before));
     this.applyFill(bar, time, after, price, reason);
   }
 

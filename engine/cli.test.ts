@@ -39,7 +39,8 @@ function waveCsv(n: number): string {
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
-describe('cli as a child process', () => {
+// Each test starts Node processes; on a loaded 2-core CI machine that alone can take seconds.
+describe('cli as a child process', { timeout: 60_000 }, () => {
   it('backtests the example on synthetic:7 as JSON, the same on every run', () => {
     const first = cli('backtest', example, '--data', 'synthetic:7', '--json');
     expect(first.stderr).toBe('');

@@ -65,7 +65,7 @@ return function run(from, to) {
     // A bar with a price that is not a positive finite number, or whose high is below its low, is skipped
     // whole: no fills, no node sees it, equity carries over. CSV input is refused before this can happen;
     // the guard protects live feeds and anything else that reaches the loop.
-    if (!(o > 0 && h > 0 && l > 0 && c > 0 && h < Infinity && h >= l)) {
+    if (!(o > 0 && o < Infinity && c > 0 && c < Infinity && l > 0 && h < Infinity && h >= l)) {
       equity[t] = t > 0 ? equity[t - 1] : broker.cash;
       skipped++;
       continue;

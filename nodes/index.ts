@@ -1,3 +1,20 @@
+import { marketOrder } from './order/market/index.ts';
+import { limitOrder } from './order/limit/index.ts';
+import { stopOrder } from './order/stop/index.ts';
+import { stopLimitOrder } from './order/stopLimit/index.ts';
+import { bracket } from './order/bracket/index.ts';
+import { targetPosition } from './order/targetPosition/index.ts';
+import { closeAll } from './order/closeAll/index.ts';
+import { maxOrderNotional } from './risk/maxOrderNotional/index.ts';
+import { maxGrossExposure } from './risk/maxGrossExposure/index.ts';
+import { drawdownHalt } from './risk/drawdownHalt/index.ts';
+import { dailyLossLimit } from './risk/dailyLossLimit/index.ts';
+import { cooldown } from './risk/cooldown/index.ts';
+import { sessionFilter } from './risk/sessionFilter/index.ts';
+import { volatilityTarget } from './risk/volatilityTarget/index.ts';
+import { kelly } from './risk/kelly/index.ts';
+import { fixedFractional } from './risk/fixedFractional/index.ts';
+import { stopTakeProfit } from './risk/stopTakeProfit/index.ts';
 import { wma } from './indicator/wma/index.ts';
 import { dema } from './indicator/dema/index.ts';
 import { tema } from './indicator/tema/index.ts';
@@ -140,6 +157,23 @@ export const registry = createRegistry([
   logisticClassifier,
   regime,
   ensembleVote,
+  marketOrder,
+  limitOrder,
+  stopOrder,
+  stopLimitOrder,
   targetPercent,
+  targetPosition,
+  bracket,
+  closeAll,
   maxPosition,
+  maxOrderNotional,
+  maxGrossExposure,
+  drawdownHalt,
+  dailyLossLimit,
+  cooldown,
+  sessionFilter,
+  volatilityTarget,
+  kelly,
+  fixedFractional,
+  stopTakeProfit,
 ]);

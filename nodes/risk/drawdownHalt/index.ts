@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { bool, isTrue } from '../../bool.ts';
+import { defineNode } from '../../contract.ts';
+import { applyGate, blockCaveat, flattenCaveat, GateMode, gateState, haltActionParam, resumeCaveat } from '../shared/gate.ts';
+
+/** Halts new risk (or goes flat) once equity has fallen a set percent below its running peak. */
+export const drawdownHalt = defineNode({
+  type: 'risk.drawdownHalt',
+  version: 1,
+  category: 'risk',
+  title: 'Drawdown halt',
+  description: 'Stop trading (or go flat) once equity falls a set percent below its peak; resume after N bars or on a reset.',
+  docs: {
+    example: 'Max drawdown 15 %, flatten, halt bars 20: after a 15 % fall from the high-water mark, go flat and sit out 20 bars.',
+    caveats: [
+      'Measured at each close: the peak is the highest equity (cash + position at the close) seen since the start or the last resume, this bar included; the halt trips on the first close where equity ≤ peak × (1 − Max drawdown %). The order decided on that bar is the first one affected (it fills at the next open).',
+      blockCaveat,
+      flattenCaveat,
+      'It ends on the first bar where Reset is true or, when Halt bars is set, Halt bars bars after the bar it tripped on (Halt bars 5 tripping on bar 10 lets the bar-15 order through), whichever comes first. With Reset unwired and Halt bars empty it never ends. A Reset while not halted does nothing.',
+      'On resuming, the peak restarts from that bar’s equity (else the old drawdown would trip it again at once).',
+      resumeCaveat,
+      '`blocked` is 1 on every bar the halt is in force. No warm-up: it acts from the first bar, whose equity is the first peak.',
+    ],
+  },
+  inputs: {
+    order: { kind: 'order', description: 'The order to guard.' },
+    reset: { kind: 'bool', description: 'Ends the halt on a bar where it is true.', optional: true },
+  },
+  outputs: {
+    order: { kind: 'order', description: 'The order, or the halt’s hold / flat order.' },
+    blocked: { kind: 'bool', description: 'True while the halt is in force.' },
+  },
+  params: z.object({
+    maxDrawdown: z.number().gt(0).max(100).default(20).describe('Fall from the equity peak that trips the halt, in percent.'),
+    action: haltActionParam,
+    haltBars: z.number().int().min(1).max(1_000_000).optional().describe('Bars the halt lasts; empty to wait for Reset.'),
+  }),
+  warmup: () => 0,
+  init: () => ({ peak: NaN, halted: 0, barsHalted: 0, gate: gateState() }),
+  step(s, p, input, out, ctx) {
+    const equity = ctx.equity;
+    if (s.halted === 1) {
+      s.barsHalted++;
+      if (isTrue(input.reset) || (p.haltBars !== undefined && s.barsHalted >= p.haltBars)) {
+        s.halted = 0;
+        s.peak = equity;
+      }
+    }
+    if (s.halted === 0) {
+      if (!(equity <= s.peak)) s.peak = equity;
+      if (equity <= s.peak * (1 - p.maxDrawdown / 100)) {
+        s.halted = 1;
+        s.barsHalted = 0;
+      }
+    }
+    const mode = s.halted === 0 ? GateMode.pass : p.action === 'flatten' ? GateMode.flatten : GateMode.block;
+    applyGate(s.gate, mode, input.order, out.order, ctx);
+    out.blocked = bool(s.halted === 1);
+  },
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
+import { registry } from '../../index.ts';
+import { createRegistry } from '../../registry.ts';
+import { runNode, targets } from '../../testing.ts';
+import { volatilityTarget } from './index.ts';
+
+const reg = createRegistry([...registry.definitions.filter((d) => d.type !== volatilityTarget.type), volatilityTarget]);
+const day = 86_400_000;
+const closesCtx = (closes: number[], spacing = day) => closes.map((close, i) => ({ close, time: i * spacing }));
+
+describe('risk.volatilityTarget', () => {
+  it('sizes target σ / annualised sample σ of returns: ±1 % returns, 50 periods a year is 10 %', () => {
+    // Returns +1 %, −1 %: mean 0, sample variance (0.01² + 0.01²) / 1 = 0.0002, σ = 0.014142;
+    // × √50 = 0.1 (10 %). A 5 % target is half of equity: 0.5 × 100 000 / 99.99 = 500.05 units.
+    const { order, percent } = runNode(volatilityTarget, {
+      params: { targetVolatility: 5, window: 2, periodsPerYear: 50 },
+      inputs: { enter: [1, 1, 1, 1] },
+      ctx: closesCtx([100, 101, 99.99, 120]),
+    });
+    expect(percent[0]).toBeNaN();
+    expect(percent[1]).toBeNaN();
+    expect(percent[2]).toBeCloseTo(50, 9);
+    expect(targets(order).slice(0, 2)).toEqual([0, 0]);
+    expect(order[2].target).toBeCloseTo(50_000 / 99.99, 6);
+    // Sized once at entry: a new σ changes `percent`, not the held target.
+    expect(order[3].target).toBe(order[2].target);
+    expect(percent[3]).not.toBeCloseTo(50, 3);
+  });
+
+  it('infers periods per year from the bar spacing: daily 365.25, hourly 8 766', () => {
+    // Returns +10 %, −10 %, +10 %: mean 1/30, squared deviations sum 0.24/9, sample variance 0.04/3,
+    // σ = 0.2/√3. Target 15 %: weight = 0.15 / (0.2/√3 × √365.25) = 0.75·√(3/365.25) = 6.797 %.
+    const daily = runNode(volatilityTarget, { params: { window: 3 }, inputs: { enter: [0, 0, 0, 0] }, ctx: closesCtx([100, 110, 99, 108.9]) });
+    expect(daily.percent[3]).toBeCloseTo(75 * Math.sqrt(3 / 365.25), 9);
+    // ±1 % hourly: σ = 0.01·√2 per bar, × √8 766 a year.
+    const hourly = runNode(volatilityTarget, { params: { window: 2 }, inputs: { enter: [0, 0, 0] }, ctx: closesCtx([100, 101, 99.99], 3_600_000) });
+    // Weight 0.15 / (0.01·√(2 × 8 766)) = 11.33 %.
+    expect(hourly.percent[2]).toBeCloseTo(1500 / Math.sqrt(2 * 8766), 9);
+  });
+
+  it('uses only the last N returns, caps at Max %, and a flat window sizes at the cap', () => {
+    // Window 2 over returns +10 %, −10 %, +1 %, −1 %: the last two give σ√50 = 10 %; 20 % target wants 200 %, capped at 120.
+    const slid = runNode(volatilityTarget, {
+      params: { targetVolatility: 20, window: 2, periodsPerYear: 50, maxPercent: 120 },
+      inputs: { enter: [0, 0, 0, 0, 0] },
+      ctx: closesCtx([100, 110, 99, 99.99, 98.9901]),
+    });
+    expect(slid.percent[4]).toBeCloseTo(120, 9);
+    const lower = runNode(volatilityTarget, { params: { targetVolatility: 5, window: 2, periodsPerYear: 50 }, inputs: { enter: [0, 0, 0, 0, 0] }, ctx: closesCtx([100, 110, 99, 99.99, 98.9901]) });
+    expect(lower.percent[4]).toBeCloseTo(50, 6);
+    const flat = runNode(volatilityTarget, { params: { window: 2, maxPercent: 80 }, inputs: { enter: [1, 1, 1] }, ctx: closesCtx([100, 100, 100]) });
+    expect(flat.percent[2]).toBe(80);
+    expect(flat.order[2].target).toBe(800);
+  });
+
+  it('waits out the warm-up in level mode; in latched mode an Enter pulse during warm-up is lost; Exit wins', () => {
+    const params = { targetVolatility: 5, window: 2, periodsPerYear: 50 };
+    const ctx = closesCtx([100, 101, 99.99, 100, 100, 100]);
+    expect(targets(runNode(volatilityTarget, { params, inputs: { enter: [1, 1, 1, 0, 0, 0] }, ctx }).order).map((t) => t !== 0)).toEqual([false, false, true, false, false, false]);
+    const latched = runNode(volatilityTarget, { params, inputs: { enter: [1, 0, 0, 1, 0, 1], exit: [0, 0, 0, 0, 1, 1] }, ctx });
+    expect(targets(latched.order).map((t) => t !== 0)).toEqual([false, false, false, true, false, false]);
+    const short = runNode(volatilityTarget, { params: { ...params, side: 'short' }, inputs: { enter: [1, 1, 1] }, ctx });
+    expect(short.order[2].target).toBeCloseTo(-50_000 / 99.99, 6);
+    expect(volatilityTarget.warmup!(volatilityTarget.params.parse({ window: 20 }))).toBe(20);
+  });
+
+  it('fills the volatility-targeted size through the real broker', () => {
+    const graph = fixture(
+      {
+        data: { type: 'data.synthetic' },
+        on: { type: 'logic.threshold', params: { operator: '>', level: 0 } },
+        size: { type: 'risk.volatilityTarget', params: { targetVolatility: 5, window: 2, periodsPerYear: 50 } },
+      },
+      ['data.close -> on.value', 'on.result -> size.enter'],
+      { initialCash: 100_000, commissionBps: 0, slippageBps: 0 },
+    );
+    const run = runGraph(graph, makeBars({ close: [100, 101, 99.99, 101, 102] }), { percent: 'size.percent' }, reg);
+    expect(run.values.percent[2]).toBeCloseTo(50, 9);
+    // Decided at bar 2's close (99.99) with equity 100 000, filled at bar 3's open.
+    expect(run.broker.fills).toHaveLength(1);
+    expect(run.broker.fills[0]!.quantity).toBeCloseTo(50_000 / 99.99, 6);
+  });
+});

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { defineNode } from '../../contract.ts';
+import { ring, ringClear, ringFull, ringPush } from '../../indicator/ring.ts';
+import { windowMeanStdev } from '../../indicator/stdev/index.ts';
+import { setMarket } from '../../order/instruction.ts';
+import { capParam, entryInputs, sideParam, wantsIn } from '../shared/sizing.ts';
+
+const yearMs = 365.25 * 86_400_000;
+
+/**
+ * Sizes a position so its expected annualised volatility matches a target: weight = target σ / the
+ * symbol's realised σ, from a rolling sample standard deviation of close-to-close returns.
+ */
+export const volatilityTarget = defineNode({
+  type: 'risk.volatilityTarget',
+  version: 1,
+  category: 'risk',
+  title: 'Volatility target',
+  description: 'Size the position so its annualised volatility matches a target (smaller when the market is wild).',
+  docs: {
+    example: 'Enter = trend up, 15 % target, 20-bar window: a calm market gets a bigger position, a wild one a smaller one, capped at 100 % of equity.',
+    caveats: [
+      'Size: weight = target % ÷ (sample standard deviation of the last N simple close-to-close returns × √periods per year), capped at Max % of equity; units = weight × equity ÷ close, at the close of the bar where the position opens.',
+      'Sized once, at entry, and held unchanged until the exit: it does not rebalance as volatility or equity move (that would trade on almost every bar).',
+      'Periods per year, when left empty, is inferred as 365.25 days ÷ the smallest gap between bar times seen so far, the same basis as the backtest’s volatility metric (daily bars give 365.25, hourly 8 766). Daily stock data also gives 365.25; set 252 to annualise by trading days.',
+      'Warm-up: N returns need N + 1 closes, so the first size is known at bar N (index N). Until then `percent` is NaN and an Enter is not acted on; in level mode (Exit unwired) it enters on the first bar the size is known while Enter is still true, in latched mode an Enter pulse during warm-up is lost.',
+      'A window with no variation at all (σ = 0) sizes at the cap.',
+      'Enter and Exit work as in Target % of equity: with only Enter wired the position is held while Enter is true; with Exit wired, Enter opens and Exit closes, Exit winning a tie.',
+      'Writes a plain market order (no limit, no protective exits); chain Stop / take-profit after it to attach exits.',
+    ],
+  },
+  inputs: entryInputs,
+  outputs: {
+    order: { kind: 'order', description: 'Target position in units of the symbol.' },
+    percent: { kind: 'number', description: 'The size this bar would take, in percent of equity (NaN during warm-up).' },
+  },
+  params: z.object({
+    targetVolatility: z.number().gt(0).max(1000).default(15).describe('Annualised volatility to aim for, in percent.'),
+    window: z.number().int().min(2).max(10_000).default(20).describe('Number of returns in the rolling standard deviation.'),
+    periodsPerYear: z.number().positive().max(1e8).optional().describe('Bars per year, to annualise; empty to infer from the bar spacing.'),
+    maxPercent: capParam(100),
+    side: sideParam,
+  }),
+  warmup: (p) => p.window,
+  init: (p, wired) => ({
+    target: 0,
+    latched: wired.exit ? 1 : 0,
+    returns: ring(p.window),
+    prevClose: NaN,
+    prevTime: NaN,
+    minGap: NaN,
+    stats: [0, 0],
+  }),
+  step(s, p, input, out, ctx) {
+    const close = ctx.close;
+    // NaN (not Infinity) for "no gap yet", so the state stays plain JSON-safe numbers like every other node's.
+    const gap = ctx.time - s.prevTime;
+    if (gap > 0 && !(gap >= s.minGap)) s.minGap = gap;
+    s.prevTime = ctx.time;
+    if (s.prevClose > 0 && close > 0) ringPush(s.returns, close / s.prevClose - 1);
+    else if (s.prevClose === s.prevClose) ringClear(s.returns);
+    s.prevClose = close;
+
+    let weight = NaN;
+    const periods = p.periodsPerYear ?? yearMs / s.minGap;
+    if (ringFull(s.returns) && periods === periods) {
+      windowMeanStdev(s.returns, true, s.stats);
+      const annual = s.stats[1]! * Math.sqrt(periods);
+      weight = Math.min(p.maxPercent / 100, annual > 0 ? p.targetVolatility / 100 / annual : Infinity);
+    }
+    out.percent = weight * 100;
+
+    if (!wantsIn(s.latched === 1, s.target !== 0, input.enter, input.exit)) s.target = 0;
+    else if (s.target === 0 && weight === weight && close > 0 && ctx.equity > 0) {
+      s.target = ((p.side === 'long' ? 1 : -1) * weight * ctx.equity) / close;
+    }
+    setMarket(out.order, s.target);
+  },
+});
