@@ -57,7 +57,8 @@ try {
     const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(temporalSettings), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, orm, registry, log });
     const running = worker.run();
     cleanups.push(async () => {
-      worker.shutdown();
+      // The SDK drains the worker by itself on SIGINT/SIGTERM; shut it down here only if it still runs.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
     });
