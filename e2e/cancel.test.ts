@@ -1,26 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './app.ts';
-import { launchBrowser, openPage, shooter, unexpectedProblems } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './setup.ts';
 import { buildCrossover, clickEmptyCanvas, metric, runAndWait, runRows, setParam } from './ui.ts';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useApp();
 
 describe('run control', () => {
   it('cancels a long run from the panel, then shows any past run from the history', async () => {
-    const { page, problems } = await openPage(browser, app.url);
-    const shot = shooter(page, 'cancel');
+    const { page, shot, finish } = await e2e.open('cancel');
     await page.getByTestId('empty-hint').waitFor({ timeout: 30_000 });
     const ids = await buildCrossover(page);
     await setParam(page, ids.data, 'bars', '15000000');
@@ -66,7 +52,6 @@ describe('run control', () => {
     expect(await metric(page, 'finalEquity')).toBe(finished);
     await shot();
 
-    expect(unexpectedProblems(problems)).toEqual([]);
-    await page.close();
+    await finish();
   });
 });

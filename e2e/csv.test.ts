@@ -1,21 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './app.ts';
-import { launchBrowser, openPage, shooter, unexpectedProblems } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './setup.ts';
 import { buildCrossover, runAndWait, runRows } from './ui.ts';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useApp();
 
 const hour = 3600_000;
 const start = Date.parse('2023-03-01T00:00:00Z');
@@ -44,8 +31,7 @@ function csv(bars: number, poison?: { row: number; column: string }): string {
 
 describe('uploaded CSV data', () => {
   it('uploads a CSV from the run panel, runs on it, and shows its bar count and dates; a bad file is refused with line and column', async () => {
-    const { page, problems } = await openPage(browser, app.url);
-    const shot = shooter(page, 'csv');
+    const { page, problems, shot, finish } = await e2e.open('csv');
     await page.getByTestId('empty-hint').waitFor({ timeout: 30_000 });
     await buildCrossover(page, { fast: '8', slow: '30' });
 
@@ -86,7 +72,6 @@ describe('uploaded CSV data', () => {
 
     // The deliberate 422 is the only failed request.
     expect(problems.filter((p) => p.includes('Failed to load resource'))).toHaveLength(1);
-    expect(unexpectedProblems(problems, [422])).toEqual([]);
-    await page.close();
+    await finish([422]);
   });
 });

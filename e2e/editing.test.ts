@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './app.ts';
-import { launchBrowser, openPage, shooter, unexpectedProblems } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './setup.ts';
 import {
   boxSelect,
   clickEmptyCanvas,
@@ -16,25 +15,13 @@ import {
   setParam,
 } from './ui.ts';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useApp();
 
 const params = (page: Page, id: string) => page.locator(`[data-testid="node-${id}"] .tl-node-params`).textContent();
 
 describe('canvas editing a trader expects', () => {
   it('undoes and redoes params, deletes and moves; copies and pastes nodes with their wires; shows the shortcuts', async () => {
-    const { page, problems } = await openPage(browser, app.url);
-    const shot = shooter(page, 'editing');
+    const { page, shot, finish } = await e2e.open('editing');
     await page.getByTestId('empty-hint').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('undo-button').isDisabled()).toBe(true);
 
@@ -130,13 +117,11 @@ describe('canvas editing a trader expects', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('shortcuts-dialog').count()).toBe(0);
 
-    expect(unexpectedProblems(problems)).toEqual([]);
-    await page.close();
+    await finish();
   });
 
   it('asks before unsaved edits are thrown away, in the app and on reload', async () => {
-    const { page, problems, dialogs } = await openPage(browser, app.url);
-    const shot = shooter(page, 'unsaved');
+    const { page, dialogs, shot, finish } = await e2e.open('unsaved');
     await page.getByTestId('new-strategy').waitFor({ timeout: 30_000 });
     await page.getByTestId('new-strategy').click();
     await page.getByTestId('empty-hint').waitFor();
@@ -168,7 +153,6 @@ describe('canvas editing a trader expects', () => {
     await page.reload();
     expect(dialogs).toContain('beforeunload');
 
-    expect(unexpectedProblems(problems)).toEqual([]);
-    await page.close();
+    await finish();
   });
 });

@@ -1,32 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Strategy } from '../editor/api.ts';
-import { startApp, type RunningApp } from './app.ts';
-import { launchBrowser, openPage, shooter, unexpectedProblems } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './setup.ts';
 import { buildCrossover, edgeCount, nodeCount, selectNode } from './ui.ts';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function strategies(): Promise<Strategy[]> {
-  const list = (await (await fetch(`${app.url}/api/strategies`)).json()) as { items: { id: string }[] };
-  return Promise.all(list.items.map(async (s) => (await (await fetch(`${app.url}/api/strategies/${s.id}`)).json()) as Strategy));
-}
+const e2e = useApp();
 
 describe('a saved strategy survives a server restart', () => {
   it('saves, restarts the server on the same database, reloads, reopens: nodes, wires, params, labels and settings are all there', async () => {
-    const { page, problems } = await openPage(browser, app.url);
-    const shot = shooter(page, 'persistence');
+    const { page, problems, shot, finish } = await e2e.open('persistence');
     await page.getByTestId('empty-hint').waitFor({ timeout: 30_000 });
 
     const ids = await buildCrossover(page, { fast: '12', slow: '40' });
@@ -41,7 +21,7 @@ describe('a saved strategy survives a server restart', () => {
     await page.keyboard.press('Control+s');
     await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved');
     await shot();
-    const [before] = await strategies();
+    const [before] = await e2e.strategies();
     expect(before!.graph.nodes).toHaveLength(5);
 
     // A blank document, so the reload cannot simply reopen the last strategy by itself.
@@ -49,7 +29,7 @@ describe('a saved strategy survives a server restart', () => {
     await page.getByTestId('empty-hint').waitFor();
 
     const downFrom = problems.length;
-    await app.restart();
+    await e2e.app.restart();
     // While the server was down the page's health poll may have failed to connect: that, and only that, is expected.
     const down = problems.splice(downFrom).filter((p) => !p.includes('net::ERR_CONNECTION_REFUSED'));
     expect(down).toEqual([]);
@@ -77,10 +57,9 @@ describe('a saved strategy survives a server restart', () => {
     expect(await page.getByTestId('run-settings').textContent()).toContain('Cash 250K · Fee 7.5 bps');
     await shot();
 
-    const [after] = await strategies();
+    const [after] = await e2e.strategies();
     expect(after!.graph).toEqual(before!.graph);
 
-    expect(unexpectedProblems(problems)).toEqual([]);
-    await page.close();
+    await finish();
   });
 });

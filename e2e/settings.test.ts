@@ -1,29 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Strategy } from '../editor/api.ts';
-import { startApp, type RunningApp } from './app.ts';
-import { launchBrowser, openPage, shooter, unexpectedProblems } from './browser.ts';
-import { buildCrossover, metric, runAndWait } from './ui.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './setup.ts';
+import { buildCrossover, clickEmptyCanvas, metric, runAndWait } from './ui.ts';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useApp();
 
 const money = (text: string) => Number(text.replace(/[^\d.−-]/g, '').replace('−', '-'));
 
 describe('backtest settings', () => {
   it('edits commission in the schema form, saves it with the strategy, and the run uses it', async () => {
-    const { page, problems } = await openPage(browser, app.url);
-    const shot = shooter(page, 'settings');
+    const { page, shot, finish } = await e2e.open('settings');
     await page.getByTestId('empty-hint').waitFor({ timeout: 30_000 });
     await buildCrossover(page);
 
@@ -56,16 +41,14 @@ describe('backtest settings', () => {
 
     // Saved with the strategy (the run saved it first).
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
-    const list = (await (await fetch(`${app.url}/api/strategies`)).json()) as { items: { id: string }[] };
-    const saved = (await (await fetch(`${app.url}/api/strategies/${list.items[0]!.id}`)).json()) as Strategy;
-    expect(saved.graph.settings?.commissionBps).toBe(50);
+    const [saved] = await e2e.strategies();
+    expect(saved!.graph.settings?.commissionBps).toBe(50);
 
     // Undo covers settings too.
-    await page.locator('[data-testid="canvas"] .react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await clickEmptyCanvas(page);
     await page.keyboard.press('Control+z');
     await expect.poll(() => commission.inputValue()).toBe('0');
 
-    expect(unexpectedProblems(problems)).toEqual([]);
-    await page.close();
+    await finish();
   });
 });

@@ -1,21 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './app.ts';
-import { launchBrowser, openPage, shot } from './browser.ts';
-import { connect, dropNode, edgeCount, fitView, handle, setParam } from './ui.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './setup.ts';
+import { connect, crossoverWires, dropCrossover, dropNode, edgeCount, fitView, handle, setParam } from './ui.ts';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const e2e = useApp();
 
 /** How many pixels of a chart canvas differ from its top-left pixel: zero means nothing was drawn. */
 function drawnPixels(page: Page): Promise<number> {
@@ -35,18 +23,15 @@ function drawnPixels(page: Page): Promise<number> {
 
 describe('a new trader builds an SMA crossover and backtests it', () => {
   it('drags, wires, configures, runs and sees the results', async () => {
-    const { page, problems } = await openPage(browser, app.url);
+    const { page, shot, finish } = await e2e.open('sma-crossover');
     await expect.poll(() => page.getByTestId('strategy-name').inputValue(), { timeout: 30_000 }).toBe('Untitled strategy');
     await page.getByTestId('empty-hint').waitFor();
-    await shot(page, 'sma-crossover-01');
+    await shot();
 
-    const data = await dropNode(page, 'data.synthetic', 110, 140);
-    const fast = await dropNode(page, 'indicator.sma', 330, 80);
-    const slow = await dropNode(page, 'indicator.sma', 330, 300);
-    const cross = await dropNode(page, 'logic.crossover', 560, 190);
-    const order = await dropNode(page, 'order.targetPercent', 790, 190);
-    expect(new Set([data, fast, slow, cross, order]).size).toBe(5);
-    for (const id of [data, fast, slow, cross, order]) expect(id).toMatch(/^[A-Za-z]+-[0-9a-f]{4}$/);
+    const ids = await dropCrossover(page);
+    const { fast, slow, cross } = ids;
+    expect(new Set(Object.values(ids)).size).toBe(5);
+    for (const id of Object.values(ids)) expect(id).toMatch(/^[A-Za-z]+-[0-9a-f]{4}$/);
     await expect.poll(() => page.getByTestId('empty-hint').count()).toBe(0);
 
     await setParam(page, fast, 'period', '0');
@@ -56,18 +41,10 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     await setParam(page, slow, 'period', '50');
     await expect.poll(() => page.locator(`[data-testid="node-${fast}"] .tl-node-params`).textContent()).toBe('period 10');
     await expect.poll(() => page.locator(`[data-testid="node-${slow}"] .tl-node-params`).textContent()).toBe('period 50');
-    await shot(page, 'sma-crossover-02');
+    await shot();
 
     await fitView(page);
-    const wires: [[string, string], [string, string]][] = [
-      [[data, 'close'], [fast, 'source']],
-      [[data, 'close'], [slow, 'source']],
-      [[fast, 'value'], [cross, 'a']],
-      [[slow, 'value'], [cross, 'b']],
-      [[cross, 'above'], [order, 'enter']],
-      [[cross, 'below'], [order, 'exit']],
-    ];
-    for (const [i, [from, to]] of wires.entries()) {
+    for (const [i, [from, to]] of crossoverWires(ids).entries()) {
       await connect(page, from, to);
       await expect.poll(() => edgeCount(page), { message: `wire ${from.join('.')} → ${to.join('.')}` }).toBe(i + 1);
     }
@@ -80,14 +57,14 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('a Condition output cannot feed a Number input');
     expect(await edgeCount(page)).toBe(6);
-    await shot(page, 'sma-crossover-03');
+    await shot();
 
     await page.getByTestId('data-synthetic').click();
     await page.getByTestId('seed-input').fill('7');
     await page.getByTestId('run-button').click();
     await page.getByTestId('run-progress').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved');
-    await shot(page, 'sma-crossover-04');
+    await shot();
 
     await page.getByTestId('metrics').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('run-progress').getAttribute('data-status')).toBe('succeeded');
@@ -96,7 +73,7 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     expect(Number(trades.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await page.getByTestId('metric-totalReturn').locator('.metric-value').textContent()).toMatch(/%$/);
     await expect.poll(() => drawnPixels(page), { timeout: 10_000 }).toBeGreaterThan(500);
-    await shot(page, 'sma-crossover-05');
+    await shot();
 
     const sub = (await page.getByTestId('metric-trades').locator('.metric-sub').textContent()) ?? '';
     await page.getByTestId('tab-trades').click();
@@ -108,18 +85,17 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     expect(sub).toBe(open ? `closed · ${open} open` : 'closed');
     expect(await page.getByTestId('tab-trades').textContent()).toBe(`Trades${trades}${open ? ` + ${open} open` : ''}`);
     expect(await page.getByTestId('trades-summary').textContent()).toMatch(new RegExp(`^${trades} closed`));
-    await shot(page, 'sma-crossover-06');
+    await shot();
 
     await page.getByTestId('tab-runs').click();
     expect(await page.getByTestId('history-item').count()).toBe(1);
     expect(await page.getByTestId('history-item').first().getAttribute('data-status')).toBe('succeeded');
-    await shot(page, 'sma-crossover-07');
-    expect(problems).toEqual([]);
-    await page.close();
+    await shot();
+    await finish();
   });
 
   it('marks the node a compile error concerns before anything runs', async () => {
-    const { page, problems } = await openPage(browser, app.url);
+    const { page, shot, finish } = await e2e.open('compile-error');
     await page.getByTestId('new-strategy').waitFor({ timeout: 30_000 });
     await page.getByTestId('new-strategy').click();
     await page.getByTestId('empty-hint').waitFor();
@@ -139,9 +115,8 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     expect(await handle(page, cross, 'target', 'b').count()).toBe(1);
     await page.getByTestId('tab-problems').click();
     expect(await page.getByTestId('problems').textContent()).toContain('needs its "b" input connected');
-    await shot(page, 'compile-error-01');
+    await shot();
 
-    expect(problems).toEqual([]);
-    await page.close();
+    await finish();
   });
 });

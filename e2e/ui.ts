@@ -63,17 +63,28 @@ export async function fitView(page: Page): Promise<void> {
   await page.waitForTimeout(400);
 }
 
-/** Drop and wire the classic SMA crossover: synthetic bars → fast/slow SMA → crossover → target % of equity. */
-export async function buildCrossover(page: Page, periods: { fast: string; slow: string } = { fast: '10', slow: '50' }) {
+/** The node ids of the classic SMA crossover. */
+export interface CrossoverIds {
+  data: string;
+  fast: string;
+  slow: string;
+  cross: string;
+  order: string;
+}
+
+/** Drop the classic SMA crossover's nodes, unwired and with default params: synthetic bars, fast/slow SMA, crossover, target %. */
+export async function dropCrossover(page: Page): Promise<CrossoverIds> {
   const data = await dropNode(page, 'data.synthetic', 110, 140);
   const fast = await dropNode(page, 'indicator.sma', 330, 80);
   const slow = await dropNode(page, 'indicator.sma', 330, 300);
   const cross = await dropNode(page, 'logic.crossover', 560, 190);
   const order = await dropNode(page, 'order.targetPercent', 790, 190);
-  await setParam(page, fast, 'period', periods.fast);
-  await setParam(page, slow, 'period', periods.slow);
-  await fitView(page);
-  const wires: [[string, string], [string, string]][] = [
+  return { data, fast, slow, cross, order };
+}
+
+/** The crossover's six wires, output to input, in the order a user draws them. */
+export function crossoverWires({ data, fast, slow, cross, order }: CrossoverIds): [[string, string], [string, string]][] {
+  return [
     [[data, 'close'], [fast, 'source']],
     [[data, 'close'], [slow, 'source']],
     [[fast, 'value'], [cross, 'a']],
@@ -81,12 +92,20 @@ export async function buildCrossover(page: Page, periods: { fast: string; slow: 
     [[cross, 'above'], [order, 'enter']],
     [[cross, 'below'], [order, 'exit']],
   ];
-  for (const [i, [from, to]] of wires.entries()) {
+}
+
+/** Drop and wire the classic SMA crossover: synthetic bars → fast/slow SMA → crossover → target % of equity. */
+export async function buildCrossover(page: Page, periods: { fast: string; slow: string } = { fast: '10', slow: '50' }): Promise<CrossoverIds> {
+  const ids = await dropCrossover(page);
+  await setParam(page, ids.fast, 'period', periods.fast);
+  await setParam(page, ids.slow, 'period', periods.slow);
+  await fitView(page);
+  for (const [i, [from, to]] of crossoverWires(ids).entries()) {
     await connect(page, from, to);
     await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n, i + 1);
   }
   await page.getByTestId('compile-status').and(page.locator('[data-status="ok"]')).waitFor({ timeout: 15_000 });
-  return { data, fast, slow, cross, order };
+  return ids;
 }
 
 export function nodeCount(page: Page): Promise<number> {

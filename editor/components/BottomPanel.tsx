@@ -1,32 +1,22 @@
 import type { CompileError } from '../../engine/compile.ts';
-import type { Settings, StrategyFlowNode } from '../graph-mapping.ts';
+import type { StrategyFlowNode } from '../graph-mapping.ts';
 import type { CompileState } from '../hooks/useCompile.ts';
-import type { useDatasets } from '../hooks/useDatasets.ts';
-import type { useRun } from '../hooks/useRun.ts';
-import type { DataPick } from './DataPicker.tsx';
 import { CompileStatus } from './CompileStatus.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { ResultsView } from './ResultsView.tsx';
-import { RunPanel } from './RunPanel.tsx';
+import { RunPanel, type RunPanelProps } from './RunPanel.tsx';
 import { RunsTable } from './RunsTable.tsx';
 import { TradesTable } from './TradesTable.tsx';
 
 export type BottomTab = 'results' | 'trades' | 'runs' | 'problems';
 
-interface Props {
+interface Props extends RunPanelProps {
   tab: BottomTab;
   onTab: (tab: BottomTab) => void;
   compile: CompileState;
   errors: readonly CompileError[];
   nodes: readonly StrategyFlowNode[];
   onSelectNode: (id: string) => void;
-  runHook: ReturnType<typeof useRun>;
-  datasets: ReturnType<typeof useDatasets>;
-  graphSource: string;
-  settings: Settings;
-  onEditSettings: () => void;
-  onRun: (pick: DataPick) => void;
-  saving: boolean;
 }
 
 /** Run controls on the left; results, trades and problems in tabs on the right. */

@@ -1,7 +1,8 @@
-import { useId, useState, type ChangeEvent } from 'react';
+import { useId } from 'react';
 import type { DataChoice } from '../../engine/data.ts';
-import { errorMessage, type Dataset } from '../api.ts';
+import type { Dataset } from '../api.ts';
 import { fmtDate, fmtInt } from '../format.ts';
+import { useCsvUpload } from '../hooks/useCsvUpload.ts';
 import { Icon } from './Icon.tsx';
 
 /** What the user picked for the next run: the graph's own source, a synthetic seed, or a dataset. */
@@ -37,28 +38,15 @@ interface Props {
  */
 export function DataPicker({ pick, onPick, datasets, graphSource, upload, uploading }: Props) {
   const id = useId();
-  const [uploadError, setUploadError] = useState<string | null>(null);
+  const { error: uploadError, clearError, onFile } = useCsvUpload(upload, (dataset) => onPick({ kind: 'dataset', datasetId: dataset.id }));
   const check = dataChoiceOf(pick);
 
   const choose = (kind: DataPick['kind']) => {
-    setUploadError(null);
+    clearError();
     if (kind === pick.kind) return;
     if (kind === 'graph') onPick({ kind });
     else if (kind === 'synthetic') onPick({ kind, seedText: '42' });
     else onPick({ kind, datasetId: datasets[0]?.id ?? '' });
-  };
-
-  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (!file) return;
-    setUploadError(null);
-    try {
-      const dataset = await upload(file);
-      onPick({ kind: 'dataset', datasetId: dataset.id });
-    } catch (err) {
-      setUploadError(`${file.name} was refused: ${errorMessage(err)}`);
-    }
   };
 
   const chosen = pick.kind === 'dataset' ? datasets.find((d) => d.id === pick.datasetId) : undefined;

@@ -1,6 +1,6 @@
-import { useId, useState, type ChangeEvent } from 'react';
-import { errorMessage } from '../api.ts';
+import { useId } from 'react';
 import { fmtDate, fmtInt } from '../format.ts';
+import { useCsvUpload } from '../hooks/useCsvUpload.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
 import type { FieldSpec } from '../schema-form.ts';
 
@@ -15,23 +15,11 @@ interface Props {
 /** The CSV node's dataset param: pick an uploaded file, or upload one and pick it. */
 export function DatasetField({ field, value, onChange, datasets, serverError }: Props) {
   const id = useId();
-  const [uploadError, setUploadError] = useState<string | null>(null);
   const list = datasets.datasets;
   const items = list.data ?? [];
   const current = typeof value === 'string' ? value : '';
 
-  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (!file) return;
-    setUploadError(null);
-    try {
-      const dataset = await datasets.upload(file);
-      onChange(dataset.id);
-    } catch (err) {
-      setUploadError(`${file.name} was refused: ${errorMessage(err)}`);
-    }
-  };
+  const { error: uploadError, onFile } = useCsvUpload(datasets.upload, (dataset) => onChange(dataset.id));
 
   const message = uploadError ?? (current ? null : (serverError ?? null));
   return (

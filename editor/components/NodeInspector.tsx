@@ -1,6 +1,6 @@
 import type { CompileError } from '../../engine/compile.ts';
 import type { CatalogEntry } from '../../nodes/registry.ts';
-import { categoryColors, categoryTitles, useCatalogInfo } from '../catalog-context.ts';
+import { categoryColors, categoryTitles, useCatalogInfo, type CatalogInfo } from '../catalog-context.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
@@ -58,31 +58,10 @@ export function NodeInspector({ node, entry, errors, doc, datasets }: Props) {
         <table className="ports-table">
           <tbody>
             {entry.inputs.map((p) => (
-              <tr key={`in-${p.name}`}>
-                <td className="muted">in</td>
-                <td className="mono">{p.name}</td>
-                <td>
-                  <span className="kind-chip" style={{ ['--kind' as string]: catalog.portKinds[p.kind]?.color }}>
-                    {catalog.portKinds[p.kind]?.title ?? p.kind}
-                  </span>
-                </td>
-                <td>
-                  {p.description}
-                  {p.optional ? ' (optional)' : ''}
-                </td>
-              </tr>
+              <PortRow key={`in-${p.name}`} direction="in" port={p} kinds={catalog.portKinds} />
             ))}
             {entry.outputs.map((p) => (
-              <tr key={`out-${p.name}`}>
-                <td className="muted">out</td>
-                <td className="mono">{p.name}</td>
-                <td>
-                  <span className="kind-chip" style={{ ['--kind' as string]: catalog.portKinds[p.kind]?.color }}>
-                    {catalog.portKinds[p.kind]?.title ?? p.kind}
-                  </span>
-                </td>
-                <td>{p.description}</td>
-              </tr>
+              <PortRow key={`out-${p.name}`} direction="out" port={p} kinds={catalog.portKinds} />
             ))}
           </tbody>
         </table>
@@ -105,5 +84,32 @@ export function NodeInspector({ node, entry, errors, doc, datasets }: Props) {
         </section>
       )}
     </div>
+  );
+}
+
+interface PortRowProps {
+  direction: 'in' | 'out';
+  /** An input or an output; only inputs can be optional. */
+  port: Omit<CatalogEntry['inputs'][number], 'optional'> & { optional?: boolean };
+  kinds: CatalogInfo['catalog']['portKinds'];
+}
+
+/** One row of the ports table: direction, name, kind chip, and what it carries. */
+function PortRow({ direction, port, kinds }: PortRowProps) {
+  const kind = kinds[port.kind];
+  return (
+    <tr>
+      <td className="muted">{direction}</td>
+      <td className="mono">{port.name}</td>
+      <td>
+        <span className="kind-chip" style={{ ['--kind' as string]: kind?.color }}>
+          {kind?.title ?? port.kind}
+        </span>
+      </td>
+      <td>
+        {port.description}
+        {port.optional ? ' (optional)' : ''}
+      </td>
+    </tr>
   );
 }

@@ -7,7 +7,7 @@ import { dataChoiceOf, DataPicker, type DataPick } from './DataPicker.tsx';
 import { Icon } from './Icon.tsx';
 import { RunProgress } from './RunProgress.tsx';
 
-interface Props {
+export interface RunPanelProps {
   runHook: ReturnType<typeof useRun>;
   datasets: ReturnType<typeof useDatasets>;
   graphSource: string;
@@ -18,7 +18,7 @@ interface Props {
 }
 
 /** The left column of the results panel: pick data, check the costs, run, and watch progress. */
-export function RunPanel({ runHook, datasets, graphSource, settings, onEditSettings, onRun, saving }: Props) {
+export function RunPanel({ runHook, datasets, graphSource, settings, onEditSettings, onRun, saving }: RunPanelProps) {
   const [pick, setPick] = useState<DataPick>({ kind: 'graph' });
   const { run } = runHook;
   const active = run.current !== null && (run.current.status === 'queued' || run.current.status === 'running');

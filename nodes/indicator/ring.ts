@@ -28,6 +28,22 @@ export function ringClear(r: Ring): void {
   r.count = 0;
 }
 
+/**
+ * Push `x` into the window, or for a NaN empty it, so the warm-up restarts and no window ever reaches
+ * across the gap. True when the window is full after this value (so never for a NaN).
+ *
+ * @example
+ * if (!ringFeed(s.window, input.source)) { out.value = NaN; return; }
+ */
+export function ringFeed(r: Ring, x: number): boolean {
+  if (Number.isNaN(x)) {
+    ringClear(r);
+    return false;
+  }
+  ringPush(r, x);
+  return r.count === r.size;
+}
+
 /** Index in `r.buf` of the oldest value held. */
 export function ringStart(r: Ring): number {
   return r.head + r.size - r.count;

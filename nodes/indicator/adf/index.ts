@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush, ringStart } from '../ring.ts';
+import { ring, ringFeed, ringStart } from '../ring.ts';
 
 /** Rolling augmented Dickey–Fuller t-statistic with a constant and a fixed number of lagged differences. */
 export const adf = defineNode({
@@ -34,10 +34,7 @@ export const adf = defineNode({
     return { window: ring(p.window), a: new Array<number>(rows * (k + 1)).fill(0) };
   },
   step(s, p, input, out) {
-    const x = input.source;
-    if (Number.isNaN(x)) ringClear(s.window);
-    else ringPush(s.window, x);
-    if (Number.isNaN(x) || !ringFull(s.window)) {
+    if (!ringFeed(s.window, input.source)) {
       out.value = NaN;
       return;
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { atrState, resetAtr, stepAtr } from './wilder.ts';
+import { atrState, stepAtrBar } from './wilder.ts';
 
 /** Average True Range with Wilder's smoothing (TA-Lib's ATR). */
 export const atr = defineNode({
@@ -26,12 +26,6 @@ export const atr = defineNode({
   warmup: (p) => p.period,
   init: () => atrState(),
   step(s, p, input, out) {
-    const { high, low, close } = input.bars;
-    if (high !== high || low !== low || close !== close) {
-      resetAtr(s);
-      out.value = NaN;
-      return;
-    }
-    out.value = stepAtr(s, p.period, high, low, close);
+    out.value = stepAtrBar(s, p.period, input.bars);
   },
 });

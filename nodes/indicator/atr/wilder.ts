@@ -31,6 +31,19 @@ export function trueRange(high: number, low: number, prevClose: number): number 
   return tr;
 }
 
+/**
+ * Advance one bar, whatever it holds: a NaN high, low or close restarts the warm-up and reads NaN; any
+ * other bar goes to {@link stepAtr}.
+ */
+export function stepAtrBar(s: AtrState, period: number, bar: { readonly high: number; readonly low: number; readonly close: number }): number {
+  const { high, low, close } = bar;
+  if (high !== high || low !== low || close !== close) {
+    resetAtr(s);
+    return NaN;
+  }
+  return stepAtr(s, period, high, low, close);
+}
+
 /** Advance one bar with defined high, low and close; the ATR, or NaN until N true ranges have been seen. */
 export function stepAtr(s: AtrState, period: number, high: number, low: number, close: number): number {
   const prevClose = s.prevClose;

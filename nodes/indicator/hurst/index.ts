@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush, ringStart } from '../ring.ts';
+import { ring, ringFeed, ringStart } from '../ring.ts';
 
 /** Largest lag actually used: lags beyond half the window would rest on too few differences. */
 function lastLag(p: { window: number; maxLag: number }): number {
@@ -34,13 +34,8 @@ export const hurst = defineNode({
   init: (p) => ({ logs: ring(p.window), logVar: new Array<number>(lastLag(p) - 1).fill(0) }),
   step(s, p, input, out) {
     const x = input.source;
-    if (!(x > 0)) {
-      ringClear(s.logs);
-      out.value = NaN;
-      return;
-    }
-    ringPush(s.logs, Math.log(x));
-    if (!ringFull(s.logs)) {
+    // A price that is not positive has no log: it restarts the window as a NaN does.
+    if (!ringFeed(s.logs, x > 0 ? Math.log(x) : NaN)) {
       out.value = NaN;
       return;
     }

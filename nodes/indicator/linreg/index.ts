@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush, ringStart } from '../ring.ts';
+import { ring, ringFeed, ringStart } from '../ring.ts';
 
 /** Least-squares line through the last N values against time (TA-Lib LINEARREG family), with its R². */
 export const linreg = defineNode({
@@ -33,10 +33,7 @@ export const linreg = defineNode({
   warmup: (p) => p.period - 1,
   init: (p) => ({ window: ring(p.period) }),
   step(s, p, input, out) {
-    const x = input.source;
-    if (Number.isNaN(x)) ringClear(s.window);
-    else ringPush(s.window, x);
-    if (Number.isNaN(x) || !ringFull(s.window)) {
+    if (!ringFeed(s.window, input.source)) {
       out.slope = out.value = out.intercept = out.forecast = out.r2 = NaN;
       return;
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { ring, ringFeed, ringStart } from '../ring.ts';
 
 /** Momentum: the change over N bars, in the input's own units (TA-Lib's MOM). */
 export const momentum = defineNode({
@@ -22,20 +23,10 @@ export const momentum = defineNode({
     period: z.number().int().min(1).max(10_000).default(10).describe('Lookback N, in bars.'),
   }),
   warmup: (p) => p.period,
-  init: (p) => ({ window: new Array<number>(p.period).fill(0), next: 0, count: 0 }),
-  step(s, p, input, out) {
+  // One slot more than N: the current value and the N before it, the oldest being the one compared with.
+  init: (p) => ({ window: ring(p.period + 1) }),
+  step(s, _p, input, out) {
     const x = input.source;
-    if (Number.isNaN(x)) {
-      s.next = 0;
-      s.count = 0;
-      out.value = NaN;
-      return;
-    }
-    if (s.count < p.period) {
-      s.count++;
-      out.value = NaN;
-    } else out.value = x - s.window[s.next];
-    s.window[s.next] = x;
-    s.next = s.next + 1 === p.period ? 0 : s.next + 1;
+    out.value = ringFeed(s.window, x) ? x - s.window.buf[ringStart(s.window)]! : NaN;
   },
 });

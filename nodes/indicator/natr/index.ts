@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { atrState, resetAtr, stepAtr } from '../atr/wilder.ts';
+import { atrState, stepAtrBar } from '../atr/wilder.ts';
 
 /** Normalized ATR: the ATR as a percentage of the close (TA-Lib's NATR). */
 export const natr = defineNode({
@@ -26,13 +26,8 @@ export const natr = defineNode({
   warmup: (p) => p.period,
   init: () => atrState(),
   step(s, p, input, out) {
-    const { high, low, close } = input.bars;
-    if (high !== high || low !== low || close !== close) {
-      resetAtr(s);
-      out.value = NaN;
-      return;
-    }
-    const value = stepAtr(s, p.period, high, low, close);
+    const value = stepAtrBar(s, p.period, input.bars);
+    const close = input.bars.close;
     // TA-Lib's TA_IS_ZERO band, so a near-zero close reads 0 on both sides.
     out.value = value !== value ? NaN : close > -1e-8 && close < 1e-8 ? 0 : (value / close) * 100;
   },

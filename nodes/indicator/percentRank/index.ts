@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush, ringStart } from '../ring.ts';
+import { ring, ringFeed, ringStart } from '../ring.ts';
 
 /** Percentile rank: where the current value stands among the N values before it, from 0 to 100. */
 export const percentRank = defineNode({
@@ -32,13 +32,7 @@ export const percentRank = defineNode({
   init: (p) => ({ window: ring(p.period + 1) }),
   step(s, p, input, out) {
     const x = input.source;
-    if (Number.isNaN(x)) {
-      ringClear(s.window);
-      out.value = NaN;
-      return;
-    }
-    ringPush(s.window, x);
-    if (!ringFull(s.window)) {
+    if (!ringFeed(s.window, x)) {
       out.value = NaN;
       return;
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { ring, ringFeed, ringStart } from '../ring.ts';
 
 /** Rate of change in percent over N bars (TA-Lib's ROC). */
 export const roc = defineNode({
@@ -23,21 +24,15 @@ export const roc = defineNode({
     period: z.number().int().min(1).max(10_000).default(10).describe('Lookback N, in bars.'),
   }),
   warmup: (p) => p.period,
-  init: (p) => ({ window: new Array<number>(p.period).fill(0), next: 0, count: 0 }),
-  step(s, p, input, out) {
+  // One slot more than N: the current value and the N before it, the oldest being the one compared with.
+  init: (p) => ({ window: ring(p.period + 1) }),
+  step(s, _p, input, out) {
     const x = input.source;
-    if (Number.isNaN(x)) {
-      s.next = 0;
-      s.count = 0;
+    if (!ringFeed(s.window, x)) {
       out.value = NaN;
       return;
     }
-    const then = s.window[s.next];
-    if (s.count < p.period) {
-      s.count++;
-      out.value = NaN;
-    } else out.value = then === 0 ? 0 : (x / then - 1) * 100;
-    s.window[s.next] = x;
-    s.next = s.next + 1 === p.period ? 0 : s.next + 1;
+    const then = s.window.buf[ringStart(s.window)]!;
+    out.value = then === 0 ? 0 : (x / then - 1) * 100;
   },
 });

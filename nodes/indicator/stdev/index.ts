@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush, ringStart, type Ring } from '../ring.ts';
+import { ring, ringFeed, ringStart, type Ring } from '../ring.ts';
 
 /** Population (divide by N, TA-Lib's STDDEV) or sample (divide by N − 1) standard deviation. */
 export const estimatorParam = z
@@ -66,14 +66,7 @@ export const stdev = defineNode({
   warmup: (p) => p.period - 1,
   init: (p) => ({ window: ring(p.period), stats: [0, 0] }),
   step(s, p, input, out) {
-    const x = input.source;
-    if (Number.isNaN(x)) {
-      ringClear(s.window);
-      out.value = NaN;
-      return;
-    }
-    ringPush(s.window, x);
-    if (!ringFull(s.window)) {
+    if (!ringFeed(s.window, input.source)) {
       out.value = NaN;
       return;
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush, ringStart } from '../ring.ts';
+import { ring, ringFeed, ringStart } from '../ring.ts';
 
 /** Rolling Lo–MacKinlay (1988) variance ratio of log returns, with its test statistic. */
 export const varianceRatio = defineNode({
@@ -36,9 +36,8 @@ export const varianceRatio = defineNode({
   init: (p) => ({ logs: ring(p.n * p.q + 1), dev2: new Array<number>(p.n * p.q).fill(0) }),
   step(s, p, input, out) {
     const x = input.source;
-    if (!(x > 0)) ringClear(s.logs);
-    else ringPush(s.logs, Math.log(x));
-    if (!(x > 0) || !ringFull(s.logs)) {
+    // A price that is not positive has no log: it restarts the window as a NaN does.
+    if (!ringFeed(s.logs, x > 0 ? Math.log(x) : NaN)) {
       out.vr = out.z = NaN;
       return;
     }

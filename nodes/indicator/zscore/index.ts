@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush } from '../ring.ts';
+import { ring, ringFeed } from '../ring.ts';
 import { estimatorParam, windowMeanStdev } from '../stdev/index.ts';
 
 /** Rolling z-score: how many standard deviations the current value sits from the mean of the last N. */
@@ -31,13 +31,7 @@ export const zscore = defineNode({
   init: (p) => ({ window: ring(p.period), stats: [0, 0] }),
   step(s, p, input, out) {
     const x = input.source;
-    if (Number.isNaN(x)) {
-      ringClear(s.window);
-      out.value = NaN;
-      return;
-    }
-    ringPush(s.window, x);
-    if (!ringFull(s.window)) {
+    if (!ringFeed(s.window, x)) {
       out.value = NaN;
       return;
     }

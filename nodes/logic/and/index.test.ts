@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
+import { makeBars, runGraph } from '../../../engine/testing.ts';
 import { runNode } from '../../testing.ts';
+import { combinerFixture } from '../testing.ts';
 import { and } from './index.ts';
 
 describe('logic.and', () => {
@@ -24,20 +25,10 @@ describe('logic.and', () => {
   });
 
   it('in a compiled graph: optional inputs left unwired, then wired to a condition still warming up', () => {
-    const nodes = {
-      data: { type: 'data.synthetic' },
-      up: { type: 'logic.threshold', params: { operator: '>', level: 10 } },
-      cheap: { type: 'logic.threshold', params: { operator: '<', level: 14 } },
-      avg: { type: 'indicator.sma', params: { period: 3 } },
-      trend: { type: 'logic.compare', params: { operator: '>' } },
-      both: { type: 'logic.and' },
-      order: { type: 'order.targetPercent' },
-    };
-    const edges = ['data.close -> up.value', 'data.close -> cheap.value', 'up.result -> both.a', 'cheap.result -> both.b', 'both.result -> order.enter', 'data.close -> avg.source', 'data.close -> trend.a', 'avg.value -> trend.b'];
     const bars = makeBars({ close: [11, 12, 13, 15, 13] });
-    const plain = runGraph(fixture(nodes, edges), bars, { r: 'both.result' });
+    const plain = runGraph(combinerFixture('logic.and'), bars, { r: 'gate.result' });
     expect(plain.values.r).toEqual([1, 1, 1, 0, 1]);
-    const withC = runGraph(fixture(nodes, [...edges, 'trend.result -> both.c']), bars, { r: 'both.result', trend: 'trend.result' });
+    const withC = runGraph(combinerFixture('logic.and', true), bars, { r: 'gate.result', trend: 'trend.result' });
     // SMA(3): –, –, 12, 13.33, 13.67: the trend is unknown for two bars, so AND stays false there.
     expect(withC.values.trend).toEqual([NaN, NaN, 1, 1, 0]);
     expect(withC.values.r).toEqual([0, 0, 1, 0, 0]);

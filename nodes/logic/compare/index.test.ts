@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { runNode } from '../../testing.ts';
+import { operatorTruthTable } from '../testing.ts';
 import { compare } from './index.ts';
 
 const a = [1, 2, 3];
 const b = [2, 2, 2];
 
 describe('logic.compare', () => {
-  it.each([
-    ['>', [0, 0, 1]],
-    ['>=', [0, 1, 1]],
-    ['<', [1, 0, 0]],
-    ['<=', [1, 1, 0]],
-    ['==', [0, 1, 0]],
-    ['!=', [1, 0, 1]],
-  ] as const)('A %s B bar by bar', (operator, expected) => {
+  it.each(operatorTruthTable)('A %s B bar by bar', (operator, expected) => {
     expect(runNode(compare, { params: { operator }, inputs: { a, b } }).result).toEqual(expected);
   });
 

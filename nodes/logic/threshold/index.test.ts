@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { runNode } from '../../testing.ts';
+import { operatorTruthTable } from '../testing.ts';
 import { threshold } from './index.ts';
 
 describe('logic.threshold', () => {
@@ -9,14 +10,7 @@ describe('logic.threshold', () => {
     expect(result).toEqual([1, 1, 0, 0]);
   });
 
-  it.each([
-    ['>', [0, 0, 1]],
-    ['>=', [0, 1, 1]],
-    ['<', [1, 0, 0]],
-    ['<=', [1, 1, 0]],
-    ['==', [0, 1, 0]],
-    ['!=', [1, 0, 1]],
-  ] as const)('value %s level 70', (operator, expected) => {
+  it.each(operatorTruthTable)('value %s level 70', (operator, expected) => {
     expect(runNode(threshold, { params: { operator, level: 70 }, inputs: { value: [69, 70, 71] } }).result).toEqual(expected);
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
+import { makeBars, runGraph } from '../../../engine/testing.ts';
 import { registry } from '../../index.ts';
 import { createRegistry } from '../../registry.ts';
 import { runNode } from '../../testing.ts';
+import { combinerFixture } from '../testing.ts';
 import { xor } from './index.ts';
 
 describe('logic.xor', () => {
@@ -33,21 +34,11 @@ describe('logic.xor', () => {
 
   it('in a compiled graph: an optional input left unwired, then wired to a condition still warming up', () => {
     const reg = createRegistry([...registry.definitions.filter((d) => d.type !== xor.type), xor]);
-    const nodes = {
-      data: { type: 'data.synthetic' },
-      up: { type: 'logic.threshold', params: { operator: '>', level: 10 } },
-      cheap: { type: 'logic.threshold', params: { operator: '<', level: 14 } },
-      avg: { type: 'indicator.sma', params: { period: 3 } },
-      trend: { type: 'logic.compare', params: { operator: '>' } },
-      x: { type: 'logic.xor' },
-      order: { type: 'order.targetPercent' },
-    };
-    const edges = ['data.close -> up.value', 'data.close -> cheap.value', 'up.result -> x.a', 'cheap.result -> x.b', 'x.result -> order.enter', 'data.close -> avg.source', 'data.close -> trend.a', 'avg.value -> trend.b'];
     const bars = makeBars({ close: [9, 12, 18, 14, 13] });
     // up (> 10): 0 1 1 1 1; cheap (< 14): 1 1 0 0 1 → XOR: 1 0 1 1 0
-    expect(runGraph(fixture(nodes, edges), bars, { r: 'x.result' }, reg).values.r).toEqual([1, 0, 1, 1, 0]);
+    expect(runGraph(combinerFixture('logic.xor'), bars, { r: 'gate.result' }, reg).values.r).toEqual([1, 0, 1, 1, 0]);
     // SMA(3): –, –, 13, 44/3, 15 → trend: NaN NaN 1 0 0. With C: unknown on bars 0–1, then true counts 2, 1, 2.
-    const withC = runGraph(fixture(nodes, [...edges, 'trend.result -> x.c']), bars, { r: 'x.result' }, reg);
+    const withC = runGraph(combinerFixture('logic.xor', true), bars, { r: 'gate.result' }, reg);
     expect(withC.values.r).toEqual([0, 0, 0, 1, 0]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { delay, delayShift } from '../lag/delay.ts';
 
 /** Momentum: how much the series moved over N bars. */
 export const change = defineNode({
@@ -21,11 +22,9 @@ export const change = defineNode({
     period: z.number().int().min(1).max(10_000).default(10).describe('How many bars back to compare with.'),
   }),
   warmup: (p) => p.period,
-  init: (p) => ({ window: new Array<number>(p.period).fill(NaN), next: 0 }),
-  step(s, p, input, out) {
+  init: (p) => delay(p.period),
+  step(s, _p, input, out) {
     const x = input.source;
-    out.value = x - s.window[s.next]!;
-    s.window[s.next] = x;
-    s.next = s.next + 1 === p.period ? 0 : s.next + 1;
+    out.value = x - delayShift(s, x);
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { delay, delayShift } from './delay.ts';
 
 /** The value N bars ago. */
 export const lag = defineNode({
@@ -21,10 +22,8 @@ export const lag = defineNode({
     period: z.number().int().min(1).max(10_000).default(1).describe('How many bars back.'),
   }),
   warmup: (p) => p.period,
-  init: (p) => ({ window: new Array<number>(p.period).fill(NaN), next: 0 }),
-  step(s, p, input, out) {
-    out.value = s.window[s.next]!;
-    s.window[s.next] = input.source;
-    s.next = s.next + 1 === p.period ? 0 : s.next + 1;
+  init: (p) => delay(p.period),
+  step(s, _p, input, out) {
+    out.value = delayShift(s, input.source);
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { delay, delayShift } from '../lag/delay.ts';
 
 /** Rate of change in percent over N bars. */
 export const percentChange = defineNode({
@@ -23,12 +24,10 @@ export const percentChange = defineNode({
     period: z.number().int().min(1).max(10_000).default(10).describe('How many bars back to compare with.'),
   }),
   warmup: (p) => p.period,
-  init: (p) => ({ window: new Array<number>(p.period).fill(NaN), next: 0 }),
-  step(s, p, input, out) {
+  init: (p) => delay(p.period),
+  step(s, _p, input, out) {
     const x = input.source;
-    const then = s.window[s.next]!;
+    const then = delayShift(s, x);
     out.value = then === 0 ? NaN : (x / then - 1) * 100;
-    s.window[s.next] = x;
-    s.next = s.next + 1 === p.period ? 0 : s.next + 1;
   },
 });

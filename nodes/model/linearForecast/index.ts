@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-
-const features = ['x1', 'x2', 'x3'] as const;
+import { activeFeatures, featureInputs, readFeatures } from '../features.ts';
 
 /**
  * Online linear regression of a target on up to three features, k bars ahead. It keeps exponentially
@@ -29,9 +28,7 @@ export const linearForecast = defineNode({
   },
   inputs: {
     y: { kind: 'number', description: 'The series to forecast, usually the close.' },
-    x1: { kind: 'number', description: 'First feature (optional).', optional: true },
-    x2: { kind: 'number', description: 'Second feature (optional).', optional: true },
-    x3: { kind: 'number', description: 'Third feature (optional).', optional: true },
+    ...featureInputs,
   },
   outputs: { forecast: { kind: 'number', description: 'Forecast of y, k bars after this one.' } },
   params: z.object({
@@ -40,38 +37,28 @@ export const linearForecast = defineNode({
     minSamples: z.number().int().min(1).max(100_000).default(20).describe('Training pairs to learn from before the first forecast.'),
   }),
   warmup: (p) => p.horizon + p.minSamples - 1,
-  init: (p, wired) => {
-    const active: number[] = [];
-    features.forEach((f, j) => {
-      if (wired[f]) active.push(j);
-    });
-    return {
-      active,
-      // Features of the last k bars (3 per bar) and whether every wired one was known on that bar.
-      past: new Array<number>(3 * p.horizon).fill(NaN),
-      pastOk: new Array<number>(p.horizon).fill(0),
-      next: 0,
-      samples: 0,
-      weight: 0,
-      meanX: [0, 0, 0],
-      meanY: 0,
-      covXX: new Array<number>(9).fill(0),
-      covXY: [0, 0, 0],
-      // Scratch, kept in state so a step allocates nothing.
-      x: [0, 0, 0],
-      delta: [0, 0, 0],
-      a: new Array<number>(9).fill(0),
-      coef: [0, 0, 0],
-    };
-  },
+  init: (p, wired) => ({
+    active: activeFeatures(wired),
+    // Features of the last k bars (3 per bar) and whether every wired one was known on that bar.
+    past: new Array<number>(3 * p.horizon).fill(NaN),
+    pastOk: new Array<number>(p.horizon).fill(0),
+    next: 0,
+    samples: 0,
+    weight: 0,
+    meanX: [0, 0, 0],
+    meanY: 0,
+    covXX: new Array<number>(9).fill(0),
+    covXY: [0, 0, 0],
+    // Scratch, kept in state so a step allocates nothing.
+    x: [0, 0, 0],
+    delta: [0, 0, 0],
+    a: new Array<number>(9).fill(0),
+    coef: [0, 0, 0],
+  }),
   step(s, p, input, out) {
     const { active, x, delta, past, meanX, covXX, covXY } = s;
     const d = active.length;
-    x[0] = input.x1;
-    x[1] = input.x2;
-    x[2] = input.x3;
-    let known = 1;
-    for (let i = 0; i < d; i++) if (x[active[i]] !== x[active[i]]) known = 0;
+    const known = readFeatures(input, active, x);
 
     const slot = s.next;
     const base = 3 * slot;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-
-const features = ['x1', 'x2', 'x3'] as const;
+import { activeFeatures, featureInputs, readFeatures } from '../features.ts';
 
 /**
  * Online logistic regression: P(the target rises over the next k bars) from up to three features,
@@ -29,9 +28,7 @@ export const logisticClassifier = defineNode({
   },
   inputs: {
     target: { kind: 'number', description: 'The series whose move is predicted, usually the close.' },
-    x1: { kind: 'number', description: 'First feature (optional).', optional: true },
-    x2: { kind: 'number', description: 'Second feature (optional).', optional: true },
-    x3: { kind: 'number', description: 'Third feature (optional).', optional: true },
+    ...featureInputs,
   },
   outputs: {
     probability: { kind: 'number', description: 'Probability (0–1) that the target is higher k bars from now.' },
@@ -45,36 +42,26 @@ export const logisticClassifier = defineNode({
     minSamples: z.number().int().min(1).max(100_000).default(20).describe('Training pairs to learn from before the first prediction.'),
   }),
   warmup: (p) => p.horizon + p.minSamples - 1,
-  init: (p, wired) => {
-    const active: number[] = [];
-    features.forEach((f, j) => {
-      if (wired[f]) active.push(j);
-    });
-    return {
-      active,
-      // Features and target of the last k bars; pastOk says every wired feature was known then.
-      past: new Array<number>(3 * p.horizon).fill(NaN),
-      pastTarget: new Array<number>(p.horizon).fill(NaN),
-      pastOk: new Array<number>(p.horizon).fill(0),
-      next: 0,
-      samples: 0,
-      // Welford accumulators for the standardisation.
-      seen: 0,
-      mean: [0, 0, 0],
-      m2: [0, 0, 0],
-      weights: [0, 0, 0],
-      bias: 0,
-      x: [0, 0, 0],
-    };
-  },
+  init: (p, wired) => ({
+    active: activeFeatures(wired),
+    // Features and target of the last k bars; pastOk says every wired feature was known then.
+    past: new Array<number>(3 * p.horizon).fill(NaN),
+    pastTarget: new Array<number>(p.horizon).fill(NaN),
+    pastOk: new Array<number>(p.horizon).fill(0),
+    next: 0,
+    samples: 0,
+    // Welford accumulators for the standardisation.
+    seen: 0,
+    mean: [0, 0, 0],
+    m2: [0, 0, 0],
+    weights: [0, 0, 0],
+    bias: 0,
+    x: [0, 0, 0],
+  }),
   step(s, p, input, out) {
     const { active, x, past, mean, m2, weights } = s;
     const d = active.length;
-    x[0] = input.x1;
-    x[1] = input.x2;
-    x[2] = input.x3;
-    let known = 1;
-    for (let i = 0; i < d; i++) if (x[active[i]] !== x[active[i]]) known = 0;
+    const known = readFeatures(input, active, x);
     if (known === 1) {
       s.seen++;
       for (let i = 0; i < d; i++) {

@@ -3,6 +3,7 @@ import { defineNode } from '../../contract.ts';
 import { OrderType } from '../../ports.ts';
 import { entryTarget, expiryOf, setEntry, signalInputs, sizingParams, timeInForceParams, wantsIn } from '../entry.ts';
 import { setMarket } from '../instruction.ts';
+import { stopOffsetParam, stopPrice, stopPriceInput } from './trigger.ts';
 
 /** Enter with a stop order: buy when price breaks above a level (sell when it breaks below). */
 export const stopOrder = defineNode({
@@ -23,20 +24,19 @@ export const stopOrder = defineNode({
   },
   inputs: {
     ...signalInputs,
-    price: { kind: 'price', description: 'The stop (trigger) price; when unwired, the close moved by Offset %.', optional: true },
+    price: stopPriceInput,
   },
   outputs: { order: { kind: 'order', description: 'Target position in units, by a stop order.' } },
   params: z.object({
     ...sizingParams,
-    offsetPercent: z.number().min(0).max(50).default(1).describe('Without a Price input: how far beyond the signal close the stop sits (%): above it for a long.'),
+    offsetPercent: stopOffsetParam,
     ...timeInForceParams,
   }),
   init: (_p, wired) => ({ latched: wired.exit ? 1 : 0, usePrice: wired.price ? 1 : 0, target: 0, stop: NaN }),
   step(s, p, input, out, ctx) {
     if (!wantsIn(s.latched, s.target !== 0, input.enter, input.exit)) s.target = 0;
     else if (s.target === 0) {
-      const sign = p.side === 'long' ? 1 : -1;
-      const stop = s.usePrice === 1 ? input.price : ctx.close * (1 + (sign * p.offsetPercent) / 100);
+      const stop = stopPrice(p, s.usePrice, input.price, ctx.close);
       if (stop > 0 && stop < Infinity) {
         s.stop = stop;
         s.target = entryTarget(p, ctx, stop);

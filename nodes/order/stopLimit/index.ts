@@ -3,6 +3,7 @@ import { defineNode } from '../../contract.ts';
 import { OrderType } from '../../ports.ts';
 import { entryTarget, expiryOf, setEntry, signalInputs, sizingParams, timeInForceParams, wantsIn } from '../entry.ts';
 import { setMarket } from '../instruction.ts';
+import { stopOffsetParam, stopPrice, stopPriceInput } from '../stop/trigger.ts';
 
 /** Enter with a stop-limit order: a breakout entry that refuses to chase beyond a limit. */
 export const stopLimitOrder = defineNode({
@@ -23,12 +24,12 @@ export const stopLimitOrder = defineNode({
   },
   inputs: {
     ...signalInputs,
-    price: { kind: 'price', description: 'The stop (trigger) price; when unwired, the close moved by Offset %.', optional: true },
+    price: stopPriceInput,
   },
   outputs: { order: { kind: 'order', description: 'Target position in units, by a stop-limit order.' } },
   params: z.object({
     ...sizingParams,
-    offsetPercent: z.number().min(0).max(50).default(1).describe('Without a Price input: how far beyond the signal close the stop sits (%): above it for a long.'),
+    offsetPercent: stopOffsetParam,
     limitOffsetPercent: z.number().min(0).max(50).default(0.5).describe('How far beyond the stop the limit sits (% of the stop): the most a long pays above it.'),
     ...timeInForceParams,
   }),
@@ -36,9 +37,9 @@ export const stopLimitOrder = defineNode({
   step(s, p, input, out, ctx) {
     if (!wantsIn(s.latched, s.target !== 0, input.enter, input.exit)) s.target = 0;
     else if (s.target === 0) {
-      const sign = p.side === 'long' ? 1 : -1;
-      const stop = s.usePrice === 1 ? input.price : ctx.close * (1 + (sign * p.offsetPercent) / 100);
+      const stop = stopPrice(p, s.usePrice, input.price, ctx.close);
       if (stop > 0 && stop < Infinity) {
+        const sign = p.side === 'long' ? 1 : -1;
         s.stop = stop;
         s.limit = stop * (1 + (sign * p.limitOffsetPercent) / 100);
         s.target = entryTarget(p, ctx, s.limit);

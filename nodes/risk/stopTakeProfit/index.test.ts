@@ -6,6 +6,17 @@ import { runNode, targets } from '../../testing.ts';
 import { stopTakeProfit } from './index.ts';
 
 const reg = createRegistry([...registry.definitions.filter((d) => d.type !== stopTakeProfit.type), stopTakeProfit]);
+/** Always in at 50 % of equity, with a 5 % stop-loss and a 10 % take-profit; no costs. */
+const entryWithExits = fixture(
+  {
+    data: { type: 'data.synthetic' },
+    on: { type: 'logic.threshold', params: { operator: '>', level: 0 } },
+    order: { type: 'order.targetPercent', params: { percent: 50 } },
+    exits: { type: 'risk.stopTakeProfit', params: { stopLoss: 5, takeProfit: 10 } },
+  },
+  ['data.close -> on.value', 'on.result -> order.enter', 'order.order -> exits.order'],
+  { initialCash: 100_000, commissionBps: 0, slippageBps: 0 },
+);
 const field = (orders: Record<string, number>[], f: string) => orders.map((o) => o[f]);
 
 describe('risk.stopTakeProfit', () => {
@@ -56,17 +67,7 @@ describe('risk.stopTakeProfit', () => {
   });
 
   it('the broker works the exits: a stop at its level, no re-entry while the signal stays on', () => {
-    const graph = fixture(
-      {
-        data: { type: 'data.synthetic' },
-        on: { type: 'logic.threshold', params: { operator: '>', level: 0 } },
-        order: { type: 'order.targetPercent', params: { percent: 50 } },
-        exits: { type: 'risk.stopTakeProfit', params: { stopLoss: 5, takeProfit: 10 } },
-      },
-      ['data.close -> on.value', 'on.result -> order.enter', 'order.order -> exits.order'],
-      { initialCash: 100_000, commissionBps: 0, slippageBps: 0 },
-    );
-    const run = runGraph(graph, makeBars({ close: [100, 101, 96, 94, 99, 120] }), { sl: 'exits.stopLoss', tp: 'exits.takeProfit' }, reg);
+    const run = runGraph(entryWithExits, makeBars({ close: [100, 101, 96, 94, 99, 120] }), { sl: 'exits.stopLoss', tp: 'exits.takeProfit' }, reg);
     // Entered at bar 0's close of 100: stop 95, target 110. Bar 3 (96 → 94) goes through 95: out at 95.
     expect(run.values.sl).toEqual([95, 95, 95, 95, 95, 95]);
     expect(run.values.tp).toEqual([110, 110, 110, 110, 110, 110]);
@@ -77,17 +78,7 @@ describe('risk.stopTakeProfit', () => {
   });
 
   it('a take-profit fills as a limit in the real broker', () => {
-    const graph = fixture(
-      {
-        data: { type: 'data.synthetic' },
-        on: { type: 'logic.threshold', params: { operator: '>', level: 0 } },
-        order: { type: 'order.targetPercent', params: { percent: 50 } },
-        exits: { type: 'risk.stopTakeProfit', params: { stopLoss: 5, takeProfit: 10 } },
-      },
-      ['data.close -> on.value', 'on.result -> order.enter', 'order.order -> exits.order'],
-      { initialCash: 100_000, commissionBps: 0, slippageBps: 0 },
-    );
-    const run = runGraph(graph, makeBars({ close: [100, 104, 108, 112, 115] }), {}, reg);
+    const run = runGraph(entryWithExits, makeBars({ close: [100, 104, 108, 112, 115] }), {}, reg);
     expect(run.broker.fills.map((f) => [f.quantity, f.price, f.reason])).toEqual([
       [500, 100, undefined],
       [-500, 110, 'takeProfit'],
