@@ -1,90 +1,199 @@
 /**
- * `npm run bench`: engine throughput, measured side by side in one run against a peer on the same data.
+ * `npm run bench`: Tradeloom against its peers, in one run, on one machine, on the same bars.
  *
- * Peer here: a hand-fused JavaScript loop computing the same SMA(10/50) crossover strategy with the same
- * next-open fills and costs — the floor any generic engine is measured against. Peers in other
- * ecosystems (vectorbt, backtesting.py, backtrader) join in bench/ as the engine work lands.
+ * - Data: Tradeloom's seeded generator writes each size once to bench/.cache/*.bin; every
+ *   implementation reads that file (load time is reported apart and is not part of bars/s).
+ * - Each implementation runs in its own process (its peak RSS is its own): after loading, one warm-up
+ *   run on the first BENCH_WARMUP_BARS bars (JIT compilation), then the timed run on all bars.
+ * - Implementations are interleaved round by round, so a change in machine load hits all of them, and
+ *   the best of the rounds is kept. A slow peer stops repeating once its runs pass BENCH_BUDGET_S.
+ * - Parity (the same trades and final equity as backtesting.py, backtrader and vectorbt) runs first.
+ *
+ * Environment: BENCH_BARS (default 100000,1000000; BENCH_FULL=1 adds 5000000), BENCH_STRATEGIES (s1,s2),
+ * BENCH_IMPLS (a comma list to run a subset), BENCH_REPEATS (3), BENCH_BUDGET_S (30), BENCH_WARMUP_BARS
+ * (20000), BENCH_NO_PEERS=1 (TypeScript only), BENCH_PARITY=0 (skip parity), BENCH_DOCS=1 (write the
+ * result tables into docs/benchmarks.md), BENCH_PYTHON (the Python that creates the venv).
  */
-import { readFileSync } from 'node:fs';
-import { runBacktest } from '../engine/backtest.ts';
-import { syntheticBars, type Bars } from '../engine/bars.ts';
-import { compile } from '../engine/compile.ts';
-import { registry } from '../nodes/index.ts';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ensureBars, cacheDir } from './lib/data.ts';
+import { formatParity, runParity, type ParityResult } from './lib/parity.ts';
+import { isPython, nodeImpls, pythonImpls, runPeer, type Impl } from './lib/procs.ts';
+import type { PeerResult } from './lib/result.ts';
+import { s1, s2, type StrategySpec } from './lib/strategies.ts';
+import { ensurePeersPython } from './lib/venv.ts';
 
-const graph = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
-const sizes = (process.env.BENCH_BARS ?? '100000,1000000').split(',').map(Number);
-const repeats = Number(process.env.BENCH_REPEATS ?? 5);
+const env = process.env;
+const sizes = (env.BENCH_BARS ?? (env.BENCH_FULL === '1' ? '100000,1000000,5000000' : '100000,1000000')).split(',').map(Number);
+const strategies = (env.BENCH_STRATEGIES ?? 's1,s2').split(',').map((s) => ({ s1, s2 })[s.trim() as 's1' | 's2']).filter(Boolean) as StrategySpec[];
+const repeats = Number(env.BENCH_REPEATS ?? 3);
+const budgetMs = Number(env.BENCH_BUDGET_S ?? 30) * 1000;
+const warmupBars = Number(env.BENCH_WARMUP_BARS ?? 20_000);
+const only = env.BENCH_IMPLS?.split(',').map((s) => s.trim());
+const impls = ([...nodeImpls, ...pythonImpls] as Impl[]).filter((i) => !only || only.includes(i));
 
-function fusedPeer(b: Bars, cash0: number, commission: number, slip: number): number {
-  // SMA(10) and SMA(50) by running sums, cross detection, 100 % of equity long, next-open fills.
-  const n = b.close.length;
-  let s10 = 0;
-  let s50 = 0;
-  let prevFast = NaN;
-  let prevSlow = NaN;
-  let cash = cash0;
-  let pos = 0;
-  let pending = NaN;
-  let target = 0;
-  for (let t = 0; t < n; t++) {
-    if (pending === pending) {
-      const q = pending - pos;
-      if (q !== 0 && b.open[t]! > 0) {
-        const px = b.open[t]! * (q > 0 ? 1 + slip : 1 - slip);
-        cash -= q * px + Math.abs(q) * px * commission;
-        pos = pending;
-      }
-      pending = NaN;
-    }
-    const c = b.close[t]!;
-    s10 += c;
-    s50 += c;
-    if (t >= 10) s10 -= b.close[t - 10]!;
-    if (t >= 50) s50 -= b.close[t - 50]!;
-    const fast = t >= 9 ? s10 / 10 : NaN;
-    const slow = t >= 49 ? s50 / 50 : NaN;
-    const known = fast === fast && slow === slow && prevFast === prevFast && prevSlow === prevSlow;
-    const equity = cash + pos * c;
-    if (known && prevFast >= prevSlow && fast < slow) target = 0;
-    else if (known && prevFast <= prevSlow && fast > slow && target === 0) target = equity / c;
-    pending = target;
-    prevFast = fast;
-    prevSlow = slow;
+const out: string[] = [];
+const md: string[] = [];
+function say(line = ''): void {
+  console.log(line);
+  out.push(line);
+}
+const progress = (s: string) => process.stderr.write(`  … ${s}\n`);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const fmtInt = (n: number) => n.toLocaleString('en-US');
+
+// ---- Machine and versions ----
+function cpuModel(): string {
+  try {
+    const l = execFileSync('lscpu', { encoding: 'utf8' });
+    return /Model name:\s*(.+)/.exec(l)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+  } catch {
+    return cpus()[0]?.model ?? 'unknown';
   }
-  return cash + pos * b.close[n - 1]!;
+}
+const machine = `${cpuModel()}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`;
+say(`Tradeloom benchmark — ${new Date().toISOString()}`);
+say(`machine: ${machine}; load average at start ${load()} (1/5/15 min)`);
+
+const peers = impls.some(isPython) ? ensurePeersPython((s) => console.error(s)) : { python: null, unavailable: {} as Record<string, string> };
+const pyVersion = peers.python ? spawnSync(peers.python, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'none';
+say(`node ${process.version}; ${pyVersion}; peers in bench/.venv-peers${Object.keys(peers.unavailable).length ? ` (unavailable: ${Object.entries(peers.unavailable).map(([p, why]) => `${p} — ${why}`).join('; ')})` : ''}`);
+say(`each implementation in its own process; best of up to ${repeats} interleaved rounds (fewer once a peer's runs pass ${budgetMs / 1000} s); warm-up run on ${fmtInt(warmupBars)} bars before each timed run`);
+md.push(`- Machine: ${machine}; load average at start ${load()} (1/5/15 min).`, `- Runtimes: node ${process.version}, ${pyVersion}.`);
+
+// ---- Parity ----
+let parity: ParityResult[] = [];
+if (env.BENCH_PARITY !== '0' && peers.python) {
+  say();
+  say('PARITY (same bars, same rules: trades and final equity must agree)');
+  progress('parity runs');
+  parity = await runParity(peers.python, peers.unavailable);
+  for (const l of formatParity(parity, peers.unavailable)) say(l);
+  if (parity.some((p) => p.comparisons.some((c) => !c.ok))) process.exitCode = 1;
 }
 
-function best(fn: () => unknown): number {
-  let fastest = Infinity;
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    fn();
-    fastest = Math.min(fastest, performance.now() - t0);
-  }
-  return fastest;
+// ---- Throughput ----
+interface Row {
+  impl: Impl;
+  best?: PeerResult;
+  runs: number;
+  peakRssMB: number;
+  failure?: string;
 }
 
-const compiled = compile(graph, registry);
-if (!compiled.ok) throw new Error('bench strategy does not compile');
-const { settings } = compiled.plan;
-console.log(`node ${process.version}, best of ${repeats}, single thread, data in memory\n`);
-console.log('strategy            bars       tradeloom bars/s   fused-loop bars/s   ratio (tradeloom/fused)');
+const title = (s: StrategySpec) => (s.strategy === 's1' ? 'S1 SMA(10/50) cross' : 'S2 RSI(14) reversion + ATR stop/target');
+const blocks: { spec: StrategySpec; bars: number; rows: Row[]; loadBefore: string; loadAfter: string; fileMB: number }[] = [];
+
 for (const n of sizes) {
-  const bars = syntheticBars({ seed: 1, bars: n, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 1, startTime: Date.UTC(2024, 0, 1) });
-  let ours = 0;
-  const engineMs = await (async () => {
-    let fastest = Infinity;
-    for (let i = 0; i < repeats; i++) {
-      const t0 = performance.now();
-      const r = await runBacktest(compiled.plan, bars, { chunkBars: n });
-      fastest = Math.min(fastest, performance.now() - t0);
-      ours = r.metrics.finalEquity;
+  const { path, generatedMs } = ensureBars(n);
+  if (generatedMs) progress(`generated ${fmtInt(n)} bars in ${generatedMs.toFixed(0)} ms → ${path}`);
+  for (const spec of strategies) {
+    const rows: Row[] = impls.map((impl) => ({ impl, runs: 0, peakRssMB: 0, ...(peers.unavailable[impl] ? { failure: `unavailable: ${peers.unavailable[impl]}` } : {}) }));
+    const spent = new Map<Impl, number>();
+    const loadBefore = load();
+    for (let round = 1; round <= repeats; round++) {
+      for (const row of rows) {
+        if (row.failure || (row.runs > 0 && (spent.get(row.impl) ?? 0) >= budgetMs)) continue;
+        progress(`${spec.strategy} ${fmtInt(n)} bars, round ${round}: ${row.impl}`);
+        const r = await runPeer(row.impl, path, spec, { python: peers.python, warmupBars });
+        if (r.status !== 'ok') {
+          row.failure = r.status === 'unsupported' ? `pending: ${r.reason}` : `failed: ${r.reason}`;
+          continue;
+        }
+        row.runs++;
+        spent.set(row.impl, (spent.get(row.impl) ?? 0) + r.runMs);
+        row.peakRssMB = Math.max(row.peakRssMB, r.peakRssMB);
+        if (!row.best || r.runMs < row.best.runMs) row.best = r;
+      }
     }
-    return fastest;
-  })();
-  let theirs = 0;
-  const peerMs = best(() => (theirs = fusedPeer(bars, settings.initialCash, settings.commissionBps / 1e4, settings.slippageBps / 1e4)));
-  const agree = Math.abs(ours - theirs) <= 1e-6 * Math.abs(theirs) ? '' : `  (final equity differs: ${ours} vs ${theirs})`;
-  const rate = (ms: number) => ((n / ms) * 1000).toExponential(2).padStart(12);
-  console.log(`S1 SMA(10/50) cross ${String(n).padEnd(10)} ${rate(engineMs)}       ${rate(peerMs)}        ${(peerMs / engineMs).toFixed(2)}${agree}`);
+    blocks.push({ spec, bars: n, rows, loadBefore, loadAfter: load(), fileMB: (16 + 48 * n) / 2 ** 20 });
+    printBlock(blocks.at(-1)!);
+  }
+}
+
+function rate(r: PeerResult): number {
+  return (r.bars / r.runMs) * 1000;
+}
+
+function printBlock(b: (typeof blocks)[number]): void {
+  const ours = b.rows.find((r) => r.impl === 'tradeloom')?.best;
+  say();
+  say(`${title(b.spec)} — ${fmtInt(b.bars)} bars (${b.fileMB.toFixed(1)} MB file); load average ${b.loadBefore} → ${b.loadAfter}`);
+  const head = ['implementation', 'bars/s', 'run ms', 'load ms', 'warm-up ms', 'peak RSS MB', 'after load MB', 'runs', 'trades', 'final equity', 'Tradeloom ÷ peer'];
+  const table: string[][] = [];
+  for (const r of b.rows) {
+    if (!r.best) {
+      table.push([r.impl, r.failure ?? 'not run']);
+      continue;
+    }
+    const x = r.best;
+    table.push([
+      x.version,
+      rate(x).toExponential(2),
+      x.runMs.toFixed(1),
+      x.loadMs.toFixed(1),
+      x.warmupMs.toFixed(0),
+      r.peakRssMB.toFixed(0),
+      x.rssAfterLoadMB.toFixed(0),
+      String(r.runs),
+      `${x.trades}${x.openTrade ? '+1' : ''}`,
+      x.finalEquity.toFixed(4),
+      ours ? `${(rate(ours) / rate(x)).toFixed(2)}×` : '—',
+    ]);
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...table.filter((t) => t.length > 2).map((t) => t[i]!.length)));
+  say(head.map((h, i) => (i === 0 ? h.padEnd(widths[i]!) : h.padStart(widths[i]!))).join('  '));
+  for (const t of table) {
+    if (t.length === 2) say(`${t[0]!.padEnd(widths[0]!)}  ${t[1]}`);
+    else say(t.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  }
+  md.push('', `### ${title(b.spec)}, ${fmtInt(b.bars)} bars`, '', `Load average ${b.loadBefore} → ${b.loadAfter} (1/5/15 min) during this block.`, '');
+  md.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  for (const t of table) md.push(t.length === 2 ? `| ${t[0]} | ${t[1]} |${' |'.repeat(head.length - 2)}` : `| ${t.join(' | ')} |`);
+}
+
+// ---- S3 and summary ----
+say();
+say('S3 50 assets × 200,000 bars — not yet supported: the engine runs one symbol per graph (compile refuses a second data node).');
+md.push('', '### S3, 50 assets × 200,000 bars', '', 'Not yet supported: the engine runs one symbol per graph (compile refuses a second data node).');
+
+say();
+say('SUMMARY (Tradeloom ÷ peer, bars/s of the timed run; "end to end" adds each side\'s load time)');
+for (const b of blocks) {
+  const ours = b.rows.find((r) => r.impl === 'tradeloom')?.best;
+  if (!ours) {
+    const why = b.rows.find((r) => r.impl === 'tradeloom')?.failure;
+    if (why) say(`${b.spec.strategy} ${fmtInt(b.bars)}: Tradeloom ${why}`);
+    continue;
+  }
+  const parts = b.rows
+    .filter((r) => r.best && r.impl !== 'tradeloom')
+    .map((r) => `${r.impl} ${(rate(ours) / rate(r.best!)).toFixed(2)}× (e2e ${((r.best!.loadMs + r.best!.runMs) / (ours.loadMs + ours.runMs)).toFixed(2)}×)`);
+  say(`${b.spec.strategy} ${fmtInt(b.bars)}: Tradeloom ${rate(ours).toExponential(2)} bars/s; ${parts.join(', ')}`);
+}
+say(`load average at end ${load()}`);
+md.push('', `Load average at the end: ${load()}.`);
+
+const command = `${Object.entries(env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v} `).join('')}npm run bench`;
+md.unshift(`Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\`.`, '');
+if (parity.length) {
+  md.push('', '### Parity', '', '```', ...formatParity(parity, peers.unavailable), '```');
+}
+const report = join(cacheDir, 'last-run.md');
+writeFileSync(report, md.join('\n') + '\n');
+writeFileSync(join(cacheDir, 'last-run.txt'), out.join('\n') + '\n');
+if (env.BENCH_DOCS === '1') {
+  const docs = join(import.meta.dirname, '..', 'docs', 'benchmarks.md');
+  const text = readFileSync(docs, 'utf8');
+  const begin = '<!-- bench:begin -->';
+  const end = '<!-- bench:end -->';
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${docs} has no ${begin} … ${end} block`);
+  writeFileSync(docs, `${text.slice(0, i + begin.length)}\n${md.join('\n')}\n${text.slice(j)}`);
+  console.error(`wrote the results into ${docs}`);
+} else {
+  console.error(`markdown tables: ${report} (BENCH_DOCS=1 writes them into docs/benchmarks.md)`);
 }
