@@ -95,6 +95,7 @@ export class SimBroker {
   readonly fills: Fill[] = [];
 
   private readonly s: BacktestSettings;
+  private readonly trackVolatility: boolean;
   private readonly entry: EntryOrder = { active: false, target: 0, type: 0, limit: NaN, stop: NaN, triggered: false, barsLeft: 0, dayOrder: false, validDay: 0 };
   /** The last instruction seen, to tell a new one from a repeated one. */
   private readonly last: Order = { target: NaN, type: NaN, limit: NaN, stop: NaN, expiry: NaN, stopLoss: NaN, takeProfit: NaN, trail: NaN };
@@ -133,6 +134,7 @@ export class SimBroker {
   private tradePnl = 0;
 
   constructor(settings: BacktestSettings) {
+    this.trackVolatility = settings.slippageModel === 'volatility';
     this.s = settings;
     this.cash = settings.initialCash;
   }
@@ -315,7 +317,8 @@ export class SimBroker {
     if (this.position !== 0 && bar >= this.heldFrom) {
       this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);
     }
-    if (this.prevClose > 0) {
+    // Only the volatility slippage model needs the rolling returns; the others skip this per-bar work.
+    if (this.trackVolatility && this.prevClose > 0) {
       const r = close / this.prevClose - 1;
       const slot = this.returnsCount % volatilityWindow;
       if (this.returnsCount >= volatilityWindow) {

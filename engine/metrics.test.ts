@@ -156,3 +156,21 @@ describe('computeMetrics: tail risk, trade and benchmark figures (hand-worked)',
     expect(computeMetrics(Float64Array.from(equity), hours(4), [], 100, 0, 0, { benchmark: Float64Array.from([5, 5, 5, 5]) })).toMatchObject({ beta: null, alpha: null, benchmarkReturn: 0 });
   });
 });
+
+describe('computeMetrics: VaR selection agrees with a full sort', () => {
+  it('on random and on sorted return series', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    for (const shape of ['random', 'rising', 'falling'] as const) {
+      const n = 2001;
+      const eq = new Float64Array(n);
+      let e = 100;
+      for (let i = 0; i < n; i++) eq[i] = e *= 1 + (shape === 'random' ? rand() * 0.04 : (shape === 'rising' ? 1 : -1) * (i / n) * 0.001);
+      const m = computeMetrics(eq, Float64Array.from({ length: n }, (_, i) => i * 60_000), [], 100, 0, 0);
+      const rets = Array.from(eq, (v, i) => v / (i ? eq[i - 1]! : 100) - 1).sort((a, b) => a - b);
+      const k = Math.ceil(n * 0.05);
+      expect(m.var95).toBeCloseTo(Math.max(0, -rets[k - 1]!) * 100, 12);
+      expect(m.cvar95).toBeCloseTo(Math.max(0, -rets.slice(0, k).reduce((a, b) => a + b, 0) / k) * 100, 12);
+    }
+  });
+});
