@@ -2,7 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CompileError } from '../engine/compile.ts';
 import type { CatalogEntry } from '../nodes/registry.ts';
-import { api, errorMessage } from './api.ts';
+import { api, errorMessage, type TemplateSummary } from './api.ts';
 import { CatalogContext, catalogInfo, NodeErrorsContext } from './catalog-context.ts';
 import { Banner } from './components/Banner.tsx';
 import { BottomPanel, type BottomTab } from './components/BottomPanel.tsx';
@@ -12,6 +12,8 @@ import { Inspector } from './components/Inspector.tsx';
 import { Dialog } from './components/Dialog.tsx';
 import { Palette } from './components/Palette.tsx';
 import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
+import { TemplateGalleryDialog } from './components/TemplateGalleryDialog.tsx';
+import { TemplateWelcome } from './components/TemplateWelcome.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { UnsavedChangesDialog } from './components/UnsavedChangesDialog.tsx';
 import { describeGraphData } from './data-source.ts';
@@ -34,6 +36,7 @@ export function App() {
   const health = useHealth();
   const [catalog, reloadCatalog] = useLoad(api.catalog);
   const [strategies, reloadStrategies] = useLoad(api.listStrategies);
+  const [templates, reloadTemplates] = useLoad(api.listTemplates);
   const datasets = useDatasets();
   const info = useMemo(() => (catalog.data ? catalogInfo(catalog.data) : null), [catalog.data]);
   const doc = useStrategyDocument(info?.settingsDefaults ?? noSettings);
@@ -46,6 +49,12 @@ export function App() {
   const [showShortcuts, setShowShortcuts] = useState(false);
   const [settingsFocus, setSettingsFocus] = useState(0);
   const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+  /** The template gallery dialog, open on a given template (or the first). */
+  const [gallery, setGallery] = useState<{ initial?: string } | null>(null);
+  /** Id of the template a strategy is being created from. */
+  const [creating, setCreating] = useState<string | null>(null);
+  /** The user chose a blank canvas over the first-start templates. */
+  const [welcomeDismissed, setWelcomeDismissed] = useState(false);
   const canvasCell = useRef<HTMLDivElement>(null);
   /** Set once the last strategy was reopened, or once the user opened or started one first. */
   const booted = useRef(false);
@@ -66,6 +75,7 @@ export function App() {
     if (catalog.state === 'error') void reloadCatalog();
     if (strategies.state === 'error') void reloadStrategies();
     if (datasets.datasets.state === 'error') void datasets.reload();
+    if (templates.state === 'error') void reloadTemplates();
   }, [serverUp]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const openStrategy = useCallback(
@@ -114,6 +124,7 @@ export function App() {
 
   const onNew = useCallback(() => {
     booted.current = true;
+    setWelcomeDismissed(true);
     unsaved.guard('start a new strategy', () => {
       doc.startNew();
       runHook.reset(null);
@@ -135,6 +146,40 @@ export function App() {
     },
     [doc.id, openStrategy, strategies.data, unsaved],
   );
+
+  const startFromTemplate = useCallback(
+    (template: TemplateSummary) => {
+      setGallery(null);
+      booted.current = true;
+      unsaved.guard(`start from the “${template.name}” template`, () => {
+        void (async () => {
+          setCreating(template.id);
+          setOpenError(null);
+          try {
+            const s = await api.createFromTemplate(template.id);
+            doc.open(s);
+            runHook.reset(s.id);
+            setSaveError(null);
+            setTab('results');
+            localStorage.setItem(lastStrategyKey, s.id);
+            void reloadStrategies();
+          } catch (err) {
+            setOpenError(`Could not create a strategy from “${template.name}”: ${errorMessage(err)}`);
+          } finally {
+            setCreating(null);
+          }
+        })();
+      });
+    },
+    [doc, reloadStrategies, runHook, unsaved],
+  );
+
+  const closeGallery = useCallback(() => setGallery(null), []);
+  const openGallery = useCallback((initial?: string) => setGallery(initial === undefined ? {} : { initial }), []);
+
+  // First start: nothing saved yet and an empty canvas, so offer the ready strategies.
+  const showWelcome =
+    !welcomeDismissed && strategies.state === 'ready' && strategies.data.length === 0 && doc.id === null && doc.nodes.length === 0;
 
   const confirmDelete = useCallback(async () => {
     if (!deleting) return;
@@ -159,7 +204,7 @@ export function App() {
     setSettingsFocus((n) => n + 1);
   }, [doc]);
 
-  const modalOpen = showShortcuts || unsaved.pending !== null || deleting !== null;
+  const modalOpen = showShortcuts || unsaved.pending !== null || deleting !== null || gallery !== null;
   useShortcuts(
     {
       save: () => void save(),
@@ -228,6 +273,7 @@ export function App() {
         strategies={strategies}
         onOpen={onOpen}
         onNew={onNew}
+        onNewFromTemplate={openGallery}
         onDelete={(id) => setDeleting({ id, name: strategies.data?.find((s) => s.id === id)?.name ?? 'this strategy' })}
         health={health}
         canUndo={doc.canUndo}
@@ -247,7 +293,17 @@ export function App() {
           <NodeErrorsContext.Provider value={errorsByNode}>
             <Palette onAdd={addFromPalette} />
             <div className="canvas-cell" ref={canvasCell}>
-              <Canvas key={doc.generation} doc={doc} />
+              <Canvas key={doc.generation} doc={doc} hint={!showWelcome} />
+              {showWelcome && (
+                <TemplateWelcome
+                  templates={templates}
+                  creating={creating}
+                  onUse={startFromTemplate}
+                  onDetails={openGallery}
+                  onRetry={() => void reloadTemplates()}
+                  onDismiss={() => setWelcomeDismissed(true)}
+                />
+              )}
             </div>
             <Inspector doc={doc} errorsByNode={errorsByNode} datasets={datasets} settingsFocus={settingsFocus} onShowShortcuts={() => setShowShortcuts(true)} />
             <BottomPanel
@@ -282,6 +338,9 @@ export function App() {
         </div>
       )}
       {showShortcuts && <ShortcutsDialog onClose={() => setShowShortcuts(false)} />}
+      {gallery && (
+        <TemplateGalleryDialog templates={templates} initial={gallery.initial} onUse={startFromTemplate} onRetry={() => void reloadTemplates()} onClose={closeGallery} />
+      )}
       {unsaved.pending && <UnsavedChangesDialog name={doc.name} pending={unsaved.pending} onSave={async () => (await save()) !== null} onClose={unsaved.dismiss} />}
       {deleting && (
         <Dialog

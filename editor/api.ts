@@ -29,6 +29,23 @@ export interface Strategy extends StrategySummary {
   graph: GraphInput;
 }
 
+/** GET /api/templates: a ready strategy the gallery offers (its graph stays on the server until used). */
+export interface TemplateSummary {
+  id: string;
+  version: number;
+  author: string;
+  name: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  nodeCount: number;
+}
+
+/** A strategy just made from a template; the template is named in this reply only, not stored. */
+export interface StrategyFromTemplate extends Strategy {
+  template: { id: string; version: number };
+}
+
 export interface Dataset {
   id: string;
   name: string;
@@ -118,6 +135,9 @@ export const api = {
   createStrategy: (name: string, graph: GraphInput) => request<Strategy>('POST', '/strategies', { name, graph }),
   updateStrategy: (id: string, patch: { name?: string; graph?: GraphInput }) =>
     request<Strategy>('PUT', `/strategies/${encodeURIComponent(id)}`, patch),
+  listTemplates: () => request<{ items: TemplateSummary[] }>('GET', '/templates').then((r) => r.items),
+  createFromTemplate: (templateId: string, name?: string) =>
+    request<StrategyFromTemplate>('POST', '/strategies/from-template', name === undefined ? { templateId } : { templateId, name }),
   deleteStrategy: (id: string) => request<void>('DELETE', `/strategies/${encodeURIComponent(id)}`),
   compile: (graph: GraphInput) => request<CompileResponse>('POST', '/compile', { graph }),
   listDatasets: () => request<{ items: Dataset[] }>('GET', '/datasets').then((r) => r.items),

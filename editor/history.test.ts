@@ -52,6 +52,14 @@ describe('history reducer', () => {
     expect(period(historyReducer(historyReducer(s, { type: 'undo' }), { type: 'undo' }))).toBe(250);
   });
 
+  it('a checkpoint (save or run) ends the burst: the next quick edit is its own step', () => {
+    let s = record(initialHistory(snap(graph(1))), graph(0), 'params:sma', 0);
+    s = historyReducer(s, { type: 'checkpoint' });
+    s = record(s, graph(50), 'params:sma', 10);
+    expect(s.past).toHaveLength(2);
+    expect(period(historyReducer(s, { type: 'undo' }))).toBe(0);
+  });
+
   it('never merges an edit into a step that was undone', () => {
     let s = record(initialHistory(snap(graph(1))), graph(2), 'params:sma', 0);
     s = record(s, graph(3), 'params:sma', 10);

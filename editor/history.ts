@@ -25,6 +25,7 @@ export type HistoryAction =
   | { type: 'record'; snapshot: Snapshot; group: string | null; at: number }
   | { type: 'undo' }
   | { type: 'redo' }
+  | { type: 'checkpoint' }
   | { type: 'reset'; snapshot: Snapshot };
 
 /** How many steps back a user can go; older ones are dropped. */
@@ -54,6 +55,9 @@ export function historyReducer(state: HistoryState, action: HistoryAction): Hist
       // A fresh edit after an undo must never merge into the step that was undone.
       return { past: state.past.slice(0, -1), present: previous, future: [state.present, ...state.future], group: null, at: 0 };
     }
+    case 'checkpoint':
+      // A save or a run ends the typing burst: the next edit is a step of its own, however soon it comes.
+      return state.group === null ? state : { ...state, group: null, at: 0 };
     case 'redo': {
       const [next, ...rest] = state.future;
       if (!next) return state;

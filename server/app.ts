@@ -12,6 +12,7 @@ import { registerDatasetRoutes } from './routes/datasets.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { registerTemplateRoutes } from './routes/templates.ts';
 
 // The reference page's script is served from the installed package: no CDN, works offline. The file is
 // not in the package's exports map, so it is found beside the package's entry point (dist/index.js).
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
 
   registerSystemRoutes(app, deps);
   registerStrategyRoutes(app, deps);
+  registerTemplateRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerRunRoutes(app, deps);
 

@@ -32,7 +32,8 @@ function keepTextUnselected(event: MouseEvent) {
   window.getSelection()?.removeAllRanges();
 }
 
-export function Canvas({ doc }: { doc: StrategyDocument }) {
+/** `hint` false leaves the empty-canvas hint to whoever covers the canvas instead (the first-start templates). */
+export function Canvas({ doc, hint = true }: { doc: StrategyDocument; hint?: boolean }) {
   const { catalog, entry } = useCatalogInfo();
   const { screenToFlowPosition } = useReactFlow();
   const [toast, setToast] = useState<Toast | null>(null);
@@ -141,7 +142,7 @@ export function Canvas({ doc }: { doc: StrategyDocument }) {
           style={{ width: 160, height: 100 }}
         />
       </ReactFlow>
-      {nodes.length === 0 && <EmptyCanvasHint />}
+      {hint && nodes.length === 0 && <EmptyCanvasHint />}
       <CanvasToast toast={toast} onDismiss={dismissToast} />
     </div>
   );

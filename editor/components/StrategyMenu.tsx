@@ -9,11 +9,12 @@ interface Props {
   currentId: string | null;
   onOpen: (id: string) => void;
   onNew: () => void;
+  onNewFromTemplate: () => void;
   onDelete: (id: string) => void;
 }
 
-/** The strategy picker: a popover listing saved strategies, newest first, with New and Delete. */
-export function StrategyMenu({ strategies, currentId, onOpen, onNew, onDelete }: Props) {
+/** The strategy picker: a popover listing saved strategies, newest first, with New from template and Delete. */
+export function StrategyMenu({ strategies, currentId, onOpen, onNew, onNewFromTemplate, onDelete }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
 
@@ -51,6 +52,21 @@ export function StrategyMenu({ strategies, currentId, onOpen, onNew, onDelete }:
       </button>
       {open && (
         <div className="menu" role="menu">
+          <div className="menu-item" role="menuitem">
+            <button
+              type="button"
+              className="menu-item-main"
+              onClick={() => {
+                setOpen(false);
+                onNewFromTemplate();
+              }}
+              data-testid="new-from-template"
+            >
+              <span className="menu-item-name">New from template…</span>
+              <span className="muted small">Start from a ready strategy that runs on synthetic data</span>
+            </button>
+          </div>
+          <div className="menu-sep" role="separator" />
           {strategies.state === 'loading' && <div className="menu-note">Loading…</div>}
           {strategies.state === 'error' && <div className="menu-note error-text">Could not load strategies: {strategies.error}</div>}
           {strategies.state === 'ready' && items.length === 0 && <div className="menu-note">No saved strategies yet.</div>}

@@ -17,6 +17,7 @@ interface Props {
   strategies: Loadable<StrategySummary[]>;
   onOpen: (id: string) => void;
   onNew: () => void;
+  onNewFromTemplate: () => void;
   onDelete: (id: string) => void;
   health: HealthState;
   canUndo: boolean;
@@ -42,7 +43,7 @@ export function TopBar(props: Props) {
         </span>
         Tradeloom
       </div>
-      <StrategyMenu strategies={props.strategies} currentId={strategyId} onOpen={props.onOpen} onNew={props.onNew} onDelete={props.onDelete} />
+      <StrategyMenu strategies={props.strategies} currentId={strategyId} onOpen={props.onOpen} onNew={props.onNew} onNewFromTemplate={props.onNewFromTemplate} onDelete={props.onDelete} />
       <input
         className="strategy-name"
         type="text"

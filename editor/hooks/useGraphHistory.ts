@@ -50,5 +50,7 @@ export function useGraphHistory({ graph, graphKey, paused, generation, restore }
     restore(target.graph);
   }, [restore]);
 
-  return { undo, redo, canUndo: state.past.length > 0, canRedo: state.future.length > 0 };
+  const checkpoint = useCallback(() => dispatch({ type: 'checkpoint' }), []);
+
+  return { undo, redo, checkpoint, canUndo: state.past.length > 0, canRedo: state.future.length > 0 };
 }

@@ -100,6 +100,7 @@ export function useStrategyDocument(settingsDefaults: Settings) {
 
   /** Create or update on the server; resolves to the saved strategy's id. */
   const save = useCallback(async (): Promise<string> => {
+    history.checkpoint();
     const name = meta.name.trim() || untitledName;
     const saved = meta.id === null ? await api.createStrategy(name, graph) : await api.updateStrategy(meta.id, { name, graph });
     setMeta((m) => ({ ...m, id: saved.id, name, savedKey: docKey(name, graph) }));
