@@ -191,6 +191,9 @@ export class SimBroker {
   onBar(bar: number, time: number, open: number, high: number, low: number, close: number, volume: number): void {
     // Defence in depth: the executor skips such bars before they get here.
     if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) return;
+    // Flat with nothing working: no order to fill, no exit to check, no trailing anchor to move. Most bars
+    // of most strategies are like this, so they cost one test here.
+    if (!this.entry.active && this.position === 0 && !this.trackVolatility) return;
     const cap = this.s.maxParticipation;
     this.budget = cap > 0 ? (volume > 0 && volume < Infinity ? (cap / 100) * volume : 0) : Infinity;
     const e = this.entry;
