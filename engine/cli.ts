@@ -125,7 +125,7 @@ export function progressBar(done: number, total: number, width = 30): string {
 const fmt = {
   pct: (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} %`),
   num: (v: number | null, digits = 2) => (v === null ? 'n/a' : v.toFixed(digits)),
-  money: (v: number) => v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  money: (v: number | null) => (v === null ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })),
   time: (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/:00\.000Z$|\.000Z$/, '').replace(/Z$/, ''),
 };
 
@@ -144,9 +144,17 @@ export function formatSummary(result: BacktestResult, info: { strategy: string; 
     ['Sortino', fmt.num(m.sortino)],
     ['Max drawdown', fmt.pct(m.maxDrawdown)],
     ['Max drawdown length', `${m.maxDrawdownBars} bars`],
+    ['Calmar', fmt.num(m.calmar)],
+    ['VaR 95 % (1 bar)', fmt.pct(m.var95)],
+    ['CVaR 95 % (1 bar)', fmt.pct(m.cvar95)],
     ['Win rate', fmt.pct(m.winRate)],
     ['Profit factor', fmt.num(m.profitFactor)],
+    ['Expectancy / trade', fmt.money(m.expectancy)],
     ['Exposure', fmt.pct(m.exposure)],
+    ['Turnover (× equity/yr)', fmt.num(m.turnover)],
+    ['Buy and hold', fmt.pct(m.benchmarkReturn)],
+    ['Beta to buy and hold', fmt.num(m.beta)],
+    ['Alpha (ann.)', fmt.pct(m.alpha)],
     ['Final equity', fmt.money(m.finalEquity)],
     ['Commission paid', fmt.money(m.commissionPaid)],
   ];
