@@ -184,7 +184,9 @@ describe('cli functions', () => {
     const text = formatSummary(result, { strategy: 'demo', data: 'test bars' });
     expect(text).toContain('Strategy  demo');
     expect(text).toContain(`test bars: 600 bars, 2024-01-01 00:00 → ${new Date(Date.UTC(2024, 0, 600)).toISOString().slice(0, 10)} 00:00 UTC`);
-    expect(text).toContain(`Max drawdown length  ${String(result.metrics.maxDrawdownBars).padStart(14 - ' bars'.length)} bars`);
+    expect(text).toMatch(new RegExp(`\\n  Max drawdown length\\s+${result.metrics.maxDrawdownBars} bars\\n`));
+    expect(text).toMatch(new RegExp(`\\n  VaR 95 % \\(1 bar\\)\\s+${result.metrics.var95.toFixed(2)} %\\n`));
+    expect(text).toMatch(new RegExp(`\\n  Beta to buy and hold\\s+${result.metrics.beta!.toFixed(2)}\\n`));
     const rows = text.split('\n').filter((l) => /^\s+\d+\s+(long|short)\s/.test(l));
     expect(rows.map((r) => Number(r.trim().split(/\s+/)[0]))).toEqual([1, 2, 3, result.trades.length - 2, result.trades.length - 1, result.trades.length]);
     expect(text).toContain('   ...');
