@@ -1,23 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
 import { chooseData, loadBars } from '../engine/data.ts';
 import { registry } from '../nodes/index.ts';
 import { createRegistry } from '../nodes/registry.ts';
 import { Strategy } from './db/entities.ts';
-import { call, createHarness, waitFor, type Harness } from './testing/harness.ts';
+import { call, createHarness, useHarness, waitFor, type Harness } from './testing/harness.ts';
 
 const smaCross = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
 
 describe('API against real PostgreSQL and Temporal', () => {
+  const stack = useHarness();
+  // Read through a getter so every test sees the harness made in beforeAll.
   let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness();
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h?.close();
+  beforeEach(() => {
+    h = stack();
   });
 
   it('reports both services healthy', async () => {

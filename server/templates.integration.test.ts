@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Graph } from '../engine/graph.ts';
 import { findTemplate, templates } from './templates/index.ts';
-import { call, createHarness, waitFor, type Harness } from './testing/harness.ts';
+import { call, useHarness, waitFor, type Harness } from './testing/harness.ts';
 
 describe('templates API against real PostgreSQL and Temporal', () => {
+  const stack = useHarness();
+  // Read through a getter so every test sees the harness made in beforeAll.
   let h: Harness;
-  beforeAll(async () => {
-    h = await createHarness();
-    await h.startWorker();
-  });
-  afterAll(async () => {
-    await h?.close();
+  beforeEach(() => {
+    h = stack();
   });
 
   it('lists every template with its card fields and node count, without the graph', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import { registry } from '../../nodes/index.ts';
 import type { Registry } from '../../nodes/registry.ts';
@@ -62,6 +63,28 @@ export async function createHarness(options: { registry?: Registry } = {}): Prom
       await orm.close();
       await db.drop();
     },
+  };
+}
+
+/**
+ * Register a harness with a running worker for the enclosing test file, closed after it.
+ *
+ * @example
+ * const stack = useHarness();
+ * it('…', async () => { await call(stack().app, 'GET', '/api/health'); });
+ */
+export function useHarness(): () => Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await createHarness();
+    await h.startWorker();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  return () => {
+    if (!h) throw new Error('the harness is not ready: call useHarness() at the top of a describe block');
+    return h;
   };
 }
 
