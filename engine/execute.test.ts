@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { defineNode } from '../nodes/contract.ts';
 import { registry } from '../nodes/index.ts';
 import { createRegistry } from '../nodes/registry.ts';
-import { fixture, makeBars, runGraph } from './testing.ts';
+import { syntheticBars } from './bars.ts';
+import { SimBroker } from './broker.ts';
+import { createExecutor, readsContext } from './execute.ts';
+import { compileOk, fixture, makeBars, runGraph } from './testing.ts';
 
 /** A node that reads a whole bar: the range, and the bar's time, passed through. */
 const range = defineNode({
@@ -36,5 +39,50 @@ describe('executor', () => {
     expect(run.values.range!.map((v) => +v.toFixed(9))).toEqual([1.5, 1.5, 0.7, 0.3]);
     expect(run.values.time).toEqual([...bars.time]);
     expect(run.values.unwired!.every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe('executor phases', () => {
+  // RSI and ATR run in the column phase, the sizing and exits bar by bar; bad bars sit inside blocks.
+  const graph = fixture(
+    {
+      data: { type: 'data.synthetic' },
+      rsi: { type: 'indicator.rsi', params: { period: 14 } },
+      atr: { type: 'indicator.atr', params: { period: 14 } },
+      low: { type: 'logic.threshold', params: { operator: '<', level: 35 } },
+      high: { type: 'logic.threshold', params: { operator: '>', level: 65 } },
+      order: { type: 'order.targetPercent', params: { percent: 50 } },
+      exits: { type: 'risk.stopTakeProfit', params: { basis: 'distance', stopLoss: 2, takeProfit: 3, trail: 0 } },
+    },
+    ['data.close -> rsi.source', 'data.bars -> atr.bars', 'rsi.value -> low.value', 'rsi.value -> high.value', 'low.result -> order.enter', 'high.result -> order.exit', 'order.order -> exits.order', 'atr.value -> exits.distance'],
+  );
+  const bars = syntheticBars({ seed: 7, bars: 3000, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1) });
+  for (const t of [5, 100, 101, 2047, 2048, 2999]) bars.close[t] = NaN;
+
+  function run(blockBars: number, chunk: number) {
+    const plan = compileOk(graph, registry);
+    const broker = new SimBroker(plan.settings);
+    const exec = createExecutor(plan, bars, broker, { blockBars });
+    for (let from = 0; from < 3000; from += chunk) exec.run(from, Math.min(3000, from + chunk));
+    return { equity: [...exec.equity], fills: broker.fills, stats: { ...exec.stats }, slots: [...exec.slots] };
+  }
+
+  it('gives the same fills, equity and final outputs whatever the block and call sizes', () => {
+    const reference = run(1, 1);
+    expect(reference.fills.length).toBeGreaterThan(10);
+    expect(reference.stats.skipped).toBe(6);
+    for (const [block, chunk] of [[7, 3000], [2048, 3000], [4096, 500], [64, 1]]) {
+      const other = run(block!, chunk!);
+      expect(other.fills).toEqual(reference.fills);
+      expect(other.equity).toEqual(reference.equity);
+      expect(other.stats).toEqual(reference.stats);
+      expect(other.slots).toEqual(reference.slots);
+    }
+  });
+
+  it('runs pure nodes in the column phase and context readers bar by bar', () => {
+    const plan = compileOk(graph, registry);
+    const phase = Object.fromEntries(plan.nodes.map((n) => [n.id, readsContext(n.def.step) ? 'bar' : 'column']));
+    expect(phase).toMatchObject({ rsi: 'column', atr: 'column', low: 'column', order: 'bar', exits: 'bar' });
   });
 });
