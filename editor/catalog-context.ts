@@ -43,6 +43,7 @@ export const categoryColors: Record<string, string> = {
   logic: '#ffb74d',
   math: '#90a4ae',
   model: '#f06292',
+  portfolio: '#4db6ac',
   risk: '#e57373',
   order: '#66bb6a',
   output: '#a1887f',
@@ -54,9 +55,10 @@ export const categoryTitles: Record<string, string> = {
   logic: 'Logic',
   math: 'Math',
   model: 'Models',
+  portfolio: 'Portfolio',
   risk: 'Risk',
   order: 'Orders',
   output: 'Outputs',
 };
 
-export const categoryOrder = ['data', 'indicator', 'logic', 'math', 'model', 'risk', 'order', 'output'];
+export const categoryOrder = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output'];

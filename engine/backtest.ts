@@ -1,7 +1,7 @@
-import { DataError, type Bars } from './bars.ts';
-import { SimBroker, type Trade } from './broker.ts';
+import { asMarket, DataError, type Market, type MarketData } from './bars.ts';
+import { Account, SimBroker, type Trade } from './broker.ts';
 import type { Plan } from './compile.ts';
-import { createExecutor } from './execute.ts';
+import { createExecutor, type SinkEvent } from './execute.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
 
 export interface BacktestResult {
@@ -17,6 +17,12 @@ export interface BacktestResult {
   warmup: number;
   startTime: number;
   endTime: number;
+  /** The symbols traded, when there are several (trades and events then name theirs). */
+  symbols?: string[];
+  /** Rows emitted by output nodes (signal exports, alerts), in bar order. */
+  events: SinkEvent[];
+  /** Output nodes that emitted more rows than are kept (`maxEventsPerNode`). */
+  eventsTruncated: string[];
 }
 
 export interface BacktestOptions {
@@ -30,13 +36,17 @@ export interface BacktestOptions {
  * Run a compiled plan over bars with the simulated broker. Runs in chunks so a long backtest can report
  * progress and be cancelled between chunks; chunking never changes the result.
  */
-export async function runBacktest(plan: Plan, bars: Bars, options: BacktestOptions = {}): Promise<BacktestResult> {
+export async function runBacktest(plan: Plan, data: MarketData, options: BacktestOptions = {}): Promise<BacktestResult> {
+  const market = asMarket(data);
+  const bars = market.lanes[0]!;
+  const multi = market.lanes.length > 1;
   const n = bars.close.length;
   if (n <= plan.warmup + 1) {
     throw new DataError(`the data has ${n} bars but the strategy needs ${plan.warmup} bars to warm up and at least 2 more to trade`);
   }
-  const broker = new SimBroker(plan.settings);
-  const exec = createExecutor(plan, bars, broker);
+  const account = new Account(plan.settings.initialCash);
+  const brokers = market.symbols.map((symbol) => new SimBroker(plan.settings, account, multi ? symbol : undefined));
+  const exec = createExecutor(plan, market, brokers);
   const chunk = options.chunkBars ?? 100_000;
   for (let from = 0; from < n; from += chunk) {
     const to = Math.min(n, from + chunk);
@@ -44,24 +54,63 @@ export async function runBacktest(plan: Plan, bars: Bars, options: BacktestOptio
     await options.onProgress?.(to, n);
   }
   const last = n - 1;
-  const trades = [...broker.trades];
-  const open = broker.openTradeAt(bars.time[last]!, last, bars.close[last]!);
-  if (open) trades.push(open);
+  const closed = brokers.flatMap((b) => b.trades);
+  // Several symbols: one list in the order the trades closed.
+  if (multi) closed.sort((a, b) => a.exitTime - b.exitTime);
+  const open = brokers.flatMap((b, k) => {
+    const lane = market.lanes[k]!;
+    const at = lastValidBar(lane.close, last);
+    const trade = at < 0 ? undefined : b.openTradeAt(lane.time[at]!, at, lane.close[at]!);
+    return trade ? [trade] : [];
+  });
+  const trades = [...closed, ...open];
+  const fills = brokers.flatMap((b) => b.fills);
   return {
-    metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, broker.commissionPaid, {
-      tradedNotional: broker.fills.reduce((a, f) => a + Math.abs(f.quantity * f.price), 0),
-      // The benchmark is holding the traded symbol itself: did the strategy beat buy and hold?
-      benchmark: bars.close,
+    metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, brokers.reduce((a, b) => a + b.commissionPaid, 0), {
+      tradedNotional: fills.reduce((a, f) => a + Math.abs(f.quantity * f.price), 0),
+      // The benchmark is holding what the strategy trades: the symbol itself, or all of them equally weighted.
+      benchmark: multi ? equalWeightIndex(market) : bars.close,
     }),
     equity: thin(exec.equity, bars.time, options.maxCurvePoints ?? 2000),
     trades,
     bars: n,
     skippedBars: exec.stats.skipped,
-    leverageCuts: broker.leverageCuts,
+    leverageCuts: brokers.reduce((a, b) => a + b.leverageCuts, 0),
     warmup: plan.warmup,
     startTime: bars.time[0]!,
     endTime: bars.time[last]!,
+    ...(multi && { symbols: market.symbols }),
+    events: exec.events,
+    eventsTruncated: exec.eventsTruncated,
   };
+}
+
+/** The last bar at or before `from` with a usable close (a symbol's data may end in bad bars). */
+function lastValidBar(close: Float64Array, from: number): number {
+  for (let t = from; t >= 0; t--) if (close[t]! > 0 && close[t]! < Infinity) return t;
+  return -1;
+}
+
+/**
+ * Buy and hold every symbol with an equal share of the cash: the index value at each bar is the mean of
+ * each symbol's close over its first close, a missing close carrying the last one.
+ */
+export function equalWeightIndex(market: Market): Float64Array {
+  const n = market.lanes[0]!.close.length;
+  const index = new Float64Array(n);
+  for (const lane of market.lanes) {
+    let first = NaN, last = NaN;
+    for (let t = 0; t < n; t++) {
+      const c = lane.close[t]!;
+      if (c > 0 && c < Infinity) {
+        if (first !== first) first = c;
+        last = c;
+      }
+      index[t] += last === last ? last / first : 1;
+    }
+  }
+  for (let t = 0; t < n; t++) index[t]! /= market.lanes.length;
+  return index;
 }
 
 /**

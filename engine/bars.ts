@@ -10,6 +10,22 @@ export interface Bars {
 
 export const barFields = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
+/**
+ * Bars of several symbols on one time line: `lanes[k]` are `symbols[k]`'s bars, every lane the same
+ * length with the same times (a symbol with no bar at a time holds NaN there, which the engine skips).
+ */
+export interface Market {
+  symbols: string[];
+  lanes: Bars[];
+}
+
+/** Bars of one symbol, or of several: what a run trades. */
+export type MarketData = Bars | Market;
+
+export function asMarket(data: MarketData): Market {
+  return 'lanes' in data ? data : { symbols: [''], lanes: [data] };
+}
+
 export function allocBars(n: number): Bars {
   return {
     time: new Float64Array(n),
@@ -54,6 +70,16 @@ export interface SyntheticSpec {
 }
 
 const minutesPerYear = 365.25 * 24 * 60;
+
+/**
+ * `symbols` seeded random walks on one time line, named SYN1, SYN2…; the first uses the spec's own seed,
+ * so one symbol gives exactly `syntheticBars(spec)`.
+ */
+export function syntheticMarket(spec: SyntheticSpec & { symbols?: number }): Market {
+  const count = spec.symbols ?? 1;
+  const lanes = Array.from({ length: count }, (_, k) => syntheticBars({ ...spec, seed: (spec.seed + k * 1_000_003) >>> 0 }));
+  return { symbols: lanes.map((_, k) => `SYN${k + 1}`), lanes };
+}
 
 /**
  * Seeded geometric Brownian motion bars. Each bar's open is the previous close; high and low come

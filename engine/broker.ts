@@ -3,6 +3,8 @@ import type { BacktestSettings } from './graph.ts';
 
 /** A closed round trip: from flat (or a flip) back to flat (or the next flip). */
 export interface Trade {
+  /** The symbol traded, in a multi-symbol portfolio (absent with one symbol). */
+  symbol?: string;
   side: 'long' | 'short';
   entryTime: number;
   exitTime: number;
@@ -27,6 +29,8 @@ export interface Trade {
 export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop';
 
 export interface Fill {
+  /** The symbol traded, in a multi-symbol portfolio (absent with one symbol). */
+  symbol?: string;
   time: number;
   quantity: number;
   price: number;
@@ -60,6 +64,18 @@ interface EntryOrder {
 }
 
 /**
+ * The cash of one portfolio and its lanes: one `SimBroker` per symbol, all paying from and into the same
+ * cash. With one symbol it is simply that broker's cash.
+ */
+export class Account {
+  cash: number;
+  readonly lanes: SimBroker[] = [];
+  constructor(initialCash: number) {
+    this.cash = initialCash;
+  }
+}
+
+/**
  * The simulated broker behind backtests (and, later, paper trading). At each bar it first works the
  * orders decided at earlier closes against the bar's open, high and low, then the strategy sees the closed
  * bar and may give a new instruction. A new instruction replaces the working order; an unchanged one
@@ -83,8 +99,15 @@ interface EntryOrder {
  * Accounting is signed, so long, short and fractional quantities share one path.
  */
 export class SimBroker {
-  cash: number;
+  readonly account: Account;
+  /** Set in a multi-symbol portfolio; stamped on its fills and trades. */
+  readonly symbol: string | undefined;
   position = 0;
+  /**
+   * Price the position is marked at for the portfolio's leverage check: the executor sets every symbol's
+   * open before any of that bar's fills, and a fill sets its own price, so no fill sees a later price.
+   */
+  mark = NaN;
   /** Average entry price of the open position (0 when flat). */
   avgPrice = 0;
   realizedPnl = 0;
@@ -133,10 +156,20 @@ export class SimBroker {
   private maxQty = 0;
   private tradePnl = 0;
 
-  constructor(settings: BacktestSettings) {
+  constructor(settings: BacktestSettings, account?: Account, symbol?: string) {
     this.trackVolatility = settings.slippageModel === 'volatility';
     this.s = settings;
-    this.cash = settings.initialCash;
+    this.account = account ?? new Account(settings.initialCash);
+    this.account.lanes.push(this);
+    this.symbol = symbol;
+  }
+
+  /** The portfolio's cash (shared by every symbol's broker). */
+  get cash(): number {
+    return this.account.cash;
+  }
+  set cash(value: number) {
+    this.account.cash = value;
   }
 
   equity(close: number): number {
@@ -375,8 +408,21 @@ export class SimBroker {
     // reducing risk is always allowed.
     const flip = after * before < 0;
     if (flip || Math.abs(after) > Math.abs(before)) {
-      const equity = this.cash + before * price;
-      const maxUnits = equity > 0 ? (this.s.maxLeverage * equity) / (price * (1 + this.s.commissionBps / 1e4) + this.s.commissionPerShare) : 0;
+      // Portfolio equity and the gross exposure of the other symbols, each marked at its last price: the
+      // cap is on the whole portfolio, so one symbol's room is what the others leave.
+      let equity = this.account.cash + before * price;
+      let others = 0;
+      const lanes = this.account.lanes;
+      if (lanes.length > 1) {
+        for (const lane of lanes) {
+          if (lane === this || lane.position === 0) continue;
+          const value = lane.position * lane.mark;
+          equity += value;
+          others += Math.abs(value);
+        }
+      }
+      const room = this.s.maxLeverage * equity - others;
+      const maxUnits = equity > 0 && room > 0 ? room / (price * (1 + this.s.commissionBps / 1e4) + this.s.commissionPerShare) : 0;
       if (Math.abs(after) > maxUnits * (1 + dust)) {
         // A flip still closes the old side (with no equity left, it only closes); growth on the same side
         // stops at the cap or the position held, whichever is larger: the cap never forces a sale.
@@ -396,7 +442,10 @@ export class SimBroker {
     const fee = this.commissionFor(qty, price);
     this.cash -= qty * price + fee;
     this.commissionPaid += fee;
-    this.fills.push(reason === 'signal' ? { time, quantity: qty, price, commission: fee } : { time, quantity: qty, price, commission: fee, reason });
+    const fill: Fill = reason === 'signal' ? { time, quantity: qty, price, commission: fee } : { time, quantity: qty, price, commission: fee, reason };
+    if (this.symbol !== undefined) fill.symbol = this.symbol;
+    this.fills.push(fill);
+    this.mark = price;
 
     const sameSide = before !== 0 && target !== 0 && Math.sign(before) === Math.sign(target);
     if (before !== 0 && !sameSide) {
@@ -464,6 +513,7 @@ export class SimBroker {
   private tradeRecord(time: number, bars: number, open: boolean, lastPrice: number, pnl: number): Trade {
     const entryPrice = this.entryNotional / this.entryQty;
     return {
+      ...(this.symbol !== undefined && { symbol: this.symbol }),
       side: this.tradeLong ? 'long' : 'short',
       entryTime: this.tradeStart,
       exitTime: time,

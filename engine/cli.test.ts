@@ -46,7 +46,7 @@ describe('cli as a child process', { timeout: 60_000 }, () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const result = JSON.parse(first.stdout);
-    expect(Object.keys(result).sort()).toEqual(['bars', 'endTime', 'equity', 'leverageCuts', 'metrics', 'skippedBars', 'startTime', 'trades', 'warmup']);
+    expect(Object.keys(result).sort()).toEqual(['bars', 'endTime', 'equity', 'events', 'eventsTruncated', 'leverageCuts', 'metrics', 'skippedBars', 'startTime', 'trades', 'warmup']);
     expect(result).toMatchObject({ bars: 5000, warmup: 49, startTime: Date.UTC(2024, 0, 1), endTime: Date.UTC(2024, 0, 1) + 4999 * 3_600_000 });
     expect(Object.keys(result.metrics)).toEqual(expect.arrayContaining(['totalReturn', 'cagr', 'sharpe', 'maxDrawdown', 'winRate', 'exposure', 'finalEquity']));
     expect(result.metrics.trades).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { registry } from '../nodes/index.ts';
 import { runBacktest, type BacktestResult } from './backtest.ts';
 import type { Trade } from './broker.ts';
 import { compile, type CompileError } from './compile.ts';
-import { chooseData, loadBars, type DataChoice } from './data.ts';
+import { chooseData, loadMarket, type DataChoice } from './data.ts';
 
 export const usage = `Usage: npm run cli -- backtest <strategy.json> [--data <file.csv | synthetic:SEED>] [--bars N] [--json]
 
@@ -237,10 +237,10 @@ async function backtest(cmd: Extract<CliCommand, { command: 'backtest' }>, io: C
   }
   const request = chooseData(plan.data.request, choice);
   // On the command line a dataset id is a file path: the --data file, or the graph's CSV node's dataset.
-  const bars = await loadBars(request, (path) => readText(io, path, 'data file'));
-  const total = bars.close.length;
+  const market = await loadMarket(request, (path) => readText(io, path, 'data file'));
+  const total = market.lanes[0]!.close.length;
   const showProgress = io.stderrIsTTY && total > progressThreshold;
-  const result = await runBacktest(plan, bars, {
+  const result = await runBacktest(plan, market, {
     ...(showProgress ? { chunkBars: 50_000, onProgress: (done: number) => io.stderr(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`) } : {}),
   });
   if (cmd.json) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AnyNodeDefinition, DataRequest } from '../nodes/contract.ts';
+import { readsContext, type AnyNodeDefinition, type DataRequest } from '../nodes/contract.ts';
 import { connectionError, PortKinds, slotWidth } from '../nodes/ports.ts';
 import { migrateParams, type Registry } from '../nodes/registry.ts';
 import { Graph, type BacktestSettings, type GraphNode } from './graph.ts';
@@ -45,6 +45,11 @@ export interface PlanNode {
   outputSlots: Record<string, number>;
   /** Bars until this node's outputs are defined, counting its upstream warm-up. */
   warmup: number;
+  /**
+   * The slot of the resample node's `closed` output this node steps on, when every input comes from that
+   * resample node's (or its clocked descendants') outputs and the step reads no context.
+   */
+  clock?: number;
 }
 
 /** A validated, ordered, slot-wired graph: what the executor turns into a loop. */
@@ -181,6 +186,10 @@ export function compile(input: unknown, registry: Registry): CompileResult {
   let slotCount = Math.max(...(Object.keys(PortKinds) as (keyof typeof PortKinds)[]).map(slotWidth));
   const slotOf = new Map<string, number>();
   const warmupOf = new Map<string, number>();
+  // The clock each node's outputs change on (undefined: every bar), and base bars per tick of it.
+  const outputClock = new Map<string, number | undefined>();
+  const clockFactor = new Map<number, number>();
+  const request = sources[0]![1].source!(params.get(sources[0]![0])!);
   const planNodes: PlanNode[] = [];
   for (const id of order.ids) {
     const def = defs.get(id)!;
@@ -200,11 +209,29 @@ export function compile(input: unknown, registry: Registry): CompileResult {
       slotOf.set(`${id}\u0000${port}`, slotCount);
       slotCount += slotWidth(spec.kind);
     }
-    const warmup = upstream + (def.warmup?.(p) ?? 0);
+    // A pure node fed only by one resampled stream steps when that stream's bar closes.
+    const inputClocks = Object.keys(def.inputs).flatMap((port) => {
+      const src = incoming.get(id)?.get(port);
+      return src ? [outputClock.get(src.node)] : [];
+    });
+    const clock =
+      inputClocks.length > 0 && inputClocks[0] !== undefined && inputClocks.every((c) => c === inputClocks[0]) && !readsContext(def.step) && !def.sink
+        ? inputClocks[0]
+        : undefined;
+    const ownWarmup = (def.warmup?.(p) ?? 0) * (clock === undefined ? 1 : clockFactor.get(clock)!);
+    let warmup = upstream + ownWarmup;
+    if (def.resample && outputSlots.closed !== undefined) {
+      const factor = Math.max(1, Math.ceil(def.resample.factor(p, request)));
+      clockFactor.set(outputSlots.closed, factor);
+      outputClock.set(id, outputSlots.closed);
+      warmup = upstream + factor;
+    } else {
+      outputClock.set(id, clock);
+    }
     warmupOf.set(id, warmup);
-    planNodes.push({ id, def, params: p, inputSlots, wired, outputSlots, warmup });
+    planNodes.push({ id, def, params: p, inputSlots, wired, outputSlots, warmup, ...(clock !== undefined && { clock }) });
   }
-  const [sourceId, sourceDef] = sources[0]!;
+  const [sourceId] = sources[0]!;
   const terminal = terminals[0]!;
   return {
     ok: true,
@@ -212,7 +239,7 @@ export function compile(input: unknown, registry: Registry): CompileResult {
       nodes: planNodes,
       slotCount,
       nanSlot,
-      data: { nodeId: sourceId, request: sourceDef.source!(params.get(sourceId)!) },
+      data: { nodeId: sourceId, request },
       orderSlot: slotOf.get(`${terminal.node}\u0000${terminal.port}`)!,
       warmup: warmupOf.get(terminal.node)!,
       settings: graph.settings,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DataRequest } from '../nodes/contract.ts';
-import { DataError, syntheticBars, type Bars } from './bars.ts';
+import { DataError, syntheticBars, syntheticMarket, type Bars, type Market } from './bars.ts';
 import { parseOhlcvCsv } from './csv.ts';
 
 /**
@@ -22,8 +22,18 @@ export function chooseData(fromGraph: DataRequest, choice: DataChoice | undefine
   return { ...base, seed: choice.seed, bars: choice.bars ?? base.bars };
 }
 
-/** Turn a data request into bars. Dataset text comes from the caller, who owns the I/O. */
+/** Turn a data request into the bars of every symbol it names. */
+export async function loadMarket(request: DataRequest, readDataset: (id: string) => Promise<string | undefined>): Promise<Market> {
+  if (request.kind === 'synthetic' && (request.symbols ?? 1) > 1) return syntheticMarket(request);
+  return { symbols: [''], lanes: [await loadBars(request, readDataset)] };
+}
+
+/**
+ * Turn a one-symbol data request into bars. Dataset text comes from the caller, who owns the I/O. A
+ * multi-symbol request is refused: use `loadMarket`.
+ */
 export async function loadBars(request: DataRequest, readDataset: (id: string) => Promise<string | undefined>): Promise<Bars> {
+  if (request.kind === 'synthetic' && (request.symbols ?? 1) > 1) throw new DataError(`the data has ${request.symbols} symbols; this feature supports one symbol`);
   if (request.kind === 'synthetic') return syntheticBars(request);
   const text = await readDataset(request.datasetId);
   if (text === undefined) throw new DataError(`dataset "${request.datasetId}" was not found`);

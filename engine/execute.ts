@@ -1,20 +1,40 @@
-import type { PortSpec, StepContext } from '../nodes/contract.ts';
-import { barFields, compoundFields, type PortKind } from '../nodes/ports.ts';
-import type { Bars } from './bars.ts';
+import { isCrossSectional, readsContext, type PortSpec, type StepContext } from '../nodes/contract.ts';
+import { barFields, compoundFields, orderFields, type PortKind } from '../nodes/ports.ts';
+import type { Bars, Market } from './bars.ts';
 import type { SimBroker } from './broker.ts';
 import type { Plan } from './compile.ts';
+
+/** One row an output node emitted: the bar, the symbol and the node's input values. */
+export interface SinkEvent {
+  nodeId: string;
+  kind: 'csv' | 'webhook';
+  time: number;
+  bar: number;
+  symbol?: string;
+  values: Record<string, number>;
+}
+
+/** Rows kept per output node; past this the node's rows are dropped and `eventsTruncated` names it. */
+export const maxEventsPerNode = 10_000;
 
 export interface Executor {
   /** Run bars [from, to). */
   run(from: number, to: number): void;
-  /** Bars that ended with a position held, and bars skipped for bad prices, so far. */
+  /** Bars that ended with a position held (in any symbol), and symbol-bars skipped for bad prices, so far. */
   readonly stats: { exposed: number; skipped: number };
-  /** Equity marked at each bar's close. */
+  /** Portfolio equity marked at each bar's close. */
   readonly equity: Float64Array;
-  /** Every output's value after the last bar run, by the plan's slot numbers (inspection and tests). */
+  /**
+   * Every output's value after the last bar run, by the plan's slot numbers: `slots[slot * lanes + k]`
+   * for symbol k (so with one symbol, simply `slots[slot]`). For inspection and tests.
+   */
   readonly slots: Float64Array;
-  /** Each plan node's plain-data state, in plan order (snapshots for long runs). */
-  readonly states: readonly unknown[];
+  readonly lanes: number;
+  /** Each plan node's plain-data state: one per symbol (a cross-sectional node has one in all). */
+  readonly states: readonly unknown[][];
+  /** Rows emitted by output nodes, in bar order. */
+  readonly events: SinkEvent[];
+  readonly eventsTruncated: string[];
 }
 
 export interface ExecutorOptions {
@@ -22,193 +42,286 @@ export interface ExecutorOptions {
   blockBars?: number;
 }
 
-/**
- * Whether a node's step reads the step context (the bar, the portfolio). Steps declare the context as
- * their fifth parameter, so `step.length` tells: the ones that do not are pure functions of their input
- * series, and can run a whole block of bars at a time before the broker sees any of them.
- */
-export const readsContext = (step: (...args: never[]) => void): boolean => step.length >= 5;
+export { isCrossSectional, readsContext } from '../nodes/contract.ts';
 
 /**
  * Compile a plan into generated, monomorphic loops (DESIGN.md §2), in two phases per block of bars:
  *
  * 1. **Columns.** Every node that depends only on the bars (no context, nothing upstream that reads it)
- *    runs over the whole block in a loop of its own, reading and writing Float64Array columns. One
- *    small loop per node lets V8 inline that node's step with its state in registers, which one big
- *    loop calling every node cannot (the inlining budget is per function).
- * 2. **Bars.** The broker and the nodes that read the portfolio (sizing, risk, orders) then run bar by
- *    bar, reading the columns: these decide on equity that depends on the fills of the bar before.
+ *    runs over the whole block in a loop of its own, per symbol, reading and writing Float64Array
+ *    columns. One small loop per node lets V8 inline that node's step, which one big loop calling every
+ *    node cannot (the inlining budget is per function). Cross-sectional nodes run here too, bar by bar
+ *    across the symbols' columns.
+ * 2. **Bars.** The brokers and the nodes that read the portfolio (sizing, risk, orders, outputs) then
+ *    run bar by bar, reading the columns: they decide on an equity that depends on earlier fills.
  *
- * Both phases see the same bars in the same order, so the result equals a bar-by-bar run; a bar with a
- * bad price is skipped by both. The generated source holds only slot numbers, node indices and port
- * names that `defineNode` has checked are plain identifiers: never a user-supplied string.
+ * Both phases see the same bars in the same order, so the result equals a bar-by-bar run; a symbol's bar
+ * with a bad price is skipped by both. A node downstream of a resample node steps only on the bars
+ * where the resampled bar closes (its clock) and holds its outputs in between. The generated source
+ * holds only slot numbers, node indices and port names that `defineNode` has checked are plain
+ * identifiers: never a user-supplied string.
  */
-export function createExecutor(plan: Plan, bars: Bars, broker: SimBroker, options: ExecutorOptions = {}): Executor {
+export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroker | readonly SimBroker[], options: ExecutorOptions = {}): Executor {
+  const market: Market = 'lanes' in data ? data : { symbols: [''], lanes: [data] };
+  const brokers = Array.isArray(broker) ? broker : [broker as SimBroker];
+  const L = market.lanes.length;
+  if (L < 1 || brokers.length !== L) throw new Error(`the executor needs one broker per symbol (${L} symbols, ${brokers.length} brokers)`);
+  const n = market.lanes[0]!.close.length;
+  if (market.lanes.some((b) => b.close.length !== n)) throw new Error('every symbol needs the same bars (align them first)');
   const block = Math.max(1, Math.floor(options.blockBars ?? 2048));
-  const slots = new Float64Array(plan.slotCount).fill(NaN);
-  const equity = new Float64Array(bars.close.length);
-  const ctx: StepContext = { bar: 0, time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN, equity: 0, cash: 0, position: 0 };
-  const steps = plan.nodes.map((n) => n.def.step);
-  const states = plan.nodes.map((n) => n.def.init(n.params, n.wired));
-  const params = plan.nodes.map((n) => Object.freeze(n.params));
+  const slots = new Float64Array(plan.slotCount * L).fill(NaN);
+  const equity = new Float64Array(n);
+  const ctxs: StepContext[] = market.lanes.map(() => ({ bar: 0, time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN, equity: 0, cash: 0, position: 0 }));
+  const steps = plan.nodes.map((nd) => nd.def.step);
+  const cross = plan.nodes.map((nd) => isCrossSectional(nd.def));
+  const states = plan.nodes.map((nd, i) => (cross[i] ? [nd.def.init(nd.params, nd.wired)] : market.lanes.map(() => nd.def.init(nd.params, nd.wired))));
+  const params = plan.nodes.map((nd) => Object.freeze(nd.params));
+  const events: SinkEvent[] = [];
+  const eventsTruncated: string[] = [];
+  const eventCounts = plan.nodes.map(() => 0);
 
-  // Where each slot's value lives: a bar column (data node outputs), a block column (columnar nodes),
-  // or the per-bar `slots` array (nodes that read the context).
+  // Where each slot's value lives: a bar column (data node outputs), a block column (column-phase
+  // nodes), or the per-bar `slots` array (the rest).
   const barColumn = new Map<number, string>();
-  const columns: number[] = [];
-  const columnar = plan.nodes.map(() => false);
   const columnSlots = new Set<number>();
+  const columnar = plan.nodes.map(() => false);
   plan.nodes.forEach((node, i) => {
     const { outputs } = node.def;
     if (node.def.source) {
       for (const [port, slot] of Object.entries(node.outputSlots)) {
         if (outputs[port]!.kind === 'bars') barFields.forEach((f, k) => barColumn.set(slot + k, f));
         else if ((barFields as readonly string[]).includes(port)) barColumn.set(slot, port);
+        else throw new Error(`${node.def.type}: a data node may only output bars and bar fields`);
       }
       return;
     }
     const inputsAreColumns = Object.entries(node.inputSlots).every(([port, slot]) => {
-      const width = compoundFields[node.def.inputs[port]!.kind]?.length ?? 1;
       if (!node.wired[port]) return true;
+      const width = compoundFields[node.def.inputs[port]!.kind]?.length ?? 1;
       for (let k = 0; k < width; k++) if (!barColumn.has(slot + k) && !columnSlots.has(slot + k)) return false;
       return true;
     });
-    if (readsContext(node.def.step) || !inputsAreColumns) return;
+    if (readsContext(node.def.step) || node.def.sink || !inputsAreColumns) return;
     columnar[i] = true;
     for (const [port, slot] of Object.entries(node.outputSlots)) {
       const width = compoundFields[outputs[port]!.kind]?.length ?? 1;
-      for (let k = 0; k < width; k++) {
-        columnSlots.add(slot + k);
-        columns.push(slot + k);
-      }
+      for (let k = 0; k < width; k++) columnSlots.add(slot + k);
     }
   });
-  const dataNode = plan.nodes.findIndex((n) => n.def.source);
-  if (dataNode >= 0 && Object.keys(plan.nodes[dataNode]!.outputSlots).some((p) => !(p === 'bars' || (barFields as readonly string[]).includes(p)))) {
-    throw new Error(`${plan.nodes[dataNode]!.def.type}: a data node may only output bars and bar fields`);
-  }
-
-  /** The expression reading slot `s` at absolute bar `t` (block index `j`). */
-  const read = (s: number): string => {
-    const field = barColumn.get(s);
-    if (field) return `${field}[t]`;
-    if (columnSlots.has(s)) return `c${s}[j]`;
-    return `slots[${s}]`;
-  };
-  const value = (kind: PortKind) => {
+  const columns = [...columnSlots].sort((a, b) => a - b);
+  const slotFields = (kind: PortKind, slot: number): [string | undefined, number][] => {
     const fields = compoundFields[kind];
-    return fields ? `{ ${fields.map((f) => `${f}: NaN`).join(', ')} }` : 'NaN';
+    return fields ? fields.map((f, k) => [f, slot + k]) : [[undefined, slot]];
+  };
+
+  // Generated-code helpers. Lane arrays: `D_close[k]` is symbol k's close (absolute bar t), `c12[k]` a
+  // block column (bar t at index j = t − block start); per-bar values sit at `slots[slot * L + k]`.
+  const laneArray = (s: number) => (barColumn.has(s) ? `D_${barColumn.get(s)}` : `c${s}`);
+  const laneIndex = (s: number) => (barColumn.has(s) ? 't' : 'j');
+  const readPerBar = (s: number, k: string) => (barColumn.has(s) || columnSlots.has(s) ? `${laneArray(s)}[${k}][${laneIndex(s)}]` : `slots[${s * L} + ${k}]`);
+  const value = (kind: PortKind, lanes: boolean) => {
+    const fields = compoundFields[kind];
+    const leaf = lanes ? `new Float64Array(${L})` : 'NaN';
+    return fields ? `{ ${fields.map((f) => `${f}: ${leaf}`).join(', ')} }` : leaf;
   };
   // Port objects are literals in the generated code so V8 gives them a fixed shape with unboxed double
   // fields; objects built at run time (Object.fromEntries) box every write and make garbage per bar.
-  const literal = (ports: Record<string, PortSpec>) => `{ ${Object.entries(ports).map(([p, spec]) => `${p}: ${value(spec.kind)}`).join(', ')} }`;
-  const callNode = (i: number, write: (s: number) => string): string[] => {
-    const node = plan.nodes[i]!;
-    const { inputs, outputs } = node.def;
-    const body: string[] = [];
-    for (const [port, slot] of Object.entries(node.inputSlots)) {
-      const fields = compoundFields[inputs[port]!.kind];
-      if (fields) fields.forEach((f, k) => body.push(`i${i}.${port}.${f} = ${node.wired[port] ? read(slot + k) : 'NaN'};`));
-      else body.push(`i${i}.${port} = ${node.wired[port] ? read(slot) : 'NaN'};`);
-    }
-    body.push(`s${i}(st${i}, p${i}, i${i}, o${i}, ctx);`);
-    for (const [port, slot] of Object.entries(node.outputSlots)) {
-      const fields = compoundFields[outputs[port]!.kind];
-      if (fields) fields.forEach((f, k) => body.push(`${write(slot + k)} = o${i}.${port}.${f};`));
-      else body.push(`${write(slot)} = o${i}.${port};`);
-    }
-    return body;
-  };
+  const literal = (ports: Record<string, PortSpec>, lanes: boolean) => `{ ${Object.entries(ports).map(([p, spec]) => `${p}: ${value(spec.kind, lanes)}`).join(', ')} }`;
+  const portRef = (i: number, io: 'i' | 'o', port: string, field: string | undefined) => `${io}${i}.${port}${field ? `.${field}` : ''}`;
 
   const declare: string[] = [];
   const loops: string[] = [];
+  const columnCalls: string[] = [];
   const perBar: string[] = [];
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
-    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(inputs)}, o${i} = ${literal(outputs)};`);
-    if (columnar[i]) {
+    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(inputs, cross[i]!)}, o${i} = ${literal(outputs, cross[i]!)};`);
+    if (node.def.source) return;
+    const ins = Object.entries(node.inputSlots).flatMap(([port, slot]) => slotFields(inputs[port]!.kind, slot).map(([f, s]) => ({ port, f, s, wired: node.wired[port]! })));
+    const outs = Object.entries(node.outputSlots).flatMap(([port, slot]) => slotFields(outputs[port]!.kind, slot).map(([f, s]) => ({ port, f, s })));
+    const clock = node.clock;
+    if (columnar[i] && !cross[i]) {
+      // One symbol's column over valid bars [a, b) of the block starting at `from`.
+      const hoist = [
+        `const st = st${i}[k];`,
+        ...new Set(ins.filter((x) => x.wired).map((x) => `const r${x.s} = ${laneArray(x.s)}[k];`)),
+        ...outs.map((x) => `const w${x.s} = c${x.s}[k];`),
+        ...(clock !== undefined ? [`const clock = c${clock}[k];`] : []),
+      ];
+      const step = [
+        ...ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? `r${x.s}[${laneIndex(x.s)}]` : 'NaN'};`),
+        `s${i}(st, p${i}, i${i}, o${i});`,
+      ];
+      loops.push(`function node${i}(from, a, b, k) {
+  ${hoist.join('\n  ')}
+  for (let t = a; t < b; t++) {
+    const j = t - from;
+    ${clock !== undefined ? `if (clock[j] === 1) { ${step.join(' ')} }` : step.join('\n    ')}
+    ${outs.map((x) => `w${x.s}[j] = ${portRef(i, 'o', x.port, x.f)};`).join('\n    ')}
+  }
+}`);
+      columnCalls.push(`for (let k = 0; k < ${L}; k++) { const r = runs[k]; for (let q = 0; q < runCount[k]; q += 2) node${i}(from, r[q], r[q + 1], k); }`);
+      return;
+    }
+    if (columnar[i] && cross[i]) {
+      // Every symbol at once, on each bar of the block where at least one symbol has a valid bar. A symbol
+      // whose bar is bad reads NaN.
+      const step = [
+        ...ins.map((x) =>
+          x.wired
+            ? `for (let k = 0; k < ${L}; k++) ${portRef(i, 'i', x.port, x.f)}[k] = ok[k][j] === 1 ? ${laneArray(x.s)}[k][${laneIndex(x.s)}] : NaN;`
+            : `${portRef(i, 'i', x.port, x.f)}.fill(NaN);`,
+        ),
+        `s${i}(st${i}[0], p${i}, i${i}, o${i});`,
+      ];
       loops.push(`function node${i}(from, a, b) {
-    for (let t = a; t < b; t++) {
-      const j = t - from;
-      ${callNode(i, (s) => `c${s}[j]`).join('\n      ')}
+  for (let t = a; t < b; t++) {
+    const j = t - from;
+    if (live[j] === 0) continue;
+    ${clock !== undefined ? `if (c${clock}[0][j] === 1) { ${step.join(' ')} }` : step.join('\n    ')}
+    ${outs.map((x) => `for (let k = 0; k < ${L}; k++) c${x.s}[k][j] = ${portRef(i, 'o', x.port, x.f)}[k];`).join('\n    ')}
+  }
+}`);
+      columnCalls.push(`node${i}(from, a, b);`);
+      return;
     }
-  }`);
-    } else if (!node.def.source) {
-      perBar.push(...callNode(i, (s) => `slots[${s}]`));
+    // Bar phase.
+    if (cross[i]) {
+      perBar.push(
+        ...ins.map((x) => `for (let k = 0; k < ${L}; k++) ${portRef(i, 'i', x.port, x.f)}[k] = ${x.wired ? `ok[k][j] === 1 ? ${readPerBar(x.s, 'k')} : NaN` : 'NaN'};`),
+        `s${i}(st${i}[0], p${i}, i${i}, o${i}, ctxs[0]);`,
+        ...outs.map((x) => `for (let k = 0; k < ${L}; k++) slots[${x.s * L} + k] = ${portRef(i, 'o', x.port, x.f)}[k];`),
+      );
+      return;
     }
+    const sink = node.def.sink && 'fired' in outputs ? [`if (o${i}.fired === 1) emit(${i}, k, t, [${ins.filter((x) => !x.f).map((x) => portRef(i, 'i', x.port, undefined)).join(', ')}]);`] : [];
+    perBar.push(`for (let k = 0; k < ${L}; k++) {
+      if (ok[k][j] === 0) continue;
+      ${ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join('\n      ')}
+      s${i}(st${i}[k], p${i}, i${i}, o${i}, ctxs[k]);
+      ${outs.map((x) => `slots[${x.s * L} + k] = ${portRef(i, 'o', x.port, x.f)};`).join('\n      ')}
+      ${sink.join('')}
+    }`);
   });
-  const columnarNodes = plan.nodes.map((_, i) => i).filter((i) => columnar[i]);
-  // The last bar's column values go to `slots` after each block, so `slots` always shows the outputs
-  // as of the last bar run, whichever phase computed them.
-  const keep = [...[...barColumn].map(([s, f]) => `slots[${s}] = ${f}[t];`), ...columns.map((s) => `slots[${s}] = c${s}[j];`)];
 
-  // The broker reads the order from `slots`; an order computed in the column phase is copied there.
-  const orderFromColumns = columnSlots.has(plan.orderSlot)
-    ? (compoundFields.order ?? []).map((_, k) => `slots[${plan.orderSlot + k}] = c${plan.orderSlot + k}[j];`)
-    : [];
+  const sinkPorts = plan.nodes.map((nd) => Object.entries(nd.def.inputs).filter(([, spec]) => !compoundFields[spec.kind]).map(([port]) => port));
+  const emit = (i: number, k: number, t: number, values: number[]) => {
+    const node = plan.nodes[i]!;
+    if (eventCounts[i]! >= maxEventsPerNode) {
+      if (eventCounts[i] === maxEventsPerNode) eventsTruncated.push(node.id);
+      eventCounts[i]!++;
+      return;
+    }
+    eventCounts[i]!++;
+    const event: SinkEvent = { nodeId: node.id, kind: node.def.sink!.kind, time: market.lanes[k]!.time[t]!, bar: t, values: Object.fromEntries(sinkPorts[i]!.map((p, q) => [p, values[q]!])) };
+    if (L > 1) event.symbol = market.symbols[k];
+    events.push(event);
+  };
+
+  const orderSlots = orderFields.map((_, f) => plan.orderSlot + f);
   const source = `"use strict";
-const time = bars.time, open = bars.open, high = bars.high, low = bars.low, close = bars.close, volume = bars.volume;
-${columns.map((s) => `const c${s} = new Float64Array(${block});`).join('\n')}
+${barFields.map((f) => `const D_${f} = lanes.map((b) => b.${f});`).join('\n')}
+${columns.map((s) => `const c${s} = Array.from({ length: ${L} }, () => new Float64Array(${block}));`).join('\n')}
+// Per block: which symbol-bars are valid, the runs of valid bars per symbol, and whether any symbol traded.
+const ok = Array.from({ length: ${L} }, () => new Uint8Array(${block}));
+const runs = Array.from({ length: ${L} }, () => new Int32Array(${block + 2}));
+const runCount = new Int32Array(${L});
+const live = new Uint8Array(${block});
+const lastClose = new Float64Array(${L});
+const lastValid = new Int32Array(${L}).fill(-1);
+const orderBuf = new Float64Array(${8 * L});
 ${declare.join('\n')}
 ${loops.join('\n')}
-/** Bars [a, b) of the block starting at \`from\`, all valid: each pure node over them, in plan order. */
-function columnsOver(from, a, b) {
-  ${columnarNodes.map((i) => `node${i}(from, a, b);`).join('\n  ')}
-}
 /**
  * A bar with a price that is not a positive finite number, or whose high is below its low, is skipped
- * whole: no fills, no node sees it, equity carries over. CSV input is refused before this can happen;
- * the guard protects live feeds and anything else that reaches the loop.
+ * whole for its symbol: no fills, no node sees it. CSV input is refused before this can happen; the
+ * guard protects live feeds, unaligned symbols and anything else that reaches the loop.
  */
-function valid(t) {
-  const o = open[t], h = high[t], l = low[t], c = close[t];
-  return o > 0 && o < Infinity && c > 0 && c < Infinity && l > 0 && h < Infinity && h >= l;
+function scan(from, to) {
+  live.fill(0, 0, to - from);
+  for (let k = 0; k < ${L}; k++) {
+    const o = D_open[k], h = D_high[k], l = D_low[k], c = D_close[k], okk = ok[k], r = runs[k];
+    let count = 0, inRun = false;
+    for (let t = from; t < to; t++) {
+      const j = t - from;
+      const good = o[t] > 0 && o[t] < Infinity && c[t] > 0 && c[t] < Infinity && l[t] > 0 && h[t] < Infinity && h[t] >= l[t];
+      okk[j] = good ? 1 : 0;
+      if (good) {
+        live[j] = 1;
+        if (!inRun) { r[count++] = t; inRun = true; }
+      } else {
+        if (inRun) { r[count++] = t; inRun = false; }
+        ${columns.map((s) => `c${s}[k][j] = NaN;`).join(' ')}
+      }
+    }
+    if (inRun) r[count++] = to;
+    runCount[k] = count;
+  }
+}
+function columnsOver(from, a, b) {
+  ${columnCalls.join('\n  ')}
 }
 function barsOver(from, to) {
-  let exposed = 0, skipped = 0, last = -1;
+  let exposed = 0, skipped = 0;
   for (let t = from; t < to; t++) {
-    if (!valid(t)) {
-      equity[t] = t > 0 ? equity[t - 1] : broker.cash;
-      skipped++;
+    const j = t - from;
+    if (live[j] === 0) {
+      equity[t] = t > 0 ? equity[t - 1] : account.cash;
+      skipped += ${L};
       continue;
     }
-    const j = t - from;
-    last = t;
-    const c = close[t];
-    broker.onBar(t, time[t], open[t], high[t], low[t], c, volume[t]);
-    ctx.bar = t; ctx.time = time[t]; ctx.open = open[t]; ctx.high = high[t]; ctx.low = low[t]; ctx.close = c; ctx.volume = volume[t];
-    const position = broker.position;
-    ctx.cash = broker.cash; ctx.position = position;
-    const e = broker.cash + position * c;
-    ctx.equity = e; equity[t] = e;
-    if (position !== 0) exposed++;
+    ${L > 1 ? `for (let k = 0; k < ${L}; k++) if (ok[k][j] === 1) brokers[k].mark = D_open[k][t];` : ''}
+    for (let k = 0; k < ${L}; k++) {
+      if (ok[k][j] === 0) { skipped++; continue; }
+      const c = D_close[k][t];
+      brokers[k].onBar(t, D_time[k][t], D_open[k][t], D_high[k][t], D_low[k][t], c, D_volume[k][t]);
+      lastClose[k] = c;
+      lastValid[k] = t;
+    }
+    let e = account.cash, held = false;
+    for (let k = 0; k < ${L}; k++) {
+      const position = brokers[k].position;
+      if (position !== 0) { e += position * lastClose[k]; held = true; }
+    }
+    equity[t] = e;
+    if (held) exposed++;
+    for (let k = 0; k < ${L}; k++) {
+      if (ok[k][j] === 0) continue;
+      const ctx = ctxs[k];
+      ctx.bar = t; ctx.time = D_time[k][t]; ctx.open = D_open[k][t]; ctx.high = D_high[k][t]; ctx.low = D_low[k][t]; ctx.close = D_close[k][t]; ctx.volume = D_volume[k][t];
+      ctx.cash = account.cash; ctx.position = brokers[k].position; ctx.equity = e;
+    }
     ${perBar.join('\n    ')}
-    ${orderFromColumns.join('\n    ')}
-    broker.instruct(t, slots, ${plan.orderSlot});
+    for (let k = 0; k < ${L}; k++) {
+      if (ok[k][j] === 0) continue;
+      ${orderSlots.map((s, f) => `orderBuf[k * 8 + ${f}] = ${readPerBar(s, 'k')};`).join(' ')}
+      brokers[k].instruct(t, orderBuf, k * 8);
+    }
   }
   stats.exposed += exposed;
   stats.skipped += skipped;
-  if (last >= 0) {
-    const t = last, j = last - from;
-    ${keep.join('\n    ')}
+}
+/** The last valid bar's column values go to \`slots\`, so it shows every output as of the last bar run. */
+function keep(from, to) {
+  for (let k = 0; k < ${L}; k++) {
+    const t = lastValid[k];
+    if (t < from || t >= to) continue;
+    const j = t - from;
+    ${[...barColumn].map(([s, f]) => `slots[${s * L} + k] = D_${f}[k][t];`).join(' ')}
+    ${columns.map((s) => `slots[${s * L} + k] = c${s}[k][j];`).join(' ')}
   }
 }
 return function run(from, to) {
   for (let start = from; start < to; start += ${block}) {
     const end = Math.min(to, start + ${block});
-    // Pure nodes over each run of valid bars, so their state skips bad bars as the broker does.
-    let a = start;
-    for (let t = start; t < end; t++) {
-      if (valid(t)) continue;
-      if (t > a) columnsOver(start, a, t);
-      a = t + 1;
-    }
-    if (end > a) columnsOver(start, a, end);
+    scan(start, end);
+    columnsOver(start, start, end);
     barsOver(start, end);
+    keep(start, end);
   }
 };`;
   const stats = { exposed: 0, skipped: 0 };
-  const factory = new Function('steps', 'states', 'params', 'ctx', 'slots', 'bars', 'broker', 'equity', 'stats', source);
-  const run = factory(steps, states, params, ctx, slots, bars, broker, equity, stats) as Executor['run'];
-  return { run, equity, slots, states, stats };
+  const factory = new Function('steps', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', source);
+  const run = factory(steps, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit) as Executor['run'];
+  return { run, equity, slots, lanes: L, states, stats, events, eventsTruncated };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Bar, Order, PortKind } from './ports.ts';
 
-export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'risk', 'order', 'output'] as const;
+export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output'] as const;
 export type Category = (typeof categories)[number];
 
 /** One named port. Inputs are required unless `optional`; an optional input reads NaN when unwired. */
@@ -47,6 +47,8 @@ export const DataRequest = z.discriminatedUnion('kind', [
     volatility: z.number().min(0),
     intervalMinutes: z.number().positive(),
     startTime: z.number(),
+    /** Symbols traded together (SYN1, SYN2…); absent means one. */
+    symbols: z.number().int().min(1).max(500).optional(),
   }),
   z.object({ kind: z.literal('dataset'), datasetId: z.string() }),
 ]);
@@ -85,6 +87,23 @@ export interface NodeDefinition<
    * so each migration validates what it reads.
    */
   readonly migrations?: Readonly<Record<number, (old: unknown) => unknown>>;
+  /**
+   * Output nodes (signal export, alerts) declare where their rows go. Their step sets the output
+   * `fired` to 1 on a bar that emits; the engine then records one event with the bar's time, the
+   * symbol and the node's input values, and the platform (never the step) writes or sends it.
+   */
+  readonly sink?: { readonly kind: 'csv' | 'webhook' };
+  /**
+   * `cross`: the node sees every symbol of a multi-symbol strategy at once (rank, top-N, weights); each
+   * port then carries a Float64Array with one value per symbol. Declare such nodes with `defineCrossNode`.
+   */
+  readonly scope?: 'asset' | 'cross';
+  /**
+   * A resampling node: its outputs other than `closed` change only on bars where `closed` is 1, and pure
+   * nodes fed only by them step only on those bars (their clock), holding their outputs in between.
+   * `factor` is how many base bars one resampled bar spans, for the warm-up.
+   */
+  readonly resample?: { factor(params: z.infer<P>, request: DataRequest): number };
   /** Data nodes declare their I/O here; the engine's data adapter resolves it before the run. */
   source?(params: z.infer<P>): DataRequest;
   /** Bars before the first output that is not NaN, given the params. */
@@ -103,6 +122,41 @@ export interface NodeDefinition<
 // Definitions differ in params, ports and state; code that handles any of them works at this erased type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyNodeDefinition = NodeDefinition<any, Record<string, PortSpec>, Record<string, PortSpec>, any>;
+
+/**
+ * Whether a node's step reads the step context (the bar, the portfolio). Steps declare the context as
+ * their fifth parameter, so `step.length` tells: the ones that do not are pure functions of their input
+ * series, which the engine runs a whole block of bars at a time before the broker sees any of them.
+ */
+export const readsContext = (step: (...args: never[]) => void): boolean => step.length >= 5;
+
+/** A node that sees every symbol at once: its ports carry one value per symbol. */
+export const isCrossSectional = (def: { readonly scope?: 'asset' | 'cross' }): boolean => def.scope === 'cross';
+
+type Columns<Ports> = { -readonly [K in keyof Ports]: Float64Array };
+
+/** A cross-sectional node: as a `NodeDefinition`, but each port is one value per symbol, and no context. */
+export interface CrossNodeDefinition<P extends ParamsSchema, I extends Record<string, PortSpec>, O extends Record<string, PortSpec>, S>
+  extends Omit<NodeDefinition<P, I, O, S>, 'step' | 'scope' | 'source' | 'sink' | 'resample'> {
+  readonly scope: 'cross';
+  /** One closed bar across every symbol: `input.x[k]` is symbol k's value (NaN when its bar is missing or bad). */
+  step(state: S, params: z.infer<P>, input: Readonly<Columns<I>>, out: Columns<O>): void;
+}
+
+/**
+ * Declare a cross-sectional node. Its ports must be single numbers (price, number, bool), and its step
+ * must not take the context: it is a pure function of the symbols' values on each bar.
+ */
+export function defineCrossNode<P extends ParamsSchema, I extends Record<string, PortSpec>, O extends Record<string, PortSpec>, S>(
+  def: CrossNodeDefinition<P, I, O, S>,
+): NodeDefinition<P, I, O, S> {
+  for (const [name, spec] of [...Object.entries(def.inputs), ...Object.entries(def.outputs)]) {
+    if (spec.kind === 'bars' || spec.kind === 'order') throw new Error(`${def.type}: a cross-sectional port carries one number per symbol; "${name}" is ${spec.kind}`);
+  }
+  if (def.step.length >= 5) throw new Error(`${def.type}: a cross-sectional step cannot read the context`);
+  // The executor hands cross-sectional steps per-symbol arrays; the erased step type cannot say so.
+  return defineNode(def as unknown as NodeDefinition<P, I, O, S>);
+}
 
 const identifier = /^[a-z][a-zA-Z0-9]*$/;
 

@@ -75,6 +75,11 @@ import { regime } from './model/regime/index.ts';
 import { ensembleVote } from './model/ensembleVote/index.ts';
 import { csvBars } from './data/csv/index.ts';
 import { syntheticBars } from './data/synthetic/index.ts';
+import { resample } from './data/resample/index.ts';
+import { rank } from './portfolio/rank/index.ts';
+import { topN } from './portfolio/topN/index.ts';
+import { weights } from './portfolio/weights/index.ts';
+import { rebalance } from './order/rebalance/index.ts';
 import { ema } from './indicator/ema/index.ts';
 import { rsi } from './indicator/rsi/index.ts';
 import { sma } from './indicator/sma/index.ts';
@@ -86,11 +91,14 @@ import { threshold } from './logic/threshold/index.ts';
 import { targetPercent } from './order/targetPercent/index.ts';
 import { createRegistry } from './registry.ts';
 import { maxPosition } from './risk/maxPosition/index.ts';
+import { csvExport } from './output/csvExport/index.ts';
+import { webhookAlert } from './output/webhookAlert/index.ts';
 
 /** Every built-in node, listed explicitly: the editor, the server, the docs and the workflows read this. */
 export const registry = createRegistry([
   syntheticBars,
   csvBars,
+  resample,
   sma,
   ema,
   wma,
@@ -157,12 +165,16 @@ export const registry = createRegistry([
   logisticClassifier,
   regime,
   ensembleVote,
+  rank,
+  topN,
+  weights,
   marketOrder,
   limitOrder,
   stopOrder,
   stopLimitOrder,
   targetPercent,
   targetPosition,
+  rebalance,
   bracket,
   closeAll,
   maxPosition,
@@ -176,4 +188,6 @@ export const registry = createRegistry([
   kelly,
   fixedFractional,
   stopTakeProfit,
+  csvExport,
+  webhookAlert,
 ]);

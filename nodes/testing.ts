@@ -85,3 +85,26 @@ export function firstDefined(values: readonly number[]): number {
 export function targets(orders: readonly Order[]): number[] {
   return orders.map((o) => o.target);
 }
+
+/**
+ * Run a cross-sectional node bar by bar: `inputs.port[t]` holds every symbol's value on bar t. Returns
+ * each output per bar as a plain array per symbol.
+ */
+export function runCrossNode(def: AnyNodeDefinition, options: { params?: Record<string, unknown>; inputs: Record<string, readonly (readonly number[])[]> }): Record<string, number[][]> {
+  const params = def.params.parse(options.params ?? {});
+  const wired = Object.fromEntries(Object.keys(def.inputs).map((p) => [p, p in options.inputs]));
+  const state = def.init(params, wired);
+  const rows = Object.values(options.inputs);
+  const bars = rows[0]?.length ?? 0;
+  const symbols = rows[0]?.[0]?.length ?? 0;
+  const input = Object.fromEntries(Object.keys(def.inputs).map((p) => [p, new Float64Array(symbols).fill(NaN)]));
+  const out = Object.fromEntries(Object.keys(def.outputs).map((p) => [p, new Float64Array(symbols).fill(NaN)]));
+  const result: Record<string, number[][]> = Object.fromEntries(Object.keys(def.outputs).map((p) => [p, []]));
+  for (let t = 0; t < bars; t++) {
+    for (const [p, series] of Object.entries(options.inputs)) input[p]!.set(series[t]!);
+    // Cross-sectional steps take per-symbol arrays; the erased step type cannot say so.
+    def.step(state, params, input as never, out as never, defaultContext);
+    for (const p of Object.keys(def.outputs)) result[p]!.push([...out[p]!]);
+  }
+  return result;
+}

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
-import { chooseData, DataChoice, loadBars } from '../engine/data.ts';
+import { chooseData, DataChoice, loadMarket } from '../engine/data.ts';
 import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
@@ -48,16 +48,16 @@ export function createActivities(deps: ActivityDeps) {
       // Runs store the data they resolved at start; a bare choice (older rows) is resolved against the graph.
       const stored = DataRequest.safeParse(run.data);
       const request = stored.success ? stored.data : chooseData(compiled.plan.data.request, run.data ? DataChoice.parse(run.data) : undefined);
-      const bars = await loadBars(request, async (id) => {
+      const market = await loadMarket(request, async (id) => {
         if (!isUuid(id)) return undefined;
         const dataset = await em.findOne(Dataset, { id, owner: run.owner }, { populate: ['csv'] });
         return dataset?.csv;
       });
-      const total = bars.close.length;
+      const total = market.lanes[0]!.close.length;
       await em.nativeUpdate(Run, { id: runId }, { barsTotal: total });
 
       let lastWrite = 0;
-      const result = await runBacktest(compiled.plan, bars, {
+      const result = await runBacktest(compiled.plan, market, {
         chunkBars: 50_000,
         onProgress: async (done) => {
           ctx.heartbeat({ done });

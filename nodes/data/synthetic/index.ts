@@ -14,6 +14,7 @@ export const syntheticBars = defineNode({
     caveats: [
       'Geometric Brownian motion has no trends or mean reversion on purpose: a strategy that shines here is probably overfit.',
       'Change the seed to see how much of a result is luck.',
+      'With several symbols, every node before the portfolio nodes runs once per symbol; symbol k uses its own seed derived from the seed.',
     ],
   },
   inputs: {},
@@ -26,8 +27,9 @@ export const syntheticBars = defineNode({
     volatility: z.number().min(0).max(10).default(0.6).describe('Annualised volatility, e.g. 0.6 for 60 %.'),
     intervalMinutes: z.number().int().min(1).max(10_080).default(60).describe('Bar length in minutes.'),
     startTime: z.iso.datetime().default('2024-01-01T00:00:00Z').describe('Open time of the first bar (UTC).'),
+    symbols: z.number().int().min(1).max(500).default(1).describe('How many symbols to trade together (SYN1, SYN2…), each its own seeded walk.'),
   }),
-  source: (p) => ({ kind: 'synthetic', seed: p.seed, bars: p.bars, startPrice: p.startPrice, drift: p.drift, volatility: p.volatility, intervalMinutes: p.intervalMinutes, startTime: Date.parse(p.startTime) }),
+  source: (p) => ({ kind: 'synthetic', seed: p.seed, bars: p.bars, startPrice: p.startPrice, drift: p.drift, volatility: p.volatility, intervalMinutes: p.intervalMinutes, startTime: Date.parse(p.startTime), ...(p.symbols > 1 && { symbols: p.symbols }) }),
   init: () => ({}),
   step: publishBar,
 });
