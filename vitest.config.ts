@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{nodes,engine,server,workflows,editor}/**/*.test.{ts,tsx}'],
+          include: ['{nodes,engine,server,workflows,editor,sandbox}/**/*.test.{ts,tsx}'],
           exclude: ['**/*.integration.test.ts', 'node_modules/**'],
           environment: 'node',
         },

@@ -11,7 +11,7 @@
  *
  * Environment: BENCH_BARS (default 100000,1000000; BENCH_FULL=1 adds 5000000), BENCH_STRATEGIES (s1,s2),
  * BENCH_IMPLS (a comma list to run a subset), BENCH_REPEATS (3), BENCH_BUDGET_S (30), BENCH_WARMUP_BARS
- * (20000), BENCH_NO_PEERS=1 (TypeScript only), BENCH_PARITY=0 (skip parity), BENCH_DOCS=1 (write the
+ * (20000), BENCH_S3=0 (skip S3), BENCH_S3_SIZE=assets,bars (50,200000), BENCH_NO_PEERS=1 (TypeScript only), BENCH_PARITY=0 (skip parity), BENCH_DOCS=1 (write the
  * result tables into docs/benchmarks.md), BENCH_PYTHON (the Python that creates the venv).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -155,9 +155,30 @@ function printBlock(b: (typeof blocks)[number]): void {
 }
 
 // ---- S3 and summary ----
-say();
-say('S3 50 assets × 200,000 bars — not yet supported: the engine runs one symbol per graph (compile refuses a second data node).');
-md.push('', '### S3, 50 assets × 200,000 bars', '', 'Not yet supported: the engine runs one symbol per graph (compile refuses a second data node).');
+// S3 runs Tradeloom alone: no peer here states a 50-symbol portfolio with a shared account, volatility
+// targeting and a drawdown breaker the same way, so there is no like-for-like ratio to print.
+if (env.BENCH_S3 !== '0') {
+  const [assets, perAsset] = (env.BENCH_S3_SIZE ?? '50,200000').split(',').map(Number) as [number, number];
+  const before = load();
+  progress(`S3 ${assets} assets × ${fmtInt(perAsset)} bars`);
+  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'peers', 's3.ts'), String(assets), String(perAsset)], { encoding: 'utf8', env: { ...env, BENCH_WARMUP_BARS: String(warmupBars) } });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  say();
+  const heading = `S3 EMA(200) trend + Bollinger entries, volatility-target sizing, portfolio drawdown breaker — ${assets} assets × ${fmtInt(perAsset)} bars; load average ${before} → ${load()}`;
+  say(heading);
+  md.push('', `### S3, ${assets} assets × ${fmtInt(perAsset)} bars`, '', `Tradeloom only (no peer states this portfolio identically). Load average ${before} → ${load()} (1/5/15 min).`, '');
+  try {
+    const r = JSON.parse(line) as { assetBars: number; runMs: number; loadMs: number; warmupMs: number; peakRssMB: number; rssAfterLoadMB: number; trades: number; openTrades: number; finalEquity: number; maxDrawdown: number };
+    const row = [`tradeloom ${JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}`, ((r.assetBars / r.runMs) * 1000).toExponential(2), r.runMs.toFixed(0), r.loadMs.toFixed(0), r.warmupMs.toFixed(0), r.peakRssMB.toFixed(0), r.rssAfterLoadMB.toFixed(0), `${r.trades}+${r.openTrades}`, r.finalEquity.toFixed(2), `${r.maxDrawdown.toFixed(2)} %`];
+    const head = ['implementation', 'asset-bars/s', 'run ms', 'load ms', 'warm-up ms', 'peak RSS MB', 'after load MB', 'trades', 'final equity', 'max drawdown'];
+    say(head.join('  '));
+    say(row.join('  '));
+    md.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, `| ${row.join(' | ')} |`);
+  } catch {
+    say(`S3 failed: ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    md.push(`S3 failed: ${child.stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}`);
+  }
+}
 
 say();
 say('SUMMARY (Tradeloom ÷ peer, bars/s of the timed run; "end to end" adds each side\'s load time)');

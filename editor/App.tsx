@@ -7,15 +7,18 @@ import { CatalogContext, catalogInfo, NodeErrorsContext } from './catalog-contex
 import { Banner } from './components/Banner.tsx';
 import { BottomPanel, type BottomTab } from './components/BottomPanel.tsx';
 import { Canvas } from './components/Canvas.tsx';
+import { DiffViewCanvas } from './components/DiffViewCanvas.tsx';
 import { dataChoiceOf, type DataPick } from './components/DataPicker.tsx';
 import { Inspector } from './components/Inspector.tsx';
 import { Dialog } from './components/Dialog.tsx';
 import { Palette } from './components/Palette.tsx';
 import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
+import { StrategiesDialog } from './components/StrategiesDialog.tsx';
 import { TemplateGalleryDialog } from './components/TemplateGalleryDialog.tsx';
 import { TemplateWelcome } from './components/TemplateWelcome.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { UnsavedChangesDialog } from './components/UnsavedChangesDialog.tsx';
+import { VersionHistory } from './components/VersionHistory.tsx';
 import { describeGraphData } from './data-source.ts';
 import type { Settings } from './graph-mapping.ts';
 import { errorsOf, useCompile } from './hooks/useCompile.ts';
@@ -26,6 +29,7 @@ import { useRun } from './hooks/useRun.ts';
 import { useShortcuts } from './hooks/useShortcuts.ts';
 import { useStrategyDocument } from './hooks/useStrategyDocument.ts';
 import { useUnsavedGuard } from './hooks/useUnsavedGuard.ts';
+import { useVersionHistory } from './hooks/useVersionHistory.ts';
 
 const lastStrategyKey = 'tradeloom.lastStrategy';
 /** Stored as the last strategy when the user chose a blank document, so a reload keeps it blank. */
@@ -55,10 +59,18 @@ export function App() {
   const [creating, setCreating] = useState<string | null>(null);
   /** The user chose a blank canvas over the first-start templates. */
   const [welcomeDismissed, setWelcomeDismissed] = useState(false);
+  /** Strategies → Manage strategies… (list, search, rename, duplicate, delete, import, export). */
+  const [showLibrary, setShowLibrary] = useState(false);
+  /** The version history panel, shown in place of the inspector. */
+  const [showHistory, setShowHistory] = useState(false);
+  /** Bumped after every save and restore, so an open history lists the new version. */
+  const [versionsStamp, setVersionsStamp] = useState(0);
   const canvasCell = useRef<HTMLDivElement>(null);
   /** Set once the last strategy was reopened, or once the user opened or started one first. */
   const booted = useRef(false);
   const unsaved = useUnsavedGuard(doc.dirty);
+  const history = useVersionHistory(doc.id, showHistory, versionsStamp, info?.settingsDefaults ?? noSettings);
+  const diffShown = showHistory && history.comparison.state === 'ready';
 
   const { compile, showErrors } = useCompile(doc.graph, doc.graphCompileKey, info !== null);
   const errors = errorsOf(compile);
@@ -112,6 +124,7 @@ export function App() {
     try {
       const id = await doc.save();
       localStorage.setItem(lastStrategyKey, id);
+      setVersionsStamp((n) => n + 1);
       void reloadStrategies();
       return id;
     } catch (err) {
@@ -181,6 +194,45 @@ export function App() {
   const showWelcome =
     !welcomeDismissed && strategies.state === 'ready' && strategies.data.length === 0 && doc.id === null && doc.nodes.length === 0;
 
+  /** After the strategy `id` was deleted (here or in the library): leave it if it is open. */
+  const forgetStrategy = useCallback(
+    (id: string) => {
+      if (id === doc.id) {
+        doc.startNew();
+        runHook.reset(null);
+        localStorage.setItem(lastStrategyKey, blankDocument);
+      }
+      void reloadStrategies();
+    },
+    [doc, reloadStrategies, runHook],
+  );
+
+  /** A rename in the library reaches the open strategy too, without touching unsaved canvas edits. */
+  const adoptRename = useCallback(
+    (id: string, name: string) => {
+      if (id !== doc.id) return;
+      if (doc.dirty) doc.setName(name);
+      else void openStrategy(id);
+    },
+    [doc, openStrategy],
+  );
+
+  const restoreVersion = useCallback(
+    async (n: number) => {
+      if (!doc.id) return;
+      const s = await api.restoreVersion(doc.id, n);
+      doc.open(s);
+      setSaveError(null);
+      history.clear();
+      setVersionsStamp((k) => k + 1);
+      void reloadStrategies();
+    },
+    [doc, history, reloadStrategies],
+  );
+
+  const closeLibrary = useCallback(() => setShowLibrary(false), []);
+  const reloadStrategiesQuietly = useCallback(() => void reloadStrategies(), [reloadStrategies]);
+
   const confirmDelete = useCallback(async () => {
     if (!deleting) return;
     const { id } = deleting;
@@ -204,7 +256,7 @@ export function App() {
     setSettingsFocus((n) => n + 1);
   }, [doc]);
 
-  const modalOpen = showShortcuts || unsaved.pending !== null || deleting !== null || gallery !== null;
+  const modalOpen = showShortcuts || unsaved.pending !== null || deleting !== null || gallery !== null || showLibrary;
   useShortcuts(
     {
       save: () => void save(),
@@ -216,7 +268,8 @@ export function App() {
       deselect: () => doc.selectAll(false),
       help: () => setShowShortcuts(true),
     },
-    !modalOpen && info !== null,
+    // While a diff covers the canvas, edits would land on a graph nobody can see.
+    !modalOpen && info !== null && !diffShown,
   );
 
   const onRun = useCallback(
@@ -274,6 +327,9 @@ export function App() {
         onOpen={onOpen}
         onNew={onNew}
         onNewFromTemplate={openGallery}
+        onManage={() => setShowLibrary(true)}
+        historyOpen={showHistory}
+        onHistory={() => setShowHistory((v) => !v)}
         onDelete={(id) => setDeleting({ id, name: strategies.data?.find((s) => s.id === id)?.name ?? 'this strategy' })}
         health={health}
         canUndo={doc.canUndo}
@@ -294,6 +350,9 @@ export function App() {
             <Palette onAdd={addFromPalette} />
             <div className="canvas-cell" ref={canvasCell}>
               <Canvas key={doc.generation} doc={doc} hint={!showWelcome} />
+              {diffShown && history.comparison.state === 'ready' && (
+                <DiffViewCanvas comparison={history.comparison} focus={history.focus} onClose={history.clear} />
+              )}
               {showWelcome && (
                 <TemplateWelcome
                   templates={templates}
@@ -305,7 +364,11 @@ export function App() {
                 />
               )}
             </div>
-            <Inspector doc={doc} errorsByNode={errorsByNode} datasets={datasets} settingsFocus={settingsFocus} onShowShortcuts={() => setShowShortcuts(true)} />
+            {showHistory ? (
+              <VersionHistory history={history} strategyId={doc.id} dirty={doc.dirty} onRestore={restoreVersion} onClose={() => setShowHistory(false)} />
+            ) : (
+              <Inspector doc={doc} errorsByNode={errorsByNode} datasets={datasets} settingsFocus={settingsFocus} onShowShortcuts={() => setShowShortcuts(true)} />
+            )}
             <BottomPanel
               tab={tab}
               onTab={setTab}
@@ -338,6 +401,9 @@ export function App() {
         </div>
       )}
       {showShortcuts && <ShortcutsDialog onClose={() => setShowShortcuts(false)} />}
+      {showLibrary && (
+        <StrategiesDialog currentId={doc.id} onOpen={onOpen} onChanged={reloadStrategiesQuietly} onRenamed={adoptRename} onDeleted={forgetStrategy} onClose={closeLibrary} />
+      )}
       {gallery && (
         <TemplateGalleryDialog templates={templates} initial={gallery.initial} onUse={startFromTemplate} onRetry={() => void reloadTemplates()} onClose={closeGallery} />
       )}

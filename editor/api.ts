@@ -4,6 +4,7 @@ import type { DataChoice } from '../engine/data.ts';
 import type { GraphInput } from '../engine/graph.ts';
 import type { Metrics } from '../engine/metrics.ts';
 import type { Catalog } from '../nodes/registry.ts';
+import type { RunChartOut } from '../server/routes/run-chart.ts';
 
 /** Typed client for the Tradeloom REST API. Every failure becomes an `ApiError` with the server's words. */
 
@@ -21,11 +22,30 @@ export interface EditorCatalog extends Catalog {
 export interface StrategySummary {
   id: string;
   name: string;
+  /** Number of the newest saved version. */
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
 
 export interface Strategy extends StrategySummary {
+  graph: GraphInput;
+}
+
+/** GET /api/strategies/:id/versions: one immutable save of a strategy, newest first. */
+export interface StrategyVersionSummary {
+  number: number;
+  name: string;
+  message: string | null;
+  restoredFrom: number | null;
+  nodeCount: number;
+  edgeCount: number;
+  createdAt: string;
+}
+
+export interface StrategyVersion extends StrategyVersionSummary {
+  strategyId: string;
+  description: string | null;
   graph: GraphInput;
 }
 
@@ -71,6 +91,29 @@ export interface Run {
   startedAt: string | null;
   finishedAt: string | null;
   metrics: Metrics | null;
+}
+
+/** GET /api/runs/:id/chart: candles, trade markers and indicator series of one window of a run. */
+export type RunChart = RunChartOut;
+export type ChartSeries = RunChart['series'][number];
+
+export interface RunChartRequest {
+  /** Window in epoch ms; both omitted for the whole run. */
+  from?: number;
+  to?: number;
+  maxBars?: number;
+  /** Oscillator series ids to include besides the price overlays. */
+  oscillators?: readonly string[];
+}
+
+function chartQuery(q: RunChartRequest): string {
+  const params = new URLSearchParams();
+  if (q.from !== undefined) params.set('from', String(Math.max(0, Math.floor(q.from))));
+  if (q.to !== undefined) params.set('to', String(Math.max(0, Math.ceil(q.to))));
+  if (q.maxBars !== undefined) params.set('maxBars', String(q.maxBars));
+  if (q.oscillators?.length) params.set('oscillators', q.oscillators.join(','));
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 export type CompileResponse = { ok: true; warmup: number } | { ok: false; errors: CompileError[] };
@@ -130,7 +173,8 @@ export const api = {
   // 503 still carries the health report: which service is down is exactly what the editor shows.
   health: () => request<Health>('GET', '/health', undefined, undefined, [503]),
   catalog: () => request<EditorCatalog>('GET', '/nodes'),
-  listStrategies: () => request<{ items: StrategySummary[] }>('GET', '/strategies').then((r) => r.items),
+  listStrategies: (q?: string) =>
+    request<{ items: StrategySummary[] }>('GET', q ? `/strategies?q=${encodeURIComponent(q)}` : '/strategies').then((r) => r.items),
   getStrategy: (id: string) => request<Strategy>('GET', `/strategies/${encodeURIComponent(id)}`),
   createStrategy: (name: string, graph: GraphInput) => request<Strategy>('POST', '/strategies', { name, graph }),
   updateStrategy: (id: string, patch: { name?: string; graph?: GraphInput }) =>
@@ -139,6 +183,15 @@ export const api = {
   createFromTemplate: (templateId: string, name?: string) =>
     request<StrategyFromTemplate>('POST', '/strategies/from-template', name === undefined ? { templateId } : { templateId, name }),
   deleteStrategy: (id: string) => request<void>('DELETE', `/strategies/${encodeURIComponent(id)}`),
+  renameStrategy: (id: string, name: string) => request<Strategy>('PUT', `/strategies/${encodeURIComponent(id)}`, { name }),
+  duplicateStrategy: (id: string) => request<Strategy>('POST', `/strategies/${encodeURIComponent(id)}/duplicate`, {}),
+  /** Send a strategy file's parsed contents; the server validates it and names the offending path if it is wrong. */
+  importStrategy: (file: unknown) => request<Strategy>('POST', '/strategies/import', file),
+  /** A link to download the strategy file (the server answers with `Content-Disposition: attachment`). */
+  exportUrl: (id: string) => `/api/strategies/${encodeURIComponent(id)}/export`,
+  listVersions: (id: string) => request<{ items: StrategyVersionSummary[] }>('GET', `/strategies/${encodeURIComponent(id)}/versions`).then((r) => r.items),
+  getVersion: (id: string, n: number) => request<StrategyVersion>('GET', `/strategies/${encodeURIComponent(id)}/versions/${n}`),
+  restoreVersion: (id: string, n: number) => request<Strategy>('POST', `/strategies/${encodeURIComponent(id)}/versions/${n}/restore`, {}),
   compile: (graph: GraphInput) => request<CompileResponse>('POST', '/compile', { graph }),
   listDatasets: () => request<{ items: Dataset[] }>('GET', '/datasets').then((r) => r.items),
   uploadDataset: (name: string, csv: string) =>
@@ -147,6 +200,7 @@ export const api = {
   listRuns: (strategyId: string) => request<{ items: Run[] }>('GET', `/runs?strategyId=${encodeURIComponent(strategyId)}`).then((r) => r.items),
   getRun: (id: string) => request<Run>('GET', `/runs/${encodeURIComponent(id)}`),
   getResult: (id: string) => request<BacktestResult>('GET', `/runs/${encodeURIComponent(id)}/result`),
+  getRunChart: (id: string, q: RunChartRequest = {}) => request<RunChart>('GET', `/runs/${encodeURIComponent(id)}/chart${chartQuery(q)}`),
   cancelRun: (id: string) => request<Run>('POST', `/runs/${encodeURIComponent(id)}/cancel`),
   runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events`,
 };

@@ -6,6 +6,21 @@ import { z } from 'zod';
  */
 export const NodeId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, - and _ only');
 
+/**
+ * The values a research run may try for one numeric param: an explicit list, or an inclusive range with a
+ * step. Which params exist and which values they accept is checked against the node's own params schema
+ * (engine/research/space.ts), so this only bounds the size of the search.
+ */
+export const OptimizeRange = z.union([
+  z.object({ values: z.array(z.number().finite()).min(1).max(1000) }).strict(),
+  z
+    .object({ min: z.number().finite(), max: z.number().finite(), step: z.number().finite().positive() })
+    .strict()
+    .refine((r) => r.max >= r.min, { message: 'max must be at least min', path: ['max'] })
+    .refine((r) => (r.max - r.min) / r.step <= 10_000, { message: 'at most 10 000 steps per param', path: ['step'] }),
+]);
+export type OptimizeRange = z.infer<typeof OptimizeRange>;
+
 export const GraphNode = z.object({
   id: NodeId,
   type: z.string().min(1).max(100),
@@ -14,6 +29,8 @@ export const GraphNode = z.object({
   params: z.record(z.string(), z.unknown()).default({}),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }).default({ x: 0, y: 0 }),
   label: z.string().max(200).optional(),
+  /** Params a sweep or walk-forward may vary, by param name; absent for a node nothing optimises. */
+  optimize: z.record(z.string().min(1).max(64), OptimizeRange).optional(),
 });
 
 export const PortRef = z.object({ node: NodeId, port: z.string().min(1).max(64) });

@@ -3,12 +3,16 @@
  * succeeds, one cancelled mid-run, and one that fails on bad data. Run it after changing a workflow on
  * purpose (and version the change), never to make a failing replay pass:
  *
- *   node scripts/record-workflow-histories.ts
+ *   node scripts/record-workflow-histories.ts            # every history
+ *   node scripts/record-workflow-histories.ts research   # only the research workflow's (research-*.json)
+ *   node scripts/record-workflow-histories.ts backtest   # only the backtest workflow's
  */
 import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { call, createHarness, waitFor } from '../server/testing/harness.ts';
+import { LOCAL_OWNER, ResearchRun, Strategy } from '../server/db/entities.ts';
+import type { researchWorkflow } from '../workflows/research.ts';
 import { ensureServices } from './test-services.ts';
 
 const services = await ensureServices();
@@ -31,14 +35,68 @@ async function record(name: string, data: unknown, act?: (runId: string) => Prom
   console.log(`recorded ${name}`);
 }
 
-try {
-  await record('succeeded', { kind: 'synthetic', seed: 1, bars: 20_000 });
-  await record('cancelled', { kind: 'synthetic', seed: 2, bars: 12_000_000 }, async (runId) => {
-    await waitFor('progress', async () => ((await call(h.app, 'GET', `/api/runs/${runId}`)).json.barsDone > 0 ? true : undefined));
-    await call(h.app, 'POST', `/api/runs/${runId}/cancel`);
+const only = process.argv[2];
+
+/** A research run through the API, or (with `direct`) a row started with workflow options the API does not expose. */
+async function recordResearch(name: string, body: Record<string, unknown>, act?: (id: string) => Promise<void>) {
+  const s = await call(h.app, 'POST', '/api/strategies', { name, graph: optimisable });
+  const started = await call(h.app, 'POST', '/api/research', { ...body, strategyId: s.json.id });
+  if (started.status !== 201) throw new Error(`${name}: ${JSON.stringify(started.json)}`);
+  await act?.(started.json.id);
+  await saveHistory(name, `research-${started.json.id}`);
+}
+
+async function recordResearchDirect(name: string, spec: Record<string, unknown>, input: Partial<Parameters<typeof researchWorkflow>[0]>) {
+  const em = h.orm.em.fork();
+  const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name, graph: optimisable });
+  const id = crypto.randomUUID();
+  em.create(ResearchRun, {
+    id, owner: LOCAL_OWNER, strategy, kind: spec.kind as 'sweep', graph: optimisable, spec,
+    data: { kind: 'synthetic', seed: 4, bars: 3000, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 60, startTime: Date.parse('2024-01-01T00:00:00Z') },
+    execution: { concurrency: 2, trialsPerActivity: 1 }, workflowId: `research-${id}`,
   });
-  // A graph whose data is too short to warm up fails in the activity with a non-retryable DataError.
-  await record('failed', { kind: 'synthetic', seed: 3, bars: 20 });
+  await em.flush();
+  await client.workflow.start<typeof researchWorkflow>('researchWorkflow', { taskQueue: h.taskQueue, workflowId: `research-${id}`, args: [{ researchRunId: id, ...input }] });
+  await saveHistory(name, `research-${id}`);
+}
+
+async function saveHistory(name: string, workflowId: string) {
+  // The first execution: for a run that continued as new, that is the history with the hand-over in it.
+  const first = client.workflow.getHandle(workflowId);
+  const firstRunId = (await first.describe()).runId;
+  await first.result().catch(() => undefined);
+  const handle = client.workflow.getHandle(workflowId, firstRunId);
+  const file = new URL(`../workflows/histories/${name}.json`, import.meta.url);
+  writeFileSync(file, historyToJSON(await handle.fetchHistory()) + '\n');
+  console.log(`recorded ${name}`);
+}
+
+const optimisable = structuredClone(graph) as { nodes: { id: string; optimize?: unknown }[] };
+optimisable.nodes.find((n) => n.id === 'fast')!.optimize = { period: { values: [5, 10, 20] } };
+optimisable.nodes.find((n) => n.id === 'slow')!.optimize = { period: { values: [40, 80] } };
+
+try {
+  if (only !== 'backtest') {
+    const data = { kind: 'synthetic', seed: 1, bars: 3000 };
+    await recordResearch('research-walk-forward', { kind: 'walkForward', data, config: { inSampleBars: 1000, outOfSampleBars: 1000 }, execution: { trialsPerActivity: 3, concurrency: 2 } });
+    await recordResearch('research-monte-carlo', { kind: 'monteCarlo', data, config: { paths: 300 }, execution: { trialsPerActivity: 1 } });
+    await recordResearch('research-cancelled', { kind: 'sweep', data: { kind: 'synthetic', seed: 2, bars: 400_000 }, execution: { trialsPerActivity: 1, concurrency: 2 } }, async (id) => {
+      await waitFor('research progress', async () => ((await call(h.app, 'GET', `/api/research/${id}`)).json.trialsDone > 0 ? true : undefined));
+      await call(h.app, 'POST', `/api/research/${id}/cancel`);
+    });
+    await recordResearchDirect('research-continued', { kind: 'sweep', config: { sampling: { kind: 'grid' }, metric: 'sharpe' } }, { batchesPerExecution: 3 });
+    // No walk-forward window fits 3000 bars: the plan activity fails without retrying and the run is marked failed.
+    await recordResearchDirect('research-failed', { kind: 'walkForward', config: { mode: 'rolling', inSampleBars: 2900, outOfSampleBars: 500, sampling: { kind: 'grid' }, metric: 'sharpe' } }, {});
+  }
+  if (only !== 'research') {
+    await record('succeeded', { kind: 'synthetic', seed: 1, bars: 20_000 });
+    await record('cancelled', { kind: 'synthetic', seed: 2, bars: 12_000_000 }, async (runId) => {
+      await waitFor('progress', async () => ((await call(h.app, 'GET', `/api/runs/${runId}`)).json.barsDone > 0 ? true : undefined));
+      await call(h.app, 'POST', `/api/runs/${runId}/cancel`);
+    });
+    // A graph whose data is too short to warm up fails in the activity with a non-retryable DataError.
+    await record('failed', { kind: 'synthetic', seed: 3, bars: 20 });
+  }
 } finally {
   await connection.close();
   await h.close();

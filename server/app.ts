@@ -9,6 +9,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps.ts';
 import { problem, zodProblems } from './problem.ts';
 import { registerDatasetRoutes } from './routes/datasets.ts';
+import { registerExportRoutes } from './routes/exports.ts';
+import { registerResearchRoutes } from './routes/research.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerSystemRoutes } from './routes/system.ts';
@@ -47,12 +49,17 @@ export function createApp(deps: AppDeps) {
   app.use('/api/strategies/*', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A strategy may be at most 4 MB.') }));
   app.use('/api/compile', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A graph may be at most 4 MB.') }));
   app.use('/api/runs', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A run request may be at most 64 KB.') }));
+  app.use('/api/research', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A research request may be at most 64 KB.') }));
+  app.use('/api/research/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A research request may be at most 64 KB.') }));
 
   registerSystemRoutes(app, deps);
   registerStrategyRoutes(app, deps);
   registerTemplateRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerRunRoutes(app, deps);
+  // After the run routes, so their rate limit on POST /api/runs/* applies to test alerts too.
+  registerExportRoutes(app, deps);
+  registerResearchRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

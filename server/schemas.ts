@@ -19,7 +19,13 @@ export const Problem = z
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const StrategySummary = z
-  .object({ id: z.uuid(), name: z.string(), createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    version: z.number().int().describe('Number of the newest saved version (see /api/strategies/{id}/versions).'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .openapi('StrategySummary');
 
 export const StrategyOut = StrategySummary.extend({ graph: z.record(z.string(), z.unknown()) }).openapi('Strategy');
@@ -29,7 +35,11 @@ export const StrategyCreate = z
   .openapi('StrategyCreate');
 
 export const StrategyUpdate = z
-  .object({ name: z.string().trim().min(1, 'give the strategy a name').max(200).optional(), graph: Graph.optional() })
+  .object({
+    name: z.string().trim().min(1, 'give the strategy a name').max(200).optional(),
+    graph: Graph.optional(),
+    message: z.string().trim().max(500).optional().describe('A note kept with the version this save creates.'),
+  })
   .openapi('StrategyUpdate');
 
 export const CompileRequest = z.object({ graph: z.unknown() }).openapi('CompileRequest');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, WorkflowNotFoundError, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
 import { BACKTEST_TASK_QUEUE, type backtestWorkflow } from '../workflows/backtest.ts';
+import type { researchWorkflow } from '../workflows/research.ts';
 
 export interface TemporalSettings {
   address: string;
@@ -29,6 +30,8 @@ export function connectionOptions(settings: TemporalSettings): Pick<ConnectionOp
 /** What the API needs from Temporal; small so routes can be tested in-process against a real server. */
 export interface TemporalGateway {
   startBacktest(runId: string, workflowId: string): Promise<void>;
+  /** Start a research run (sweep, walk-forward, Monte Carlo, cost sensitivity) on the backtest task queue. */
+  startResearch(researchRunId: string, workflowId: string): Promise<void>;
   cancel(workflowId: string): Promise<void>;
   health(): Promise<{ ok: boolean; address: string; namespace: string; error?: string }>;
   close(): Promise<void>;
@@ -43,6 +46,13 @@ export async function connectTemporal(settings: TemporalSettings): Promise<Tempo
         taskQueue: settings.taskQueue ?? BACKTEST_TASK_QUEUE,
         workflowId,
         args: [{ runId }],
+      });
+    },
+    async startResearch(researchRunId, workflowId) {
+      await client.workflow.start<typeof researchWorkflow>('researchWorkflow', {
+        taskQueue: settings.taskQueue ?? BACKTEST_TASK_QUEUE,
+        workflowId,
+        args: [{ researchRunId }],
       });
     },
     async cancel(workflowId) {

@@ -23,8 +23,17 @@ describe('workflow replay', () => {
     workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)), logger: new DefaultLogger('WARN') });
   }, 60_000);
 
-  it('has the succeeded, cancelled and failed histories', () => {
-    expect(files.sort()).toEqual(['cancelled.json', 'failed.json', 'succeeded.json']);
+  it('has the backtest and research histories', () => {
+    expect(files.sort()).toEqual([
+      'cancelled.json',
+      'failed.json',
+      'research-cancelled.json',
+      'research-continued.json',
+      'research-failed.json',
+      'research-monte-carlo.json',
+      'research-walk-forward.json',
+      'succeeded.json',
+    ]);
   });
 
   for (const file of files) {

@@ -6,6 +6,7 @@ import type { Registry } from '../nodes/registry.ts';
 import type { Orm } from '../server/db/orm.ts';
 import { createActivities } from './activities.ts';
 import { BACKTEST_TASK_QUEUE } from './backtest.ts';
+import { createResearchActivities } from './research-activities.ts';
 
 export interface WorkerOptions {
   connection: NativeConnectionOptions;
@@ -40,7 +41,10 @@ export async function createBacktestWorker(options: WorkerOptions): Promise<{ wo
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? BACKTEST_TASK_QUEUE,
     workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)),
-    activities: createActivities({ orm: options.orm, registry: options.registry, log: options.log }),
+    activities: {
+      ...createActivities({ orm: options.orm, registry: options.registry, log: options.log }),
+      ...createResearchActivities({ orm: options.orm, registry: options.registry, log: options.log }),
+    },
     // Backtests are CPU-bound: more concurrent ones than cores only slows each down.
     maxConcurrentActivityTaskExecutions: Math.max(1, availableParallelism()),
     // Cancellation reaches an activity only with a heartbeat reply: a short throttle makes Cancel prompt.

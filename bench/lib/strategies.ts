@@ -133,3 +133,41 @@ export function tradeloomGraph(spec: StrategySpec): GraphInput {
     },
   };
 }
+
+/**
+ * S3: `assets` symbols; long when the close is above its EMA(200) and dips below the lower Bollinger
+ * band (20, 2); out at the middle band. Volatility-target sizing (10 % annualised, at most 10 % of equity
+ * per symbol) and a portfolio drawdown breaker (15 % from the peak flattens everything).
+ */
+export function s3Graph(assets: number, bars: number): GraphInput {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'data', type: 'data.synthetic', params: { seed: 1, bars, symbols: assets, intervalMinutes: 1 }, position: at(0, 120) },
+      { id: 'ema', type: 'indicator.ema', params: { period: 200 }, position: at(260, 0) },
+      { id: 'bands', type: 'indicator.bollinger', params: { period: 20, multiplier: 2 }, position: at(260, 200) },
+      { id: 'trend', type: 'logic.compare', params: { operator: '>' }, position: at(520, 0) },
+      { id: 'dip', type: 'logic.compare', params: { operator: '<' }, position: at(520, 120) },
+      { id: 'entry', type: 'logic.and', params: {}, position: at(760, 60) },
+      { id: 'exit', type: 'logic.compare', params: { operator: '>' }, position: at(520, 240) },
+      { id: 'size', type: 'risk.volatilityTarget', params: { targetVolatility: 10, window: 60, maxPercent: 10 }, position: at(1000, 120) },
+      { id: 'breaker', type: 'risk.drawdownHalt', params: { maxDrawdown: 15, action: 'flatten' }, position: at(1240, 120) },
+    ],
+    edges: [
+      edge('e1', 'data', 'close', 'ema', 'source'),
+      edge('e2', 'data', 'close', 'bands', 'source'),
+      edge('e3', 'data', 'close', 'trend', 'a'),
+      edge('e4', 'ema', 'value', 'trend', 'b'),
+      edge('e5', 'data', 'close', 'dip', 'a'),
+      edge('e6', 'bands', 'lower', 'dip', 'b'),
+      edge('e7', 'trend', 'result', 'entry', 'a'),
+      edge('e8', 'dip', 'result', 'entry', 'b'),
+      edge('e9', 'data', 'close', 'exit', 'a'),
+      edge('e10', 'bands', 'middle', 'exit', 'b'),
+      edge('e11', 'entry', 'result', 'size', 'enter'),
+      edge('e12', 'exit', 'result', 'size', 'exit'),
+      edge('e13', 'size', 'order', 'breaker', 'order'),
+    ],
+    settings: { initialCash: 1_000_000, commissionBps: 1, slippageModel: 'bps', slippageBps: 1 },
+  };
+}

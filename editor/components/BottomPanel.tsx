@@ -1,14 +1,17 @@
 import type { CompileError } from '../../engine/compile.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
 import type { CompileState } from '../hooks/useCompile.ts';
+import { useState } from 'react';
 import { CompileStatus } from './CompileStatus.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
-import { ResultsView } from './ResultsView.tsx';
+import { MetricsTable } from './results/MetricsTable.tsx';
+import { PriceChart } from './results/PriceChart.tsx';
+import { RunHistory } from './results/RunHistory.tsx';
+import { resultPending, ResultsView } from './ResultsView.tsx';
 import { RunPanel, type RunPanelProps } from './RunPanel.tsx';
-import { RunsTable } from './RunsTable.tsx';
 import { TradesTable } from './TradesTable.tsx';
 
-export type BottomTab = 'results' | 'trades' | 'runs' | 'problems';
+export type BottomTab = 'results' | 'chart' | 'metrics' | 'trades' | 'runs' | 'problems';
 
 interface Props extends RunPanelProps {
   tab: BottomTab;
@@ -19,21 +22,25 @@ interface Props extends RunPanelProps {
   onSelectNode: (id: string) => void;
 }
 
-/** Run controls on the left; results, trades and problems in tabs on the right. */
+/** Run controls on the left; results, price chart, metrics, trades, run history and problems in tabs on the right. */
 export function BottomPanel(props: Props) {
   const { run } = props.runHook;
+  // Charts need height: the dock can take most of the window, and gives it back with the same button.
+  const [expanded, setExpanded] = useState(false);
   const trades = run.result?.trades;
   const open = trades?.filter((t) => t.open).length ?? 0;
   // Same words as the Trades metric, so the two numbers visibly agree.
   const tradeCount = trades ? `${trades.length - open}${open ? ` + ${open} open` : ''}` : undefined;
   const tabs: { id: BottomTab; label: string; count?: number | string; tone?: string }[] = [
     { id: 'results', label: 'Results' },
+    { id: 'chart', label: 'Chart' },
+    { id: 'metrics', label: 'Metrics' },
     { id: 'trades', label: 'Trades', count: tradeCount },
     { id: 'runs', label: 'Runs', count: run.history.length || undefined },
     { id: 'problems', label: 'Problems', count: props.errors.length, tone: props.errors.length ? 'neg' : undefined },
   ];
   return (
-    <section className="dock" aria-label="Backtest">
+    <section className={`dock${expanded ? ' is-expanded' : ''}`} aria-label="Backtest" data-testid="dock">
       <RunPanel
         runHook={props.runHook}
         datasets={props.datasets}
@@ -53,13 +60,27 @@ export function BottomPanel(props: Props) {
           ))}
           <div className="tabs-spacer" />
           <CompileStatus state={props.compile} />
+          <button
+            type="button"
+            className="dock-expand"
+            onClick={() => setExpanded((e) => !e)}
+            aria-pressed={expanded}
+            title={expanded ? 'Give the canvas its room back' : 'Enlarge the results panel'}
+            aria-label={expanded ? 'Shrink the results panel' : 'Enlarge the results panel'}
+            data-testid="dock-expand"
+          >
+            <svg width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+              <path d={expanded ? 'M4 6l4 4 4-4' : 'M4 10l4-4 4 4'} />
+            </svg>
+          </button>
         </div>
         <div className="tab-body" role="tabpanel">
           {props.tab === 'results' && <ResultsView run={run.current} result={run.result} resultError={run.resultError} initialCash={props.settings.initialCash ?? 100_000} />}
-          {props.tab === 'trades' &&
-            (run.result ? <TradesTable trades={run.result.trades} /> : <div className="empty-state">Trades of a finished backtest appear here.</div>)}
+          {props.tab === 'chart' && (resultPending(run.current, run.result, run.resultError, 'price chart, trade markers and indicators') ?? <PriceChart key={run.current!.id} runId={run.current!.id} />)}
+          {props.tab === 'metrics' && (resultPending(run.current, run.result, run.resultError, 'metrics') ?? <MetricsTable metrics={run.result!.metrics} />)}
+          {props.tab === 'trades' && (resultPending(run.current, run.result, run.resultError, 'trades') ?? <TradesTable key={run.current!.id} trades={run.result!.trades} runId={run.current!.id} />)}
           {props.tab === 'runs' && (
-            <RunsTable
+            <RunHistory
               runs={run.history}
               currentId={run.current?.id ?? null}
               onShow={(r) => {

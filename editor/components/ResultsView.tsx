@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { BacktestResult } from '../../engine/backtest.ts';
 import type { Run } from '../api.ts';
 import { fmtInt, fmtTime } from '../format.ts';
@@ -12,19 +13,31 @@ interface Props {
   initialCash: number;
 }
 
-/** Metrics and the equity curve of the run being shown, how it ended if it did not finish, or what to do to get some. */
-export function ResultsView({ run, result, resultError, initialCash }: Props) {
-  if (!run) return <div className="empty-state">Run a backtest to see its metrics, equity curve and trades here.</div>;
+/**
+ * What a results tab shows until the run being shown has a result: a hint to run, progress, how it
+ * ended, or a load error; null once the result is there. Every results tab shares these states.
+ */
+export function resultPending(run: Run | null, result: BacktestResult | null, resultError: string | null, what = 'metrics, charts and trades'): ReactNode {
+  if (!run) return <div className="empty-state">Run a backtest to see its {what} here.</div>;
   if (run.status === 'queued' || run.status === 'running') return <div className="empty-state">The backtest is running; results appear here when it finishes.</div>;
   if (run.status === 'failed' || run.status === 'cancelled') return <RunEnded run={run} />;
   if (resultError) return <div className="empty-state error-text">Could not load the result: {resultError}</div>;
   if (!result) return <div className="empty-state">Loading the result…</div>;
+  return null;
+}
+
+/** Headline metrics beside the equity curve and its drawdown, for the run being shown. */
+export function ResultsView({ run, result, resultError, initialCash }: Props) {
+  const pending = resultPending(run, result, resultError, 'metrics, equity curve and trades');
+  if (pending || !result) return pending;
   return (
     <div className="results" data-testid="results">
       <MetricsCards metrics={result.metrics} openTrades={result.trades.filter((t) => t.open).length} />
       <div className="chart-area">
         <div className="chart-caption">
-          <span>Equity</span>
+          <span>
+            Equity <span className="muted">and drawdown</span>
+          </span>
           <span className="muted mono" data-testid="result-range">
             {fmtTime(result.startTime)} → {fmtTime(result.endTime)} UTC · {fmtInt(result.bars)} bars · warm-up {fmtInt(result.warmup)}
           </span>

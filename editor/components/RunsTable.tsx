@@ -9,6 +9,9 @@ interface Props {
   onShow: (run: Run) => void;
   error: string | null;
   datasets: readonly Dataset[];
+  /** Runs ticked for comparison; with `onToggle`, a checkbox column lets finished runs be ticked. */
+  selected?: readonly string[];
+  onToggle?: (run: Run) => void;
 }
 
 /** 15,000,000 → "15M": a cancelled run's "2.5M / 15M" must fit its column. */
@@ -24,7 +27,7 @@ function duration(run: Run): string {
  * Every run of this strategy, newest first, with enough columns to compare them at a glance. Clicking
  * a row shows that run: its results, or why it failed or was cancelled.
  */
-export function RunsTable({ runs, currentId, onShow, error, datasets }: Props) {
+export function RunsTable({ runs, currentId, onShow, error, datasets, selected = [], onToggle }: Props) {
   if (error) return <div className="empty-state error-text">Could not load the runs: {error}</div>;
   if (runs.length === 0) return <div className="empty-state">No runs yet. Each backtest you run is listed here.</div>;
   return (
@@ -32,6 +35,11 @@ export function RunsTable({ runs, currentId, onShow, error, datasets }: Props) {
       <table className="trades runs" data-testid="run-history">
         <thead>
           <tr>
+            {onToggle && (
+              <th className="runs-pick">
+                <span className="visually-hidden">Compare</span>
+              </th>
+            )}
             <th>Status</th>
             <th>Started (UTC)</th>
             <th>Data</th>
@@ -57,7 +65,21 @@ export function RunsTable({ runs, currentId, onShow, error, datasets }: Props) {
                 aria-selected={r.id === currentId}
                 data-testid="history-item"
                 data-status={r.status}
+                data-run-id={r.id}
               >
+                {onToggle && (
+                  <td className="runs-pick" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(r.id)}
+                      disabled={r.status !== 'succeeded'}
+                      onChange={() => onToggle(r)}
+                      aria-label={`Compare the run of ${fmtTime(r.createdAt)}`}
+                      title={r.status === 'succeeded' ? 'Tick two runs to compare them' : 'Only finished runs can be compared'}
+                      data-testid="compare-pick"
+                    />
+                  </td>
+                )}
                 <td>
                   <span className={`status-pill status-${r.status}`}>{statusText[r.status]}</span>
                 </td>

@@ -10,11 +10,13 @@ interface Props {
   onOpen: (id: string) => void;
   onNew: () => void;
   onNewFromTemplate: () => void;
+  /** Open the strategies dialog: search, rename, duplicate, import and export. */
+  onManage: () => void;
   onDelete: (id: string) => void;
 }
 
 /** The strategy picker: a popover listing saved strategies, newest first, with New from template and Delete. */
-export function StrategyMenu({ strategies, currentId, onOpen, onNew, onNewFromTemplate, onDelete }: Props) {
+export function StrategyMenu({ strategies, currentId, onOpen, onNew, onNewFromTemplate, onManage, onDelete }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
 
@@ -64,6 +66,20 @@ export function StrategyMenu({ strategies, currentId, onOpen, onNew, onNewFromTe
             >
               <span className="menu-item-name">New from template…</span>
               <span className="muted small">Start from a ready strategy that runs on synthetic data</span>
+            </button>
+          </div>
+          <div className="menu-item" role="menuitem">
+            <button
+              type="button"
+              className="menu-item-main"
+              onClick={() => {
+                setOpen(false);
+                onManage();
+              }}
+              data-testid="manage-strategies"
+            >
+              <span className="menu-item-name">Manage strategies…</span>
+              <span className="muted small">Search, rename, duplicate, delete, import and export</span>
             </button>
           </div>
           <div className="menu-sep" role="separator" />

@@ -1,6 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { categoryColors, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
+import { diffBadges, useDiffStatus } from '../diff-context.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
 import { paramSummary } from '../schema-form.ts';
 
@@ -12,13 +13,16 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
   const { catalog, entry: lookup } = useCatalogInfo();
   const errors = useNodeErrors(id);
   const entry = lookup(data.type);
-  const classes = ['tl-node', selected ? 'is-selected' : '', errors.length ? 'has-error' : ''].join(' ');
+  const diff = useDiffStatus(id);
+  const classes = ['tl-node', selected ? 'is-selected' : '', errors.length ? 'has-error' : '', diff ? `diff-${diff}` : ''].join(' ');
+  const diffBadge = diff && diffBadges[diff] ? <span className="tl-node-diff">{diffBadges[diff]}</span> : null;
 
   if (!entry) {
     return (
       <div className={`${classes} has-error`} data-testid={`node-${id}`} data-node-type={data.type}>
         <div className="tl-node-header">
           <span className="tl-node-title">Unknown node</span>
+          {diffBadge}
         </div>
         <div className="tl-node-error">This Tradeloom has no node type “{data.type}”.</div>
       </div>
@@ -33,6 +37,7 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
     <div className={classes} data-testid={`node-${id}`} data-node-type={data.type} style={{ ['--cat' as string]: categoryColors[entry.category] ?? '#90a4ae' }}>
       <div className="tl-node-header">
         <span className="tl-node-title">{data.label || entry.title}</span>
+        {diffBadge}
         {errors.length > 0 && (
           <span className="tl-node-badge" title={`${errors.length} problem${errors.length > 1 ? 's' : ''}`}>
             {errors.length}

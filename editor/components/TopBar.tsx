@@ -18,7 +18,10 @@ interface Props {
   onOpen: (id: string) => void;
   onNew: () => void;
   onNewFromTemplate: () => void;
+  onManage: () => void;
   onDelete: (id: string) => void;
+  historyOpen: boolean;
+  onHistory: () => void;
   health: HealthState;
   canUndo: boolean;
   canRedo: boolean;
@@ -43,7 +46,7 @@ export function TopBar(props: Props) {
         </span>
         Tradeloom
       </div>
-      <StrategyMenu strategies={props.strategies} currentId={strategyId} onOpen={props.onOpen} onNew={props.onNew} onNewFromTemplate={props.onNewFromTemplate} onDelete={props.onDelete} />
+      <StrategyMenu strategies={props.strategies} currentId={strategyId} onOpen={props.onOpen} onNew={props.onNew} onNewFromTemplate={props.onNewFromTemplate} onManage={props.onManage} onDelete={props.onDelete} />
       <input
         className="strategy-name"
         type="text"
@@ -72,6 +75,17 @@ export function TopBar(props: Props) {
         <button type="button" className="button small ghost" onClick={props.onSettings} title="Cash, commission and slippage of this strategy's backtests" data-testid="settings-button">
           <Icon name="gear" size={13} />
           Settings
+        </button>
+        <button
+          type="button"
+          className={`button small ghost${props.historyOpen ? ' is-active' : ''}`}
+          onClick={props.onHistory}
+          aria-pressed={props.historyOpen}
+          title="Every save of this strategy: compare two versions or restore one"
+          data-testid="history-button"
+        >
+          <Icon name="clock" size={13} />
+          History
         </button>
       </div>
       <div className="topbar-spacer" />

@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { researchKinds } from '../../engine/research/config.ts';
 
 /**
  * Every row that belongs to someone carries its owner. Until accounts exist there is one local user;
@@ -20,11 +21,40 @@ export const StrategySchema = defineEntity({
     name: p.string().length(200),
     /** The graph document exactly as the editor saved it (validated on the way in). */
     graph: p.json<Record<string, unknown>>(),
+    /** Number of the newest row in `strategy_versions`; 0 only for a strategy saved before versions existed. */
+    latestVersion: p.integer().default(0),
     ...timestamps,
   },
 });
 export class Strategy extends StrategySchema.class {}
 StrategySchema.setClass(Strategy);
+
+/**
+ * One saved state of a strategy, never changed after it is written: every save of a graph adds a row
+ * numbered 1, 2, 3… per strategy, and a restore adds a new row rather than rewriting history.
+ */
+export const StrategyVersionSchema = defineEntity({
+  name: 'StrategyVersion',
+  tableName: 'strategy_versions',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    owner: p.string().index(),
+    strategy: () => p.manyToOne(Strategy).deleteRule('cascade'),
+    number: p.integer(),
+    name: p.string().length(200),
+    /** Free text carried with the strategy (e.g. a template's summary, an imported file's description). */
+    description: p.text().nullable(),
+    graph: p.json<Record<string, unknown>>(),
+    /** What the user said about this save, or why it was made ("Restored from version 2"). */
+    message: p.string().length(500).nullable(),
+    /** The version this one copied, when it was made by a restore. */
+    restoredFrom: p.integer().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+  uniques: [{ properties: ['strategy', 'number'] }],
+});
+export class StrategyVersion extends StrategyVersionSchema.class {}
+StrategyVersionSchema.setClass(StrategyVersion);
 
 export const DatasetSchema = defineEntity({
   name: 'Dataset',
@@ -88,4 +118,63 @@ export const RunResultSchema = defineEntity({
 export class RunResult extends RunResultSchema.class {}
 RunResultSchema.setClass(RunResult);
 
-export const entities = [Strategy, Dataset, Run, RunResult];
+/**
+ * A research run: a parameter sweep, walk-forward, Monte Carlo or cost-sensitivity study of one strategy.
+ * Like a backtest run it snapshots the graph and the resolved data, so later edits never change it.
+ */
+export const ResearchRunSchema = defineEntity({
+  name: 'ResearchRun',
+  tableName: 'research_runs',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    owner: p.string().index(),
+    strategy: () => p.manyToOne(Strategy).deleteRule('cascade'),
+    kind: p.enum(researchKinds),
+    graph: p.json<Record<string, unknown>>(),
+    data: p.json<Record<string, unknown>>(),
+    /** `{ kind, config }` as validated by engine/research/config.ts. */
+    spec: p.json<Record<string, unknown>>(),
+    execution: p.json<Record<string, unknown>>(),
+    status: p.enum(runStatuses).default('queued'),
+    trialsTotal: p.integer().default(0),
+    trialsDone: p.integer().default(0),
+    error: p.text().nullable(),
+    workflowId: p.string().length(200),
+    /** The kind's summary (best params, stitched equity, percentile tables…), written once at the end. */
+    summary: p.json<Record<string, unknown>>().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    startedAt: p.datetime().nullable(),
+    finishedAt: p.datetime().nullable(),
+  },
+});
+export class ResearchRun extends ResearchRunSchema.class {}
+ResearchRunSchema.setClass(ResearchRun);
+
+/**
+ * One trial of a research run. The primary key (run, trial index) is what makes a retried or duplicated
+ * activity harmless: a second write of the same trial is ignored.
+ */
+export const ResearchTrialSchema = defineEntity({
+  name: 'ResearchTrial',
+  tableName: 'research_trials',
+  properties: {
+    researchRun: () => p.manyToOne(ResearchRun).primary().deleteRule('cascade'),
+    trialIndex: p.integer().primary(),
+    phase: p.string().length(32),
+    /** Params by nodeId.param. */
+    params: p.json<Record<string, unknown>>(),
+    metrics: p.json<Record<string, unknown>>().nullable(),
+    /** Per-kind extras: a small equity curve, an out-of-sample window's curve, Monte Carlo path outcomes. */
+    detail: p.json<Record<string, unknown>>().nullable(),
+    error: p.text().nullable(),
+    /** Which worker process computed it (`pid@host`), and on which activity attempt. */
+    worker: p.string().length(200),
+    attempt: p.integer(),
+    durationMs: p.integer(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class ResearchTrial extends ResearchTrialSchema.class {}
+ResearchTrialSchema.setClass(ResearchTrial);
+
+export const entities = [Strategy, StrategyVersion, Dataset, Run, RunResult, ResearchRun, ResearchTrial];

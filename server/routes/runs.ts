@@ -1,12 +1,16 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { DataError } from '../../engine/bars.ts';
 import { compile } from '../../engine/compile.ts';
-import { chooseData } from '../../engine/data.ts';
+import { chooseData, DataChoice, loadBars } from '../../engine/data.ts';
+import { Graph } from '../../engine/graph.ts';
+import { DataRequest } from '../../nodes/contract.ts';
 import { Dataset, Run, RunResult, Strategy, terminalStatuses } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
+import { buildRunChart, RunChartOut, RunChartQuery, StoredTrade, UnknownSeriesError, type PaneMap } from './run-chart.ts';
 
 const tags = ['Runs'];
 
@@ -122,6 +126,74 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
       const stored = await fork.findOne(RunResult, { run: run.id });
       if (!stored) return problem(c, 404, 'No result yet', `The run is ${run.status}; a result exists only once it has succeeded.`);
       return c.json({ metrics: run.metrics, ...stored.result }, 200);
+    },
+  );
+
+  // Which pane each series of a run goes to is decided once from samples over the whole run; keeping
+  // it spares later windows (zoom, pan) a pass over bars they do not show.
+  const paneCache = new Map<string, PaneMap>();
+  const rememberPanes = (runId: string, panes: PaneMap) => {
+    paneCache.delete(runId);
+    paneCache.set(runId, panes);
+    if (paneCache.size > 200) paneCache.delete(paneCache.keys().next().value!);
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/runs/{id}/chart', tags, summary: 'Price chart of a finished run',
+      description:
+        'OHLC candles for a time window (aggregated to at most `maxBars` candles: first open, highest high, lowest low, last close, summed volume), ' +
+        'the run\'s entries and exits as markers, and the strategy\'s indicator outputs as series. Series that track the price are included as overlays; ' +
+        'oscillators are listed and included when named in `oscillators`. Recomputed from the run\'s graph snapshot and data, which are deterministic.',
+      request: { params: IdParam, query: RunChartQuery },
+      responses: {
+        200: json(RunChartOut, 'Candles, markers and series of the window'),
+        404: problemResponse('No such run, or not finished'),
+        422: problemResponse('An unknown series was asked for, or the run\'s data is no longer available'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const fork = em();
+      const run = await fork.findOne(Run, { id, owner: deps.owner });
+      if (!run) return notFound(c, 'The run');
+      const stored = await fork.findOne(RunResult, { run: run.id });
+      if (!stored) return problem(c, 404, 'No result yet', `The run is ${run.status}; its chart exists only once it has succeeded.`);
+      const compiled = compile(run.graph, deps.registry);
+      if (!compiled.ok) return problem(c, 422, 'The run no longer compiles', compiled.errors.map((e) => e.message).join('; '));
+      // As the backtest activity does: the resolved request stored with the run, or an older row's bare choice.
+      const resolved = DataRequest.safeParse(run.data);
+      const request = resolved.success ? resolved.data : chooseData(compiled.plan.data.request, run.data ? DataChoice.parse(run.data) : undefined);
+      let bars;
+      try {
+        bars = await loadBars(request, async (datasetId) => {
+          if (!z.uuid().safeParse(datasetId).success) return undefined;
+          return (await fork.findOne(Dataset, { id: datasetId, owner: deps.owner }, { populate: ['csv'] }))?.csv;
+        });
+      } catch (err) {
+        if (err instanceof DataError) return problem(c, 422, 'Data unavailable', `The run's data can no longer be read: ${err.message}.`);
+        throw err;
+      }
+      const trades = z.array(StoredTrade).safeParse((stored.result as { trades?: unknown }).trades);
+      try {
+        const { chart, panes } = buildRunChart({
+          runId: run.id,
+          plan: compiled.plan,
+          graphNodes: Graph.parse(run.graph).nodes,
+          bars,
+          trades: trades.success ? trades.data : [],
+          query,
+          panes: paneCache.get(run.id),
+        });
+        rememberPanes(run.id, panes);
+        return c.json(chart, 200);
+      } catch (err) {
+        if (err instanceof UnknownSeriesError) {
+          return problem(c, 422, 'Unknown series', `${err.message}; the chart lists the series it can draw.`, { errors: [{ path: 'query.oscillators', message: err.message }] });
+        }
+        throw err;
+      }
     },
   );
 

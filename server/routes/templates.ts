@@ -1,11 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { Strategy } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
 import { json, list, problemResponse, StrategyOut } from '../schemas.ts';
 import { findTemplate, templates } from '../templates/index.ts';
 import { StrategyTemplate, TemplateId } from '../templates/schema.ts';
-import { strategyOut } from './strategies.ts';
+import { createStrategy, strategyOut } from '../strategy-store.ts';
 
 export const TemplateSummary = StrategyTemplate.omit({ graph: true })
   .extend({ nodeCount: z.number().int().describe('Nodes in the template’s graph.') })
@@ -47,7 +46,13 @@ export function registerTemplateRoutes(app: OpenAPIHono, deps: AppDeps): void {
         return problem(c, 404, 'Not found', `There is no template "${body.templateId}".`, { errors: [{ path: 'body.templateId', message: 'no such template' }] });
       }
       const em = deps.orm.em.fork();
-      const s = em.create(Strategy, { owner: deps.owner, name: body.name ?? template.name, graph: structuredClone(template.graph) as Record<string, unknown> });
+      const s = createStrategy(em, {
+        owner: deps.owner,
+        name: body.name ?? template.name,
+        graph: structuredClone(template.graph) as Record<string, unknown>,
+        description: template.description,
+        message: `Created from the “${template.name}” template, version ${template.version}`,
+      });
       await em.flush();
       return c.json({ ...strategyOut(s), template: { id: template.id, version: template.version } }, 201);
     },

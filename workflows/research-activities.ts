@@ -1,0 +1,314 @@
+import { hostname } from 'node:os';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { thin } from '../engine/backtest.ts';
+import { DataError, type Bars } from '../engine/bars.ts';
+import { loadBars } from '../engine/data.ts';
+import { Graph } from '../engine/graph.ts';
+import type { Metrics } from '../engine/metrics.ts';
+import { Execution, ResearchSpec } from '../engine/research/config.ts';
+import { scaleCosts } from '../engine/research/costs.ts';
+import { simulatePaths, type MonteCarloSource } from '../engine/research/montecarlo.ts';
+import { inSampleTrials, layout, ResearchPlanError, trialWork, type Phase, type ResearchLayout, type TrialWork } from '../engine/research/plan.ts';
+import { bestTrial, score } from '../engine/research/rank.ts';
+import { paramSpace, type Dimension, type ParamsOverride } from '../engine/research/space.ts';
+import {
+  costSummary,
+  monteCarloSummary,
+  OOS_CURVE_LIMIT,
+  SUMMARY_CURVE_POINTS,
+  sweepSummary,
+  walkForwardSummary,
+  type MonteCarloDetail,
+  type OutOfSampleDetail,
+  type ResearchSummary,
+  type TrialRecord,
+} from '../engine/research/summary.ts';
+import { equitySummary, runTrial, TrialCompileError, type TrialOutcome } from '../engine/research/trial.ts';
+import { DataRequest } from '../nodes/contract.ts';
+import type { Registry } from '../nodes/registry.ts';
+import { Dataset, ResearchRun, ResearchTrial, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
+import type { Orm } from '../server/db/orm.ts';
+
+export interface ResearchActivityDeps {
+  orm: Orm;
+  registry: Registry;
+  log: Logger;
+  /** Recorded on every trial this process computes; default `pid@host`, like Temporal's worker identity. */
+  identity?: string;
+}
+
+/** What the workflow needs to fan a run out: its phases and how many activities to keep in flight. */
+export interface ResearchPlanOut {
+  phases: Phase[];
+  total: number;
+  concurrency: number;
+}
+
+/** Everything a trial needs, rebuilt from the stored run and cached per process. */
+interface RunContext {
+  owner: string;
+  graph: Graph;
+  spec: ResearchSpec;
+  dimensions: Dimension[];
+  bars: Bars;
+  plan: ResearchLayout;
+  execution: Execution;
+}
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+/** A small least-recently-used cache of promises, so concurrent activities share one load. */
+function lru<V>(max: number) {
+  const map = new Map<string, Promise<V>>();
+  return (key: string, load: () => Promise<V>): Promise<V> => {
+    let hit = map.get(key);
+    if (hit) map.delete(key);
+    else {
+      hit = load();
+      // A failed load is not cached: the next attempt tries again.
+      hit.catch(() => map.delete(key));
+    }
+    map.set(key, hit);
+    while (map.size > max) map.delete(map.keys().next().value!);
+    return hit;
+  };
+}
+
+const gone = () => ApplicationFailure.create({ type: 'ResearchGone', message: 'The research run was deleted before it could finish.', nonRetryable: true });
+
+/**
+ * Research activities, built from their dependencies. Trials are stored one row each under the primary
+ * key (run, trial index), and an activity skips trials already stored, so a retried, duplicated or
+ * resumed activity never stores a trial twice and never redoes finished work.
+ */
+export function createResearchActivities(deps: ResearchActivityDeps) {
+  const { orm, registry, log } = deps;
+  const identity = deps.identity ?? `${process.pid}@${hostname()}`;
+  // Bars are the expensive part to load and are shared by every trial of a run (and by runs on the same data).
+  const barsCache = lru<Bars>(4);
+  const contexts = lru<RunContext>(8);
+  const monteCarloBases = lru<{ source: MonteCarloSource; outcome: TrialOutcome }>(4);
+
+  async function loadRunBars(owner: string, request: DataRequest): Promise<Bars> {
+    const key = request.kind === 'dataset' ? `dataset:${owner}:${request.datasetId}` : JSON.stringify(request);
+    return barsCache(key, () =>
+      loadBars(request, async (id) => {
+        if (!isUuid(id)) return undefined;
+        const dataset = await orm.em.fork().findOne(Dataset, { id, owner }, { populate: ['csv'] });
+        return dataset?.csv;
+      }),
+    );
+  }
+
+  function context(id: string): Promise<RunContext> {
+    return contexts(id, async () => {
+      const run = await orm.em.fork().findOne(ResearchRun, { id });
+      if (!run) throw gone();
+      const graph = Graph.parse(run.graph);
+      const spec = ResearchSpec.parse(run.spec);
+      const execution = Execution.parse(run.execution);
+      const space = paramSpace(graph, registry);
+      if (!space.ok) throw ApplicationFailure.create({ type: 'ResearchPlanFailed', message: space.errors.map((e) => e.message).join('; '), nonRetryable: true });
+      const bars = await loadRunBars(run.owner, DataRequest.parse(run.data));
+      const plan = layout(spec, space.dimensions, bars.close.length, execution.trialsPerActivity);
+      return { owner: run.owner, graph, spec, dimensions: space.dimensions, bars, plan, execution };
+    });
+  }
+
+  function monteCarloBase(id: string, ctx: RunContext, onProgress: () => Promise<void>) {
+    return monteCarloBases(id, async () => {
+      const params = ctx.spec.kind === 'monteCarlo' ? ctx.spec.config.params : {};
+      const outcome = await runTrial(ctx.graph, params, ctx.bars, { registry, onProgress });
+      return { outcome, source: { tradePnls: Float64Array.from(outcome.trades, (t) => t.pnl), equity: outcome.equity, initialCash: outcome.startEquity } };
+    });
+  }
+
+  /** Write progress as the count of stored trials: always right, whichever worker stored them. */
+  async function writeProgress(id: string): Promise<void> {
+    await orm.em.fork().getConnection().execute(
+      `update "research_runs" set "trials_done" = (select count(*) from "research_trials" where "research_run_id" = ?) where "id" = ? and "status" = 'running'`,
+      [id, id],
+    );
+  }
+
+  async function computeTrial(id: string, ctx: RunContext, index: number, work: TrialWork, onProgress: () => Promise<void>): Promise<{ params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null }> {
+    switch (work.phase) {
+      case 'sweep': {
+        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry, onProgress, curve: 'chart' });
+        return { params: work.params, metrics: outcome.metrics, detail: { equity: equitySummary(outcome) } };
+      }
+      case 'inSample': {
+        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry, onProgress, window: work.window.inSample });
+        return { params: work.params, metrics: outcome.metrics, detail: null };
+      }
+      case 'outOfSample': {
+        const w = work.window;
+        const { from, to } = inSampleTrials(ctx.plan, w.index);
+        const metric = ctx.spec.kind === 'walkForward' ? ctx.spec.config.metric : 'sharpe';
+        const rows = await orm.em.fork().find(ResearchTrial, { researchRun: id, trialIndex: { $gte: from, $lt: to } }, { fields: ['trialIndex', 'params', 'metrics'] });
+        const best = bestTrial(rows.map((r) => ({ trialIndex: r.trialIndex, params: r.params as ParamsOverride, metrics: r.metrics as unknown as Metrics | null })), metric);
+        const where = {
+          window: w.index,
+          inSample: { ...w.inSample, startTime: ctx.bars.time[w.inSample.from]!, endTime: ctx.bars.time[w.inSample.to - 1]! },
+          outOfSample: { ...w.outOfSample, startTime: ctx.bars.time[w.outOfSample.from]!, endTime: ctx.bars.time[w.outOfSample.to - 1]! },
+        };
+        if (!best) throw new TrialFailed(`no in-sample trial of window ${w.index} succeeded, so there are no params to test`, where);
+        const outcome = await runTrial(ctx.graph, best.params, ctx.bars, { registry, onProgress, window: w.outOfSample });
+        const exact = outcome.equity.length <= OOS_CURVE_LIMIT;
+        const curve = exact ? { time: [...outcome.time], value: [...outcome.equity] } : splitCurve(thin(outcome.equity, outcome.time, OOS_CURVE_LIMIT));
+        const s = score(best.metrics, metric);
+        const detail: OutOfSampleDetail = {
+          ...where,
+          chosenTrial: best.trialIndex,
+          inSampleScore: Number.isFinite(s) ? s : null,
+          inSampleMetrics: best.metrics!,
+          inSampleBars: w.inSample.to - w.inSample.from,
+          startEquity: outcome.startEquity,
+          ...curve,
+          exact,
+        };
+        return { params: best.params, metrics: outcome.metrics, detail: detail as unknown as Record<string, unknown> };
+      }
+      case 'monteCarlo': {
+        if (ctx.spec.kind !== 'monteCarlo') throw new Error('a Monte Carlo trial in a run of another kind');
+        const { config } = ctx.spec;
+        const base = await monteCarloBase(id, ctx, onProgress);
+        const paths = simulatePaths(base.source, config.method, { seed: config.seed, from: work.from, to: work.to, blockLength: config.blockLength });
+        const detail: MonteCarloDetail = { from: work.from, to: work.to, ...paths };
+        // Trial 0 also carries the backtest the paths resample, for the chart beside the distribution.
+        if (index === 0) detail.base = { metrics: base.outcome.metrics, equity: equitySummary(base.outcome, SUMMARY_CURVE_POINTS), trades: base.outcome.trades.length };
+        return { params: config.params, metrics: null, detail: detail as unknown as Record<string, unknown> };
+      }
+      case 'cost': {
+        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage) });
+        return { params: work.params, metrics: outcome.metrics, detail: { commission: work.commission, slippage: work.slippage, equity: equitySummary(outcome) } };
+      }
+    }
+  }
+
+  return {
+    /**
+     * Lay the run out and mark it running. Returns null for a run that already ended (a workflow
+     * restarted after its run was finished or cancelled has nothing to do).
+     */
+    async planResearch(id: string): Promise<ResearchPlanOut | null> {
+      const em = orm.em.fork();
+      const run = await em.findOne(ResearchRun, { id });
+      if (!run) throw gone();
+      if (terminalStatuses.includes(run.status)) return null;
+      let ctx: RunContext;
+      try {
+        ctx = await context(id);
+      } catch (err) {
+        if (err instanceof ResearchPlanError || err instanceof DataError) throw ApplicationFailure.create({ type: 'ResearchPlanFailed', message: err.message, nonRetryable: true });
+        throw err;
+      }
+      await em.nativeUpdate(ResearchRun, { id, status: { $nin: [...terminalStatuses] } }, { status: 'running', trialsTotal: ctx.plan.total, startedAt: run.startedAt ?? new Date() });
+      log.info({ researchRunId: id, kind: ctx.spec.kind, trials: ctx.plan.total }, 'research run planned');
+      return { phases: ctx.plan.phases, total: ctx.plan.total, concurrency: ctx.execution.concurrency };
+    },
+
+    /** Compute and store trials `[from, to)`, skipping those already stored; heartbeats per engine chunk and per trial. */
+    async runResearchTrials(id: string, from: number, to: number): Promise<void> {
+      const activity = Context.current();
+      const em = orm.em.fork();
+      // A run deleted meanwhile (its trials went with it) or already ended has nothing left to store.
+      const run = await em.findOne(ResearchRun, { id }, { fields: ['status'] });
+      if (!run) throw gone();
+      if (terminalStatuses.includes(run.status)) return;
+      const ctx = await context(id);
+      const stored = new Set((await em.find(ResearchTrial, { researchRun: id, trialIndex: { $gte: from, $lt: to } }, { fields: ['trialIndex'] })).map((t) => t.trialIndex));
+      const onProgress = async () => {
+        activity.heartbeat({ from, to });
+        // Let the SDK flush heartbeats and deliver a cancellation between CPU-bound chunks.
+        await yieldToEventLoop();
+        if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
+      };
+      for (let index = from; index < to; index++) {
+        if (stored.has(index)) continue;
+        await onProgress();
+        const started = performance.now();
+        const work = trialWork(ctx.spec, ctx.plan, ctx.dimensions, index);
+        let row: { params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null; error: string | null };
+        try {
+          row = { ...(await computeTrial(id, ctx, index, work, onProgress)), error: null };
+        } catch (err) {
+          // A combination the graph cannot run (too little data to warm up, a param pair the graph refuses)
+          // is a result of the search, recorded on its trial; anything else is retried by Temporal.
+          if (!(err instanceof TrialCompileError || err instanceof DataError || err instanceof TrialFailed)) throw err;
+          row = { params: 'params' in work ? work.params : {}, metrics: null, detail: err instanceof TrialFailed ? err.detail : null, error: err.message };
+        }
+        // A trial finished after a cancel request is dropped, so a cancelled run stops growing promptly.
+        if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
+        try {
+          await em.fork().insert(ResearchTrial, {
+            researchRun: id,
+            trialIndex: index,
+            phase: work.phase,
+            params: row.params,
+            metrics: row.metrics as unknown as Record<string, unknown> | null,
+            detail: row.detail,
+            error: row.error,
+            worker: identity,
+            attempt: activity.info.attempt,
+            durationMs: Math.round(performance.now() - started),
+            createdAt: new Date(),
+          });
+        } catch (err) {
+          // Another attempt stored this trial first (a retry racing a worker presumed dead): keep theirs.
+          if (!(err instanceof UniqueConstraintViolationException)) throw err;
+        }
+      }
+      await writeProgress(id);
+    },
+
+    /** Summarise the stored trials and mark the run succeeded, unless it already ended. */
+    async finishResearch(id: string): Promise<void> {
+      const em = orm.em.fork();
+      const ctx = await context(id);
+      const rows = await em.find(ResearchTrial, { researchRun: id }, { orderBy: { trialIndex: 'asc' } });
+      const trials: TrialRecord[] = rows.map((r) => ({ trialIndex: r.trialIndex, params: r.params as ParamsOverride, metrics: r.metrics as unknown as Metrics | null, detail: r.detail ?? null, error: r.error ?? null }));
+      const phase = (name: string) => trials.filter((_, i) => rows[i]!.phase === name);
+      let summary: ResearchSummary;
+      const { spec } = ctx;
+      if (spec.kind === 'sweep') summary = sweepSummary(ctx.dimensions, spec.config.metric, trials);
+      else if (spec.kind === 'walkForward') summary = walkForwardSummary(spec.config.metric, phase('outOfSample'), ctx.graph.settings.initialCash);
+      else if (spec.kind === 'monteCarlo') summary = monteCarloSummary(spec.config.method, trials);
+      else summary = costSummary(spec.config.commissionMultipliers, spec.config.slippageMultipliers, trials);
+      const updated = await em.nativeUpdate(
+        ResearchRun,
+        { id, status: { $nin: [...terminalStatuses] } },
+        { status: 'succeeded', trialsDone: rows.length, summary: summary as unknown as Record<string, unknown>, finishedAt: new Date(), error: null },
+      );
+      log.info({ researchRunId: id, trials: rows.length, updated }, 'research run finished');
+    },
+
+    /** Record a failed or cancelled outcome, unless the run already ended. */
+    async failResearch(id: string, status: Extract<RunStatus, 'failed' | 'cancelled'>, error: string): Promise<void> {
+      const em = orm.em.fork();
+      await writeProgress(id);
+      await em.nativeUpdate(ResearchRun, { id, status: { $nin: [...terminalStatuses] } }, { status, error, finishedAt: new Date() });
+      log.info({ researchRunId: id, status, error }, 'research run ended without a summary');
+    },
+  };
+}
+
+/** A trial that cannot produce a result for a reason worth recording on it (not retrying). */
+class TrialFailed extends Error {
+  readonly detail: Record<string, unknown>;
+  constructor(message: string, detail: Record<string, unknown>) {
+    super(message);
+    this.name = 'TrialFailed';
+    this.detail = detail;
+  }
+}
+
+function splitCurve(points: { time: number; value: number }[]): { time: number[]; value: number[] } {
+  return { time: points.map((p) => p.time), value: points.map((p) => p.value) };
+}
+
+export type ResearchActivities = ReturnType<typeof createResearchActivities>;
