@@ -47,6 +47,7 @@ export const categoryColors: Record<string, string> = {
   risk: '#e57373',
   order: '#66bb6a',
   output: '#a1887f',
+  custom: '#ffd54f',
 };
 
 export const categoryTitles: Record<string, string> = {
@@ -59,6 +60,7 @@ export const categoryTitles: Record<string, string> = {
   risk: 'Risk',
   order: 'Orders',
   output: 'Outputs',
+  custom: 'Custom',
 };
 
-export const categoryOrder = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output'];
+export const categoryOrder = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output', 'custom'];

@@ -48,10 +48,14 @@ export async function runBacktest(plan: Plan, data: MarketData, options: Backtes
   const brokers = market.symbols.map((symbol) => new SimBroker(plan.settings, account, multi ? symbol : undefined));
   const exec = createExecutor(plan, market, brokers);
   const chunk = options.chunkBars ?? 100_000;
-  for (let from = 0; from < n; from += chunk) {
-    const to = Math.min(n, from + chunk);
-    exec.run(from, to);
-    await options.onProgress?.(to, n);
+  try {
+    for (let from = 0; from < n; from += chunk) {
+      const to = Math.min(n, from + chunk);
+      await exec.run(from, to);
+      await options.onProgress?.(to, n);
+    }
+  } finally {
+    await exec.close();
   }
   const last = n - 1;
   const closed = brokers.flatMap((b) => b.trades);

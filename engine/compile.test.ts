@@ -176,7 +176,33 @@ describe('compile: errors', () => {
     expect(errors).toEqual([expect.objectContaining({ code: 'multiple_order_outputs', nodeId: 'other', port: 'order', path: ['nodes', 3] })]);
   });
 
-  it('an order output consumed by a risk gate is not terminal', () => {
+  it('batch_input_not_pure: a custom (batch) node fed by a node that reads the portfolio', () => {
+    check('batch_input_not_pure');
+    const batchNode = defineNode({
+      type: 'custom.passThrough',
+      version: 1,
+      category: 'custom',
+      title: 'Pass through',
+      description: 'A batch node (test).',
+      docs: { example: '', caveats: [] },
+      inputs: { x: { kind: 'number', description: 'In.' } },
+      outputs: { value: { kind: 'number', description: 'Out.' } },
+      params: z.object({}),
+      init: () => ({}),
+      step() {},
+      batch: { open: async () => ({ run: async (inputs) => ({ value: inputs.x! }), close: async () => {} }) },
+    });
+    const reg = createRegistry([...registry.definitions, batchNode]);
+    const graph = fixture(
+      { data: minimal.data!, t: minimal.t!, size: { type: 'risk.volatilityTarget' }, pass: { type: 'custom.passThrough' }, fine: { type: 'custom.passThrough' } },
+      ['data.close -> t.value', 't.result -> size.enter', 'size.percent -> pass.x', 'data.close -> fine.x'],
+    );
+    const errors = only(errorsOf(graph, reg), 'batch_input_not_pure');
+    expect(errors).toEqual([expect.objectContaining({ code: 'batch_input_not_pure', nodeId: 'pass', port: 'x' })]);
+    expect(errors[0]!.message).toMatch(/"size", which depends on the portfolio/);
+  });
+
+    it('an order output consumed by a risk gate is not terminal', () => {
     const result = compile(fixture({ ...minimal, gate: { type: 'risk.maxPosition' } }, [...minimalEdges, 'order.order -> gate.order']), registry);
     expect(result.ok).toBe(true);
   });

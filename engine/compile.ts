@@ -3,6 +3,7 @@ import { readsContext, type AnyNodeDefinition, type DataRequest } from '../nodes
 import { connectionError, PortKinds, slotWidth } from '../nodes/ports.ts';
 import { migrateParams, type Registry } from '../nodes/registry.ts';
 import { Graph, type BacktestSettings, type GraphNode } from './graph.ts';
+import { paramSpace } from './research/space.ts';
 
 export const compileErrorCodes = [
   'invalid_graph',
@@ -20,6 +21,7 @@ export const compileErrorCodes = [
   'multiple_data_sources',
   'no_order_output',
   'multiple_order_outputs',
+  'batch_input_not_pure',
 ] as const;
 export type CompileErrorCode = (typeof compileErrorCodes)[number];
 
@@ -85,7 +87,10 @@ export function compile(input: unknown, registry: Registry): CompileResult {
     };
   }
   const graph = parsed.data;
-  const errors: CompileError[] = [];
+  // Optimisable-param ranges are checked against each node's params schema here too, so the editor
+  // shows a bad range before a research run is started.
+  const space = paramSpace(graph, registry);
+  const errors: CompileError[] = space.ok ? [] : [...space.errors];
   const index = new Map<string, number>();
   const defs = new Map<string, AnyNodeDefinition>();
   const params = new Map<string, Record<string, unknown>>();
@@ -179,6 +184,26 @@ export function compile(input: unknown, registry: Registry): CompileResult {
   }
 
   if (errors.length > 0 || 'cycles' in order) return { ok: false, errors };
+
+  // A custom node runs a block of bars at a time, ahead of the broker: what it reads must not depend on
+  // fills (sizing, risk, orders), or it would need values that do not exist yet.
+  const pure = new Map<string, boolean>();
+  for (const id of order.ids) {
+    const def = defs.get(id)!;
+    const fromPure = [...(incoming.get(id)?.values() ?? [])].every((src) => pure.get(src.node));
+    pure.set(id, !!def.source || (!readsContext(def.step) && !def.sink && fromPure));
+    if (def.batch && !fromPure) {
+      const culprit = [...(incoming.get(id)?.entries() ?? [])].find(([, src]) => !pure.get(src.node))!;
+      errors.push({
+        code: 'batch_input_not_pure',
+        message: `${def.title} input "${culprit[0]}": a custom node can read only data and pure nodes (indicators, logic, math), not "${culprit[1].node}", which depends on the portfolio`,
+        nodeId: id,
+        port: culprit[0],
+        path: ['nodes', index.get(id)!],
+      });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
 
   // Wire slots in topological order. The first slots stay NaN for unwired optional inputs (wide enough
   // for the widest compound kind); a compound output (a bar, an order) takes one slot per field.

@@ -1,4 +1,4 @@
-import { isCrossSectional, readsContext, type PortSpec, type StepContext } from '../nodes/contract.ts';
+import { isCrossSectional, readsContext, type BatchInstance, type PortSpec, type StepContext } from '../nodes/contract.ts';
 import { barFields, compoundFields, orderFields, type PortKind } from '../nodes/ports.ts';
 import type { Bars, Market } from './bars.ts';
 import type { SimBroker } from './broker.ts';
@@ -18,8 +18,13 @@ export interface SinkEvent {
 export const maxEventsPerNode = 10_000;
 
 export interface Executor {
-  /** Run bars [from, to). */
-  run(from: number, to: number): void;
+  /**
+   * Run bars [from, to). Synchronous unless the plan has batch nodes (custom nodes in the sandbox): then
+   * it returns a promise, and `close` must be called when the run ends.
+   */
+  run(from: number, to: number): void | Promise<void>;
+  /** Release what batch nodes hold outside the engine (sandbox instances). */
+  close(): Promise<void>;
   /** Bars that ended with a position held (in any symbol), and symbol-bars skipped for bad prices, so far. */
   readonly stats: { exposed: number; skipped: number };
   /** Portfolio equity marked at each bar's close. */
@@ -38,8 +43,13 @@ export interface Executor {
 }
 
 export interface ExecutorOptions {
-  /** Bars per columnar block: small enough that every column of a block stays in cache. */
+  /**
+   * Bars per columnar block: small enough that every column of a block stays in cache. With batch nodes
+   * the default is larger (16 384), as every block is a round trip to the sandbox.
+   */
   blockBars?: number;
+  /** Mixed into each batch node instance's seed, so a run's randomness is reproducible and its own. */
+  seed?: number;
 }
 
 export { isCrossSectional, readsContext } from '../nodes/contract.ts';
@@ -68,7 +78,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   if (L < 1 || brokers.length !== L) throw new Error(`the executor needs one broker per symbol (${L} symbols, ${brokers.length} brokers)`);
   const n = market.lanes[0]!.close.length;
   if (market.lanes.some((b) => b.close.length !== n)) throw new Error('every symbol needs the same bars (align them first)');
-  const block = Math.max(1, Math.floor(options.blockBars ?? 2048));
+  const batchNodes = plan.nodes.flatMap((nd, i) => (nd.def.batch ? [i] : []));
+  const block = Math.max(1, Math.floor(options.blockBars ?? (batchNodes.length > 0 ? 16_384 : 2048)));
   const slots = new Float64Array(plan.slotCount * L).fill(NaN);
   const equity = new Float64Array(n);
   const ctxs: StepContext[] = market.lanes.map(() => ({ bar: 0, time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN, equity: 0, cash: 0, position: 0 }));
@@ -101,6 +112,9 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       for (let k = 0; k < width; k++) if (!barColumn.has(slot + k) && !columnSlots.has(slot + k)) return false;
       return true;
     });
+    if (node.def.batch && (!inputsAreColumns || isCrossSectional(node.def))) {
+      throw new Error(`${node.id}: a custom node can read only data and pure nodes (indicators, logic, math), not sizing, risk or order outputs`);
+    }
     if (readsContext(node.def.step) || node.def.sink || !inputsAreColumns) return;
     columnar[i] = true;
     for (const [port, slot] of Object.entries(node.outputSlots)) {
@@ -140,6 +154,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     const ins = Object.entries(node.inputSlots).flatMap(([port, slot]) => slotFields(inputs[port]!.kind, slot).map(([f, s]) => ({ port, f, s, wired: node.wired[port]! })));
     const outs = Object.entries(node.outputSlots).flatMap(([port, slot]) => slotFields(outputs[port]!.kind, slot).map(([f, s]) => ({ port, f, s })));
     const clock = node.clock;
+    if (node.def.batch) {
+      columnCalls.push(`await runBatch(${i}, from, b - from);`);
+      return;
+    }
     if (columnar[i] && !cross[i]) {
       // One symbol's column over valid bars [a, b) of the block starting at `from`.
       const hoist = [
@@ -221,9 +239,9 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const orderSlots = orderFields.map((_, f) => plan.orderSlot + f);
   const source = `"use strict";
 ${barFields.map((f) => `const D_${f} = lanes.map((b) => b.${f});`).join('\n')}
-${columns.map((s) => `const c${s} = Array.from({ length: ${L} }, () => new Float64Array(${block}));`).join('\n')}
+${columns.map((s) => `const c${s} = cols.get(${s});`).join('\n')}
 // Per block: which symbol-bars are valid, the runs of valid bars per symbol, and whether any symbol traded.
-const ok = Array.from({ length: ${L} }, () => new Uint8Array(${block}));
+const ok = okv;
 const runs = Array.from({ length: ${L} }, () => new Int32Array(${block + 2}));
 const runCount = new Int32Array(${L});
 const live = new Uint8Array(${block});
@@ -258,7 +276,7 @@ function scan(from, to) {
     runCount[k] = count;
   }
 }
-function columnsOver(from, a, b) {
+${batchNodes.length ? 'async ' : ''}function columnsOver(from, a, b) {
   ${columnCalls.join('\n  ')}
 }
 function barsOver(from, to) {
@@ -311,17 +329,102 @@ function keep(from, to) {
     ${columns.map((s) => `slots[${s * L} + k] = c${s}[k][j];`).join(' ')}
   }
 }
-return function run(from, to) {
+return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   for (let start = from; start < to; start += ${block}) {
     const end = Math.min(to, start + ${block});
     scan(start, end);
-    columnsOver(start, start, end);
+    ${batchNodes.length ? 'await ' : ''}columnsOver(start, start, end);
     barsOver(start, end);
     keep(start, end);
   }
 };`;
   const stats = { exposed: 0, skipped: 0 };
-  const factory = new Function('steps', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', source);
-  const run = factory(steps, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit) as Executor['run'];
-  return { run, equity, slots, lanes: L, states, stats, events, eventsTruncated };
+  const cols = new Map(columns.map((s) => [s, Array.from({ length: L }, () => new Float64Array(block))]));
+  // Which bars of the current block are valid, per symbol: written by the generated `scan`, read by all.
+  const okv = Array.from({ length: L }, () => new Uint8Array(block));
+  const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0);
+  const factory = new Function('steps', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', source);
+  const run = factory(steps, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run) as Executor['run'];
+  return { run, close: batch.close, equity, slots, lanes: L, states, stats, events, eventsTruncated };
+}
+
+/**
+ * Batch nodes (custom nodes in the sandbox) over one block: per symbol, the block's valid bars (and, for
+ * a clocked node, only those where its clock ticks) are packed into contiguous input arrays, sent as
+ * one batch, and the outputs are spread back, held over the bars the node did not see. So a custom node
+ * sees exactly the bars a built-in node in its place would step on.
+ */
+function batchRunner(plan: Plan, market: Market, cols: Map<number, Float64Array[]>, ok: Uint8Array[], barColumn: Map<number, string>, seed: number) {
+  const L = market.lanes.length;
+  const instances = new Map<number, BatchInstance[]>();
+  const held = new Map<number, Float64Array>();
+  let index = new Int32Array(0);
+  /** Symbol k's value of slot `s` at bar `from + j`. */
+  const source = (s: number, k: number): ((j: number, from: number) => number) => {
+    const field = barColumn.get(s) as keyof Bars | undefined;
+    if (field) {
+      const arr = market.lanes[k]![field];
+      return (j, from) => arr[from + j]!;
+    }
+    const col = cols.get(s)![k]!;
+    return (j) => col[j]!;
+  };
+  async function open(i: number): Promise<BatchInstance[]> {
+    const node = plan.nodes[i]!;
+    const opened: BatchInstance[] = [];
+    for (let k = 0; k < L; k++) opened.push(await node.def.batch!.open(node.params, instanceSeed(seed, node.id, k)));
+    instances.set(i, opened);
+    return opened;
+  }
+  async function run(i: number, from: number, length: number): Promise<void> {
+    const node = plan.nodes[i]!;
+    const lanes = instances.get(i) ?? (await open(i));
+    const outputs = Object.entries(node.outputSlots);
+    const last = held.get(i) ?? held.set(i, new Float64Array(L * outputs.length).fill(NaN)).get(i)!;
+    if (index.length < length) index = new Int32Array(length);
+    for (let k = 0; k < L; k++) {
+      const valid = ok[k]!;
+      const clock = node.clock === undefined ? undefined : cols.get(node.clock)![k]!;
+      let count = 0;
+      for (let j = 0; j < length; j++) if (valid[j] === 1 && (clock === undefined || clock[j] === 1)) index[count++] = j;
+      const inputs: Record<string, Float64Array> = {};
+      for (const [port, slot] of Object.entries(node.inputSlots)) {
+        const values = new Float64Array(count);
+        if (node.wired[port]) {
+          const read = source(slot, k);
+          for (let q = 0; q < count; q++) values[q] = read(index[q]!, from);
+        } else values.fill(NaN);
+        inputs[port] = values;
+      }
+      const result = count > 0 ? await lanes[k]!.run(inputs, count) : {};
+      outputs.forEach(([port, slot], o) => {
+        const col = cols.get(slot)![k]!;
+        const values = result[port];
+        let value = last[k * outputs.length + o]!;
+        let q = 0;
+        for (let j = 0; j < length; j++) {
+          if (valid[j] === 0) {
+            col[j] = NaN;
+            continue;
+          }
+          if (q < count && index[q] === j) value = values![q++]!;
+          col[j] = value;
+        }
+        last[k * outputs.length + o] = value;
+      });
+    }
+  }
+  async function close(): Promise<void> {
+    const all = [...instances.values()].flat();
+    instances.clear();
+    await Promise.allSettled(all.map((x) => x.close()));
+  }
+  return { run, close };
+}
+
+/** A 32-bit seed per run, node and symbol (FNV-1a over the node id), so instances never share randomness. */
+function instanceSeed(seed: number, nodeId: string, lane: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (const ch of `${nodeId}#${lane}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Bar, Order, PortKind } from './ports.ts';
 
-export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output'] as const;
+export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output', 'custom'] as const;
 export type Category = (typeof categories)[number];
 
 /** One named port. Inputs are required unless `optional`; an optional input reads NaN when unwired. */
@@ -54,6 +54,16 @@ export const DataRequest = z.discriminatedUnion('kind', [
 ]);
 export type DataRequest = z.infer<typeof DataRequest>;
 
+/** Opens one instance of a batch node per symbol; the instance holds the node's state between blocks. */
+export interface BatchRunner {
+  open(params: Record<string, unknown>, seed: number): Promise<BatchInstance>;
+}
+export interface BatchInstance {
+  /** The node over `length` consecutive bars (the valid bars of a block): one array per input, one per output. */
+  run(inputs: Readonly<Record<string, Float64Array>>, length: number): Promise<Readonly<Record<string, Float64Array>>>;
+  close(): Promise<void>;
+}
+
 /** What a step reads from its inputs and writes to its outputs: a number per port; a bar or an order for those compound kinds. */
 type Value<Spec> = Spec extends { kind: infer K }
   ? [K] extends ['bars'] ? Bar : [K] extends ['order'] ? Order : 'bars' extends K ? number | Bar | Order : number
@@ -104,6 +114,11 @@ export interface NodeDefinition<
    * `factor` is how many base bars one resampled bar spans, for the warm-up.
    */
   readonly resample?: { factor(params: z.infer<P>, request: DataRequest): number };
+  /**
+   * A node whose code runs outside the engine (a custom node, in the sandbox) and computes a block of
+   * bars at a time, asynchronously; its `step` is never called. Its inputs must come from pure nodes.
+   */
+  readonly batch?: BatchRunner;
   /** Data nodes declare their I/O here; the engine's data adapter resolves it before the run. */
   source?(params: z.infer<P>): DataRequest;
   /** Bars before the first output that is not NaN, given the params. */
