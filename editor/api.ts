@@ -104,6 +104,8 @@ export interface RunChartRequest {
   maxBars?: number;
   /** Oscillator series ids to include besides the price overlays. */
   oscillators?: readonly string[];
+  /** A multi-symbol run: whose chart (default: the first symbol). */
+  symbol?: string;
 }
 
 function chartQuery(q: RunChartRequest): string {
@@ -112,6 +114,7 @@ function chartQuery(q: RunChartRequest): string {
   if (q.to !== undefined) params.set('to', String(Math.max(0, Math.ceil(q.to))));
   if (q.maxBars !== undefined) params.set('maxBars', String(q.maxBars));
   if (q.oscillators?.length) params.set('oscillators', q.oscillators.join(','));
+  if (q.symbol !== undefined) params.set('symbol', q.symbol);
   const text = params.toString();
   return text ? `?${text}` : '';
 }

@@ -4,7 +4,7 @@ import { fmtInt, fmtMoney, fmtPercent, fmtPrice, fmtQty, fmtTime } from '../form
 import { downloadText, tradesCsv } from './results/csv-export.ts';
 import { allTrades, nextSort, numberTrades, outcomeLabel, outcomeOf, viewTrades, type TradeFilter, type TradeOutcome, type TradeSort, type TradeSortKey } from './results/trades-view.ts';
 
-const columns: { key: TradeSortKey; label: string; num?: boolean }[] = [
+const allColumns: { key: TradeSortKey; label: string; num?: boolean }[] = [
   { key: 'n', label: '#' },
   { key: 'side', label: 'Side' },
   { key: 'entryTime', label: 'Entry time' },
@@ -33,6 +33,8 @@ export function TradesTable({ trades, runId }: { trades: readonly Trade[]; runId
   const open = trades.filter((t) => t.open).length;
   const closed = trades.length - open;
   const filtered = shown.length !== trades.length;
+  // The Symbol column appears for a multi-symbol run only.
+  const columns = trades.some((t) => t.symbol !== undefined) ? [allColumns[0]!, { key: 'symbol' as const, label: 'Symbol' }, ...allColumns.slice(1)] : allColumns;
   const set = (patch: Partial<TradeFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const exportCsv = () => downloadText(`trades-${runId ? runId.slice(0, 8) : 'run'}${filtered ? '-filtered' : ''}.csv`, tradesCsv(shown));
 
@@ -88,6 +90,7 @@ export function TradesTable({ trades, runId }: { trades: readonly Trade[]; runId
           {shown.map((t) => (
             <tr key={t.n} className={t.open ? 'is-open' : undefined} data-trade={t.n}>
               <td className="muted">{t.n}</td>
+              {t.symbol !== undefined && <td className="mono">{t.symbol}</td>}
               <td>
                 <span className={`side side-${t.side}`}>{t.side}</span>
               </td>

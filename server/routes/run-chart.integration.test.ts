@@ -119,7 +119,39 @@ describe('GET /api/runs/{id}/chart against real PostgreSQL and Temporal', () => 
 
   it('is listed in the OpenAPI document', async () => {
     const doc = await call(h.app, 'GET', '/api/openapi.json');
-    expect(doc.json.paths['/api/runs/{id}/chart'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'id', 'maxBars', 'oscillators', 'to']);
+    expect(doc.json.paths['/api/runs/{id}/chart'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'id', 'maxBars', 'oscillators', 'symbol', 'to']);
     expect(doc.json.components.schemas.RunChart).toBeDefined();
+  });
+});
+
+describe('GET /api/runs/{id}/chart for a multi-symbol run', () => {
+  const stack = useHarness();
+
+  it('charts one symbol at a time, with only its trades, and refuses a symbol the run does not trade', async () => {
+    const h = stack();
+    const created = await call(h.app, 'POST', '/api/strategies/from-template', { templateId: 'momentum-rotation' });
+    expect(created.status).toBe(201);
+    const run = await finishedRun(h, created.json.id);
+    const result = await call(h.app, 'GET', `/api/runs/${run.id}/result`);
+    const trades = result.json.trades as { symbol: string; entryTime: number }[];
+
+    const first = await call(h.app, 'GET', `/api/runs/${run.id}/chart?maxBars=5000`);
+    expect(first.status).toBe(200);
+    expect(first.json.symbols).toEqual(['SYN1', 'SYN2', 'SYN3', 'SYN4', 'SYN5', 'SYN6', 'SYN7', 'SYN8']);
+    expect(first.json.symbol).toBe('SYN1');
+
+    const traded = trades.find((t) => t.symbol !== 'SYN1')!.symbol;
+    const chart = await call(h.app, 'GET', `/api/runs/${run.id}/chart?maxBars=5000&symbol=${traded}`);
+    expect(chart.status).toBe(200);
+    expect(chart.json.symbol).toBe(traded);
+    const entries = chart.json.markers.filter((m: { kind: string }) => m.kind === 'entry').map((m: { barTime: number }) => m.barTime);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.length).toBe(trades.filter((t) => t.symbol === traded).length);
+    // Each symbol has its own prices.
+    expect(chart.json.candles[100].close).not.toBe(first.json.candles[100].close);
+
+    const bad = await call(h.app, 'GET', `/api/runs/${run.id}/chart?symbol=NOPE`);
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors[0].path).toBe('query.symbol');
   });
 });

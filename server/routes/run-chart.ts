@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { Bars } from '../../engine/bars.ts';
+import type { Bars, Market } from '../../engine/bars.ts';
 import type { Plan } from '../../engine/compile.ts';
 import type { GraphNode } from '../../engine/graph.ts';
 import { traceSlots } from '../../engine/trace.ts';
@@ -19,6 +19,7 @@ export const RunChartQuery = z.object({
     .max(2000)
     .optional()
     .openapi({ description: 'Comma-separated ids of oscillator series (see `series[].id`) to include besides the price overlays.' }),
+  symbol: z.string().max(64).optional().openapi({ description: 'For a multi-symbol run: whose candles, trades and series (default: the first symbol).' }),
 });
 export type RunChartQuery = z.infer<typeof RunChartQuery>;
 
@@ -70,6 +71,9 @@ export const RunChartOut = z
     /** Trades with a fill in the window beyond what `markers` holds. */
     markersOmitted: z.number().int(),
     series: z.array(ChartSeries),
+    /** A multi-symbol run's symbols, and the one this chart shows. */
+    symbols: z.array(z.string()).optional(),
+    symbol: z.string().optional(),
   })
   .openapi('RunChart');
 export type RunChartOut = z.infer<typeof RunChartOut>;
@@ -84,6 +88,7 @@ export const StoredTrade = z.object({
   pnl: z.number(),
   open: z.boolean(),
   exitReason: z.enum(exitReasons).optional(),
+  symbol: z.string().optional(),
 });
 export type StoredTrade = z.infer<typeof StoredTrade>;
 
@@ -254,6 +259,9 @@ export interface ChartInput {
   plan: Plan;
   graphNodes: readonly GraphNode[];
   bars: Bars;
+  /** A multi-symbol run's data; `bars` is then the lane of the chosen symbol. */
+  market?: Market;
+  lane?: number;
   trades: readonly StoredTrade[];
   query: RunChartQuery;
   /** Panes decided by an earlier request for this run, if any; recomputed (and returned) otherwise. */
@@ -271,6 +279,18 @@ export class UnknownSeriesError extends Error {
 
 /** Build the chart of one window of a run. Throws `UnknownSeriesError` for an oscillator id that is not an output. */
 export function buildRunChart(input: ChartInput): { chart: RunChartOut; panes: PaneMap } {
+  const prep = prepareChart(input);
+  return finishChart(input, prep, prep.needsTrace ? traceSlots(input.plan, input.bars, prep.slots, prep.at) : prep.empty());
+}
+
+/** `buildRunChart` for any plan: custom nodes run in the sandbox, asynchronously. */
+export async function buildRunChartAsync(input: ChartInput): Promise<{ chart: RunChartOut; panes: PaneMap }> {
+  const prep = prepareChart(input);
+  return finishChart(input, prep, prep.needsTrace ? await traceSlotsAsync(input.plan, input.bars, prep.slots, prep.at) : prep.empty());
+}
+
+/** Which series, window and sample bars the chart needs: everything before the plan is traced. */
+function prepareChart(input: ChartInput) {
   const { plan, bars, query } = input;
   const n = bars.close.length;
   const outputs = chartOutputs(plan, input.graphNodes);
@@ -285,7 +305,7 @@ export function buildRunChart(input: ChartInput): { chart: RunChartOut; panes: P
   // decide each series' pane. Samples are merged in ascending order, as the trace requires.
   const classify = input.panes ? [] : evenSamples(Math.min(plan.warmup, n), n, classificationSamples);
   const at = [...new Set([...agg.lastBar, ...classify])].sort((a, b) => a - b);
-  const traced = outputs.length && at.length ? traceSlots(plan, bars, outputs.map((o) => o.slot), at) : outputs.map(() => new Float64Array(at.length));
+  const traced = outputs.length && at.length ? traceSlots(plan, input.market ?? bars, outputs.map((o) => o.slot), at, input.lane ?? 0) : outputs.map(() => new Float64Array(at.length));
   const position = new Map(at.map((t, j) => [t, j]));
 
   let panes = input.panes;
@@ -321,7 +341,10 @@ export function buildRunChart(input: ChartInput): { chart: RunChartOut; panes: P
   });
 
   const candleTime = (bar: number) => agg.candles[agg.candleOf(bar)]!.time;
-  const { markers, omitted } = tradeMarkers(input.trades, bars.time, start, end, candleTime);
+  // A multi-symbol run's chart shows one symbol: its own trades only.
+  const symbol = input.market && input.market.lanes.length > 1 ? input.market.symbols[input.lane ?? 0] : undefined;
+  const trades = symbol === undefined ? input.trades : input.trades.filter((t) => t.symbol === symbol);
+  const { markers, omitted } = tradeMarkers(trades, bars.time, start, end, candleTime);
   const chart: RunChartOut = {
     runId: input.runId,
     extent: { from: n ? bars.time[0]! : 0, to: n ? bars.time[n - 1]! : 0, bars: n },
@@ -330,6 +353,7 @@ export function buildRunChart(input: ChartInput): { chart: RunChartOut; panes: P
     candles: agg.candles,
     markers,
     markersOmitted: omitted,
+    ...(symbol !== undefined && { symbols: input.market!.symbols, symbol }),
     series,
   };
   return { chart, panes };

@@ -1,8 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { DataError } from '../../engine/bars.ts';
-import { compile } from '../../engine/compile.ts';
-import { chooseData, DataChoice, loadBars } from '../../engine/data.ts';
+import { chooseData, DataChoice, loadMarket } from '../../engine/data.ts';
 import { Graph } from '../../engine/graph.ts';
 import { DataRequest } from '../../nodes/contract.ts';
 import { Dataset, Run, RunResult, Strategy, terminalStatuses } from '../db/entities.ts';
@@ -57,7 +56,7 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
       const fork = em();
       const strategy = await fork.findOne(Strategy, { id: body.strategyId, owner: deps.owner });
       if (!strategy) return notFound(c, 'The strategy');
-      const compiled = compile(strategy.graph, deps.registry);
+      const compiled = await deps.customNodes.compile(fork, deps.owner, strategy.graph);
       if (!compiled.ok) {
         return problem(c, 422, 'The strategy has errors', compiled.errors.map((e) => e.message).join('; '), { compileErrors: compiled.errors });
       }
@@ -160,14 +159,14 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
       if (!run) return notFound(c, 'The run');
       const stored = await fork.findOne(RunResult, { run: run.id });
       if (!stored) return problem(c, 404, 'No result yet', `The run is ${run.status}; its chart exists only once it has succeeded.`);
-      const compiled = compile(run.graph, deps.registry);
+      const compiled = await deps.customNodes.compile(fork, deps.owner, run.graph);
       if (!compiled.ok) return problem(c, 422, 'The run no longer compiles', compiled.errors.map((e) => e.message).join('; '));
       // As the backtest activity does: the resolved request stored with the run, or an older row's bare choice.
       const resolved = DataRequest.safeParse(run.data);
       const request = resolved.success ? resolved.data : chooseData(compiled.plan.data.request, run.data ? DataChoice.parse(run.data) : undefined);
-      let bars;
+      let market;
       try {
-        bars = await loadBars(request, async (datasetId) => {
+        market = await loadMarket(request, async (datasetId) => {
           if (!z.uuid().safeParse(datasetId).success) return undefined;
           return (await fork.findOne(Dataset, { id: datasetId, owner: deps.owner }, { populate: ['csv'] }))?.csv;
         });
@@ -176,17 +175,25 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
         throw err;
       }
       const trades = z.array(StoredTrade).safeParse((stored.result as { trades?: unknown }).trades);
+      const lane = query.symbol === undefined ? 0 : market.symbols.indexOf(query.symbol);
+      if (lane < 0) {
+        return problem(c, 422, 'Unknown symbol', `The run trades ${market.symbols.join(', ')}; "${query.symbol}" is not one of them.`, { errors: [{ path: 'query.symbol', message: 'not a symbol of this run' }] });
+      }
+      // Panes are decided per symbol: an indicator can look like a price on one and not on another.
+      const paneKey = market.lanes.length > 1 ? `${run.id}#${lane}` : run.id;
       try {
         const { chart, panes } = buildRunChart({
           runId: run.id,
           plan: compiled.plan,
           graphNodes: Graph.parse(run.graph).nodes,
-          bars,
+          bars: market.lanes[lane]!,
+          market,
+          lane,
           trades: trades.success ? trades.data : [],
           query,
-          panes: paneCache.get(run.id),
+          panes: paneCache.get(paneKey),
         });
-        rememberPanes(run.id, panes);
+        rememberPanes(paneKey, panes);
         return c.json(chart, 200);
       } catch (err) {
         if (err instanceof UnknownSeriesError) {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../engine/backtest.ts';
 import { compile } from '../../engine/compile.ts';
-import { loadBars } from '../../engine/data.ts';
+import { loadMarket } from '../../engine/data.ts';
 import { registry } from '../../nodes/index.ts';
 import { findTemplate, loadTemplates, templates } from './index.ts';
 import { StrategyTemplate } from './schema.ts';
@@ -56,7 +56,7 @@ describe('strategy templates', () => {
     const sinks = template.graph.nodes.filter((n) => registry.get(n.type)!.outputs.order && !consumed.has(`${n.id}.order`));
     expect(sinks.map((n) => registry.get(n.type)!.category)).toEqual(['risk']);
 
-    const bars = await loadBars(plan.data.request, async () => undefined);
+    const bars = await loadMarket(plan.data.request, async () => undefined);
     const result = await runBacktest(plan, bars);
     expect(result.trades.filter((t) => !t.open).length).toBeGreaterThanOrEqual(1);
     expect(result.metrics.trades).toBeGreaterThanOrEqual(1);
@@ -91,11 +91,21 @@ describe('strategy templates', () => {
   });
 
   it('says plainly where a template is a single-asset stand-in for a multi-asset strategy', () => {
-    for (const id of ['spread-mean-reversion', 'momentum-rotation']) {
-      const t = findTemplate(id)!;
-      expect(t.name).toMatch(/single[- ]asset/i);
-      expect(t.description).toContain('multi-symbol data, which is coming');
-      expect(t.tags).toContain('single-asset proxy');
+    const t = findTemplate('spread-mean-reversion')!;
+    expect(t.name).toMatch(/single[- ]asset/i);
+    expect(t.tags).toContain('single-asset proxy');
+  });
+
+  it('momentum rotation trades several symbols from one account, never more than 3 at once', async () => {
+    const t = findTemplate('momentum-rotation')!;
+    const compiled = compile(t.graph, registry);
+    if (!compiled.ok) throw new Error('compile failed');
+    const result = await runBacktest(compiled.plan, await loadMarket(compiled.plan.data.request, async () => undefined));
+    expect(result.symbols).toHaveLength(8);
+    expect(new Set(result.trades.map((x) => x.symbol)).size).toBeGreaterThanOrEqual(4);
+    for (const trade of result.trades) {
+      const open = result.trades.filter((o) => o.entryTime <= trade.entryTime && (o.open || o.exitTime > trade.entryTime));
+      expect(new Set(open.map((o) => o.symbol)).size).toBeLessThanOrEqual(3);
     }
   });
 

@@ -53,7 +53,7 @@ const reasonText = { signal: 'signal', stopLoss: 'stop-loss', takeProfit: 'take-
  * candles, or panning past the loaded window, fetches that window at a finer resolution.
  */
 export function PriceChart({ runId }: { runId: string }) {
-  const { chart, loading, error, oscillators, load, retry, toggleOscillator } = useRunChart(runId);
+  const { chart, loading, error, oscillators, load, retry, toggleOscillator, chooseSymbol } = useRunChart(runId);
   const host = useRef<HTMLDivElement>(null);
   const handles = useRef<Handles | null>(null);
   const current = useRef<RunChart | null>(null);
@@ -197,6 +197,18 @@ export function PriceChart({ runId }: { runId: string }) {
   return (
     <div className="price-chart" data-testid="price-chart" data-candles={chart?.candles.length ?? 0} data-markers={chart?.markers.length ?? 0} data-bars-per-candle={chart?.barsPerCandle ?? 0} data-loading={loading}>
       <div className="price-chart-bar">
+        {chart?.symbols && (
+          <label className="price-chart-symbol">
+            <span className="muted">Symbol</span>
+            <select value={chart.symbol} onChange={(e) => chooseSymbol(e.target.value)} data-testid="chart-symbol" aria-label="Symbol to chart">
+              {chart.symbols.map((sym) => (
+                <option key={sym} value={sym}>
+                  {sym}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <ChartLegend items={legend} onToggle={toggle} />
         <div className="price-chart-status">
           {loading && chart && <span className="muted">Loading…</span>}

@@ -21,9 +21,11 @@ const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 
 
 /** The trades shown, in the order shown, with full precision and UTC ISO times. */
 export function tradesCsv(trades: readonly NumberedTrade[]): string {
+  // A multi-symbol run's trades name their symbol; a one-symbol run's file keeps its columns.
+  const symbols = trades.some((t) => t.symbol !== undefined);
   return csvRows(
-    ['trade', 'side', 'entry_time', 'exit_time', 'quantity', 'entry_price', 'exit_price', 'pnl', 'return_pct', 'bars', 'exit'],
-    trades.map((t) => [t.n, t.side, iso(t.entryTime), t.open ? '' : iso(t.exitTime), t.quantity, t.entryPrice, t.exitPrice, t.pnl, t.returnPct, t.bars, outcomeOf(t)]),
+    ['trade', ...(symbols ? ['symbol'] : []), 'side', 'entry_time', 'exit_time', 'quantity', 'entry_price', 'exit_price', 'pnl', 'return_pct', 'bars', 'exit'],
+    trades.map((t) => [t.n, ...(symbols ? [t.symbol ?? ''] : []), t.side, iso(t.entryTime), t.open ? '' : iso(t.exitTime), t.quantity, t.entryPrice, t.exitPrice, t.pnl, t.returnPct, t.bars, outcomeOf(t)]),
   );
 }
 

@@ -77,3 +77,18 @@ describe('CSV export', () => {
     ]);
   });
 });
+
+describe('multi-symbol trades', () => {
+  const multi = numberTrades([t({ symbol: 'SYN2' }), t({ symbol: 'SYN1', pnl: -3 }), t({ symbol: 'SYN3' })]);
+
+  it('sort by symbol, alphabetically first', () => {
+    expect(nextSort({ key: 'n', dir: 'asc' }, 'symbol')).toEqual({ key: 'symbol', dir: 'asc' });
+    expect(viewTrades(multi, allTrades, { key: 'symbol', dir: 'asc' }).map((x) => x.symbol)).toEqual(['SYN1', 'SYN2', 'SYN3']);
+  });
+
+  it('CSV gains a symbol column only when trades name one', () => {
+    expect(tradesCsv(multi).split('\r\n')[0]).toBe('trade,symbol,side,entry_time,exit_time,quantity,entry_price,exit_price,pnl,return_pct,bars,exit');
+    expect(tradesCsv(multi).split('\r\n')[1]!.startsWith('1,SYN2,long,')).toBe(true);
+    expect(tradesCsv(trades).split('\r\n')[0]!.startsWith('trade,side,')).toBe(true);
+  });
+});

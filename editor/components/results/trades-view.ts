@@ -5,7 +5,7 @@ export interface NumberedTrade extends Trade {
   n: number;
 }
 
-export type TradeSortKey = 'n' | 'side' | 'entryTime' | 'exitTime' | 'quantity' | 'entryPrice' | 'exitPrice' | 'pnl' | 'returnPct' | 'bars' | 'exitReason';
+export type TradeSortKey = 'n' | 'symbol' | 'side' | 'entryTime' | 'exitTime' | 'quantity' | 'entryPrice' | 'exitPrice' | 'pnl' | 'returnPct' | 'bars' | 'exitReason';
 export interface TradeSort {
   key: TradeSortKey;
   dir: 'asc' | 'desc';
@@ -32,7 +32,7 @@ export const outcomeLabel: Record<TradeOutcome, string> = {
 
 export const outcomeOf = (t: Trade): TradeOutcome => (t.open ? 'open' : (t.exitReason ?? 'signal'));
 
-const sortValue = (t: NumberedTrade, key: TradeSortKey): number | string => (key === 'exitReason' ? outcomeLabel[outcomeOf(t)] : t[key]);
+const sortValue = (t: NumberedTrade, key: TradeSortKey): number | string => (key === 'exitReason' ? outcomeLabel[outcomeOf(t)] : key === 'symbol' ? (t.symbol ?? '') : t[key]);
 
 export function numberTrades(trades: readonly Trade[]): NumberedTrade[] {
   return trades.map((t, i) => ({ ...t, n: i + 1 }));
@@ -63,6 +63,6 @@ export function viewTrades(trades: readonly NumberedTrade[], filter: TradeFilter
 /** Clicking the sorted column flips it; another column starts descending for numbers (largest first), ascending otherwise. */
 export function nextSort(current: TradeSort, key: TradeSortKey): TradeSort {
   if (current.key === key) return { key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
-  const textual = key === 'side' || key === 'exitReason' || key === 'n' || key === 'entryTime' || key === 'exitTime';
+  const textual = key === 'symbol' || key === 'side' || key === 'exitReason' || key === 'n' || key === 'entryTime' || key === 'exitTime';
   return { key, dir: textual ? 'asc' : 'desc' };
 }

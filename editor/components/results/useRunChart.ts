@@ -22,19 +22,21 @@ export function useRunChart(runId: string) {
   const seq = useRef(0);
   const windowRef = useRef<TimeWindow | undefined>(undefined);
   const oscRef = useRef<readonly string[]>([]);
+  /** A multi-symbol run's chosen symbol (undefined: the server's default, the first). */
+  const symbolRef = useRef<string | undefined>(undefined);
   /** The request in flight, if any: asking again for the same window while it loads is a no-op. */
   const inflight = useRef<string | null>(null);
 
   const load = useCallback(
     async (window: TimeWindow | undefined, force = false) => {
-      const key = JSON.stringify([window ?? null, oscRef.current]);
+      const key = JSON.stringify([window ?? null, oscRef.current, symbolRef.current ?? null]);
       if (!force && inflight.current === key) return;
       inflight.current = key;
       const mine = ++seq.current;
       windowRef.current = window;
       setState((s) => ({ ...s, loading: true, error: null }));
       try {
-        const chart = await api.getRunChart(runId, { ...window, maxBars: chartMaxBars, oscillators: oscRef.current });
+        const chart = await api.getRunChart(runId, { ...window, maxBars: chartMaxBars, oscillators: oscRef.current, ...(symbolRef.current !== undefined && { symbol: symbolRef.current }) });
         if (mine === seq.current) setState({ chart, loading: false, error: null });
       } catch (err) {
         if (mine === seq.current) setState((s) => ({ ...s, loading: false, error: errorMessage(err) }));
@@ -47,6 +49,7 @@ export function useRunChart(runId: string) {
 
   useEffect(() => {
     oscRef.current = [];
+    symbolRef.current = undefined;
     setOscillators([]);
     setState({ chart: null, loading: true, error: null });
     void load(undefined, true);
@@ -63,5 +66,14 @@ export function useRunChart(runId: string) {
     [load],
   );
 
-  return { ...state, oscillators, load, retry: () => void load(windowRef.current, true), toggleOscillator };
+  /** Show another symbol of a multi-symbol run, over the whole run (its bars and trades differ). */
+  const chooseSymbol = useCallback(
+    (symbol: string) => {
+      symbolRef.current = symbol;
+      void load(undefined);
+    },
+    [load],
+  );
+
+  return { ...state, oscillators, load, retry: () => void load(windowRef.current, true), toggleOscillator, chooseSymbol };
 }
