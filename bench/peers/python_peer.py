@@ -302,8 +302,15 @@ def backtrader_run(df, spec):
                 elif rsi < sp["enterBelow"]:
                     self.intent = True
                     c, atr = self.data.close[0], self.atr[0]
-                    self.bracket = self.buy_bracket(size=sp["units"], exectype=bt.Order.Market,
-                                                    stopprice=c - sp["stopAtr"] * atr, limitprice=c + sp["takeProfitAtr"] * atr)
+                    # Not buy_bracket: its stop and limit children wait for the bar after the parent fills,
+                    # while Tradeloom (and backtesting.py) protect a position from the bar it opened at the
+                    # open. Three plain orders submitted together do that: the market entry fills at the
+                    # open, then the stop, then the limit (stop side first, as in Tradeloom) are checked
+                    # against the same bar; the exits cancel each other (OCO).
+                    buy = self.buy(size=sp["units"], exectype=bt.Order.Market)
+                    stop = self.sell(size=sp["units"], exectype=bt.Order.Stop, price=c - sp["stopAtr"] * atr)
+                    limit = self.sell(size=sp["units"], exectype=bt.Order.Limit, price=c + sp["takeProfitAtr"] * atr, oco=stop)
+                    self.bracket = [stop, limit]
 
         strat = S2
     cerebro = bt.Cerebro(stdstats=False)
