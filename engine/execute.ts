@@ -158,6 +158,16 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       columnCalls.push(`await runBatch(${i}, from, b - from);`);
       return;
     }
+    if (columnar[i] && !cross[i] && node.def.kernel && clock === undefined) {
+      // The node's own kernel over the run of bars, on block-relative columns (data columns as views).
+      const column = (x: { s: number; wired: boolean }) => (!x.wired ? 'NANS' : barColumn.has(x.s) ? `D_${barColumn.get(x.s)}[k].subarray(from, from + ${block})` : `c${x.s}[k]`);
+      loops.push(`function node${i}(from, a, b, k) {
+  kern${i}(st${i}[k], p${i}, { ${ins.map((x) => `${x.port}: ${column(x)}`).join(', ')} }, { ${outs.map((x) => `${x.port}: c${x.s}[k]`).join(', ')} }, a - from, b - from);
+}`);
+      declare.push(`const kern${i} = kernels[${i}];`);
+      columnCalls.push(`for (let k = 0; k < ${L}; k++) { const r = runs[k]; for (let q = 0; q < runCount[k]; q += 2) node${i}(from, r[q], r[q + 1], k); }`);
+      return;
+    }
     if (columnar[i] && !cross[i]) {
       // One symbol's column over valid bars [a, b) of the block starting at `from`.
       const hoist = [
@@ -246,6 +256,7 @@ const runs = Array.from({ length: ${L} }, () => new Int32Array(${block + 2}));
 const runCount = new Int32Array(${L});
 const live = new Uint8Array(${block});
 const lastClose = new Float64Array(${L});
+const NANS = new Float64Array(${block}).fill(NaN);
 const lastValid = new Int32Array(${L}).fill(-1);
 const orderBuf = new Float64Array(${8 * L});
 ${declare.join('\n')}
@@ -343,8 +354,9 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   // Which bars of the current block are valid, per symbol: written by the generated `scan`, read by all.
   const okv = Array.from({ length: L }, () => new Uint8Array(block));
   const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0);
-  const factory = new Function('steps', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', source);
-  const run = factory(steps, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run) as Executor['run'];
+  const kernels = plan.nodes.map((nd) => nd.def.kernel);
+  const factory = new Function('steps', 'kernels', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', source);
+  const run = factory(steps, kernels, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run) as Executor['run'];
   return { run, close: batch.close, equity, slots, lanes: L, states, stats, events, eventsTruncated };
 }
 

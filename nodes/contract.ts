@@ -64,6 +64,8 @@ export interface BatchInstance {
   close(): Promise<void>;
 }
 
+type Columns<Ports> = { -readonly [K in keyof Ports]: Float64Array };
+
 /** What a step reads from its inputs and writes to its outputs: a number per port; a bar or an order for those compound kinds. */
 type Value<Spec> = Spec extends { kind: infer K }
   ? [K] extends ['bars'] ? Bar : [K] extends ['order'] ? Order : 'bars' extends K ? number | Bar | Order : number
@@ -132,6 +134,13 @@ export interface NodeDefinition<
   /** Advance one closed bar. Deterministic: no clock, no unseeded randomness, no I/O. */
   // Method syntax on purpose: it lets a specific definition stand in the registry's erased list.
   step(state: S, params: z.infer<P>, input: Readonly<Values<I>>, out: Values<O>, ctx: Readonly<StepContext>): void;
+  /**
+   * Optional: `step` over bars [from, to) of whole columns at once, for a node whose ports are all single
+   * numbers and whose step takes no context. It keeps the state in locals for the run of bars, which a
+   * per-bar call cannot, and must leave exactly the outputs and the state that calling `step` bar by bar
+   * would (nodes/kernels.test.ts checks every node that has one).
+   */
+  kernel?(state: S, params: z.infer<P>, input: Readonly<Columns<I>>, out: Columns<O>, from: number, to: number): void;
 }
 
 // Definitions differ in params, ports and state; code that handles any of them works at this erased type.
@@ -147,8 +156,6 @@ export const readsContext = (step: (...args: never[]) => void): boolean => step.
 
 /** A node that sees every symbol at once: its ports carry one value per symbol. */
 export const isCrossSectional = (def: { readonly scope?: 'asset' | 'cross' }): boolean => def.scope === 'cross';
-
-type Columns<Ports> = { -readonly [K in keyof Ports]: Float64Array };
 
 /** A cross-sectional node: as a `NodeDefinition`, but each port is one value per symbol, and no context. */
 export interface CrossNodeDefinition<P extends ParamsSchema, I extends Record<string, PortSpec>, O extends Record<string, PortSpec>, S>
@@ -192,6 +199,11 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
     if (!identifier.test(name)) throw new Error(`${def.type}: port name "${name}" must be a camelCase identifier`);
   }
   if (Object.keys(def.outputs).length === 0) throw new Error(`${def.type}: a node needs at least one output`);
+  if (def.kernel) {
+    const compound = Object.entries({ ...def.inputs, ...def.outputs }).find(([, spec]) => spec.kind === 'bars' || spec.kind === 'order');
+    if (compound) throw new Error(`${def.type}: a kernel handles single-number ports only; "${compound[0]}" is ${compound[1].kind}`);
+    if (def.step.length >= 5) throw new Error(`${def.type}: a node that reads the context cannot have a kernel`);
+  }
   for (let v = 1; v < def.version; v++) {
     if (!def.migrations?.[v]) throw new Error(`${def.type}: version ${def.version} needs a params migration from version ${v}`);
   }

@@ -16,3 +16,20 @@ export function compareValues(a: number, op: ComparisonOperator, b: number): num
     case '!=': return a !== b ? 1 : 0;
   }
 }
+
+/**
+ * `compareValues` over bars [from, to) of columns: `a` against the column `b`, or against the constant
+ * `level` when `b` is undefined. One loop per operator, so the comparison is not re-dispatched per bar.
+ */
+export function compareColumns(a: Float64Array, op: ComparisonOperator, b: Float64Array | undefined, level: number, out: Float64Array, from: number, to: number): void {
+  const rhs = b ?? new Float64Array(0);
+  const constant = b === undefined;
+  switch (op) {
+    case '>': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : x > y ? 1 : 0; } return;
+    case '>=': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : x >= y ? 1 : 0; } return;
+    case '<': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : x < y ? 1 : 0; } return;
+    case '<=': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : x <= y ? 1 : 0; } return;
+    case '==': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : x === y ? 1 : 0; } return;
+    case '!=': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : x !== y ? 1 : 0; } return;
+  }
+}

@@ -43,4 +43,32 @@ export const ema = defineNode({
     }
     out.value = s.value;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, period = p.period, alpha = 2 / (period + 1);
+    let value = s.value, count = s.count, sum = s.sum;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      if (v !== v) {
+        count = 0;
+        sum = 0;
+        y[t] = NaN;
+        continue;
+      }
+      if (count < period) {
+        sum += v;
+        count++;
+        if (count < period) {
+          y[t] = NaN;
+          continue;
+        }
+        value = sum / period;
+      } else {
+        value += alpha * (v - value);
+      }
+      y[t] = value;
+    }
+    s.value = value;
+    s.count = count;
+    s.sum = sum;
+  },
 });

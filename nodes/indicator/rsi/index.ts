@@ -58,4 +58,47 @@ export const rsi = defineNode({
     const total = s.gain + s.loss;
     out.value = total === 0 ? 50 : (100 * s.gain) / total;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, period = p.period;
+    let prev = s.prev, count = s.count, gain = s.gain, loss = s.loss;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      if (v !== v) {
+        prev = NaN;
+        count = 0;
+        gain = loss = 0;
+        y[t] = NaN;
+        continue;
+      }
+      if (prev !== prev) {
+        prev = v;
+        y[t] = NaN;
+        continue;
+      }
+      const change = v - prev;
+      prev = v;
+      const up = change > 0 ? change : 0;
+      const down = change < 0 ? -change : 0;
+      if (count < period) {
+        gain += up;
+        loss += down;
+        count++;
+        if (count < period) {
+          y[t] = NaN;
+          continue;
+        }
+        gain /= period;
+        loss /= period;
+      } else {
+        gain = (gain * (period - 1) + up) / period;
+        loss = (loss * (period - 1) + down) / period;
+      }
+      const total = gain + loss;
+      y[t] = total === 0 ? 50 : (100 * gain) / total;
+    }
+    s.prev = prev;
+    s.count = count;
+    s.gain = gain;
+    s.loss = loss;
+  },
 });

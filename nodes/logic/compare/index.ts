@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ComparisonOperator, compareValues } from '../comparison.ts';
+import { ComparisonOperator, compareColumns, compareValues } from '../comparison.ts';
 
 /** Compares two series bar by bar. */
 export const compare = defineNode({
@@ -22,5 +22,8 @@ export const compare = defineNode({
   init: () => ({}),
   step(_s, p, input, out) {
     out.result = compareValues(input.a, p.operator, input.b);
+  },
+  kernel(_s, p, input, out, from, to) {
+    compareColumns(input.a, p.operator, input.b, NaN, out.result, from, to);
   },
 });

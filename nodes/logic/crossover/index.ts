@@ -34,4 +34,18 @@ export const crossover = defineNode({
     s.prevA = a;
     s.prevB = b;
   },
+  kernel(s, _p, input, out, from, to) {
+    const xa = input.a, xb = input.b, above = out.above, below = out.below;
+    let prevA = s.prevA, prevB = s.prevB;
+    for (let t = from; t < to; t++) {
+      const a = xa[t]!, b = xb[t]!;
+      const known = a === a && b === b && prevA === prevA && prevB === prevB;
+      above[t] = known && prevA <= prevB && a > b ? 1 : 0;
+      below[t] = known && prevA >= prevB && a < b ? 1 : 0;
+      prevA = a;
+      prevB = b;
+    }
+    s.prevA = prevA;
+    s.prevB = prevB;
+  },
 });

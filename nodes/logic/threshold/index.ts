@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ComparisonOperator, compareValues } from '../comparison.ts';
+import { ComparisonOperator, compareColumns, compareValues } from '../comparison.ts';
 
 /** Compares a series with a fixed level. */
 export const threshold = defineNode({
@@ -22,5 +22,8 @@ export const threshold = defineNode({
   init: () => ({}),
   step(_s, p, input, out) {
     out.result = compareValues(input.value, p.operator, p.level);
+  },
+  kernel(_s, p, input, out, from, to) {
+    compareColumns(input.value, p.operator, undefined, p.level, out.result, from, to);
   },
 });
