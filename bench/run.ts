@@ -11,7 +11,7 @@
  *
  * Environment: BENCH_BARS (default 100000,1000000; BENCH_FULL=1 adds 5000000), BENCH_STRATEGIES (s1,s2),
  * BENCH_IMPLS (a comma list to run a subset), BENCH_REPEATS (3), BENCH_BUDGET_S (30), BENCH_WARMUP_BARS
- * (20000), BENCH_S3=0 (skip S3), BENCH_S3_SIZE=assets,bars (50,200000), BENCH_NO_PEERS=1 (TypeScript only), BENCH_PARITY=0 (skip parity), BENCH_DOCS=1 (write the
+ * (20000), BENCH_S3=0 (skip S3), BENCH_SWEEP=0 (skip the sweep), BENCH_S3_SIZE=assets,bars (50,200000), BENCH_NO_PEERS=1 (TypeScript only), BENCH_PARITY=0 (skip parity), BENCH_DOCS=1 (write the
  * result tables into docs/benchmarks.md), BENCH_PYTHON (the Python that creates the venv).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -178,6 +178,18 @@ if (env.BENCH_S3 !== '0') {
     say(`S3 failed: ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     md.push(`S3 failed: ${child.stderr.trim().split('\n').slice(-1)[0] ?? 'no output'}`);
   }
+}
+
+// The sweep target: 100 parameter sets over 1M bars, on one thread and on every core.
+if (env.BENCH_SWEEP !== '0') {
+  progress('sweep: 100 trials × 1,000,000 bars');
+  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'sweep.ts'), '1000000', '100'], { encoding: 'utf8' });
+  const lines = child.stdout.trim().split('\n').filter((l) => !l.startsWith('{'));
+  say();
+  say('Sweep (S1, 10 × 10 parameter sets)');
+  for (const l of lines) say(l);
+  md.push('', '### Parameter sweep, 100 sets × 1,000,000 bars', '', ...lines.map((l) => `- ${l}`));
+  if (child.status !== 0) say(`sweep failed: ${child.stderr.trim().split('\n').slice(-2).join(' | ')}`);
 }
 
 say();
