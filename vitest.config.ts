@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{nodes,engine,server,workflows,editor,sandbox}/**/*.test.{ts,tsx}'],
+          include: ['{nodes,engine,server,workflows,editor,sandbox,trading}/**/*.test.{ts,tsx}'],
           exclude: ['**/*.integration.test.ts', 'node_modules/**'],
           environment: 'node',
         },
@@ -20,7 +20,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{server,workflows,engine}/**/*.integration.test.ts'],
+          include: ['{server,workflows,engine,trading}/**/*.integration.test.ts'],
           // Starts PostgreSQL and Temporal when run directly; under `npm test` they are already up.
           globalSetup: ['scripts/vitest-services.ts'],
           testTimeout: 180_000,

@@ -12,8 +12,15 @@
  * Rounds are interleaved and the best of each is kept, because this machine is shared.
  * Environment: BENCH_BARS (1000000), BENCH_REPEATS (7).
  */
+import { loadavg } from 'node:os';
+import { runBacktest } from '../engine/backtest.ts';
 import { syntheticBars } from '../engine/bars.ts';
+import { compile, type Plan } from '../engine/compile.ts';
+import { customNodeDefinition } from '../engine/custom.ts';
+import { fixture } from '../engine/testing.ts';
+import { registry as builtins } from '../nodes/index.ts';
 import { ema } from '../nodes/indicator/ema/index.ts';
+import { createRegistry } from '../nodes/registry.ts';
 import { Sandbox } from '../sandbox/client.ts';
 import { customEmaSource, nodeSource } from '../sandbox/testing/sources.ts';
 import { benchSpec } from './lib/data.ts';
@@ -75,6 +82,85 @@ export async function measureCustomEma(bars = 1_000_000, repeats = 7, period = 2
   } finally {
     await sandbox.close();
   }
+}
+
+export interface CustomBacktestBench {
+  bars: number;
+  /** The EMA(12/40) cross backtest with the built-in `indicator.ema`. */
+  builtinMs: number;
+  /** The same graph with the custom EMA (engine/custom.ts: batches in the sandbox). */
+  customMs: number;
+  ratio: number;
+  trades: number;
+  /** Both backtests made the same trades and metrics. */
+  identical: boolean;
+  /** 1-minute load average before and after: the machine is shared, so the numbers need it beside them. */
+  load: [number, number];
+}
+
+/** EMA(12/40) cross into a 50 % target position, with the EMA of `emaType` (built-in or custom). */
+function emaCross(emaType: string) {
+  return fixture(
+    {
+      data: { type: 'data.synthetic' },
+      fast: { type: emaType, params: { period: 12 } },
+      slow: { type: emaType, params: { period: 40 } },
+      x: { type: 'logic.crossover' },
+      order: { type: 'order.targetPercent', params: { percent: 50 } },
+    },
+    ['data.close -> fast.source', 'data.close -> slow.source', 'fast.value -> x.a', 'slow.value -> x.b', 'x.above -> order.enter', 'x.below -> order.exit'],
+  );
+}
+
+/**
+ * The issue's own measure: a whole `bars`-bar backtest of the EMA-cross graph with the custom EMA
+ * (compiled and run by the engine like any node, two sandbox instances fed in batches) against the same
+ * graph with the built-in EMA. Best of `repeats` interleaved rounds; trades and metrics must agree.
+ */
+export async function measureCustomBacktest(bars = 1_000_000, repeats = 5): Promise<CustomBacktestBench> {
+  const data = syntheticBars(benchSpec(bars));
+  const sandbox = new Sandbox();
+  const before = loadavg()[0]!;
+  try {
+    const loaded = await sandbox.load(customEmaSource);
+    const registry = createRegistry([...builtins.definitions, customNodeDefinition(loaded, 1, sandbox)]);
+    const plan = (type: string): Plan => {
+      const compiled = compile(emaCross(type), registry);
+      if (!compiled.ok) throw new Error(`the benchmark graph does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`);
+      return compiled.plan;
+    };
+    const builtinPlan = plan('indicator.ema');
+    const customPlan = plan('custom.customEma');
+    let builtinMs = Infinity;
+    let customMs = Infinity;
+    let identical = true;
+    let trades = 0;
+    for (let round = 0; round < repeats; round++) {
+      let t = performance.now();
+      const want = await runBacktest(builtinPlan, data);
+      builtinMs = Math.min(builtinMs, performance.now() - t);
+      t = performance.now();
+      const got = await runBacktest(customPlan, data);
+      customMs = Math.min(customMs, performance.now() - t);
+      trades = got.trades.length;
+      identical &&= JSON.stringify(got.trades) === JSON.stringify(want.trades) && JSON.stringify(got.metrics) === JSON.stringify(want.metrics);
+    }
+    return { bars, builtinMs, customMs, ratio: customMs / builtinMs, trades, identical, load: [before, loadavg()[0]!] };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+if (import.meta.main) {
+  const bars = Number(process.env.BENCH_BARS ?? 1_000_000);
+  const b = await measureCustomBacktest(bars, Number(process.env.BENCH_BACKTEST_REPEATS ?? 5));
+  const g = (ms: number) => `${ms.toFixed(0)} ms (${((ms * 1e6) / b.bars).toFixed(0)} ns/bar)`;
+  console.log(`EMA(12/40) cross backtest over ${b.bars.toLocaleString('en-US')} bars, best of interleaved rounds (load average ${b.load[0].toFixed(2)} → ${b.load[1].toFixed(2)})`);
+  console.log(`  built-in indicator.ema             ${g(b.builtinMs)}`);
+  console.log(`  custom EMA in the sandbox          ${g(b.customMs)}`);
+  console.log(`  ratio custom / built-in            ${b.ratio.toFixed(2)}× (target ≤ 3×); ${b.trades} trades, identical trades and metrics: ${b.identical}`);
+  if (!b.identical) process.exitCode = 1;
+  console.log();
 }
 
 if (import.meta.main) {

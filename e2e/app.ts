@@ -85,6 +85,9 @@ export async function startApp(): Promise<RunningApp> {
       TEMPORAL_ADDRESS: services?.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // Each app polls its own task queue: apps sharing one Temporal server must never run each other's
+      // workflows against the wrong database. Kept across a restart, so a run survives it.
+      TEMPORAL_TASK_QUEUE: process.env.TEMPORAL_TASK_QUEUE ?? `e2e-${process.pid}-${port}`,
     };
     const url = `http://127.0.0.1:${port}`;
     let server = await startServer(env, url, output);

@@ -23,7 +23,8 @@ export interface OpenedPage {
 /** A 1440×900 page that records console problems and dialogs. */
 export async function openPage(browser: Browser, url: string): Promise<OpenedPage> {
   mkdirSync(screenshotDir, { recursive: true });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // Dark, as a trading desk is: the editor follows the system's scheme until the user picks a theme.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
   const problems: string[] = [];
   const dialogs: string[] = [];
   page.on('console', (m) => {

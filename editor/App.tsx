@@ -7,6 +7,7 @@ import { CatalogContext, catalogInfo, NodeErrorsContext } from './catalog-contex
 import { Banner } from './components/Banner.tsx';
 import { BottomPanel, type BottomTab } from './components/BottomPanel.tsx';
 import { Canvas } from './components/Canvas.tsx';
+import { CustomNodeEditorHost } from './components/custom/CustomNodeEditorHost.tsx';
 import { DiffViewCanvas } from './components/DiffViewCanvas.tsx';
 import { dataChoiceOf, type DataPick } from './components/DataPicker.tsx';
 import { Inspector } from './components/Inspector.tsx';
@@ -27,14 +28,17 @@ import { useHealth } from './hooks/useHealth.ts';
 import { useLoad } from './hooks/useLoad.ts';
 import { useRun } from './hooks/useRun.ts';
 import { useShortcuts } from './hooks/useShortcuts.ts';
+import { useAutoLayout } from './hooks/useAutoLayout.ts';
 import { useStrategyDocument } from './hooks/useStrategyDocument.ts';
 import { useUnsavedGuard } from './hooks/useUnsavedGuard.ts';
 import { useVersionHistory } from './hooks/useVersionHistory.ts';
+import { ThemeContext, useTheme } from './theme.ts';
 
 const lastStrategyKey = 'tradeloom.lastStrategy';
 /** Stored as the last strategy when the user chose a blank document, so a reload keeps it blank. */
 const blankDocument = '';
 const noSettings: Settings = {};
+const noEntry = () => undefined;
 
 export function App() {
   const health = useHealth();
@@ -46,6 +50,8 @@ export function App() {
   const doc = useStrategyDocument(info?.settingsDefaults ?? noSettings);
   const runHook = useRun();
   const { screenToFlowPosition } = useReactFlow();
+  const { theme, toggle: toggleTheme } = useTheme();
+  const autoLayout = useAutoLayout(doc, info?.entry ?? noEntry);
   const [tab, setTab] = useState<BottomTab>('results');
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -63,6 +69,8 @@ export function App() {
   const [showLibrary, setShowLibrary] = useState(false);
   /** The version history panel, shown in place of the inspector. */
   const [showHistory, setShowHistory] = useState(false);
+  /** The custom node editor, on a new node (`{}`) or on the custom node of a type. */
+  const [customEditor, setCustomEditor] = useState<{ type?: string } | null>(null);
   /** Bumped after every save and restore, so an open history lists the new version. */
   const [versionsStamp, setVersionsStamp] = useState(0);
   const canvasCell = useRef<HTMLDivElement>(null);
@@ -256,14 +264,17 @@ export function App() {
     setSettingsFocus((n) => n + 1);
   }, [doc]);
 
-  const modalOpen = showShortcuts || unsaved.pending !== null || deleting !== null || gallery !== null || showLibrary;
+  const modalOpen = showShortcuts || unsaved.pending !== null || deleting !== null || gallery !== null || showLibrary || customEditor !== null;
   useShortcuts(
     {
       save: () => void save(),
       undo: doc.undo,
       redo: doc.redo,
       copy: () => doc.copy(),
-      paste: () => doc.paste() > 0,
+      paste: () => void doc.paste(),
+      duplicate: () => doc.duplicate() > 0,
+      group: () => doc.groupSelected() !== null,
+      layout: () => void autoLayout.layout(),
       selectAll: () => doc.selectAll(true),
       deselect: () => doc.selectAll(false),
       help: () => setShowShortcuts(true),
@@ -301,6 +312,14 @@ export function App() {
 
   const selectNode = useCallback((id: string) => doc.selectNode(id), [doc]);
 
+  /** A new comment at the centre of the canvas, a little up-left so the whole box shows. */
+  const addNote = useCallback(() => {
+    const box = canvasCell.current?.getBoundingClientRect();
+    const center = box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : { x: 400, y: 300 };
+    const at = screenToFlowPosition(center);
+    doc.addComment({ x: Math.round(at.x - 110), y: Math.round(at.y - 55) });
+  }, [doc, screenToFlowPosition]);
+
   const banner =
     health.state === 'down' ? (
       <Banner tone="error">
@@ -314,6 +333,7 @@ export function App() {
     ) : null;
 
   return (
+    <ThemeContext.Provider value={theme}>
     <div className="app">
       <TopBar
         name={doc.name}
@@ -328,6 +348,7 @@ export function App() {
         onNew={onNew}
         onNewFromTemplate={openGallery}
         onManage={() => setShowLibrary(true)}
+        onNewCustomNode={() => setCustomEditor({})}
         historyOpen={showHistory}
         onHistory={() => setShowHistory((v) => !v)}
         onDelete={(id) => setDeleting({ id, name: strategies.data?.find((s) => s.id === id)?.name ?? 'this strategy' })}
@@ -338,6 +359,16 @@ export function App() {
         onRedo={doc.redo}
         onSettings={editSettings}
         onShortcuts={() => setShowShortcuts(true)}
+        canvas={{
+          onLayout: () => void autoLayout.layout(),
+          layoutBusy: autoLayout.busy,
+          canLayout: info !== null && doc.nodes.length > 0 && !diffShown,
+          onAddNote: addNote,
+          onGroup: () => void doc.groupSelected(),
+          canGroup: !diffShown && doc.nodes.some((n) => n.selected),
+        }}
+        theme={theme}
+        onToggleTheme={toggleTheme}
       />
       <div className="banners">
         {banner}
@@ -347,9 +378,9 @@ export function App() {
       {info ? (
         <CatalogContext.Provider value={info}>
           <NodeErrorsContext.Provider value={errorsByNode}>
-            <Palette onAdd={addFromPalette} />
+            <Palette onAdd={addFromPalette} onNewCustomNode={() => setCustomEditor({})} onEditCustomNode={(type) => setCustomEditor({ type })} />
             <div className="canvas-cell" ref={canvasCell}>
-              <Canvas key={doc.generation} doc={doc} hint={!showWelcome} />
+              <Canvas key={doc.generation} doc={doc} hint={!showWelcome} colorMode={theme} />
               {diffShown && history.comparison.state === 'ready' && (
                 <DiffViewCanvas comparison={history.comparison} focus={history.focus} onClose={history.clear} />
               )}
@@ -383,6 +414,8 @@ export function App() {
               onEditSettings={editSettings}
               onRun={(pick) => void onRun(pick)}
               saving={saving}
+              doc={doc}
+              onSave={save}
             />
           </NodeErrorsContext.Provider>
         </CatalogContext.Provider>
@@ -401,6 +434,7 @@ export function App() {
         </div>
       )}
       {showShortcuts && <ShortcutsDialog onClose={() => setShowShortcuts(false)} />}
+      {customEditor && <CustomNodeEditorHost nodeType={customEditor.type} onClose={() => setCustomEditor(null)} onSaved={() => void reloadCatalog()} />}
       {showLibrary && (
         <StrategiesDialog currentId={doc.id} onOpen={onOpen} onChanged={reloadStrategiesQuietly} onRenamed={adoptRename} onDeleted={forgetStrategy} onClose={closeLibrary} />
       )}
@@ -428,5 +462,6 @@ export function App() {
         </Dialog>
       )}
     </div>
+    </ThemeContext.Provider>
   );
 }

@@ -3,8 +3,14 @@ import type { CompileError } from '../engine/compile.ts';
 import type { DataChoice } from '../engine/data.ts';
 import type { GraphInput } from '../engine/graph.ts';
 import type { Metrics } from '../engine/metrics.ts';
-import type { Catalog } from '../nodes/registry.ts';
+import type { ResearchKind } from '../engine/research/config.ts';
+import type { RobustnessThresholds, RobustnessThresholdsInput, RobustnessVerdict } from '../engine/research/robustness.ts';
+import type { ResearchSummary } from '../engine/research/summary.ts';
+import type { Catalog, CatalogEntry } from '../nodes/registry.ts';
+import type { PreviewOut, PreviewReady } from '../server/routes/preview.ts';
+import type { ResearchCreate, TrialOut } from '../server/routes/research.ts';
 import type { RunChartOut } from '../server/routes/run-chart.ts';
+import type { z } from 'zod';
 
 /** Typed client for the Tradeloom REST API. Every failure becomes an `ApiError` with the server's words. */
 
@@ -97,6 +103,11 @@ export interface Run {
 export type RunChart = RunChartOut;
 export type ChartSeries = RunChart['series'][number];
 
+/** POST /api/preview: one node's outputs per bar over sample data, beside the close. */
+export type Preview = PreviewReady;
+/** POST /api/preview's answer: the preview, or the compile errors that stop the node running yet. */
+export type PreviewResponse = PreviewOut;
+
 export interface RunChartRequest {
   /** Window in epoch ms; both omitted for the whole run. */
   from?: number;
@@ -119,6 +130,90 @@ function chartQuery(q: RunChartRequest): string {
   return text ? `?${text}` : '';
 }
 
+/** GET /api/custom-nodes: a user's TypeScript node, run in the sandbox; graphs use `type` and pin a version. */
+export interface CustomNodeSummary {
+  id: string;
+  /** `custom.<typeName>`, as graphs and the catalog name it. */
+  type: string;
+  typeName: string;
+  title: string;
+  latestVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CustomNodeVersion {
+  customNodeId: string;
+  number: number;
+  title: string;
+  description: string;
+  sourceHash: string;
+  source: string;
+  createdAt: string;
+  /** The node as the canvas draws it at this version. */
+  catalogEntry: CatalogEntry;
+}
+
+export interface LookaheadWarning {
+  kind: 'future-dependence' | 'batch-dependence';
+  port: string;
+  bar: number;
+  probe: number;
+  message: string;
+}
+
+export interface CustomNodeSaved {
+  node: CustomNodeSummary;
+  version: CustomNodeVersion;
+  /** False when the source equals the latest version: nothing new was stored. */
+  created: boolean;
+  warnings: LookaheadWarning[];
+}
+
+/** POST /api/custom-nodes/test: the node run over sample bars. */
+export interface CustomNodeTestResult {
+  node: { type: string; title: string; description: string };
+  params: Record<string, unknown>;
+  time: number[];
+  close: number[];
+  inputs: { port: string; series: string }[];
+  outputs: { port: string; kind: 'price' | 'number' | 'bool'; values: (number | null)[] }[];
+  warnings: LookaheadWarning[];
+  timing: { loadMs: number; runMs: number; lookaheadMs: number };
+}
+
+/** POST /api/research: a study to start (sweep, walk-forward, Monte Carlo or cost sensitivity). */
+export type ResearchRequest = z.input<typeof ResearchCreate>;
+
+/** A research run: status and progress over trials, and (once it succeeded, when fetched alone) its summary. */
+export interface ResearchRun {
+  id: string;
+  strategyId: string;
+  kind: ResearchKind;
+  status: RunStatus;
+  progress: number;
+  trialsDone: number;
+  trialsTotal: number;
+  error: string | null;
+  data: Record<string, unknown>;
+  config: Record<string, unknown>;
+  execution: Record<string, unknown>;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  summary: ResearchSummary | null;
+}
+
+/** One trial of a research run: the params it ran with and the engine's metrics, or why it could not run. */
+export type ResearchTrial = Omit<z.infer<typeof TrialOut>, 'metrics'> & { metrics: Metrics | null };
+
+/** POST /api/research/robustness: the gate's verdict on the strategy's latest walk-forward and Monte Carlo. */
+export interface RobustnessResult extends RobustnessVerdict {
+  thresholds: RobustnessThresholds;
+  walkForwardRunId: string | null;
+  monteCarloRunId: string | null;
+}
+
 export type CompileResponse = { ok: true; warmup: number } | { ok: false; errors: CompileError[] };
 
 export interface Problem {
@@ -126,8 +221,10 @@ export interface Problem {
   title?: string;
   status?: number;
   detail?: string;
-  errors?: { path: string; message: string }[];
+  errors?: { path: string; message: string; line?: number; column?: number }[];
   compileErrors?: CompileError[];
+  /** 409 from POST /api/custom-nodes: the node that already has this type name. */
+  existingId?: string;
 }
 
 /** A failed request: `status` 0 means the server could not be reached at all. */
@@ -144,15 +241,18 @@ export class ApiError extends Error {
 
 export const terminalStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', alsoOk: readonly number[] = []): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', alsoOk: readonly number[] = [], signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {
       method,
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': contentType },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      signal,
     });
-  } catch {
+  } catch (err) {
+    // A cancelled request is not a server problem: let the caller see the abort as such.
+    if (signal?.aborted) throw err;
     throw new ApiError(0, 'Cannot reach the Tradeloom server.');
   }
   if (res.status === 204) return undefined as T;
@@ -196,6 +296,8 @@ export const api = {
   getVersion: (id: string, n: number) => request<StrategyVersion>('GET', `/strategies/${encodeURIComponent(id)}/versions/${n}`),
   restoreVersion: (id: string, n: number) => request<Strategy>('POST', `/strategies/${encodeURIComponent(id)}/versions/${n}/restore`, {}),
   compile: (graph: GraphInput) => request<CompileResponse>('POST', '/compile', { graph }),
+  preview: (graph: GraphInput, nodeId: string, bars: number, signal?: AbortSignal) =>
+    request<PreviewResponse>('POST', '/preview', { graph, nodeId, bars }, undefined, [], signal),
   listDatasets: () => request<{ items: Dataset[] }>('GET', '/datasets').then((r) => r.items),
   uploadDataset: (name: string, csv: string) =>
     request<Dataset>('POST', `/datasets?name=${encodeURIComponent(name)}`, csv, 'text/csv'),
@@ -206,6 +308,26 @@ export const api = {
   getRunChart: (id: string, q: RunChartRequest = {}) => request<RunChart>('GET', `/runs/${encodeURIComponent(id)}/chart${chartQuery(q)}`),
   cancelRun: (id: string) => request<Run>('POST', `/runs/${encodeURIComponent(id)}/cancel`),
   runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events`,
+  startResearch: (body: ResearchRequest) => request<ResearchRun>('POST', '/research', body),
+  listResearch: (strategyId: string) =>
+    request<{ items: ResearchRun[] }>('GET', `/research?strategyId=${encodeURIComponent(strategyId)}&limit=100`).then((r) => r.items),
+  getResearch: (id: string) => request<ResearchRun>('GET', `/research/${encodeURIComponent(id)}`),
+  researchTrials: (id: string, q: { offset?: number; limit?: number; phase?: string } = {}) => {
+    const params = new URLSearchParams({ offset: String(q.offset ?? 0), limit: String(q.limit ?? 5000) });
+    if (q.phase) params.set('phase', q.phase);
+    return request<{ total: number; items: ResearchTrial[] }>('GET', `/research/${encodeURIComponent(id)}/trials?${params}`);
+  },
+  cancelResearch: (id: string) => request<ResearchRun>('POST', `/research/${encodeURIComponent(id)}/cancel`),
+  researchEventsUrl: (id: string) => `/api/research/${encodeURIComponent(id)}/events`,
+  robustness: (strategyId: string, thresholds?: RobustnessThresholdsInput) =>
+    request<RobustnessResult>('POST', '/research/robustness', thresholds ? { strategyId, thresholds } : { strategyId }),
+  listCustomNodes: () => request<{ items: CustomNodeSummary[] }>('GET', '/custom-nodes').then((r) => r.items),
+  createCustomNode: (source: string) => request<CustomNodeSaved>('POST', '/custom-nodes', { source }),
+  saveCustomNodeVersion: (id: string, source: string) => request<CustomNodeSaved>('POST', `/custom-nodes/${encodeURIComponent(id)}/versions`, { source }),
+  getCustomNodeVersion: (id: string, n: number) => request<CustomNodeVersion>('GET', `/custom-nodes/${encodeURIComponent(id)}/versions/${n}`),
+  deleteCustomNode: (id: string) => request<void>('DELETE', `/custom-nodes/${encodeURIComponent(id)}`),
+  testCustomNode: (source: string, params: Record<string, unknown> = {}, bars?: number) =>
+    request<CustomNodeTestResult>('POST', '/custom-nodes/test', bars === undefined ? { source, params } : { source, params, bars }),
 };
 
 /** The message to show for any thrown value. */

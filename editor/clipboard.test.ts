@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphInput } from '../engine/graph.ts';
-import { copyNodes, pasteClip } from './clipboard.ts';
+import { clipFormat, copyNodes, parseClip, pasteClip, readClip, serializeClip, writeClip } from './clipboard.ts';
 
 const graph: GraphInput = {
   nodes: [
@@ -47,5 +47,47 @@ describe('copy and paste', () => {
     const clip = copyNodes(graph, new Set(['fast', 'slow']))!;
     const pasted = pasteClip(clip, new Set(), new Set(), { x: 0, y: 0 });
     expect(new Set(pasted.nodes.map((n) => n.id)).size).toBe(2);
+  });
+});
+
+describe('the system clipboard', () => {
+  const clip = copyNodes(graph, new Set(['data', 'fast']))!;
+
+  it('round-trips a clip through its JSON payload, format marker included', () => {
+    const text = serializeClip(clip);
+    expect(JSON.parse(text)).toMatchObject({ format: clipFormat, version: 1 });
+    const back = parseClip(text)!;
+    expect(back.nodes.map((n) => [n.id, n.params])).toEqual([
+      ['data', { seed: 3 }],
+      ['fast', { period: 10 }],
+    ]);
+    expect(back.edges.map((e) => e.id)).toEqual(['e1']);
+  });
+
+  it('takes nothing but its own, valid payload', () => {
+    expect(parseClip('hello')).toBeNull();
+    expect(parseClip(JSON.stringify({ nodes: clip.nodes, edges: [] }))).toBeNull();
+    expect(parseClip(`{"format":"${clipFormat}", broken`)).toBeNull();
+    expect(parseClip(JSON.stringify({ format: clipFormat, version: 1, nodes: [{ id: 'bad id!', type: 'x' }], edges: [] }))).toBeNull();
+    // Wires to nodes the payload does not carry are dropped, as a copy would have.
+    const stray = JSON.parse(serializeClip(clip));
+    stray.edges.push({ id: 'e9', source: { node: 'elsewhere', port: 'x' }, target: { node: 'fast', port: 'source' } });
+    expect(parseClip(JSON.stringify(stray))!.edges.map((e) => e.id)).toEqual(['e1']);
+  });
+
+  it('prefers the system clipboard, and falls back to the app’s own when it is refused or holds something else', async () => {
+    const other = copyNodes(graph, new Set(['slow']))!;
+    expect((await readClip(other, { readText: async () => serializeClip(clip) }))!.nodes).toHaveLength(2);
+    expect(await readClip(other, { readText: async () => 'some text' })).toBe(other);
+    expect(await readClip(other, { readText: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) })).toBe(other);
+    expect(await readClip(null, undefined)).toBeNull();
+  });
+
+  it('writes the payload, reporting a refusal instead of throwing', async () => {
+    let written = '';
+    expect(await writeClip(clip, { writeText: async (t: string) => void (written = t) })).toBe(true);
+    expect(parseClip(written)!.nodes).toHaveLength(2);
+    expect(await writeClip(clip, { writeText: () => Promise.reject(new Error('no focus')) })).toBe(false);
+    expect(await writeClip(clip, undefined)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
-import type { GraphInput } from '../engine/graph.ts';
+import { z } from 'zod';
+import { GraphEdge, GraphNode, type GraphInput } from '../engine/graph.ts';
 import { newEdgeId, newNodeId } from './graph-mapping.ts';
 
 type GraphNodeInput = GraphInput['nodes'][number];
@@ -50,4 +51,66 @@ export function pasteClip(
     return [{ id, source: { ...e.source, node: source }, target: { ...e.target, node: target } }];
   });
   return { nodes, edges };
+}
+
+/**
+ * What goes on the system clipboard: the clip as JSON with a format marker, so nodes copied in one
+ * strategy (or tab, or window) paste into another, and text that merely looks like JSON is never taken
+ * for nodes.
+ */
+export const clipFormat = 'application/vnd.tradeloom.nodes+json';
+
+/** The clipboard payload. Parsed with the graph's own node and edge schemas: it may come from anywhere. */
+export const ClipPayload = z.object({
+  format: z.literal(clipFormat),
+  version: z.literal(1),
+  nodes: z.array(GraphNode).min(1).max(2000),
+  edges: z.array(GraphEdge).max(10_000),
+});
+
+export function serializeClip(clip: Clip): string {
+  return JSON.stringify({ format: clipFormat, version: 1, nodes: clip.nodes, edges: clip.edges });
+}
+
+/** The clip in clipboard text, or null for anything else (plain text, another app's JSON, a damaged payload). */
+export function parseClip(text: string): Clip | null {
+  if (!text.includes(clipFormat)) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = ClipPayload.safeParse(json);
+  if (!parsed.success) return null;
+  const ids = new Set(parsed.data.nodes.map((n) => n.id));
+  // Keep only the wires between copied nodes, as `copyNodes` does, whatever the payload claims.
+  return { nodes: parsed.data.nodes, edges: parsed.data.edges.filter((e) => ids.has(e.source.node) && ids.has(e.target.node)) };
+}
+
+/**
+ * The clip to paste: the system clipboard's when it holds Tradeloom nodes (copied here, in another
+ * strategy, or in another tab), else the in-app one (the clipboard API may be refused or absent).
+ */
+export async function readClip(fallback: Clip | null, clipboard: Pick<Clipboard, 'readText'> | undefined = globalThis.navigator?.clipboard): Promise<Clip | null> {
+  if (clipboard) {
+    try {
+      const clip = parseClip(await clipboard.readText());
+      if (clip) return clip;
+    } catch {
+      // Permission refused or no focus: the in-app clipboard still works.
+    }
+  }
+  return fallback;
+}
+
+/** Put the clip on the system clipboard too; false when the browser refused (the in-app copy still holds). */
+export async function writeClip(clip: Clip, clipboard: Pick<Clipboard, 'writeText'> | undefined = globalThis.navigator?.clipboard): Promise<boolean> {
+  if (!clipboard) return false;
+  try {
+    await clipboard.writeText(serializeClip(clip));
+    return true;
+  } catch {
+    return false;
+  }
 }

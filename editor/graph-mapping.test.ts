@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { GraphInput } from '../engine/graph.ts';
-import { compileKey, flowToGraph, graphToFlow, newEdgeId, newNodeId } from './graph-mapping.ts';
+import { Graph, type GraphInput } from '../engine/graph.ts';
+import { annotationsToFlow, compileKey, flowToAnnotations, flowToGraph, graphToFlow, newEdgeId, newNodeId, type CommentFlowNode } from './graph-mapping.ts';
 
 const example = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8')) as GraphInput;
 /** The example as the editor saves it: every node's definition version made explicit. */
@@ -35,9 +35,73 @@ describe('graph ↔ flow mapping', () => {
     expect(compileKey({ ...example, edges: example.edges.slice(1) })).not.toBe(compileKey(example));
   });
 
+  it('carries optimisable ranges through the canvas and back, and into the compile key', () => {
+    const marked: GraphInput = {
+      ...saved,
+      nodes: saved.nodes.map((n) =>
+        n.id === 'fast' ? { ...n, optimize: { period: { min: 5, max: 30, step: 5 } } } : n.id === 'slow' ? { ...n, optimize: { period: { values: [40, 80] } } } : n,
+      ),
+    };
+    const { nodes, edges } = graphToFlow(marked);
+    expect(nodes.find((n) => n.id === 'fast')!.data.optimize).toEqual({ period: { min: 5, max: 30, step: 5 } });
+    expect(flowToGraph(nodes, edges, marked.settings)).toEqual(marked);
+    // The canvas holds its own copy: editing it never reaches back into the document it came from.
+    nodes.find((n) => n.id === 'slow')!.data.optimize!.period = { values: [1] };
+    expect(marked.nodes.find((n) => n.id === 'slow')!.optimize).toEqual({ period: { values: [40, 80] } });
+    expect(compileKey(marked)).not.toBe(compileKey(saved));
+  });
+
+  it('saves a node whose last optimisable range was turned off exactly as one never marked', () => {
+    const { nodes, edges } = graphToFlow(saved);
+    const cleared = nodes.map((n) => (n.id === 'fast' ? { ...n, data: { ...n.data, optimize: {} } } : n));
+    expect(flowToGraph(cleared, edges, saved.settings)).toEqual(saved);
+  });
+
   it('fills defaults for a graph saved without versions, params or positions', () => {
     const { nodes } = graphToFlow({ nodes: [{ id: 'a', type: 'indicator.sma' }], edges: [] });
     expect(nodes[0]).toMatchObject({ id: 'a', type: 'strategy', position: { x: 0, y: 0 }, data: { type: 'indicator.sma', version: 1, params: {} } });
+  });
+});
+
+describe('annotations ↔ canvas', () => {
+  const annotated: GraphInput = {
+    ...saved,
+    annotations: {
+      comments: [{ id: 'note-1', text: 'Why 10/50: the classic pair.', position: { x: 40, y: 300 }, size: { width: 240, height: 120 } }],
+      groups: [{ id: 'group-1', label: 'Signals', nodes: ['fast', 'slow'] }],
+    },
+  };
+
+  it('round-trips comments and groups beside the nodes, groups first so they draw beneath', () => {
+    const { nodes, edges } = graphToFlow(annotated);
+    const notes = annotationsToFlow(annotated.annotations);
+    expect(notes.map((n) => [n.type, n.id])).toEqual([
+      ['frame', 'group-1'],
+      ['comment', 'note-1'],
+    ]);
+    expect(notes[1]).toMatchObject({ width: 240, height: 120, position: { x: 40, y: 300 }, data: { text: 'Why 10/50: the classic pair.' } });
+    expect(flowToGraph(nodes, edges, annotated.settings, notes)).toEqual(annotated);
+    // What the editor saves is what the graph schema accepts.
+    expect(Graph.safeParse(flowToGraph(nodes, edges, annotated.settings, notes)).success).toBe(true);
+  });
+
+  it('saves no annotations field when there are none, so older strategies save exactly as before', () => {
+    const { nodes, edges } = graphToFlow(saved);
+    expect(flowToGraph(nodes, edges, saved.settings, [])).not.toHaveProperty('annotations');
+    expect(annotationsToFlow(undefined)).toEqual([]);
+  });
+
+  it('keeps resized comments in whole pixels within the schema’s bounds, and drops members that left the canvas', () => {
+    const resized: CommentFlowNode = { id: 'n', type: 'comment', position: { x: 10.4, y: 20.6 }, width: 300.7, height: 12, data: { text: 't' } };
+    const out = flowToAnnotations([resized, { id: 'g', type: 'frame', position: { x: 0, y: 0 }, data: { label: 'G', members: ['fast', 'deleted'] } }, { id: 'h', type: 'frame', position: { x: 0, y: 0 }, data: { label: 'H', members: ['deleted'] } }], new Set(['fast']));
+    expect(out).toEqual({
+      comments: [{ id: 'n', text: 't', position: { x: 10, y: 21 }, size: { width: 301, height: 40 } }],
+      groups: [{ id: 'g', label: 'G', nodes: ['fast'] }],
+    });
+  });
+
+  it('leaves annotations out of the compile key: a note never recompiles the strategy', () => {
+    expect(compileKey(annotated)).toBe(compileKey(saved));
   });
 });
 

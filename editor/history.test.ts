@@ -99,4 +99,16 @@ describe('change groups', () => {
     // Two kinds of change at once (a paste of params and a move) are one ungrouped step.
     expect(changeGroup(graph(1), moved(graph(2), 'data'))).toBeNull();
   });
+
+  it('groups typing into one comment or one group name; moving, resizing or adding annotations are steps of their own', () => {
+    const note = (text: string, x = 0, width = 200) => ({ id: 'n1', text, position: { x, y: 0 }, size: { width, height: 100 } });
+    const withNotes = (comments: ReturnType<typeof note>[], label = 'G') => graph(1, { annotations: { comments, groups: [{ id: 'g1', label, nodes: ['sma'] }] } });
+    expect(changeGroup(withNotes([note('a')]), withNotes([note('ab')]))).toBe('comment:n1');
+    expect(changeGroup(withNotes([note('a')]), withNotes([note('a')], 'Signals'))).toBe('group:g1');
+    expect(changeGroup(withNotes([note('a')]), withNotes([note('a', 40)]))).toBeNull();
+    expect(changeGroup(withNotes([note('a')]), withNotes([note('a', 0, 260)]))).toBeNull();
+    expect(changeGroup(withNotes([note('a')]), withNotes([note('ab', 40)]))).toBeNull();
+    expect(changeGroup(withNotes([]), withNotes([note('a')]))).toBeNull();
+    expect(changeGroup(graph(1), withNotes([note('a')]))).toBeNull();
+  });
 });

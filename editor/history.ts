@@ -93,7 +93,31 @@ export function changeGroup(before: GraphInput, after: GraphInput): string | nul
     kind = what[0]!;
     changed.push(a.id);
   }
+  if (kind === null) return annotationGroup(before, after);
   // Each drag is its own step: a user who drags twice and undoes expects the second drag undone.
-  if (kind === null || kind === 'move' || changed.length > 1) return null;
+  if (kind === 'move' || changed.length > 1) return null;
   return `${kind}:${changed[0]}`;
+}
+
+/**
+ * Typing into one comment, or one group's label, coalesces like typing into a param; moving, resizing,
+ * adding or removing annotations are steps of their own.
+ */
+function annotationGroup(before: GraphInput, after: GraphInput): string | null {
+  const pairs = [
+    ['comment', before.annotations?.comments ?? [], after.annotations?.comments ?? [], 'text'],
+    ['group', before.annotations?.groups ?? [], after.annotations?.groups ?? [], 'label'],
+  ] as const;
+  let group: string | null = null;
+  for (const [what, a, b, field] of pairs) {
+    if (a.length !== b.length) return null;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]! as Record<string, unknown>;
+      const y = b[i]! as Record<string, unknown>;
+      if (JSON.stringify(x) === JSON.stringify(y)) continue;
+      if (x.id !== y.id || group !== null || JSON.stringify({ ...x, [field]: '' }) !== JSON.stringify({ ...y, [field]: '' })) return null;
+      group = `${what}:${String(x.id)}`;
+    }
+  }
+  return group;
 }

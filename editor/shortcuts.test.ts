@@ -13,11 +13,15 @@ describe('shortcuts', () => {
     expect(shortcutFor(press('c', { ctrlKey: true }), false)).toBe('copy');
     expect(shortcutFor(press('v', { metaKey: true }), false)).toBe('paste');
     expect(shortcutFor(press('?', { shiftKey: true }), false)).toBe('help');
+    expect(shortcutFor(press('d', { ctrlKey: true }), false)).toBe('duplicate');
+    expect(shortcutFor(press('g', { metaKey: true }), false)).toBe('group');
+    expect(shortcutFor(press('L', { ctrlKey: true, shiftKey: true }), false)).toBe('layout');
+    expect(shortcutFor(press('l', { ctrlKey: true }), false)).toBeNull();
   });
 
   it('leaves typing in a field to the field, except save', () => {
     expect(shortcutFor(press('s', { ctrlKey: true }), true)).toBe('save');
-    for (const k of ['z', 'c', 'v', 'a']) expect(shortcutFor(press(k, { ctrlKey: true }), true)).toBeNull();
+    for (const k of ['z', 'c', 'v', 'a', 'd', 'g']) expect(shortcutFor(press(k, { ctrlKey: true }), true)).toBeNull();
     expect(shortcutFor(press('?', { shiftKey: true }), true)).toBeNull();
   });
 

@@ -1,6 +1,6 @@
 /** Keyboard shortcuts: one table drives both the key handler and the cheat-sheet, so they cannot disagree. */
 
-export type ShortcutAction = 'save' | 'undo' | 'redo' | 'copy' | 'paste' | 'selectAll' | 'deselect' | 'help';
+export type ShortcutAction = 'save' | 'undo' | 'redo' | 'copy' | 'paste' | 'selectAll' | 'deselect' | 'help' | 'duplicate' | 'group' | 'layout';
 
 export interface KeyLike {
   key: string;
@@ -25,6 +25,9 @@ export function shortcutFor(e: KeyLike, inField: boolean): ShortcutAction | null
     if (key === 'c' && !e.shiftKey) return 'copy';
     if (key === 'v' && !e.shiftKey) return 'paste';
     if (key === 'a' && !e.shiftKey) return 'selectAll';
+    if (key === 'd' && !e.shiftKey) return 'duplicate';
+    if (key === 'g' && !e.shiftKey) return 'group';
+    if (key === 'l' && e.shiftKey) return 'layout';
     return null;
   }
   if (e.key === '?' && !e.altKey) return 'help';
@@ -48,8 +51,11 @@ export const shortcutList: { keys: string[]; what: string; group: 'Document' | '
   { keys: ['Mod', 'Shift', 'Z'], what: 'Redo (also Mod+Y)', group: 'Document' },
   { keys: ['?'], what: 'Show or hide this list', group: 'Document' },
   { keys: ['Mod', 'C'], what: 'Copy the selected nodes and the wires between them', group: 'Canvas' },
-  { keys: ['Mod', 'V'], what: 'Paste them as new nodes', group: 'Canvas' },
+  { keys: ['Mod', 'V'], what: 'Paste them as new nodes (also into another strategy or tab)', group: 'Canvas' },
+  { keys: ['Mod', 'D'], what: 'Duplicate the selected nodes and the wires between them', group: 'Canvas' },
   { keys: ['Mod', 'A'], what: 'Select every node', group: 'Canvas' },
+  { keys: ['Mod', 'G'], what: 'Group the selected nodes in a labelled frame', group: 'Canvas' },
+  { keys: ['Mod', 'Shift', 'L'], what: 'Tidy the graph: auto-layout, left to right', group: 'Canvas' },
   { keys: ['Del'], what: 'Delete the selection (also Backspace)', group: 'Canvas' },
   { keys: ['Esc'], what: 'Clear the selection', group: 'Canvas' },
   { keys: ['Shift', 'drag'], what: 'Draw a box to select several nodes', group: 'Canvas' },

@@ -204,3 +204,30 @@ describe('value helpers', () => {
     expect(formatValue({ text: 'x'.repeat(100) })).toHaveLength(58);
   });
 });
+
+describe('annotation changes', () => {
+  const note = (text: string, x = 0) => ({ id: 'n1', text, position: { x, y: 0 }, size: { width: 200, height: 100 } });
+  const base: GraphInput = { nodes: [{ id: 'a', type: 'indicator.sma' }], edges: [] };
+  const withAnnotations = (comments: ReturnType<typeof note>[], groups: { id: string; label: string; nodes: string[] }[] = []): GraphInput => ({ ...base, annotations: { comments, groups } });
+
+  it('reports comments and groups added, removed and changed, by what changed', () => {
+    const d = diffGraphs(withAnnotations([note('old')], [{ id: 'g1', label: 'A', nodes: ['a'] }]), withAnnotations([note('new', 40)], [{ id: 'g2', label: 'B', nodes: ['a'] }]));
+    expect(d.annotations).toEqual({
+      comments: [{ id: 'n1', kind: 'changed', fields: ['text', 'position'] }],
+      groups: [
+        { id: 'g2', kind: 'added' },
+        { id: 'g1', kind: 'removed' },
+      ],
+    });
+    expect(diffCounts(d).annotations).toBe(3);
+    // A note never changes what the strategy does.
+    expect(isEmptyDiff(d)).toBe(true);
+  });
+
+  it('leaves the field out when the annotations are the same or absent on both sides', () => {
+    expect(diffGraphs(withAnnotations([note('x')]), withAnnotations([note('x')]))).not.toHaveProperty('annotations');
+    expect(diffGraphs(base, base)).not.toHaveProperty('annotations');
+    expect(diffGraphs(base, withAnnotations([]))).not.toHaveProperty('annotations');
+    expect(diffGraphs(base, withAnnotations([note('x')])).annotations!.comments).toEqual([{ id: 'n1', kind: 'added' }]);
+  });
+});

@@ -47,6 +47,46 @@ export interface GraphDiff {
   moved: string[];
   edges: { added: InputEdge[]; removed: InputEdge[] };
   settings: ValueChange[];
+  /**
+   * Comments and groups added, removed or changed; present only when some did. They never change what
+   * the strategy does, so they are reported apart from (and do not count against) `isEmptyDiff`.
+   */
+  annotations?: AnnotationDiff;
+}
+
+/** One comment or group that differs; `fields` says what changed (`text`, `position`, `size`, `label`, `nodes`). */
+export interface AnnotationChange {
+  id: string;
+  kind: 'added' | 'removed' | 'changed';
+  fields?: string[];
+}
+export interface AnnotationDiff {
+  comments: AnnotationChange[];
+  groups: AnnotationChange[];
+}
+
+/** Added, changed (with the fields that differ) and removed annotations of one list, matched by id. */
+function diffById<T extends { id: string }>(before: readonly T[], after: readonly T[]): AnnotationChange[] {
+  const old = new Map(before.map((a) => [a.id, a]));
+  const now = new Set(after.map((a) => a.id));
+  const changes: AnnotationChange[] = [];
+  for (const a of after) {
+    const b = old.get(a.id);
+    if (!b) changes.push({ id: a.id, kind: 'added' });
+    else {
+      const fields = diffValues(b as Record<string, unknown>, a as Record<string, unknown>).map((c) => c.key);
+      if (fields.length > 0) changes.push({ id: a.id, kind: 'changed', fields });
+    }
+  }
+  for (const b of before) if (!now.has(b.id)) changes.push({ id: b.id, kind: 'removed' });
+  return changes;
+}
+
+/** The annotation changes between two graphs, or undefined when there are none. */
+export function diffAnnotations(before: GraphInput, after: GraphInput): AnnotationDiff | undefined {
+  const comments = diffById(before.annotations?.comments ?? [], after.annotations?.comments ?? []);
+  const groups = diffById(before.annotations?.groups ?? [], after.annotations?.groups ?? []);
+  return comments.length > 0 || groups.length > 0 ? { comments, groups } : undefined;
 }
 
 export interface DiffCounts {
@@ -57,6 +97,8 @@ export interface DiffCounts {
   edgesAdded: number;
   edgesRemoved: number;
   settings: number;
+  /** Comments and groups added, removed or changed. */
+  annotations: number;
 }
 
 /** `data.close → sma-1.source`: what an edge connects, which is what identifies it here. */
@@ -145,7 +187,8 @@ export function diffGraphs(before: GraphInput, after: GraphInput, settingsDefaul
   };
 
   const settings = diffValues({ ...settingsDefaults, ...(before.settings ?? {}) }, { ...settingsDefaults, ...(after.settings ?? {}) });
-  return { nodes, moved, edges, settings };
+  const annotations = diffAnnotations(before, after);
+  return { nodes, moved, edges, settings, ...(annotations ? { annotations } : {}) };
 }
 
 export function diffCounts(diff: GraphDiff): DiffCounts {
@@ -158,6 +201,7 @@ export function diffCounts(diff: GraphDiff): DiffCounts {
     edgesAdded: diff.edges.added.length,
     edgesRemoved: diff.edges.removed.length,
     settings: diff.settings.length,
+    annotations: (diff.annotations?.comments.length ?? 0) + (diff.annotations?.groups.length ?? 0),
   };
 }
 

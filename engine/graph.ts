@@ -52,11 +52,38 @@ export const BacktestSettings = z.object({
   maxLeverage: z.number().positive().max(100).default(1).meta({ title: 'Max leverage' }).describe('Largest gross position value as a multiple of equity; fills beyond it are cut down.'),
 });
 
+const CanvasPoint = z.object({ x: z.number().finite().min(-1e6).max(1e6), y: z.number().finite().min(-1e6).max(1e6) });
+
+/** A free-text note on the canvas. Never compiled: it documents the strategy for whoever reads it next. */
+export const GraphComment = z.object({
+  id: NodeId,
+  text: z.string().max(5000),
+  position: CanvasPoint,
+  size: z.object({ width: z.number().finite().min(80).max(4000), height: z.number().finite().min(40).max(4000) }),
+});
+
+/**
+ * A labelled frame around some nodes; moving it moves them. Its rectangle is not stored: it always wraps
+ * its members, so it cannot drift away from the nodes it names. Never compiled.
+ */
+export const GraphGroup = z.object({
+  id: NodeId,
+  label: z.string().max(200),
+  nodes: z.array(NodeId).min(1).max(2000),
+});
+
+/** Canvas-only annotations: the compiler validates their shape and otherwise ignores them. */
+export const GraphAnnotations = z.object({
+  comments: z.array(GraphComment).max(500).default([]),
+  groups: z.array(GraphGroup).max(200).default([]),
+});
+
 export const Graph = z.object({
   schemaVersion: z.literal(1).default(1),
   nodes: z.array(GraphNode).max(2000),
   edges: z.array(GraphEdge).max(10_000),
   settings: BacktestSettings.default(BacktestSettings.parse({})),
+  annotations: GraphAnnotations.optional(),
 });
 
 export type Graph = z.infer<typeof Graph>;
@@ -64,3 +91,6 @@ export type GraphInput = z.input<typeof Graph>;
 export type GraphNode = z.infer<typeof GraphNode>;
 export type GraphEdge = z.infer<typeof GraphEdge>;
 export type BacktestSettings = z.infer<typeof BacktestSettings>;
+export type GraphAnnotations = z.infer<typeof GraphAnnotations>;
+export type GraphComment = z.infer<typeof GraphComment>;
+export type GraphGroup = z.infer<typeof GraphGroup>;

@@ -1,10 +1,14 @@
 import { Migration20261122000000_initial } from './Migration20261122000000_initial.ts';
 import { Migration20261122100000_strategy_versions } from './Migration20261122100000_strategy_versions.ts';
 import { Migration20261122110000_research_runs } from './Migration20261122110000_research_runs.ts';
+import { Migration20261122120000_deployments } from './Migration20261122120000_deployments.ts';
+import { Migration20261122130000_custom_nodes } from './Migration20261122130000_custom_nodes.ts';
 
 /** Every migration, in order, listed explicitly (no file scanning): the same list runs on PGlite and PostgreSQL. */
 export const migrationsList = [
   { name: 'Migration20261122000000_initial', class: Migration20261122000000_initial },
   { name: 'Migration20261122100000_strategy_versions', class: Migration20261122100000_strategy_versions },
   { name: 'Migration20261122110000_research_runs', class: Migration20261122110000_research_runs },
+  { name: 'Migration20261122120000_deployments', class: Migration20261122120000_deployments },
+  { name: 'Migration20261122130000_custom_nodes', class: Migration20261122130000_custom_nodes },
 ];

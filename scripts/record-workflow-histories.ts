@@ -6,6 +6,7 @@
  *   node scripts/record-workflow-histories.ts            # every history
  *   node scripts/record-workflow-histories.ts research   # only the research workflow's (research-*.json)
  *   node scripts/record-workflow-histories.ts backtest   # only the backtest workflow's
+ *   node scripts/record-workflow-histories.ts deployment # only the deployment workflow's (deployment-*.json)
  */
 import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
@@ -75,8 +76,43 @@ const optimisable = structuredClone(graph) as { nodes: { id: string; optimize?: 
 optimisable.nodes.find((n) => n.id === 'fast')!.optimize = { period: { values: [5, 10, 20] } };
 optimisable.nodes.find((n) => n.id === 'slow')!.optimize = { period: { values: [40, 80] } };
 
+/**
+ * A paper deployment on a replay feed driven through every control (pause, resume, kill switch, release,
+ * re-enable, stop), and one started with a tiny step budget so its first run continues as new.
+ */
+async function recordDeployments() {
+  const limits = { maxOrderQuantity: 10_000, maxOrderNotional: 1e7, maxPosition: 10_000, maxGrossExposure: 1e7 };
+  const s = await call(h.app, 'POST', '/api/strategies', { name: 'deployment', graph });
+  const feed = { kind: 'replay', data: { kind: 'synthetic', seed: 5, bars: 400 }, barsPerSecond: 20 };
+  const created = await call(h.app, 'POST', '/api/deployments', { strategyId: s.json.id, mode: 'paper', symbol: 'SYN/USD', feed, riskLimits: limits });
+  if (created.status !== 201) throw new Error(`deployment: ${JSON.stringify(created.json)}`);
+  const id = created.json.id;
+  const bars = async (n: number) => waitFor(`${n} bars`, async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed >= n ? true : undefined));
+  await bars(60);
+  for (const action of ['pause', 'resume', 'kill', 'release-kill', 'reenable']) {
+    await call(h.app, 'POST', `/api/deployments/${id}/${action}`, { by: 'recorder' });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await bars(100);
+  await call(h.app, 'POST', `/api/deployments/${id}/stop`, { by: 'recorder' });
+  await saveHistory('deployment-controls', `deployment-${id}`);
+
+  const c = await call(h.app, 'POST', '/api/deployments', { strategyId: s.json.id, mode: 'paper', symbol: 'SYN/USD', feed, riskLimits: limits });
+  const workflowId = `deployment-${c.json.id}`;
+  // The API started it with the default budget; restart it with three steps per run to record a hand-over.
+  await client.workflow.getHandle(workflowId).terminate('re-started by the history recorder with a small step budget');
+  await client.workflow.start('deploymentWorkflow', { taskQueue: h.taskQueue, workflowId, args: [{ deploymentId: c.json.id, stepsBeforeContinue: 3 }] });
+  const first = client.workflow.getHandle(workflowId);
+  const firstRunId = (await first.describe()).runId;
+  await waitFor('the continue-as-new', async () => ((await first.describe()).runId !== firstRunId ? true : undefined));
+  await call(h.app, 'POST', `/api/deployments/${c.json.id}/stop`, { by: 'recorder' });
+  const file = new URL('../workflows/histories/deployment-continued.json', import.meta.url);
+  writeFileSync(file, historyToJSON(await client.workflow.getHandle(workflowId, firstRunId).fetchHistory()) + '\n');
+  console.log('recorded deployment-continued');
+}
+
 try {
-  if (only !== 'backtest') {
+  if (!only || only === 'research') {
     const data = { kind: 'synthetic', seed: 1, bars: 3000 };
     await recordResearch('research-walk-forward', { kind: 'walkForward', data, config: { inSampleBars: 1000, outOfSampleBars: 1000 }, execution: { trialsPerActivity: 3, concurrency: 2 } });
     await recordResearch('research-monte-carlo', { kind: 'monteCarlo', data, config: { paths: 300 }, execution: { trialsPerActivity: 1 } });
@@ -88,7 +124,8 @@ try {
     // No walk-forward window fits 3000 bars: the plan activity fails without retrying and the run is marked failed.
     await recordResearchDirect('research-failed', { kind: 'walkForward', config: { mode: 'rolling', inSampleBars: 2900, outOfSampleBars: 500, sampling: { kind: 'grid' }, metric: 'sharpe' } }, {});
   }
-  if (only !== 'research') {
+  if (!only || only === 'deployment') await recordDeployments();
+  if (!only || only === 'backtest') {
     await record('succeeded', { kind: 'synthetic', seed: 1, bars: 20_000 });
     await record('cancelled', { kind: 'synthetic', seed: 2, bars: 12_000_000 }, async (runId) => {
       await waitFor('progress', async () => ((await call(h.app, 'GET', `/api/runs/${runId}`)).json.barsDone > 0 ? true : undefined));

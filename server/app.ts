@@ -8,8 +8,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps.ts';
 import { problem, zodProblems } from './problem.ts';
+import { registerCustomNodeRoutes } from './routes/custom-nodes.ts';
 import { registerDatasetRoutes } from './routes/datasets.ts';
+import { registerDeploymentRoutes } from './routes/deployments.ts';
 import { registerExportRoutes } from './routes/exports.ts';
+import { registerPreviewRoutes } from './routes/preview.ts';
 import { registerResearchRoutes } from './routes/research.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
@@ -48,8 +51,10 @@ export function createApp(deps: AppDeps) {
   app.use('/api/strategies', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A strategy may be at most 4 MB.') }));
   app.use('/api/strategies/*', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A strategy may be at most 4 MB.') }));
   app.use('/api/compile', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A graph may be at most 4 MB.') }));
+  app.use('/api/preview', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A graph may be at most 4 MB.') }));
   app.use('/api/runs', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A run request may be at most 64 KB.') }));
   app.use('/api/research', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A research request may be at most 64 KB.') }));
+  app.use('/api/deployments', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A deployment request may be at most 64 KB.') }));
   app.use('/api/research/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A research request may be at most 64 KB.') }));
 
   registerSystemRoutes(app, deps);
@@ -60,6 +65,9 @@ export function createApp(deps: AppDeps) {
   // After the run routes, so their rate limit on POST /api/runs/* applies to test alerts too.
   registerExportRoutes(app, deps);
   registerResearchRoutes(app, deps);
+  registerDeploymentRoutes(app, deps);
+  registerPreviewRoutes(app, deps);
+  registerCustomNodeRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

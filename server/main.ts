@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { registry } from '../nodes/index.ts';
 import { createBacktestWorker } from '../workflows/worker.ts';
 import { createApp } from './app.ts';
+import { createCustomNodeHost } from './custom-registry.ts';
 import { loadConfig } from './config.ts';
 import { LOCAL_OWNER } from './db/entities.ts';
 import { openDatabase } from './db/orm.ts';
@@ -53,8 +54,12 @@ try {
   const temporal = await connectTemporal(temporalSettings);
   cleanups.push(() => temporal.close());
 
+  // One sandbox pool for this process (the API and the embedded worker); it starts on first use.
+  const customNodes = createCustomNodeHost({ base: registry, log });
+  cleanups.push(() => customNodes.close());
+
   if (config.embeddedWorker) {
-    const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(temporalSettings), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, orm, registry, log });
+    const { worker, connection } = await createBacktestWorker({ connection: connectionOptions(temporalSettings), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, orm, registry, customNodes, log });
     const running = worker.run();
     cleanups.push(async () => {
       // The SDK drains the worker by itself on SIGINT/SIGTERM; shut it down here only if it still runs.
@@ -70,7 +75,7 @@ try {
   }
 
   const editorDir = await ensureEditorBuilt(root, log);
-  const app = createApp({ orm, dbKind: kind, registry, temporal, log, editorDir, owner: LOCAL_OWNER });
+  const app = createApp({ orm, dbKind: kind, registry, customNodes, temporal, log, editorDir, owner: LOCAL_OWNER });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   cleanups.push(() => new Promise((done) => server.close(done)));
   server.once('listening', () => {

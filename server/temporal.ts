@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection, WorkflowNotFoundError, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
 import { BACKTEST_TASK_QUEUE, type backtestWorkflow } from '../workflows/backtest.ts';
 import type { researchWorkflow } from '../workflows/research.ts';
+import { deploymentControlUpdate, deploymentStateQuery, type deploymentWorkflow } from '../workflows/deployment.ts';
+import type { DeploymentControl, DeploymentSummary } from '../trading/config.ts';
 
 export interface TemporalSettings {
   address: string;
@@ -33,6 +35,12 @@ export interface TemporalGateway {
   /** Start a research run (sweep, walk-forward, Monte Carlo, cost sensitivity) on the backtest task queue. */
   startResearch(researchRunId: string, workflowId: string): Promise<void>;
   cancel(workflowId: string): Promise<void>;
+  /** Start a deployment's long-running workflow (idempotent: an already running one is left alone). */
+  startDeployment(deploymentId: string, workflowId: string): Promise<void>;
+  /** Apply a control (pause, resume, kill switch…) and wait until the workflow has applied it. */
+  controlDeployment(workflowId: string, control: DeploymentControl): Promise<DeploymentSummary>;
+  /** The workflow's own view of the deployment, or undefined when it is not running. */
+  queryDeployment(workflowId: string): Promise<DeploymentSummary | undefined>;
   health(): Promise<{ ok: boolean; address: string; namespace: string; error?: string }>;
   close(): Promise<void>;
 }
@@ -54,6 +62,28 @@ export async function connectTemporal(settings: TemporalSettings): Promise<Tempo
         workflowId,
         args: [{ researchRunId }],
       });
+    },
+    async startDeployment(deploymentId, workflowId) {
+      try {
+        await client.workflow.start<typeof deploymentWorkflow>('deploymentWorkflow', {
+          taskQueue: settings.taskQueue ?? BACKTEST_TASK_QUEUE,
+          workflowId,
+          args: [{ deploymentId }],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    },
+    async controlDeployment(workflowId, control) {
+      return client.workflow.getHandle(workflowId).executeUpdate(deploymentControlUpdate, { args: [control] });
+    },
+    async queryDeployment(workflowId) {
+      try {
+        return await client.workflow.getHandle(workflowId).query(deploymentStateQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
     },
     async cancel(workflowId) {
       try {

@@ -7,6 +7,7 @@ import { compile } from '../engine/compile.ts';
 import { chooseData, DataChoice, loadMarket } from '../engine/data.ts';
 import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
+import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 
@@ -15,6 +16,8 @@ const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 export interface ActivityDeps {
   orm: Orm;
   registry: Registry;
+  /** Compiles graphs with the run owner's custom nodes; without it only built-in nodes compile. */
+  customNodes?: CustomNodeHost;
   log: Logger;
   /** How often progress is written to the database for the SSE stream; heartbeats go as often as chunks. */
   progressIntervalMs?: number;
@@ -40,7 +43,7 @@ export function createActivities(deps: ActivityDeps) {
       await em.nativeUpdate(Run, { id: runId }, { status: 'running', attempts: attempt, startedAt: run.startedAt ?? new Date() });
       log.info({ runId, attempt }, 'backtest started');
 
-      const compiled = compile(run.graph, registry);
+      const compiled = deps.customNodes ? await deps.customNodes.compile(em, run.owner, run.graph) : compile(run.graph, registry);
       if (!compiled.ok) {
         const detail = compiled.errors.map((e) => (e.nodeId ? `${e.nodeId}: ${e.message}` : e.message)).join('; ');
         throw ApplicationFailure.create({ type: 'CompileFailed', message: `The strategy does not compile: ${detail}`, nonRetryable: true });

@@ -23,9 +23,11 @@ describe('workflow replay', () => {
     workflowBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)), logger: new DefaultLogger('WARN') });
   }, 60_000);
 
-  it('has the backtest and research histories', () => {
+  it('has the backtest, research and deployment histories', () => {
     expect(files.sort()).toEqual([
       'cancelled.json',
+      'deployment-continued.json',
+      'deployment-controls.json',
       'failed.json',
       'research-cancelled.json',
       'research-continued.json',

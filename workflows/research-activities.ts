@@ -30,12 +30,15 @@ import {
 import { equitySummary, runTrial, TrialCompileError, type TrialOutcome } from '../engine/research/trial.ts';
 import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
+import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { Dataset, ResearchRun, ResearchTrial, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 
 export interface ResearchActivityDeps {
   orm: Orm;
   registry: Registry;
+  /** Adds the run owner's custom nodes to the registry; without it only built-in nodes run. */
+  customNodes?: CustomNodeHost;
   log: Logger;
   /** Recorded on every trial this process computes; default `pid@host`, like Temporal's worker identity. */
   identity?: string;
@@ -57,6 +60,8 @@ interface RunContext {
   bars: Bars;
   plan: ResearchLayout;
   execution: Execution;
+  /** Built-ins plus the custom node versions the graph pins. */
+  registry: Registry;
 }
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
@@ -86,7 +91,7 @@ const gone = () => ApplicationFailure.create({ type: 'ResearchGone', message: 'T
  * resumed activity never stores a trial twice and never redoes finished work.
  */
 export function createResearchActivities(deps: ResearchActivityDeps) {
-  const { orm, registry, log } = deps;
+  const { orm, log } = deps;
   const identity = deps.identity ?? `${process.pid}@${hostname()}`;
   // Bars are the expensive part to load and are shared by every trial of a run (and by runs on the same data).
   const barsCache = lru<Bars>(4);
@@ -111,18 +116,21 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       const graph = Graph.parse(run.graph);
       const spec = ResearchSpec.parse(run.spec);
       const execution = Execution.parse(run.execution);
+      const custom = deps.customNodes ? await deps.customNodes.registryFor(orm.em.fork(), run.owner, run.graph) : { registry: deps.registry, problems: [] };
+      if (custom.problems.length) throw ApplicationFailure.create({ type: 'ResearchPlanFailed', message: custom.problems.map((p) => p.message).join('; '), nonRetryable: true });
+      const { registry } = custom;
       const space = paramSpace(graph, registry);
       if (!space.ok) throw ApplicationFailure.create({ type: 'ResearchPlanFailed', message: space.errors.map((e) => e.message).join('; '), nonRetryable: true });
       const bars = await loadRunBars(run.owner, DataRequest.parse(run.data));
       const plan = layout(spec, space.dimensions, bars.close.length, execution.trialsPerActivity);
-      return { owner: run.owner, graph, spec, dimensions: space.dimensions, bars, plan, execution };
+      return { owner: run.owner, graph, spec, dimensions: space.dimensions, bars, plan, execution, registry };
     });
   }
 
   function monteCarloBase(id: string, ctx: RunContext, onProgress: () => Promise<void>) {
     return monteCarloBases(id, async () => {
       const params = ctx.spec.kind === 'monteCarlo' ? ctx.spec.config.params : {};
-      const outcome = await runTrial(ctx.graph, params, ctx.bars, { registry, onProgress });
+      const outcome = await runTrial(ctx.graph, params, ctx.bars, { registry: ctx.registry, onProgress });
       return { outcome, source: { tradePnls: Float64Array.from(outcome.trades, (t) => t.pnl), equity: outcome.equity, initialCash: outcome.startEquity } };
     });
   }
@@ -138,11 +146,11 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
   async function computeTrial(id: string, ctx: RunContext, index: number, work: TrialWork, onProgress: () => Promise<void>): Promise<{ params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null }> {
     switch (work.phase) {
       case 'sweep': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry, onProgress, curve: 'chart' });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry: ctx.registry, onProgress, curve: 'chart' });
         return { params: work.params, metrics: outcome.metrics, detail: { equity: equitySummary(outcome) } };
       }
       case 'inSample': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry, onProgress, window: work.window.inSample });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry: ctx.registry, onProgress, window: work.window.inSample });
         return { params: work.params, metrics: outcome.metrics, detail: null };
       }
       case 'outOfSample': {
@@ -157,7 +165,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
           outOfSample: { ...w.outOfSample, startTime: ctx.bars.time[w.outOfSample.from]!, endTime: ctx.bars.time[w.outOfSample.to - 1]! },
         };
         if (!best) throw new TrialFailed(`no in-sample trial of window ${w.index} succeeded, so there are no params to test`, where);
-        const outcome = await runTrial(ctx.graph, best.params, ctx.bars, { registry, onProgress, window: w.outOfSample });
+        const outcome = await runTrial(ctx.graph, best.params, ctx.bars, { registry: ctx.registry, onProgress, window: w.outOfSample });
         const exact = outcome.equity.length <= OOS_CURVE_LIMIT;
         const curve = exact ? { time: [...outcome.time], value: [...outcome.equity] } : splitCurve(thin(outcome.equity, outcome.time, OOS_CURVE_LIMIT));
         const s = score(best.metrics, metric);
@@ -184,7 +192,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
         return { params: config.params, metrics: null, detail: detail as unknown as Record<string, unknown> };
       }
       case 'cost': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage) });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry: ctx.registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage) });
         return { params: work.params, metrics: outcome.metrics, detail: { commission: work.commission, slippage: work.slippage, equity: equitySummary(outcome) } };
       }
     }

@@ -1,9 +1,12 @@
 import type { CompileError } from '../../engine/compile.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
 import type { CompileState } from '../hooks/useCompile.ts';
+import { useResearch } from '../hooks/useResearch.ts';
+import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
 import { useState } from 'react';
 import { CompileStatus } from './CompileStatus.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
+import { ResearchTab } from './research/ResearchTab.tsx';
 import { MetricsTable } from './results/MetricsTable.tsx';
 import { PriceChart } from './results/PriceChart.tsx';
 import { RunHistory } from './results/RunHistory.tsx';
@@ -11,7 +14,7 @@ import { resultPending, ResultsView } from './ResultsView.tsx';
 import { RunPanel, type RunPanelProps } from './RunPanel.tsx';
 import { TradesTable } from './TradesTable.tsx';
 
-export type BottomTab = 'results' | 'chart' | 'metrics' | 'trades' | 'runs' | 'problems';
+export type BottomTab = 'results' | 'chart' | 'metrics' | 'trades' | 'runs' | 'research' | 'problems';
 
 interface Props extends RunPanelProps {
   tab: BottomTab;
@@ -20,6 +23,9 @@ interface Props extends RunPanelProps {
   errors: readonly CompileError[];
   nodes: readonly StrategyFlowNode[];
   onSelectNode: (id: string) => void;
+  /** The strategy, for research studies: they run on its saved graph and can write params back to it. */
+  doc: StrategyDocument;
+  onSave: () => Promise<string | null>;
 }
 
 /** Run controls on the left; results, price chart, metrics, trades, run history and problems in tabs on the right. */
@@ -27,6 +33,11 @@ export function BottomPanel(props: Props) {
   const { run } = props.runHook;
   // Charts need height: the dock can take most of the window, and gives it back with the same button.
   const [expanded, setExpanded] = useState(false);
+  // Here rather than in the tab, so a study keeps streaming its progress while another tab is shown.
+  const research = useResearch(props.doc.id);
+  const activeStudies = research.studies.state === 'ready' ? research.studies.data.filter((r) => r.status === 'queued' || r.status === 'running').length : 0;
+  // The research tab brings its own data choice and start button: the backtest's column would only confuse.
+  const researching = props.tab === 'research';
   const trades = run.result?.trades;
   const open = trades?.filter((t) => t.open).length ?? 0;
   // Same words as the Trades metric, so the two numbers visibly agree.
@@ -37,19 +48,22 @@ export function BottomPanel(props: Props) {
     { id: 'metrics', label: 'Metrics' },
     { id: 'trades', label: 'Trades', count: tradeCount },
     { id: 'runs', label: 'Runs', count: run.history.length || undefined },
+    { id: 'research', label: 'Research', count: activeStudies || undefined },
     { id: 'problems', label: 'Problems', count: props.errors.length, tone: props.errors.length ? 'neg' : undefined },
   ];
   return (
-    <section className={`dock${expanded ? ' is-expanded' : ''}`} aria-label="Backtest" data-testid="dock">
-      <RunPanel
-        runHook={props.runHook}
-        datasets={props.datasets}
-        graphSource={props.graphSource}
-        settings={props.settings}
-        onEditSettings={props.onEditSettings}
-        onRun={props.onRun}
-        saving={props.saving}
-      />
+    <section className={`dock${expanded ? ' is-expanded' : ''}${researching ? ' is-research' : ''}`} aria-label="Backtest" data-testid="dock">
+      {!researching && (
+        <RunPanel
+          runHook={props.runHook}
+          datasets={props.datasets}
+          graphSource={props.graphSource}
+          settings={props.settings}
+          onEditSettings={props.onEditSettings}
+          onRun={props.onRun}
+          saving={props.saving}
+        />
+      )}
       <div className="bottom-main">
         <div className="tabs" role="tablist">
           {tabs.map((t) => (
@@ -90,6 +104,9 @@ export function BottomPanel(props: Props) {
               error={run.historyError}
               datasets={props.datasets.datasets.data ?? []}
             />
+          )}
+          {props.tab === 'research' && (
+            <ResearchTab key={props.doc.generation} research={research} doc={props.doc} save={props.onSave} saving={props.saving} datasets={props.datasets} graphSource={props.graphSource} />
           )}
           {props.tab === 'problems' && <ProblemsList errors={props.errors} nodes={props.nodes} onSelectNode={props.onSelectNode} />}
         </div>

@@ -9,14 +9,18 @@ import {
   type Connection,
   type Edge,
   type FinalConnectionState,
+  type ColorMode,
   type IsValidConnection,
+  type NodeChange,
   type OnConnectEnd,
 } from '@xyflow/react';
 import { useCallback, useMemo, useState, type DragEvent, type MouseEvent } from 'react';
+import { AnnotationActionsContext, type AnnotationActions } from '../annotation-actions.ts';
+import { placeAnnotations, routeChanges } from '../annotations.ts';
 import { categoryColors, useCatalogInfo } from '../catalog-context.ts';
 import { refusalReason, type ConnectionContext } from '../connection.ts';
 import { nodeDragType } from '../dnd.ts';
-import { newEdgeId, type StrategyFlowNode } from '../graph-mapping.ts';
+import { newEdgeId, type AnnotationFlowNode, type StrategyFlowNode } from '../graph-mapping.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
 import { CanvasToast, type Toast } from './CanvasToast.tsx';
 import { EmptyCanvasHint } from './EmptyCanvasHint.tsx';
@@ -32,15 +36,43 @@ function keepTextUnselected(event: MouseEvent) {
   window.getSelection()?.removeAllRanges();
 }
 
-/** `hint` false leaves the empty-canvas hint to whoever covers the canvas instead (the first-start templates). */
-export function Canvas({ doc, hint = true }: { doc: StrategyDocument; hint?: boolean }) {
+/** Everything React Flow draws: the strategy's nodes, and the comments and group frames around them. */
+type CanvasNode = StrategyFlowNode | AnnotationFlowNode;
+
+/** Minimap colours of the annotations (strategy nodes take their category's colour). */
+const minimapColors = { comment: '#c9a227', frame: 'rgba(120, 140, 170, 0.18)' };
+
+/**
+ * `hint` false leaves the empty-canvas hint to whoever covers the canvas instead (the first-start
+ * templates). `colorMode` follows the app's theme.
+ */
+export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: StrategyDocument; hint?: boolean; colorMode?: ColorMode }) {
   const { catalog, entry } = useCatalogInfo();
   const { screenToFlowPosition } = useReactFlow();
   const [toast, setToast] = useState<Toast | null>(null);
   // Fit a loaded strategy once; never later, or the first node dropped on an empty canvas would jump.
   const [fitOnOpen] = useState(() => doc.nodes.length > 0);
   const dismissToast = useCallback(() => setToast(null), []);
-  const { nodes, edges, setEdges, addNode } = doc;
+  const { nodes, edges, setEdges, addNode, annotations, onNodesChange: onStrategyNodesChange, onAnnotationsChange } = doc;
+
+  // Frames are placed around their members on every render, so they follow any move of a member.
+  const placed = useMemo(() => placeAnnotations(annotations, nodes), [annotations, nodes]);
+  const canvasNodes = useMemo<CanvasNode[]>(
+    () => [...placed.filter((a) => a.type === 'frame'), ...nodes, ...placed.filter((a) => a.type !== 'frame')],
+    [nodes, placed],
+  );
+  const onNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      const routed = routeChanges(changes, placed, nodes);
+      if (routed.nodeChanges.length > 0) onStrategyNodesChange(routed.nodeChanges);
+      if (routed.annotationChanges.length > 0) onAnnotationsChange(routed.annotationChanges);
+    },
+    [nodes, onAnnotationsChange, onStrategyNodesChange, placed],
+  );
+  const annotationActions = useMemo<AnnotationActions>(
+    () => ({ setCommentText: doc.setCommentText, setGroupLabel: doc.setGroupLabel, removeAnnotation: doc.removeAnnotation }),
+    [doc.removeAnnotation, doc.setCommentText, doc.setGroupLabel],
+  );
 
   const ctx = useMemo<ConnectionContext>(() => {
     const typeOf = new Map(nodes.map((n) => [n.id, n.data.type]));
@@ -76,9 +108,11 @@ export function Canvas({ doc, hint = true }: { doc: StrategyDocument; hint?: boo
   );
 
   const styledEdges = useMemo<Edge[]>(() => {
+    // A map, not a search per edge: a 300-node strategy has as many wires, and this runs on every edit.
+    const typeOf = new Map(nodes.map((n) => [n.id, n.data.type]));
     const kindOf = (e: Edge) => {
-      const node = nodes.find((n) => n.id === e.source);
-      return node ? entry(node.data.type)?.outputs.find((o) => o.name === e.sourceHandle)?.kind : undefined;
+      const type = typeOf.get(e.source);
+      return type ? entry(type)?.outputs.find((o) => o.name === e.sourceHandle)?.kind : undefined;
     };
     return edges.map((e) => {
       const kind = kindOf(e);
@@ -108,11 +142,12 @@ export function Canvas({ doc, hint = true }: { doc: StrategyDocument; hint?: boo
 
   return (
     <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected}>
-      <ReactFlow<StrategyFlowNode, Edge>
-        nodes={nodes}
+      <AnnotationActionsContext.Provider value={annotationActions}>
+      <ReactFlow<CanvasNode, Edge>
+        nodes={canvasNodes}
         edges={styledEdges}
         nodeTypes={nodeTypes}
-        onNodesChange={doc.onNodesChange}
+        onNodesChange={onNodesChange}
         onEdgesChange={doc.onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
@@ -122,7 +157,7 @@ export function Canvas({ doc, hint = true }: { doc: StrategyDocument; hint?: boo
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
         selectionMode={SelectionMode.Partial}
-        colorMode="dark"
+        colorMode={colorMode}
         fitView={fitOnOpen}
         fitViewOptions={{ padding: 0.25, maxZoom: 1 }}
         minZoom={0.2}
@@ -131,17 +166,21 @@ export function Canvas({ doc, hint = true }: { doc: StrategyDocument; hint?: boo
         defaultEdgeOptions={{ interactionWidth: 16 }}
         attributionPosition="top-right"
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a313b" />
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="var(--canvas-dots)" />
         <Controls position="bottom-left" showInteractive={false} />
         <MiniMap
           position="bottom-right"
           pannable
           zoomable
-          nodeColor={(n) => categoryColors[entry((n as StrategyFlowNode).data.type)?.category ?? ''] ?? '#90a4ae'}
-          maskColor="rgba(10, 12, 16, 0.7)"
+          nodeColor={(n) =>
+            n.type === 'comment' || n.type === 'frame' ? minimapColors[n.type] : (categoryColors[entry((n as StrategyFlowNode).data.type)?.category ?? ''] ?? '#90a4ae')
+          }
+          maskColor="var(--minimap-mask)"
+          ariaLabel="Minimap: drag to pan, scroll to zoom"
           style={{ width: 160, height: 100 }}
         />
       </ReactFlow>
+      </AnnotationActionsContext.Provider>
       {hint && nodes.length === 0 && <EmptyCanvasHint />}
       <CanvasToast toast={toast} onDismiss={dismissToast} />
     </div>

@@ -12,6 +12,11 @@ const paths = {
   redo: 'M10.5 3l3 3-3 3M13.5 6h-7a4 4 0 0 0 0 8H9',
   upload: 'M8 10.5V2.5M4.5 6 8 2.5 11.5 6M2.5 10.5v3h11v-3',
   keyboard: 'M1.5 4.5h13v7h-13zM4 7h.01M6.5 7h.01M9 7h.01M11.5 7h.01M5 9.5h6',
+  layout: 'M1.5 3h4v3h-4zM1.5 10h4v3h-4zM10.5 6.5h4v3h-4zM5.5 4.5h2.5v7H5.5M8 8h2.5',
+  note: 'M3 2.5h10v8l-3 3H3zM10 13.5v-3h3M5.5 6h5M5.5 8.5h3',
+  group: 'M2 4.5V2h2.5M11.5 2H14v2.5M14 11.5V14h-2.5M4.5 14H2v-2.5M5 5.5h6v5H5z',
+  sun: 'M8 5a3 3 0 1 0 0 6 3 3 0 0 0 0-6ZM8 1v1.5M8 13.5V15M1 8h1.5M13.5 8H15M3 3l1 1M12 12l1 1M3 13l1-1M12 4l1-1',
+  moon: 'M13.5 10A6 6 0 0 1 6 2.5a6 6 0 1 0 7.5 7.5Z',
 } as const;
 
 export type IconName = keyof typeof paths;

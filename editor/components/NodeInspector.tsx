@@ -5,6 +5,10 @@ import type { StrategyFlowNode } from '../graph-mapping.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
 import { ParamsForm } from './ParamsForm.tsx';
+import { PreviewPanel } from './PreviewPanel.tsx';
+
+/** Categories whose nodes compute a series worth seeing: the ones the live preview is for. */
+const previewed = new Set(['indicator', 'logic', 'math', 'model']);
 
 interface Props {
   node: StrategyFlowNode;
@@ -50,8 +54,19 @@ export function NodeInspector({ node, entry, errors, doc, datasets }: Props) {
             <input id={`label-${node.id}`} type="text" value={node.data.label ?? ''} placeholder={entry.title} onChange={(e) => doc.setLabel(node.id, e.target.value)} maxLength={200} />
           </div>
         </div>
-        <ParamsForm key={node.id} entry={entry} params={node.data.params} onChange={(p) => doc.setParams(node.id, p)} errors={errors} datasets={datasets} />
+        <ParamsForm
+          key={node.id}
+          entry={entry}
+          params={node.data.params}
+          onChange={(p) => doc.setParams(node.id, p)}
+          errors={errors}
+          datasets={datasets}
+          optimize={node.data.optimize}
+          onOptimize={(param, range) => doc.setOptimize(node.id, param, range)}
+        />
       </section>
+
+      {previewed.has(entry.category) && <PreviewPanel graph={doc.graph} compileKey={doc.graphCompileKey} nodeId={node.id} />}
 
       <section className="inspector-section">
         <h3>Ports</h3>

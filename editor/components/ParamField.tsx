@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { parseField, toText, type FieldSpec } from '../schema-form.ts';
 
 interface Props {
@@ -8,10 +8,14 @@ interface Props {
   onChange: (value: unknown) => void;
   /** An error for this param reported by the compiler, shown when the field itself sees none. */
   serverError?: string;
+  /** A control beside the label (the optimise toggle), outside the label so clicking it does not focus the input. */
+  aside?: ReactNode;
+  /** Shown under the field (the optimise range editor). */
+  children?: ReactNode;
 }
 
 /** One generated form field, validated as the user types; invalid text stays in the box, unsaved. */
-export function ParamField({ field, value, onChange, serverError }: Props) {
+export function ParamField({ field, value, onChange, serverError, aside, children }: Props) {
   const id = useId();
   const [text, setText] = useState(() => toText(value ?? (field.optional ? undefined : field.defaultValue)));
   const [error, setError] = useState<string | null>(null);
@@ -74,13 +78,23 @@ export function ParamField({ field, value, onChange, serverError }: Props) {
     );
   }
 
+  const label = (
+    <label htmlFor={id}>
+      {field.label}
+      {field.optional && <span className="field-tag">optional</span>}
+      {range(field) && <span className="field-range">{range(field)}</span>}
+    </label>
+  );
   return (
     <div className={`field${message ? ' has-error' : ''}`}>
-      <label htmlFor={id}>
-        {field.label}
-        {field.optional && <span className="field-tag">optional</span>}
-        {range(field) && <span className="field-range">{range(field)}</span>}
-      </label>
+      {aside ? (
+        <div className="field-head">
+          {label}
+          {aside}
+        </div>
+      ) : (
+        label
+      )}
       {control}
       <div id={describedBy}>
         {message && (
@@ -90,6 +104,7 @@ export function ParamField({ field, value, onChange, serverError }: Props) {
         )}
         {field.description && <div className="field-help">{field.description}</div>}
       </div>
+      {children}
     </div>
   );
 }

@@ -1,10 +1,13 @@
 import { useMemo } from 'react';
 import type { CompileError } from '../../engine/compile.ts';
+import type { OptimizeRange } from '../../engine/graph.ts';
 import type { CatalogEntry } from '../../nodes/registry.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
 import { fieldsOf } from '../schema-form.ts';
 import { DatasetField } from './DatasetField.tsx';
 import { ParamField } from './ParamField.tsx';
+import { isOptimisable } from './research/optimise-range.ts';
+import { OptimiseParamField } from './research/OptimiseParamField.tsx';
 
 interface Props {
   entry: CatalogEntry;
@@ -12,10 +15,13 @@ interface Props {
   onChange: (params: Record<string, unknown>) => void;
   errors: CompileError[];
   datasets: ReturnType<typeof useDatasets>;
+  /** The node's optimisable ranges; with `onOptimize`, numeric params get an optimise toggle. */
+  optimize?: Record<string, OptimizeRange>;
+  onOptimize?: (param: string, range: OptimizeRange | undefined) => void;
 }
 
 /** A form generated from the node's params JSON Schema. */
-export function ParamsForm({ entry, params, onChange, errors, datasets }: Props) {
+export function ParamsForm({ entry, params, onChange, errors, datasets, optimize, onOptimize }: Props) {
   const fields = useMemo(() => fieldsOf(entry.paramsSchema), [entry.paramsSchema]);
   if (fields.length === 0) return <div className="empty-note">This node has no settings.</div>;
 
@@ -26,13 +32,27 @@ export function ParamsForm({ entry, params, onChange, errors, datasets }: Props)
     onChange(next);
   };
   const serverError = (key: string) =>
-    errors.find((e) => e.code === 'bad_params' && e.path[3] === key)?.message.replace(/^.*?: /, '');
+    errors.find((e) => e.code === 'bad_params' && e.path[2] === 'params' && e.path[3] === key)?.message.replace(/^.*?: /, '');
+  // Range errors come from paramSpace (`bad_params`) or the graph schema (`invalid_graph`, message prefixed with its path).
+  const rangeError = (key: string) =>
+    errors.find((e) => e.path[2] === 'optimize' && e.path[3] === key)?.message.replace(/^nodes\.\S*: /, '');
 
   return (
     <div className="form">
       {fields.map((field) =>
         entry.type === 'data.csv' && field.key === 'dataset' ? (
           <DatasetField key={field.key} field={field} value={params[field.key]} onChange={(v) => set(field.key, v)} datasets={datasets} serverError={serverError(field.key)} />
+        ) : onOptimize && isOptimisable(field) ? (
+          <OptimiseParamField
+            key={field.key}
+            field={field}
+            value={params[field.key]}
+            onChange={(v) => set(field.key, v)}
+            serverError={serverError(field.key)}
+            range={optimize?.[field.key]}
+            onRange={(r) => onOptimize(field.key, r)}
+            rangeError={rangeError(field.key)}
+          />
         ) : (
           <ParamField key={field.key} field={field} value={params[field.key]} onChange={(v) => set(field.key, v)} serverError={serverError(field.key)} />
         ),

@@ -12,11 +12,13 @@ interface Props {
   onNewFromTemplate: () => void;
   /** Open the strategies dialog: search, rename, duplicate, import and export. */
   onManage: () => void;
+  /** Open the custom node editor on a new node (Monaco, sandboxed test run). */
+  onNewCustomNode?: () => void;
   onDelete: (id: string) => void;
 }
 
 /** The strategy picker: a popover listing saved strategies, newest first, with New from template and Delete. */
-export function StrategyMenu({ strategies, currentId, onOpen, onNew, onNewFromTemplate, onManage, onDelete }: Props) {
+export function StrategyMenu({ strategies, currentId, onOpen, onNew, onNewFromTemplate, onManage, onNewCustomNode, onDelete }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
 
@@ -82,6 +84,22 @@ export function StrategyMenu({ strategies, currentId, onOpen, onNew, onNewFromTe
               <span className="muted small">Search, rename, duplicate, delete, import and export</span>
             </button>
           </div>
+          {onNewCustomNode && (
+            <div className="menu-item" role="menuitem">
+              <button
+                type="button"
+                className="menu-item-main"
+                onClick={() => {
+                  setOpen(false);
+                  onNewCustomNode();
+                }}
+                data-testid="new-custom-node"
+              >
+                <span className="menu-item-name">New custom node…</span>
+                <span className="muted small">Write a node in TypeScript; it runs sandboxed in every mode</span>
+              </button>
+            </div>
+          )}
           <div className="menu-sep" role="separator" />
           {strategies.state === 'loading' && <div className="menu-note">Loading…</div>}
           {strategies.state === 'error' && <div className="menu-note error-text">Could not load strategies: {strategies.error}</div>}

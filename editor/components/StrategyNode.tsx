@@ -3,7 +3,9 @@ import { memo } from 'react';
 import { categoryColors, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
 import { diffBadges, useDiffStatus } from '../diff-context.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
+import { usePinnedEntry } from '../hooks/useCustomNodes.ts';
 import { paramSummary } from '../schema-form.ts';
+import { CustomVersionBadge } from './custom/CustomVersionBadge.tsx';
 
 /**
  * The one canvas node component: title, key params, and typed ports. Handle ids are port names, and
@@ -12,7 +14,9 @@ import { paramSummary } from '../schema-form.ts';
 function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
   const { catalog, entry: lookup } = useCatalogInfo();
   const errors = useNodeErrors(id);
-  const entry = lookup(data.type);
+  const latest = lookup(data.type);
+  // A custom node pinned to an older version is drawn with that version's ports.
+  const entry = usePinnedEntry(data.type, data.version, latest);
   const diff = useDiffStatus(id);
   const classes = ['tl-node', selected ? 'is-selected' : '', errors.length ? 'has-error' : '', diff ? `diff-${diff}` : ''].join(' ');
   const diffBadge = diff && diffBadges[diff] ? <span className="tl-node-diff">{diffBadges[diff]}</span> : null;
@@ -45,6 +49,7 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
         )}
       </div>
       {summary.length > 0 && <div className="tl-node-params">{summary.join(' · ')}</div>}
+      {latest && <CustomVersionBadge nodeId={id} data={data} latest={latest} />}
       <div className="tl-node-ports">
         {Array.from({ length: rows }, (_, i) => {
           const input = entry.inputs[i];
@@ -52,8 +57,9 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
           return (
             <div className="tl-port-row" key={i}>
               {input ? (
-                <div className={`tl-port tl-port-in${badPorts.has(input.name) ? ' is-bad' : ''}`} title={`${input.description} (${catalog.portKinds[input.kind]?.title ?? input.kind})`}>
+                <div className={`tl-port tl-port-in${badPorts.has(input.name) ? ' is-bad' : ''}`}>
                   <Handle type="target" position={Position.Left} id={input.name} className={`kind-${input.kind}`} style={{ ['--kind' as string]: catalog.portKinds[input.kind]?.color }} />
+                  <PortTip side="in" name={input.name} kind={catalog.portKinds[input.kind]?.title ?? input.kind} description={input.description} optional={input.optional} />
                   <span>{input.name}</span>
                   {input.optional && <span className="tl-port-opt">opt</span>}
                 </div>
@@ -61,9 +67,10 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
                 <span />
               )}
               {output ? (
-                <div className="tl-port tl-port-out" title={`${output.description} (${catalog.portKinds[output.kind]?.title ?? output.kind})`}>
+                <div className="tl-port tl-port-out">
                   <span>{output.name}</span>
                   <Handle type="source" position={Position.Right} id={output.name} className={`kind-${output.kind}`} style={{ ['--kind' as string]: catalog.portKinds[output.kind]?.color }} />
+                  <PortTip side="out" name={output.name} kind={catalog.portKinds[output.kind]?.title ?? output.kind} description={output.description} />
                 </div>
               ) : (
                 <span />
@@ -81,6 +88,23 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
         </ul>
       )}
     </div>
+  );
+}
+
+/**
+ * The port's name, kind and meaning, shown while the pointer is over its row or handle (CSS, no state:
+ * hovering must cost nothing on a 300-node canvas). Outside the node, on the side the wire leaves from.
+ */
+function PortTip({ side, name, kind, description, optional }: { side: 'in' | 'out'; name: string; kind: string; description: string; optional?: boolean }) {
+  return (
+    <span className={`tl-port-tip tl-port-tip-${side}`} role="tooltip">
+      <span className="tl-port-tip-head">
+        <span className="mono">{name}</span>
+        <span className="tl-port-tip-kind">{kind}</span>
+        {optional && <span className="tl-port-tip-kind">optional</span>}
+      </span>
+      <span className="tl-port-tip-desc">{description}</span>
+    </span>
   );
 }
 

@@ -2,6 +2,7 @@ import type { StrategySummary } from '../api.ts';
 import type { HealthState } from '../hooks/useHealth.ts';
 import type { Loadable } from '../hooks/useLoad.ts';
 import { isMac } from '../shortcuts.ts';
+import type { Theme } from '../theme.ts';
 import { HealthIndicator } from './HealthIndicator.tsx';
 import { Icon } from './Icon.tsx';
 import { StrategyMenu } from './StrategyMenu.tsx';
@@ -19,6 +20,8 @@ interface Props {
   onNew: () => void;
   onNewFromTemplate: () => void;
   onManage: () => void;
+  /** Open the custom node editor on a new node. */
+  onNewCustomNode?: () => void;
   onDelete: (id: string) => void;
   historyOpen: boolean;
   onHistory: () => void;
@@ -29,6 +32,17 @@ interface Props {
   onRedo: () => void;
   onSettings: () => void;
   onShortcuts: () => void;
+  /** Canvas tools: auto-layout, a new comment, grouping the selection. */
+  canvas: {
+    onLayout: () => void;
+    layoutBusy: boolean;
+    canLayout: boolean;
+    onAddNote: () => void;
+    onGroup: () => void;
+    canGroup: boolean;
+  };
+  theme: Theme;
+  onToggleTheme: () => void;
 }
 
 const mod = isMac ? '⌘' : 'Ctrl+';
@@ -46,7 +60,7 @@ export function TopBar(props: Props) {
         </span>
         Tradeloom
       </div>
-      <StrategyMenu strategies={props.strategies} currentId={strategyId} onOpen={props.onOpen} onNew={props.onNew} onNewFromTemplate={props.onNewFromTemplate} onManage={props.onManage} onDelete={props.onDelete} />
+      <StrategyMenu strategies={props.strategies} currentId={strategyId} onOpen={props.onOpen} onNew={props.onNew} onNewFromTemplate={props.onNewFromTemplate} onManage={props.onManage} onNewCustomNode={props.onNewCustomNode} onDelete={props.onDelete} />
       <input
         className="strategy-name"
         type="text"
@@ -87,8 +101,46 @@ export function TopBar(props: Props) {
           <Icon name="clock" size={13} />
           History
         </button>
+        <span className="toolbar-sep" />
+        <button
+          type="button"
+          className="button small ghost"
+          onClick={props.canvas.onLayout}
+          disabled={!props.canvas.canLayout || props.canvas.layoutBusy}
+          title={`Tidy the graph: lay it out left to right (${mod}Shift+L)`}
+          data-testid="layout-button"
+        >
+          <Icon name="layout" size={13} />
+          {props.canvas.layoutBusy ? 'Tidying…' : 'Tidy'}
+        </button>
+        <button type="button" className="button small ghost" onClick={props.canvas.onAddNote} title="Add a comment note to the canvas" data-testid="add-note-button">
+          <Icon name="note" size={13} />
+          Note
+        </button>
+        <button
+          type="button"
+          className="button small ghost"
+          onClick={props.canvas.onGroup}
+          disabled={!props.canvas.canGroup}
+          title={`Frame the selected nodes as a labelled group (${mod}G)`}
+          data-testid="group-button"
+        >
+          <Icon name="group" size={13} />
+          Group
+        </button>
       </div>
       <div className="topbar-spacer" />
+      <button
+        type="button"
+        className="icon-button"
+        onClick={props.onToggleTheme}
+        aria-label={props.theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+        title={props.theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        data-testid="theme-toggle"
+        data-theme={props.theme}
+      >
+        <Icon name={props.theme === 'dark' ? 'sun' : 'moon'} size={15} />
+      </button>
       <button type="button" className="icon-button" onClick={props.onShortcuts} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-button">
         <Icon name="keyboard" size={16} />
       </button>

@@ -1,15 +1,20 @@
 import { useEdgesState, useNodesState, type XYPosition } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { GraphInput } from '../../engine/graph.ts';
+import type { GraphInput, OptimizeRange } from '../../engine/graph.ts';
 import type { CatalogEntry } from '../../nodes/registry.ts';
 import { api, type Strategy } from '../api.ts';
-import { copyNodes, pasteClip, type Clip } from '../clipboard.ts';
+import { copyNodes, pasteClip, readClip, serializeClip, writeClip, type Clip } from '../clipboard.ts';
 import {
+  annotationsToFlow,
+  commentSize,
   compileKey,
   emptyGraph,
   flowToGraph,
   graphToFlow,
   newNodeId,
+  type AnnotationFlowNode,
+  type CommentFlowNode,
+  type GroupFlowNode,
   type Settings,
   type StrategyFlowEdge,
   type StrategyFlowNode,
@@ -40,10 +45,12 @@ export function useStrategyDocument(settingsDefaults: Settings) {
   defaultsRef.current = settingsDefaults;
   const [nodes, setNodes, onNodesChange] = useNodesState<StrategyFlowNode>([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState<StrategyFlowEdge>([]);
+  // Comments and groups: canvas objects of their own, so everything reading `nodes` sees only strategy nodes.
+  const [annotations, setAnnotations, onAnnotationsChange] = useNodesState<AnnotationFlowNode>([]);
   const [meta, setMeta] = useState<Meta>({ id: null, name: untitledName, settings: {}, savedKey: '', generation: 0 });
 
   const settings = useMemo((): Settings => ({ ...settingsDefaults, ...meta.settings }), [settingsDefaults, meta.settings]);
-  const graph = useMemo(() => flowToGraph(nodes, edges, settings), [nodes, edges, settings]);
+  const graph = useMemo(() => flowToGraph(nodes, edges, settings, annotations), [nodes, edges, settings, annotations]);
   const graphKey = useMemo(() => JSON.stringify(graph), [graph]);
   const key = useMemo(() => docKey(meta.name, graph), [meta.name, graph]);
   const graphCompileKey = useMemo(() => compileKey(graph), [graph]);
@@ -70,29 +77,38 @@ export function useStrategyDocument(settingsDefaults: Settings) {
           return old ? { ...old, ...e } : e;
         });
       });
+      setAnnotations((current) => {
+        const byId = new Map(current.map((a) => [a.id, a]));
+        return annotationsToFlow(g.annotations).map((a) => {
+          const old = byId.get(a.id);
+          return old && old.type === a.type ? ({ ...old, ...a, selected: old.selected } as AnnotationFlowNode) : a;
+        });
+      });
       setMeta((m) => ({ ...m, settings: { ...g.settings } }));
     },
-    [setEdges, setNodes],
+    [setAnnotations, setEdges, setNodes],
   );
 
   const defaultsKey = useMemo(() => JSON.stringify(settingsDefaults), [settingsDefaults]);
-  const history = useGraphHistory({ graph, graphKey, paused: nodes.some((n) => n.dragging), generation: `${meta.generation}|${defaultsKey}`, restore });
+  const history = useGraphHistory({ graph, graphKey, paused: nodes.some((n) => n.dragging) || annotations.some((a) => a.dragging || a.resizing), generation: `${meta.generation}|${defaultsKey}`, restore });
 
   const replace = useCallback(
     (id: string | null, name: string, g: GraphInput) => {
       const flow = graphToFlow(g);
+      const notes = annotationsToFlow(g.annotations);
       setNodes(flow.nodes);
       setEdges(flow.edges);
+      setAnnotations(notes);
       const settings = { ...defaultsRef.current, ...g.settings };
       setMeta((m) => ({
         id,
         name,
         settings,
-        savedKey: id === null ? '' : docKey(name, flowToGraph(flow.nodes, flow.edges, settings)),
+        savedKey: id === null ? '' : docKey(name, flowToGraph(flow.nodes, flow.edges, settings, notes)),
         generation: m.generation + 1,
       }));
     },
-    [setEdges, setNodes],
+    [setAnnotations, setEdges, setNodes],
   );
 
   const open = useCallback((s: Strategy) => replace(s.id, s.name, s.graph), [replace]);
@@ -143,6 +159,21 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     [setNodes],
   );
 
+  /** Mark one param optimisable with a range, or (`undefined`) stop optimising it; one undo step. */
+  const setOptimize = useCallback(
+    (nodeId: string, param: string, range: OptimizeRange | undefined) =>
+      setNodes((ns) =>
+        ns.map((n) => {
+          if (n.id !== nodeId) return n;
+          const { [param]: _old, ...rest } = n.data.optimize ?? {};
+          const optimize = range ? { ...rest, [param]: range } : rest;
+          const { optimize: _was, ...data } = n.data;
+          return { ...n, data: Object.keys(optimize).length > 0 ? { ...data, optimize } : data };
+        }),
+      ),
+    [setNodes],
+  );
+
   const removeNode = useCallback(
     (nodeId: string) => {
       setNodes((ns) => ns.filter((n) => n.id !== nodeId));
@@ -161,8 +192,10 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     (selected: boolean) => {
       setNodes((ns) => ns.map((n) => (Boolean(n.selected) === selected ? n : { ...n, selected })));
       setEdges((es) => es.map((e) => (Boolean(e.selected) === selected ? e : { ...e, selected })));
+      // Select-all is about the strategy's nodes; clearing the selection clears notes and groups too.
+      if (!selected) setAnnotations((as) => (as.some((a) => a.selected) ? as.map((a) => (a.selected ? { ...a, selected: false } : a)) : as));
     },
-    [setEdges, setNodes],
+    [setAnnotations, setEdges, setNodes],
   );
 
   /** Selected nodes with their wires, and selected wires; one undo step. */
@@ -170,32 +203,117 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     const gone = new Set(nodes.filter((n) => n.selected).map((n) => n.id));
     setNodes((ns) => ns.filter((n) => !gone.has(n.id)));
     setEdges((es) => es.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target)));
-  }, [nodes, setEdges, setNodes]);
+    setAnnotations((as) => as.filter((a) => !a.selected));
+  }, [nodes, setAnnotations, setEdges, setNodes]);
 
   const setSettings = useCallback((settings: Settings) => setMeta((m) => ({ ...m, settings })), []);
 
-  // Kept across strategy switches, so nodes can be copied from one strategy into another.
-  const clipboard = useRef<{ clip: Clip; pastes: number } | null>(null);
+  // Kept across strategy switches, so nodes can be copied from one strategy into another even where the
+  // system clipboard is refused; the system clipboard carries them across tabs and windows.
+  const clipboard = useRef<{ clip: Clip; text: string; pastes: number } | null>(null);
 
-  /** Copy the selected nodes; false when nothing is selected. */
+  /** Copy the selected nodes, to the app and the system clipboard; false when nothing is selected. */
   const copy = useCallback((): boolean => {
     const clip = copyNodes(graph, new Set(nodes.filter((n) => n.selected).map((n) => n.id)));
     if (!clip) return false;
-    clipboard.current = { clip, pastes: 0 };
+    clipboard.current = { clip, text: serializeClip(clip), pastes: 0 };
+    void writeClip(clip);
     return true;
   }, [graph, nodes]);
 
-  /** Paste the copied nodes as new ones, selected, each paste a step further down-right; the count pasted. */
-  const paste = useCallback((): number => {
+  /** Add a clip as new nodes, selected, `offset` down-right of where it was copied; the count added. */
+  const insertClip = useCallback(
+    (clip: Clip, offset: number): number => {
+      const pasted = graphToFlow(pasteClip(clip, new Set([...nodes, ...annotations].map((n) => n.id)), new Set(edges.map((e) => e.id)), { x: offset, y: offset }));
+      setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes.map((n) => ({ ...n, selected: true }))]);
+      setEdges((es) => [...es.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges]);
+      return pasted.nodes.length;
+    },
+    [annotations, edges, nodes, setEdges, setNodes],
+  );
+
+  /**
+   * Paste nodes from the system clipboard (copied in any strategy or tab), or else from the app's own;
+   * each paste of the same clip lands a step further down-right. Resolves to the count pasted.
+   */
+  const paste = useCallback(async (): Promise<number> => {
     const held = clipboard.current;
-    if (!held) return 0;
-    held.pastes++;
-    const step = 40 * held.pastes;
-    const pasted = graphToFlow(pasteClip(held.clip, new Set(nodes.map((n) => n.id)), new Set(edges.map((e) => e.id)), { x: step, y: step }));
-    setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes.map((n) => ({ ...n, selected: true }))]);
-    setEdges((es) => [...es.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges]);
-    return pasted.nodes.length;
-  }, [edges, nodes, setEdges, setNodes]);
+    const clip = await readClip(held?.clip ?? null);
+    if (!clip) return 0;
+    const text = serializeClip(clip);
+    const current = held && held.text === text ? held : (clipboard.current = { clip, text, pastes: 0 });
+    current.pastes++;
+    return insertClip(clip, 40 * current.pastes);
+  }, [insertClip]);
+
+  /** Copies of the selected nodes and the wires between them, without touching the clipboard; the count made. */
+  const duplicate = useCallback((): number => {
+    const clip = copyNodes(graph, new Set(nodes.filter((n) => n.selected).map((n) => n.id)));
+    return clip ? insertClip(clip, 40) : 0;
+  }, [graph, insertClip, nodes]);
+
+  /** Every object id on the canvas: node and annotation ids share React Flow's namespace. */
+  const takenIds = useCallback(() => new Set([...nodes, ...annotations].map((n) => n.id)), [annotations, nodes]);
+
+  /** A new comment with its top-left corner at `position`, selected; returns its id. */
+  const addComment = useCallback(
+    (position: XYPosition, text = ''): string => {
+      const id = newNodeId('note', takenIds());
+      const note: CommentFlowNode = { id, type: 'comment', position, width: commentSize.width, height: commentSize.height, selected: true, data: { text } };
+      setNodes((ns) => (ns.some((n) => n.selected) ? ns.map((n) => (n.selected ? { ...n, selected: false } : n)) : ns));
+      setAnnotations((as) => [...as.map((a) => (a.selected ? { ...a, selected: false } : a)), note]);
+      return id;
+    },
+    [setAnnotations, setNodes, takenIds],
+  );
+
+  const setCommentText = useCallback(
+    (id: string, text: string) => setAnnotations((as) => as.map((a) => (a.id === id && a.type === 'comment' ? { ...a, data: { ...a.data, text } } : a))),
+    [setAnnotations],
+  );
+
+  /**
+   * Frame the selected nodes as a group (taking them out of any group they were in); returns its id, or
+   * null when no node is selected.
+   */
+  const groupSelected = useCallback(
+    (label = 'Group'): string | null => {
+      const members = nodes.filter((n) => n.selected).map((n) => n.id);
+      if (members.length === 0) return null;
+      const id = newNodeId('group', takenIds());
+      const taken = new Set(members);
+      const frame: GroupFlowNode = { id, type: 'frame', position: { x: 0, y: 0 }, data: { label, members } };
+      setAnnotations((as) => {
+        const rest = as.flatMap((a): AnnotationFlowNode[] => {
+          if (a.type !== 'frame') return [a];
+          const left = a.data.members.filter((m) => !taken.has(m));
+          return left.length === 0 ? [] : [left.length === a.data.members.length ? a : { ...a, data: { ...a.data, members: left } }];
+        });
+        // Groups first: they are drawn beneath the nodes and notes.
+        return [frame, ...rest];
+      });
+      return id;
+    },
+    [nodes, setAnnotations, takenIds],
+  );
+
+  const setGroupLabel = useCallback(
+    (id: string, label: string) => setAnnotations((as) => as.map((a) => (a.id === id && a.type === 'frame' ? { ...a, data: { ...a.data, label } } : a))),
+    [setAnnotations],
+  );
+
+  /** Remove a group or a comment; a group's nodes stay where they are. */
+  const removeAnnotation = useCallback((id: string) => setAnnotations((as) => as.filter((a) => a.id !== id)), [setAnnotations]);
+
+  /** Move nodes to new positions in one step (an auto-layout); nodes not named stay put. */
+  const moveNodes = useCallback(
+    (positions: ReadonlyMap<string, XYPosition>) =>
+      setNodes((ns) => ns.map((n) => {
+        const p = positions.get(n.id);
+        return p && (p.x !== n.position.x || p.y !== n.position.y) ? { ...n, position: p } : n;
+      })),
+    [setNodes],
+  );
 
   return {
     id: meta.id,
@@ -216,6 +334,7 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     addNode,
     setParams,
     setLabel,
+    setOptimize,
     removeNode,
     selectNode,
     selectAll,
@@ -224,6 +343,16 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     setSettings,
     copy,
     paste,
+    duplicate,
+    annotations,
+    setAnnotations,
+    onAnnotationsChange,
+    addComment,
+    setCommentText,
+    groupSelected,
+    setGroupLabel,
+    removeAnnotation,
+    moveNodes,
     ...history,
   };
 }

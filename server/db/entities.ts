@@ -177,4 +177,191 @@ export const ResearchTrialSchema = defineEntity({
 export class ResearchTrial extends ResearchTrialSchema.class {}
 ResearchTrialSchema.setClass(ResearchTrial);
 
-export const entities = [Strategy, StrategyVersion, Dataset, Run, RunResult, ResearchRun, ResearchTrial];
+/**
+ * A custom node: TypeScript a user wrote, run in the sandbox (sandbox/, docs/sandbox.md). The row names
+ * it (its camelCase type, unique per owner; graphs use `custom.<typeName>`) and counts its versions;
+ * the code lives in `custom_node_versions`.
+ */
+export const CustomNodeSchema = defineEntity({
+  name: 'CustomNode',
+  tableName: 'custom_nodes',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    owner: p.string().index(),
+    typeName: p.string().length(64),
+    /** The newest version's title, so the list needs no join. */
+    title: p.string().length(80),
+    latestVersion: p.integer().default(1),
+    ...timestamps,
+  },
+  uniques: [{ properties: ['owner', 'typeName'] }],
+});
+export class CustomNode extends CustomNodeSchema.class {}
+CustomNodeSchema.setClass(CustomNode);
+
+/**
+ * One saved version of a custom node, never changed after it is written: graphs pin the number, so a
+ * backtest re-run later runs exactly this code. `meta` is the definition the sandbox validated
+ * (ports, params JSON Schema, defaults), which is what compiling and the palette need without running it.
+ */
+export const CustomNodeVersionSchema = defineEntity({
+  name: 'CustomNodeVersion',
+  tableName: 'custom_node_versions',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    owner: p.string().index(),
+    customNode: () => p.manyToOne(CustomNode).deleteRule('cascade'),
+    number: p.integer(),
+    source: p.text().lazy(),
+    /** sha256 of the source: the sandbox's content address, and the cache key of loaded definitions. */
+    sourceHash: p.string().length(64),
+    meta: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+  uniques: [{ properties: ['customNode', 'number'] }],
+});
+export class CustomNodeVersion extends CustomNodeVersionSchema.class {}
+CustomNodeVersionSchema.setClass(CustomNodeVersion);
+
+// ── Deployments (paper, shadow and live trading runs; trading/, workflows/deployment.ts) ──────────────
+
+export const deploymentModes = ['paper', 'shadow', 'live'] as const;
+export type DeploymentMode = (typeof deploymentModes)[number];
+export const deploymentStatuses = ['running', 'paused', 'stopped', 'failed'] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+export const catchUpPolicies = ['skip', 'flatten', 'halt'] as const;
+export type CatchUpPolicy = (typeof catchUpPolicies)[number];
+
+/**
+ * One paper, shadow or live deployment of a strategy: its configuration, and the durable state the
+ * per-bar activity reads and writes in one transaction (strategy snapshot, risk state, paper venue, the
+ * bar cursor). Exchange keys are stored only as an envelope-encrypted blob (trading/secrets.ts).
+ */
+export const DeploymentSchema = defineEntity({
+  name: 'Deployment',
+  tableName: 'deployments',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    owner: p.string().index(),
+    strategy: () => p.manyToOne(Strategy).deleteRule('cascade'),
+    name: p.string().length(200),
+    mode: p.enum(deploymentModes),
+    status: p.enum(deploymentStatuses).default('running'),
+    /** The graph at creation: later edits to the strategy never change what is trading. */
+    graph: p.json<Record<string, unknown>>(),
+    /** The venue symbol traded, e.g. BTC/USDT. */
+    symbol: p.string().length(64),
+    feed: p.json<Record<string, unknown>>(),
+    /** `{ kind: 'paper' }` or a ccxt venue config (no secrets). */
+    venue: p.json<Record<string, unknown>>(),
+    credentials: p.json<Record<string, unknown>>().nullable().lazy(),
+    riskLimits: p.json<Record<string, unknown>>(),
+    riskState: p.json<Record<string, unknown>>(),
+    catchUp: p.enum(catchUpPolicies).default('skip'),
+    /** A bar observed longer ago than this is stale: an outage happened. */
+    staleAfterMs: p.integer().default(60_000),
+    initialCash: p.double().$type<number>(),
+    /** Strategy node states after the last bar (trading/strategy-runner.ts), and the last instruction taken. */
+    snapshot: p.json<Record<string, unknown>>().nullable(),
+    lastInstruction: p.json<Record<string, unknown>>().nullable(),
+    /** The paper venue (trading/adapters/paper.ts), for paper deployments. */
+    paperState: p.json<Record<string, unknown>>().nullable(),
+    /** The venue's base-asset balance when the deployment started: live positions are measured from it. */
+    venueBaseline: p.double().$type<number>().nullable(),
+    /** Time of the last bar processed (epoch ms); null before the first. */
+    cursor: p.double().$type<number>().nullable(),
+    barsProcessed: p.integer().default(0),
+    startedAt: p.double().$type<number>(),
+    lastPrice: p.double().$type<number>().nullable(),
+    lastPriceAt: p.double().$type<number>().nullable(),
+    equity: p.double().$type<number>().nullable(),
+    position: p.double().$type<number>().default(0),
+    /** Stale bars were seen and the catch-up policy has not been applied yet. */
+    outage: p.boolean().default(false),
+    lastReconciledAt: p.datetime().nullable(),
+    workflowId: p.string().length(200),
+    error: p.text().nullable(),
+    ...timestamps,
+  },
+});
+export class Deployment extends DeploymentSchema.class {}
+DeploymentSchema.setClass(Deployment);
+
+export const deploymentOrderStatuses = ['pending', 'open', 'filled', 'canceled', 'rejected', 'denied', 'shadow', 'unknown'] as const;
+export type DeploymentOrderStatus = (typeof deploymentOrderStatuses)[number];
+
+/**
+ * Every order a deployment decided on, allowed or not. The client order id is unique: the row is written
+ * (as `pending`) before the order is sent, so a crash between the two leaves evidence, and the same id
+ * on the venue makes a second send harmless.
+ */
+export const DeploymentOrderSchema = defineEntity({
+  name: 'DeploymentOrder',
+  tableName: 'deployment_orders',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    deployment: () => p.manyToOne(Deployment).deleteRule('cascade').index(),
+    clientOrderId: p.string().length(64).unique(),
+    barTime: p.double().$type<number>(),
+    symbol: p.string().length(64),
+    side: p.string().length(8),
+    type: p.string().length(16),
+    quantity: p.double().$type<number>(),
+    limitPrice: p.double().$type<number>().nullable(),
+    /** The reference price the gate checked it against, and when that price was observed. */
+    referencePrice: p.double().$type<number>().nullable(),
+    referenceAt: p.double().$type<number>().nullable(),
+    status: p.enum(deploymentOrderStatuses),
+    venueOrderId: p.string().length(100).nullable(),
+    filled: p.double().$type<number>().default(0),
+    averagePrice: p.double().$type<number>().nullable(),
+    reasonCode: p.string().length(64).nullable(),
+    message: p.text().nullable(),
+    ...timestamps,
+  },
+});
+export class DeploymentOrder extends DeploymentOrderSchema.class {}
+DeploymentOrderSchema.setClass(DeploymentOrder);
+
+/** A venue fill. Keyed by (deployment, venue trade id): syncing the same fill twice stores it once. */
+export const DeploymentFillSchema = defineEntity({
+  name: 'DeploymentFill',
+  tableName: 'deployment_fills',
+  properties: {
+    deployment: () => p.manyToOne(Deployment).primary().deleteRule('cascade'),
+    tradeId: p.string().length(100).primary(),
+    clientOrderId: p.string().length(64).nullable(),
+    venueOrderId: p.string().length(100),
+    symbol: p.string().length(64),
+    side: p.string().length(8),
+    quantity: p.double().$type<number>(),
+    price: p.double().$type<number>(),
+    fee: p.double().$type<number>(),
+    time: p.double().$type<number>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class DeploymentFill extends DeploymentFillSchema.class {}
+DeploymentFillSchema.setClass(DeploymentFill);
+
+/** Append-only journal of a deployment: risk denials, state changes, controls, reconciliations, outages. */
+export const DeploymentEventSchema = defineEntity({
+  name: 'DeploymentEvent',
+  tableName: 'deployment_events',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    deployment: () => p.manyToOne(Deployment).deleteRule('cascade'),
+    /** Increasing per deployment: the SSE stream's cursor. */
+    seq: p.integer(),
+    kind: p.string().length(32),
+    code: p.string().length(64),
+    message: p.text(),
+    data: p.json<Record<string, unknown>>().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+  uniques: [{ properties: ['deployment', 'seq'] }],
+});
+export class DeploymentEvent extends DeploymentEventSchema.class {}
+DeploymentEventSchema.setClass(DeploymentEvent);
+
+export const entities = [Strategy, StrategyVersion, Dataset, Run, RunResult, ResearchRun, ResearchTrial, CustomNode, CustomNodeVersion, Deployment, DeploymentOrder, DeploymentFill, DeploymentEvent];

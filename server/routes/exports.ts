@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { compile, type PlanNode } from '../../engine/compile.ts';
+import type { PlanNode } from '../../engine/compile.ts';
 import { NodeId } from '../../engine/graph.ts';
 import { csvExport, csvLabels, csvValuePorts, type CsvExportParams } from '../../nodes/output/csvExport/index.ts';
 import { webhookAlert, type WebhookAlertParams } from '../../nodes/output/webhookAlert/index.ts';
@@ -144,7 +144,7 @@ export function registerExportRoutes(app: OpenAPIHono, deps: AppDeps, options: E
     const run = await fork.findOne(Run, { id: runId, owner: deps.owner }, { exclude: ['metrics'] });
     if (!run) return { ok: false, response: notFound(c, 'The run') };
     // The run's own graph snapshot, compiled as the backtest compiled it (params migrated and parsed).
-    const compiled = compile(run.graph, deps.registry);
+    const compiled = await deps.customNodes.compile(fork, deps.owner, run.graph);
     if (!compiled.ok) return { ok: false, response: problem(c, 422, 'The run no longer compiles', compiled.errors.map((e) => e.message).join('; ')) };
     const node = compiled.plan.nodes.find((n) => n.id === nodeId);
     if (!node) return { ok: false, response: problem(c, 404, 'Not found', `The run's strategy has no node "${nodeId}".`) };

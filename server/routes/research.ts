@@ -135,13 +135,14 @@ export function registerResearchRoutes(app: OpenAPIHono, deps: AppDeps): void {
       const fork = em();
       const strategy = await fork.findOne(Strategy, { id: body.strategyId, owner: deps.owner });
       if (!strategy) return notFound(c, 'The strategy');
-      const compiled = compile(strategy.graph, deps.registry);
+      const { registry, problems } = await deps.customNodes.registryFor(fork, deps.owner, strategy.graph);
+      const compiled = problems.length ? { ok: false as const, errors: problems } : compile(strategy.graph, registry);
       if (!compiled.ok) return problem(c, 422, 'The strategy has errors', compiled.errors.map((e) => e.message).join('; '), { compileErrors: compiled.errors });
-      const space = paramSpace(strategy.graph, deps.registry);
+      const space = paramSpace(strategy.graph, registry);
       if (!space.ok) return problem(c, 422, 'Invalid optimisable params', space.errors.map((e) => e.message).join('; '), { compileErrors: space.errors });
       const spec = ResearchSpec.parse({ kind: body.kind, config: body.config });
       if (spec.kind === 'monteCarlo' || spec.kind === 'costSensitivity') {
-        const bad = overrideErrors(Graph.parse(strategy.graph), spec.config.params, deps.registry);
+        const bad = overrideErrors(Graph.parse(strategy.graph), spec.config.params, registry);
         if (bad.length) return problem(c, 422, 'Unknown params', bad.join('; '), { errors: bad.map((message) => ({ path: 'body.config.params', message })) });
       }
       const request = chooseData(compiled.plan.data.request, body.data);

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Bars, Market } from '../../engine/bars.ts';
 import type { Plan } from '../../engine/compile.ts';
 import type { GraphNode } from '../../engine/graph.ts';
-import { traceSlots } from '../../engine/trace.ts';
+import { traceSlots, traceSlotsAsync } from '../../engine/trace.ts';
 
 /**
  * The price chart of a finished run: OHLC candles for a time window (aggregated when the window holds
@@ -280,13 +280,13 @@ export class UnknownSeriesError extends Error {
 /** Build the chart of one window of a run. Throws `UnknownSeriesError` for an oscillator id that is not an output. */
 export function buildRunChart(input: ChartInput): { chart: RunChartOut; panes: PaneMap } {
   const prep = prepareChart(input);
-  return finishChart(input, prep, prep.needsTrace ? traceSlots(input.plan, input.bars, prep.slots, prep.at) : prep.empty());
+  return finishChart(input, prep, prep.needsTrace ? traceSlots(input.plan, input.market ?? input.bars, prep.slots, prep.at, input.lane ?? 0) : prep.empty());
 }
 
 /** `buildRunChart` for any plan: custom nodes run in the sandbox, asynchronously. */
 export async function buildRunChartAsync(input: ChartInput): Promise<{ chart: RunChartOut; panes: PaneMap }> {
   const prep = prepareChart(input);
-  return finishChart(input, prep, prep.needsTrace ? await traceSlotsAsync(input.plan, input.bars, prep.slots, prep.at) : prep.empty());
+  return finishChart(input, prep, prep.needsTrace ? await traceSlotsAsync(input.plan, input.market ?? input.bars, prep.slots, prep.at, input.lane ?? 0) : prep.empty());
 }
 
 /** Which series, window and sample bars the chart needs: everything before the plan is traced. */
@@ -305,7 +305,17 @@ function prepareChart(input: ChartInput) {
   // decide each series' pane. Samples are merged in ascending order, as the trace requires.
   const classify = input.panes ? [] : evenSamples(Math.min(plan.warmup, n), n, classificationSamples);
   const at = [...new Set([...agg.lastBar, ...classify])].sort((a, b) => a - b);
-  const traced = outputs.length && at.length ? traceSlots(plan, input.market ?? bars, outputs.map((o) => o.slot), at, input.lane ?? 0) : outputs.map(() => new Float64Array(at.length));
+  return {
+    n, outputs, wanted, start, end, agg, classify, at,
+    slots: outputs.map((o) => o.slot),
+    needsTrace: outputs.length > 0 && at.length > 0,
+    empty: () => outputs.map(() => new Float64Array(at.length)),
+  };
+}
+
+function finishChart(input: ChartInput, prep: ReturnType<typeof prepareChart>, traced: Float64Array[]): { chart: RunChartOut; panes: PaneMap } {
+  const { bars } = input;
+  const { n, outputs, wanted, start, end, agg, classify, at } = prep;
   const position = new Map(at.map((t, j) => [t, j]));
 
   let panes = input.panes;

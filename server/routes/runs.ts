@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
-import { buildRunChart, RunChartOut, RunChartQuery, StoredTrade, UnknownSeriesError, type PaneMap } from './run-chart.ts';
+import { buildRunChartAsync, RunChartOut, RunChartQuery, StoredTrade, UnknownSeriesError, type PaneMap } from './run-chart.ts';
 
 const tags = ['Runs'];
 
@@ -182,7 +182,7 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
       // Panes are decided per symbol: an indicator can look like a price on one and not on another.
       const paneKey = market.lanes.length > 1 ? `${run.id}#${lane}` : run.id;
       try {
-        const { chart, panes } = buildRunChart({
+        const { chart, panes } = await buildRunChartAsync({
           runId: run.id,
           plan: compiled.plan,
           graphNodes: Graph.parse(run.graph).nodes,

@@ -1,6 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { compile } from '../../engine/compile.ts';
 import { BacktestSettings } from '../../engine/graph.ts';
 import type { AppDeps } from '../deps.ts';
 import { CompileRequest, CompileResponse, Health, json } from '../schemas.ts';
@@ -29,10 +28,10 @@ export function registerSystemRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/api/nodes', tags: ['Nodes'], summary: 'The node catalog',
-      description: 'Every node type with its ports, params JSON Schema, defaults and docs, straight from the registry, plus the JSON Schema of the backtest settings (cash, commission, slippage).',
+      description: 'Every node type with its ports, params JSON Schema, defaults and docs, straight from the registry (built-ins, then your custom nodes at their latest version, category `custom`), plus the JSON Schema of the backtest settings (cash, commission, slippage).',
       responses: { 200: json(z.object({ portKinds: z.record(z.string(), z.unknown()), nodes: z.array(z.record(z.string(), z.unknown())), settingsSchema: z.record(z.string(), z.unknown()) }), 'The catalog') },
     }),
-    (c) => c.json({ ...deps.registry.catalog(), settingsSchema: settingsSchema() } as never, 200),
+    async (c) => c.json({ ...(await deps.customNodes.catalog(deps.orm.em.fork(), deps.owner)), settingsSchema: settingsSchema() } as never, 200),
   );
 
   app.openapi(
@@ -42,8 +41,8 @@ export function registerSystemRoutes(app: OpenAPIHono, deps: AppDeps): void {
       request: { body: { content: { 'application/json': { schema: CompileRequest } }, required: true } },
       responses: { 200: json(CompileResponse, 'Compiled, or the errors found') },
     }),
-    (c) => {
-      const result = compile(c.req.valid('json').graph, deps.registry);
+    async (c) => {
+      const result = await deps.customNodes.compile(deps.orm.em.fork(), deps.owner, c.req.valid('json').graph);
       return c.json(result.ok ? { ok: true as const, warmup: result.plan.warmup } : { ok: false as const, errors: result.errors }, 200);
     },
   );

@@ -6,6 +6,7 @@ import type { Registry } from '../../nodes/registry.ts';
 import { createTestDatabase } from '../../scripts/test-services.ts';
 import { createBacktestWorker } from '../../workflows/worker.ts';
 import { createApp } from '../app.ts';
+import { createCustomNodeHost } from '../custom-registry.ts';
 import { LOCAL_OWNER } from '../db/entities.ts';
 import { openDatabase, type Orm } from '../db/orm.ts';
 import { connectTemporal, type TemporalGateway } from '../temporal.ts';
@@ -35,7 +36,8 @@ export async function createHarness(options: { registry?: Registry } = {}): Prom
   const temporal = await connectTemporal({ address: temporalAddress, namespace: 'default', taskQueue });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   const reg = options.registry ?? registry;
-  const app = createApp({ orm, dbKind: 'postgresql', registry: reg, temporal, log, owner: LOCAL_OWNER });
+  const customNodes = createCustomNodeHost({ base: reg, log });
+  const app = createApp({ orm, dbKind: 'postgresql', registry: reg, customNodes, temporal, log, owner: LOCAL_OWNER });
   const workers: (() => Promise<void>)[] = [];
   return {
     app,
@@ -45,7 +47,7 @@ export async function createHarness(options: { registry?: Registry } = {}): Prom
     temporalAddress,
     taskQueue,
     async startWorker() {
-      const { worker, connection } = await createBacktestWorker({ connection: { address: temporalAddress }, namespace: 'default', taskQueue, orm, registry: reg, log });
+      const { worker, connection } = await createBacktestWorker({ connection: { address: temporalAddress }, namespace: 'default', taskQueue, orm, registry: reg, customNodes, log });
       const running = worker.run();
       let stopped: Promise<void> | undefined;
       const stop = () =>
@@ -59,6 +61,7 @@ export async function createHarness(options: { registry?: Registry } = {}): Prom
     },
     async close() {
       for (const stop of workers) await stop();
+      await customNodes.close();
       await temporal.close();
       await orm.close();
       await db.drop();

@@ -1,0 +1,525 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import type { Bars } from '../engine/bars.ts';
+import { compile, type Plan } from '../engine/compile.ts';
+import { chooseData, loadBars } from '../engine/data.ts';
+import type { Registry } from '../nodes/registry.ts';
+import { Dataset, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
+import type { Orm } from '../server/db/orm.ts';
+import { VenueError, type BrokerAdapter, type VenueOrder } from '../trading/adapter.ts';
+import { CcxtConfig, configureExchange, createCcxtAdapter, type ExchangeCredentials } from '../trading/adapters/ccxt.ts';
+import { PaperBroker, PaperState } from '../trading/adapters/paper.ts';
+import { bookFromFills, equityOf, type Book } from '../trading/book.ts';
+import { assetsOf, DeploymentControl, VenueConfig, type DeploymentSummary } from '../trading/config.ts';
+import { ccxtPoll, FeedConfig, replayPoll, type FeedBar, type FeedPoll } from '../trading/feeds.ts';
+import { flattenOrder, planInstruction } from '../trading/gateway.ts';
+import { applyControl, checkOrder, HaltCode, observeEquity, RiskLimits, RiskState, tradingState, type ProposedOrder } from '../trading/risk-gate.ts';
+import { decryptSecret, Envelope, parseMasterKey } from '../trading/secrets.ts';
+import { decodeState, encodeState, evaluateBar, type Instruction, type StrategySnapshot } from '../trading/strategy-runner.ts';
+
+export interface DeploymentActivityDeps {
+  orm: Orm;
+  registry: Registry;
+  log: Logger;
+  /** Wall clock; tests move it to make bars stale. */
+  now?: () => number;
+  /** The master key for exchange credentials; read from TRADELOOM_MASTER_KEY when absent. */
+  masterKey?: () => Buffer;
+  /** Bars processed per step activity: small, so controls (the kill switch) wait at most one step. */
+  barsPerStep?: number;
+}
+
+export interface StepResult {
+  summary: DeploymentSummary;
+  processed: number;
+  /** When to step again when nothing was processed. */
+  waitMs: number;
+  /** The feed has no more bars (a replay that finished). */
+  ended: boolean;
+}
+
+const working: DeploymentOrderStatus[] = ['open', 'unknown'];
+
+/**
+ * Activities of a deployment (workflows/deployment.ts). Each is idempotent: Temporal runs an activity at
+ * least once, and a worker may die at any line. The guarantees come from three rules:
+ * 1. A bar is processed in one database transaction guarded by the bar cursor, so it happens once.
+ * 2. An order is written (`pending`) before it is sent, under a client order id derived from the
+ *    deployment, the bar and the node, so a resend after a crash finds the venue's copy instead of making
+ *    a second order (trading/adapters/ccxt.ts turns the venue's duplicate error into that copy).
+ * 3. Fills are keyed by the venue's trade id, and positions are rebuilt from fills, never edited.
+ * Exchange keys are decrypted here, in memory, and never returned, logged or put in workflow history.
+ */
+export function createDeploymentActivities(deps: DeploymentActivityDeps) {
+  const { orm, registry, log } = deps;
+  const now = deps.now ?? Date.now;
+  const barsPerStep = deps.barsPerStep ?? 20;
+  const masterKey = deps.masterKey ?? (() => parseMasterKey(process.env.TRADELOOM_MASTER_KEY));
+  // Per process: compiled plans, replay series and venue connections, keyed by deployment.
+  const plans = new Map<string, { plan: Plan; nodeId: string }>();
+  const series = new Map<string, Bars>();
+  const venues = new Map<string, BrokerAdapter>();
+  const feeds = new Map<string, ReturnType<typeof configureExchange>>();
+
+  const planOf = (d: Deployment) => {
+    let p = plans.get(d.id);
+    if (!p) {
+      const compiled = compile(d.graph, registry);
+      if (!compiled.ok) throw ApplicationFailure.create({ type: 'CompileFailed', message: `The strategy does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`, nonRetryable: true });
+      const plan = compiled.plan;
+      const node = plan.nodes.find((n) => Object.values(n.outputSlots).includes(plan.orderSlot));
+      p = { plan, nodeId: node?.id ?? 'order' };
+      plans.set(d.id, p);
+    }
+    return p;
+  };
+
+  const load = async (em: EntityManager, id: string): Promise<Deployment> => {
+    const d = await em.findOne(Deployment, { id }, { populate: ['credentials'], refresh: true });
+    if (!d) throw ApplicationFailure.create({ type: 'DeploymentGone', message: `deployment ${id} no longer exists`, nonRetryable: true });
+    return d;
+  };
+
+  /** The venue a deployment trades on; paper venues are rebuilt from their persisted state each time. */
+  const venueOf = (d: Deployment): BrokerAdapter | undefined => {
+    if (d.mode === 'shadow') return undefined;
+    const venue = VenueConfig.parse(d.venue);
+    if (venue.kind === 'paper') return new PaperBroker(planOf(d).plan.settings, PaperState.parse(d.paperState), assetsOf(d.symbol).quote);
+    let a = venues.get(d.id);
+    if (!a) {
+      if (!d.credentials) throw ApplicationFailure.create({ type: 'NoCredentials', message: 'a live deployment needs exchange keys', nonRetryable: true });
+      const keys = decryptSecret(masterKey(), d.id, Envelope.parse(d.credentials)) as ExchangeCredentials;
+      a = createCcxtAdapter(CcxtConfig.parse(venue), keys);
+      venues.set(d.id, a);
+    }
+    return a;
+  };
+
+  const addEvent = async (em: EntityManager, d: Deployment, kind: string, code: string, message: string, data?: Record<string, unknown>) => {
+    const [row] = await em.getConnection().execute<{ next: number }[]>('select coalesce(max(seq), 0) + 1 as next from deployment_events where deployment_id = ?', [d.id]);
+    em.create(DeploymentEvent, { deployment: d, seq: Number(row!.next), kind, code, message, data: data ?? null });
+    await em.flush();
+  };
+
+  const bookOf = async (em: EntityManager, d: Deployment): Promise<Book> => {
+    const fills = await em.find(DeploymentFill, { deployment: d.id }, { orderBy: { time: 'asc', tradeId: 'asc' } });
+    return bookFromFills(d.initialCash, fills.map((f) => ({ side: f.side === 'sell' ? 'sell' : 'buy', quantity: f.quantity, price: f.price, fee: f.fee })));
+  };
+
+  const summaryOf = (d: Deployment): DeploymentSummary => {
+    const risk = RiskState.parse(d.riskState);
+    return {
+      id: d.id,
+      mode: d.mode,
+      status: d.status,
+      tradingState: tradingState(risk),
+      barsProcessed: d.barsProcessed,
+      cursor: d.cursor ?? null,
+      equity: d.equity ?? null,
+      position: d.position,
+      lastPrice: d.lastPrice ?? null,
+      halt: risk.halt ? `${risk.halt.code}: ${risk.halt.message}` : null,
+      killSwitch: risk.killSwitch !== null,
+    };
+  };
+
+  /** Apply the venue's view of one of our orders to its row. */
+  const applyVenueOrder = (row: DeploymentOrder, v: VenueOrder) => {
+    row.venueOrderId = v.venueOrderId;
+    row.filled = v.filled;
+    row.averagePrice = Number.isFinite(v.averagePrice) ? v.averagePrice : null;
+    row.status = v.status === 'open' ? 'open' : v.status === 'closed' ? 'filled' : v.status === 'canceled' || v.status === 'expired' ? 'canceled' : 'rejected';
+  };
+
+  const halt = async (em: EntityManager, d: Deployment, code: (typeof HaltCode)[keyof typeof HaltCode], message: string) => {
+    const risk = RiskState.parse(d.riskState);
+    if (risk.halt) return;
+    d.riskState = applyControl(risk, { type: 'halt', code, message }, now());
+    await em.flush();
+    await addEvent(em, d, 'risk', code, `halted: ${message}`);
+    log.warn({ deploymentId: d.id, code, message }, 'deployment halted');
+  };
+
+  /**
+   * Store the venue's fills we do not have yet. A fill of an order we cannot name is exposure we did
+   * not create or cannot account for: returned so the caller halts.
+   */
+  const syncFills = async (em: EntityManager, d: Deployment, venue: BrokerAdapter): Promise<string[]> => {
+    const rows = await em.find(DeploymentOrder, { deployment: d.id, venueOrderId: { $ne: null } });
+    const byVenueId = new Map(rows.map((r) => [r.venueOrderId!, r.clientOrderId]));
+    const [last] = await em.getConnection().execute<{ t: number | null }[]>('select max(time) as t from deployment_fills where deployment_id = ?', [d.id]);
+    // Re-read a margin before the last stored fill: trades of one millisecond can straddle two syncs.
+    const since = last?.t != null ? Number(last.t) - 60_000 : d.startedAt - 60_000;
+    const fills = await venue.fillsSince(d.symbol, since);
+    const stored = new Set((await em.find(DeploymentFill, { deployment: d.id, time: { $gte: since } }, { fields: ['tradeId'] })).map((f) => f.tradeId));
+    const unknown: string[] = [];
+    for (const f of fills) {
+      if (stored.has(f.tradeId)) continue;
+      const coid = f.clientOrderId ?? byVenueId.get(f.venueOrderId);
+      if (!coid) {
+        unknown.push(`trade ${f.tradeId} of venue order ${f.venueOrderId}`);
+        continue;
+      }
+      em.create(DeploymentFill, { deployment: d, tradeId: f.tradeId, clientOrderId: coid, venueOrderId: f.venueOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee, time: f.time });
+    }
+    await em.flush();
+    return unknown;
+  };
+
+  /**
+   * Reconcile the deployment with its venue: every order we know of, every working order the venue
+   * knows of, every fill, and (live) the venue's balance against our position. Anything unexplained
+   * halts the deployment; a venue that cannot answer fails the activity (retried), never reads as flat.
+   */
+  const reconcile = async (em: EntityManager, d: Deployment): Promise<void> => {
+    const venue = venueOf(d);
+    if (!venue) return;
+    const ours = await em.find(DeploymentOrder, { deployment: d.id, status: { $in: ['pending', ...working] } });
+    for (const row of ours) {
+      const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
+      if (v) applyVenueOrder(row, v);
+      else if (row.status !== 'pending') {
+        // Sent (or maybe sent) but unknown to the venue: it never arrived. Its id is spent; a later copy
+        // would show up as an unknown venue order and halt the deployment.
+        row.status = 'canceled';
+        row.message = 'the venue has no order with this id: it never arrived';
+      }
+    }
+    await em.flush();
+    const known = new Set((await em.find(DeploymentOrder, { deployment: d.id }, { fields: ['clientOrderId'] })).map((r) => r.clientOrderId));
+    const strangers = (await venue.openOrders(d.symbol)).filter((o) => !known.has(o.clientOrderId));
+    const unknownFills = await syncFills(em, d, venue);
+    const problems = [...strangers.map((o) => `working venue order ${o.clientOrderId || o.venueOrderId} is not ours`), ...unknownFills.map((f) => `${f} is not ours`)];
+    const book = await bookOf(em, d);
+    if (venue.kind === 'ccxt') {
+      const balances = await venue.balances();
+      const { base } = assetsOf(d.symbol);
+      const held = balances[base];
+      if (held === undefined || !Number.isFinite(held)) problems.push(`the venue reported no ${base} balance: a missing report is not a flat position`);
+      else {
+        if (d.venueBaseline === null || d.venueBaseline === undefined) d.venueBaseline = held - book.position;
+        const venuePosition = held - d.venueBaseline;
+        if (Math.abs(venuePosition - book.position) > 1e-8 * Math.max(1, Math.abs(book.position))) {
+          problems.push(`the venue holds ${venuePosition} ${base} for this deployment, its fills say ${book.position}`);
+        }
+      }
+    }
+    d.position = book.position;
+    d.lastReconciledAt = new Date();
+    await em.flush();
+    if (problems.length) await halt(em, d, HaltCode.unknownExposure, problems.join('; '));
+    await addEvent(em, d, 'reconcile', problems.length ? 'MISMATCH' : 'OK', problems.length ? `reconciliation found ${problems.length} problem(s)` : `reconciled with the venue: position ${book.position}`, { position: book.position });
+  };
+
+  /** Cancel replaced and killed orders, then send what is pending. Safe to repeat at any point. */
+  const sendPending = async (em: EntityManager, d: Deployment, venue: BrokerAdapter | undefined): Promise<void> => {
+    if (!venue) return;
+    const limits = RiskLimits.parse(d.riskLimits);
+    const toCancel = await em.find(DeploymentOrder, { deployment: d.id, status: { $in: working }, reasonCode: { $in: ['REPLACED', 'KILL_SWITCH', 'STOPPED'] } }, { orderBy: { createdAt: 'asc' } });
+    for (const row of toCancel) {
+      const v = (await venue.cancelOrder(d.symbol, row.clientOrderId)) ?? (await venue.fetchOrder(d.symbol, row.clientOrderId));
+      if (v) applyVenueOrder(row, v);
+      else row.status = 'canceled';
+      await em.flush();
+    }
+    const pending = await em.find(DeploymentOrder, { deployment: d.id, status: 'pending' }, { orderBy: { createdAt: 'asc' } });
+    let venueError: VenueError | undefined;
+    for (const row of pending) {
+      // A crash can delay a send: never send on a reference price the gate would now call stale.
+      if (row.referenceAt !== null && row.referenceAt !== undefined && now() - row.referenceAt > limits.maxReferenceAgeMs) {
+        row.status = 'canceled';
+        row.reasonCode = 'STALE_REFERENCE';
+        row.message = 'not sent: its reference price went stale before it could be sent';
+        await em.flush();
+        continue;
+      }
+      try {
+        applyVenueOrder(row, await venue.placeOrder({ clientOrderId: row.clientOrderId, symbol: row.symbol, side: row.side === 'sell' ? 'sell' : 'buy', quantity: row.quantity, type: row.type === 'limit' ? 'limit' : 'market', limitPrice: row.limitPrice ?? undefined }));
+        await em.flush();
+      } catch (err) {
+        if (!(err instanceof VenueError)) throw err;
+        if (err.kind === 'rejected') {
+          row.status = 'rejected';
+          row.reasonCode = 'VENUE_REJECTED';
+          row.message = err.message;
+          await em.flush();
+          await addEvent(em, d, 'order', 'VENUE_REJECTED', `the venue refused ${row.clientOrderId}: ${err.message}`);
+        } else {
+          // Maybe placed: keep it visible and let the retry resend it under the same id.
+          row.status = 'unknown';
+          row.message = err.message;
+          await em.flush();
+          venueError ??= err;
+        }
+      }
+    }
+    if (venue instanceof PaperBroker) await em.nativeUpdate(Deployment, { id: d.id }, { paperState: venue.state as unknown as Record<string, unknown> });
+    if (venueError) throw venueError;
+  };
+
+  const nextBars = async (d: Deployment, max: number): Promise<FeedPoll> => {
+    const feed = FeedConfig.parse(d.feed);
+    if (feed.kind === 'replay') {
+      let bars = series.get(d.id);
+      if (!bars) {
+        const request = chooseData(planOf(d).plan.data.request, feed.data);
+        bars = await loadBars(request, async (datasetId) => {
+          const ds = await orm.em.fork().findOne(Dataset, { id: datasetId, owner: d.owner }, { populate: ['csv'] });
+          return ds?.csv;
+        });
+        series.set(d.id, bars);
+      }
+      return replayPoll(bars, feed, d.startedAt, d.cursor ?? null, now(), max);
+    }
+    let source = feeds.get(d.id);
+    if (!source) {
+      source = configureExchange(CcxtConfig.parse({ exchange: feed.exchange, sandbox: feed.sandbox, baseUrl: feed.baseUrl }), { apiKey: '', secret: '' });
+      feeds.set(d.id, source);
+    }
+    try {
+      return await ccxtPoll(source, feed, d.cursor ?? null, now(), max);
+    } catch (err) {
+      throw new VenueError('unavailable', `market data: ${(err as Error).message}`, { cause: err });
+    }
+  };
+
+  /** One bar: fills first (the open), then the strategy on the close, the gate, and the orders. */
+  const processBar = async (id: string, bar: FeedBar): Promise<void> => {
+    const em = orm.em.fork();
+    const d = await load(em, id);
+    if (d.cursor !== null && d.cursor !== undefined && bar.time <= d.cursor) return; // a duplicate bar: already done
+    const { plan, nodeId } = planOf(d);
+    const t = now();
+    const limits = RiskLimits.parse(d.riskLimits);
+    let risk = RiskState.parse(d.riskState);
+    const venue = venueOf(d);
+    const stale = t - bar.observedAt > d.staleAfterMs;
+
+    // 1. What the venue did since the last bar.
+    const newFills: DeploymentFill[] = [];
+    if (venue instanceof PaperBroker) {
+      for (const f of venue.onBar(d.symbol, bar)) {
+        newFills.push(em.create(DeploymentFill, { deployment: d, tradeId: f.tradeId, clientOrderId: f.clientOrderId ?? null, venueOrderId: f.venueOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee, time: f.time }, { persist: false }));
+      }
+      for (const row of await em.find(DeploymentOrder, { deployment: d.id, status: { $in: working } })) {
+        const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
+        if (v) applyVenueOrder(row, v);
+      }
+      // Order rows only mirror the venue: safe to write ahead of the bar's transaction.
+      await em.flush();
+    } else if (venue) {
+      const unknown = await syncFills(em, d, venue);
+      if (unknown.length) await halt(em, d, HaltCode.unknownExposure, `${unknown.join('; ')} is not ours`);
+      risk = RiskState.parse(d.riskState);
+      const open = await em.find(DeploymentOrder, { deployment: d.id, status: { $in: working } });
+      for (const row of open) {
+        const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
+        if (v) applyVenueOrder(row, v);
+      }
+      await em.flush();
+    }
+    const stored = await em.find(DeploymentFill, { deployment: d.id }, { orderBy: { time: 'asc', tradeId: 'asc' } });
+    const book = bookFromFills(d.initialCash, [...stored, ...newFills].map((f) => ({ side: f.side === 'sell' ? 'sell' : 'buy', quantity: f.quantity, price: f.price, fee: f.fee })));
+
+    // 2. The strategy, on the state it saved after the last bar.
+    const ev = await evaluateBar(plan, [d.symbol], [bar], { cash: book.cash, lanes: [{ position: book.position, avgPrice: book.avgPrice }] }, (d.snapshot ?? undefined) as StrategySnapshot | undefined);
+    const instruction = ev.instructions[0]!;
+    const equity = equityOf(book, bar.close);
+    risk = observeEquity(risk, limits, equity, t);
+
+    // 3. Orders: what the instruction asks, through the gate.
+    const events: [string, string, string, Record<string, unknown>?][] = [];
+    const orders: DeploymentOrder[] = [];
+    let last = (d.lastInstruction ? decodeState(d.lastInstruction) : undefined) as Instruction | undefined;
+    let outage = d.outage;
+    let replace = false;
+    const gate = (order: ProposedOrder, note?: string) => {
+      const r = checkOrder(risk, limits, order, { now: t, reference: { price: bar.close, time: bar.observedAt }, book: { [d.symbol]: { position: book.position, price: bar.close } } });
+      const wasHalted = risk.halt;
+      risk = r.state;
+      const allowed = r.decision.allow;
+      const status: DeploymentOrderStatus = !allowed ? 'denied' : d.mode === 'shadow' ? 'shadow' : 'pending';
+      const reason = r.decision.allow ? null : r.decision;
+      orders.push(em.create(DeploymentOrder, { deployment: d, clientOrderId: order.clientOrderId, barTime: bar.time, symbol: order.symbol, side: order.side, type: order.type, quantity: order.quantity, limitPrice: order.limitPrice ?? null, referencePrice: bar.close, referenceAt: bar.observedAt, status, reasonCode: reason?.code ?? null, message: reason?.message ?? note ?? null }, { persist: false }));
+      if (reason) events.push(['denial', reason.code, `${order.side} ${order.quantity} ${order.symbol}${order.type === 'limit' ? ` @ ${order.limitPrice}` : ''} refused: ${reason.message}`, { clientOrderId: order.clientOrderId }]);
+      if (!wasHalted && risk.halt) events.push(['risk', risk.halt.code, `halted: ${risk.halt.message}`]);
+    };
+
+    if (d.status !== 'running') {
+      // Paused: the strategy keeps its state warm, nothing is sent, and the last instruction stays the
+      // one before the pause so the first changed instruction after resuming is acted on.
+    } else if (stale) {
+      if (!outage) {
+        events.push(['outage', 'STALE_BAR', `bar ${new Date(bar.time).toISOString()} arrived ${Math.round((t - bar.observedAt) / 1000)} s late: its signals are not traded (catch-up policy ${d.catchUp})`]);
+        if (d.catchUp === 'halt') {
+          const before = risk.halt;
+          risk = applyControl(risk, { type: 'halt', code: HaltCode.outage, message: 'bars arrived late after an outage; a person must decide how to continue (catch-up policy: halt)' }, t);
+          if (!before && risk.halt) events.push(['risk', HaltCode.outage, `halted: ${risk.halt.message}`]);
+        }
+      }
+      outage = true;
+      last = instruction.target === instruction.target ? instruction : last; // skipped, not deferred
+    } else {
+      if (outage) {
+        outage = false;
+        events.push(['outage', 'CAUGHT_UP', `caught up with the feed; catch-up policy ${d.catchUp}`]);
+        if (d.catchUp === 'flatten') {
+          replace = true;
+          const flat = flattenOrder(d.id, bar.time, d.symbol, book.position, 0);
+          if (flat) gate(flat, 'flatten after an outage (catch-up policy)');
+          if (instruction.target === instruction.target) last = instruction;
+        }
+      }
+      if (!replace) {
+        const action = planInstruction(instruction, { deploymentId: d.id, barTime: bar.time, nodeId, symbol: d.symbol, position: book.position, last });
+        if (action.kind === 'unsupported') events.push(['denial', action.code, action.message]);
+        if (action.kind === 'replace') {
+          replace = true;
+          if (action.order) gate(action.order);
+        }
+        if (instruction.target === instruction.target) last = instruction;
+      }
+    }
+
+    // 4. Commit the bar: once, whoever gets here first.
+    await em.transactional(async (tx) => {
+      const updated = await tx.nativeUpdate(
+        Deployment,
+        { id: d.id, $or: [{ cursor: null }, { cursor: { $lt: bar.time } }] },
+        {
+          cursor: bar.time,
+          barsProcessed: d.barsProcessed + 1,
+          snapshot: ev.snapshot as unknown as Record<string, unknown>,
+          // Encoded: an instruction's unused fields are NaN, which plain JSON would turn into null.
+          lastInstruction: last ? (encodeState(last) as Record<string, unknown>) : null,
+          riskState: risk,
+          paperState: venue instanceof PaperBroker ? (venue.state as unknown as Record<string, unknown>) : d.paperState,
+          lastPrice: bar.close,
+          lastPriceAt: bar.observedAt,
+          equity,
+          position: book.position,
+          outage,
+        },
+      );
+      if (updated !== 1) return;
+      if (replace) {
+        await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working }, barTime: { $lt: bar.time } }, { reasonCode: 'REPLACED' });
+        await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending', barTime: { $lt: bar.time } }, { status: 'canceled', reasonCode: 'REPLACED', message: 'replaced by a newer instruction before it was sent' });
+      }
+      for (const f of newFills) tx.persist(f);
+      for (const o of orders) tx.persist(o);
+      const [row] = await tx.getConnection().execute<{ next: number }[]>('select coalesce(max(seq), 0) as next from deployment_events where deployment_id = ?', [d.id], 'all', tx.getTransactionContext());
+      let seq = Number(row!.next);
+      for (const [kind, code, message, data] of events) tx.persist(tx.create(DeploymentEvent, { deployment: d.id, seq: ++seq, kind, code, message, data: data ?? null }, { persist: false }));
+      await tx.flush();
+    });
+  };
+
+  return {
+    /** At start and after any outage: make the books agree with the venue, or halt. */
+    async reconcileDeployment(id: string): Promise<DeploymentSummary> {
+      const em = orm.em.fork();
+      const d = await load(em, id);
+      if (d.status === 'stopped' || d.status === 'failed') return summaryOf(d);
+      await reconcile(em, d);
+      await sendPending(em, d, venueOf(d));
+      return summaryOf(await load(em, id));
+    },
+
+    /** Process the bars that have arrived since the last step (at most a few), bar by bar. */
+    async stepDeployment(id: string): Promise<StepResult> {
+      const ctx = Context.current();
+      // Heartbeat while alive, however long one venue call takes: only a dead worker goes silent.
+      const beat = setInterval(() => ctx.heartbeat(), 2000);
+      try {
+        const em = orm.em.fork();
+        let d = await load(em, id);
+        if (d.status === 'stopped' || d.status === 'failed') return { summary: summaryOf(d), processed: 0, waitMs: 0, ended: true };
+        // A retried step means the last attempt died or failed mid-way, and stale bars mean nobody was
+        // looking for a while: either way, reconcile with the venue before anything else.
+        if (ctx.info.attempt > 1 || d.outage) {
+          await reconcile(em, d);
+          d = await load(em, id);
+        }
+        // Orders a crashed attempt left pending or unknown go first: they belong to bars already committed.
+        await sendPending(em, d, venueOf(d));
+        const poll = await nextBars(d, barsPerStep);
+        for (const bar of poll.bars) {
+          await processBar(id, bar);
+          d = await load(em, id);
+          await sendPending(em, d, venueOf(d));
+          ctx.heartbeat({ bar: bar.time });
+        }
+        d = await load(em, id);
+        return { summary: summaryOf(d), processed: poll.bars.length, waitMs: poll.waitMs, ended: poll.ended };
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /** Pause, resume, the kill switch and re-enabling: applied between steps, recorded, persisted. */
+    async controlDeployment(id: string, input: DeploymentControl): Promise<DeploymentSummary> {
+      const control = DeploymentControl.parse(input);
+      const em = orm.em.fork();
+      const d = await load(em, id);
+      let risk = RiskState.parse(d.riskState);
+      const t = now();
+      let message = '';
+      switch (control.action) {
+        case 'pause':
+          if (d.status === 'running') d.status = 'paused';
+          message = `paused by ${control.by}`;
+          break;
+        case 'resume':
+          if (d.status === 'paused') d.status = 'running';
+          message = `resumed by ${control.by}`;
+          break;
+        case 'kill':
+          risk = applyControl(risk, { type: 'kill', by: control.by }, t);
+          await em.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working } }, { reasonCode: 'KILL_SWITCH' });
+          await em.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending' }, { status: 'canceled', reasonCode: 'KILL_SWITCH', message: 'cancelled by the kill switch before it was sent' });
+          message = `kill switch engaged by ${control.by}: working orders cancelled, only reducing orders allowed`;
+          break;
+        case 'releaseKill':
+          risk = applyControl(risk, { type: 'releaseKill', by: control.by }, t);
+          message = `kill switch released by ${control.by}`;
+          break;
+        case 'reenable':
+          risk = applyControl(risk, { type: 'reenable', by: control.by, equity: d.equity ?? d.initialCash }, t);
+          message = `re-enabled by ${control.by}`;
+          break;
+        case 'stop':
+          d.status = 'stopped';
+          await em.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working } }, { reasonCode: 'STOPPED' });
+          await em.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending' }, { status: 'canceled', reasonCode: 'STOPPED', message: 'the deployment was stopped before it was sent' });
+          message = `stopped by ${control.by}`;
+          break;
+      }
+      d.riskState = risk;
+      await em.flush();
+      await addEvent(em, d, 'control', control.action.toUpperCase(), message, { by: control.by });
+      await sendPending(em, d, venueOf(d));
+      if (control.action === 'stop') {
+        await venues.get(id)?.close();
+        venues.delete(id);
+        plans.delete(id);
+        series.delete(id);
+        feeds.delete(id);
+      }
+      log.info({ deploymentId: id, action: control.action, by: control.by }, 'deployment control');
+      return summaryOf(await load(em, id));
+    },
+
+    /** The workflow's last resort when the venue cannot be reconciled: unknown exposure halts. */
+    async haltDeployment(id: string, code: string, message: string): Promise<DeploymentSummary> {
+      const em = orm.em.fork();
+      const d = await load(em, id);
+      await halt(em, d, code === HaltCode.outage ? HaltCode.outage : HaltCode.unknownExposure, message);
+      return summaryOf(await load(em, id));
+    },
+  };
+}
+
+export type DeploymentActivities = ReturnType<typeof createDeploymentActivities>;

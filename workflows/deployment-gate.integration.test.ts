@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { registry } from '../nodes/index.ts';
+import { createTestDatabase } from '../scripts/test-services.ts';
+import { Deployment, DeploymentEvent, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
+import { openDatabase, type Orm } from '../server/db/orm.ts';
+import { startFakeExchange, type FakeExchange } from '../trading/fake-exchange/server.ts';
+import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
+import { encryptSecret } from '../trading/secrets.ts';
+import type { DeploymentSummary } from '../trading/config.ts';
+import { createDeploymentActivities, type StepResult } from './deployment-activities.ts';
+
+/**
+ * The deployment activities against real PostgreSQL and the fake Binance over HTTP, with the clock in the
+ * test's hands: duplicate bars, replayed signals and retried activities never make a second order, and
+ * fat-fingered or unpriceable orders are refused before anything is sent, with a recorded reason.
+ */
+
+const data = { kind: 'synthetic', seed: 3, bars: 500 };
+const node = (id: string, type: string, params: object) => ({ id, type, params, position: { x: 0, y: 0 } });
+const edge = (id: string, from: [string, string], to: [string, string]) => ({ id, source: { node: from[0], port: from[1] }, target: { node: to[0], port: to[1] } });
+/** Holds `units` from the first bar on: one order, then the same instruction every bar. */
+const hold = (units: number) => ({ schemaVersion: 1, nodes: [node('data', 'data.synthetic', data), node('qty', 'math.constant', { value: units }), node('order', 'order.targetPosition', {})], edges: [edge('e1', ['qty', 'value'], ['order', 'units'])] });
+/** Buys 1 unit with a limit `offset` % below the close. */
+const limitAway = (offset: number) => ({
+  schemaVersion: 1,
+  nodes: [node('data', 'data.synthetic', data), node('always', 'logic.threshold', { operator: '>', level: 0 }), node('order', 'order.limit', { sizeMode: 'units', size: 1, offsetPercent: offset })],
+  edges: [edge('e1', ['data', 'close'], ['always', 'value']), edge('e2', ['always', 'result'], ['order', 'enter'])],
+});
+
+describe('deployment activities: idempotency and the risk gate (real PostgreSQL, fake exchange)', () => {
+  let orm: Orm;
+  let drop: () => Promise<void>;
+  let ex: FakeExchange;
+  const master = randomBytes(32);
+  let clock = 0;
+  const T0 = Date.parse('2026-11-22T10:00:00Z');
+  const activities = () => createDeploymentActivities({ orm, registry, log: pino({ level: 'silent' }), now: () => clock, masterKey: () => master });
+  const admin = async (path: string, body?: unknown, method = 'POST') => (await fetch(`${ex.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })).json();
+  const venue = () => admin('/admin/state', undefined, 'GET');
+  const step = (acts: ReturnType<typeof activities>, id: string, attempt = 1) => new MockActivityEnvironment({ attempt }).run(acts.stepDeployment, id) as Promise<StepResult>;
+  const reconcile = (acts: ReturnType<typeof activities>, id: string) => new MockActivityEnvironment().run(acts.reconcileDeployment, id) as Promise<DeploymentSummary>;
+
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    ({ orm } = await openDatabase({ databaseUrl: db.url, dataDir: '/nonexistent' }));
+    ex = await startFakeExchange();
+  });
+  afterAll(async () => {
+    await ex?.close();
+    await orm?.close();
+    await drop?.();
+  });
+  beforeEach(async () => {
+    clock = T0;
+    await admin('/admin/reset', { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 10_000_000, BTC: 0 } });
+  });
+
+  async function deployment(graph: object, limits: Partial<RiskLimits> = {}, extra: Partial<Pick<Deployment, 'staleAfterMs' | 'catchUp'>> & { barsPerSecond?: number } = {}) {
+    const em = orm.em.fork();
+    const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gate', graph: graph as Record<string, unknown> });
+    const id = crypto.randomUUID();
+    em.create(Deployment, {
+      id, owner: LOCAL_OWNER, strategy, name: 'gate', mode: 'live', graph: graph as Record<string, unknown>, symbol: 'BTC/USDT',
+      feed: { kind: 'replay', barsPerSecond: extra.barsPerSecond ?? 1, startBar: 0 },
+      venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, recvWindow: 60_000, timeoutMs: 5000 },
+      credentials: encryptSecret(master, id, { apiKey: 'k', secret: 's' }) as unknown as Record<string, unknown>,
+      riskLimits: RiskLimits.parse({ maxOrderQuantity: 100, maxOrderNotional: 1e6, maxPosition: 1000, maxGrossExposure: 1e7, ...limits }) as unknown as Record<string, unknown>,
+      riskState: initialRiskState(100_000, T0) as unknown as Record<string, unknown>,
+      initialCash: 100_000, startedAt: T0, staleAfterMs: extra.staleAfterMs ?? 60_000, catchUp: extra.catchUp ?? 'skip', workflowId: `deployment-${id}`,
+    });
+    await em.flush();
+    return id;
+  }
+  const rows = (id: string) => orm.em.fork().find(DeploymentOrder, { deployment: id }, { orderBy: { createdAt: 'asc' } });
+  const events = (id: string) => orm.em.fork().find(DeploymentEvent, { deployment: id }, { orderBy: { seq: 'asc' } });
+
+  it('a duplicate bar, the same signal on later bars and a retried step place one order', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    // The venue clock is the wall clock; ours is the replay's. Signed requests use the wall clock, so only
+    // the replay schedule moves here.
+    clock = T0 + 1000;
+    const first = await step(acts, id);
+    expect(first.processed).toBe(1);
+    expect((await venue()).orders).toHaveLength(1);
+    // The same bar again (the feed repeats itself, or a retry re-reads it): nothing new.
+    expect((await step(acts, id)).processed).toBe(0);
+    // Ten more bars, each restating "hold 5": unchanged instructions, no orders.
+    clock = T0 + 11_000;
+    expect((await step(acts, id)).processed).toBe(10);
+    // A retried attempt after a worker died having sent the order but before it wrote the answer down.
+    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id }, { status: 'pending', venueOrderId: null, filled: 0 });
+    const retried = await step(acts, id, 2);
+    expect(retried.summary.tradingState).toBe('ACTIVE');
+    const v = await venue();
+    expect(v.orders).toHaveLength(1);
+    expect(v.orderRequests).toBe(1); // the retry reconciled and found the order by its client order id
+    expect((await rows(id)).map((r) => [r.status, r.venueOrderId])).toEqual([['filled', String(v.orders[0].orderId)]]);
+    expect(retried.summary.position).toBe(5);
+    // And a retry that does resend (no reconcile): the venue's duplicate error resolves to the same order.
+    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id }, { status: 'pending', venueOrderId: null });
+    await step(acts, id, 1);
+    expect((await venue()).orders).toHaveLength(1);
+    expect((await venue()).orderRequests).toBe(2);
+    expect((await rows(id))[0]!.status).toBe('filled');
+  });
+
+  it('fat finger: 1000× the size is refused before sending, with its reason recorded', async () => {
+    const id = await deployment(hold(5000), { maxOrderQuantity: 5 });
+    clock = T0 + 1000;
+    const r = await step(activities(), id);
+    expect(r.processed).toBe(1);
+    const [row] = await rows(id);
+    expect(row).toMatchObject({ status: 'denied', reasonCode: 'MAX_ORDER_QUANTITY', quantity: 5000 });
+    expect(row!.message).toMatch(/exceeds the maximum order size 5/);
+    expect((await events(id)).filter((e) => e.kind === 'denial').map((e) => e.code)).toEqual(['MAX_ORDER_QUANTITY']);
+    expect((await venue()).orderRequests).toBe(0);
+  });
+
+  it('fat finger: a limit price 50 % away from the reference is refused by the collar', async () => {
+    const id = await deployment(limitAway(50));
+    clock = T0 + 1000;
+    await step(activities(), id);
+    const [row] = await rows(id);
+    expect(row).toMatchObject({ status: 'denied', reasonCode: 'PRICE_COLLAR', type: 'limit' });
+    expect(row!.limitPrice! / row!.referencePrice!).toBeCloseTo(0.5, 9);
+    expect((await venue()).orderRequests).toBe(0);
+  });
+
+  it('a stale reference price is refused', async () => {
+    // Bars are only treated as an outage after an hour, but prices older than 10 s are not traded on.
+    const id = await deployment(hold(5), { maxReferenceAgeMs: 10_000 }, { staleAfterMs: 3_600_000 });
+    clock = T0 + 60_000; // bar 0 was due at T0 + 1 s: its close is 59 s old
+    await step(activities(), id);
+    const first = (await rows(id))[0]!;
+    expect(first).toMatchObject({ status: 'denied', reasonCode: 'STALE_REFERENCE' });
+    expect((await venue()).orderRequests).toBe(0);
+  });
+
+  it('bars that arrive after an outage are not traded (catch-up policy skip) and the outage is recorded', async () => {
+    const id = await deployment(hold(5));
+    clock = T0 + 300_000; // five minutes of bars at once
+    await step(activities(), id);
+    expect(await rows(id)).toEqual([]);
+    const codes = (await events(id)).map((e) => e.code);
+    expect(codes).toContain('STALE_BAR');
+    expect((await venue()).orderRequests).toBe(0);
+  });
+
+  it('unknown exposure on the venue halts the deployment: a position nobody can explain is not flat', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    // As the workflow does at start: the first reconciliation fixes the venue balance the deployment starts from.
+    expect((await reconcile(acts, id)).tradingState).toBe('ACTIVE');
+    clock = T0 + 1000;
+    await step(acts, id);
+    // Someone trades the account behind the deployment's back.
+    await admin('/admin/reset', { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 10_000_000, BTC: 7 } });
+    const s = await reconcile(acts, id);
+    expect(s.tradingState).toBe('HALTED');
+    expect(s.halt).toMatch(/UNKNOWN_EXPOSURE/);
+  });
+
+  /** Bar every 10 s; the worker is away from 10 s to 300 s, then steps until it has caught up. */
+  async function outage(catchUp: 'flatten' | 'halt') {
+    const acts = activities();
+    const id = await deployment(hold(5), {}, { catchUp, barsPerSecond: 0.1 });
+    await reconcile(acts, id);
+    clock = T0 + 10_000;
+    await step(acts, id);
+    expect((await venue()).balances.BTC).toBe(5);
+    clock = T0 + 300_000;
+    let last: StepResult;
+    do last = await step(acts, id);
+    while (last.processed > 0);
+    return { id, last };
+  }
+
+  it('catch-up policy flatten: after the outage the position is closed once and the deployment stays active', async () => {
+    const { id, last } = await outage('flatten');
+    expect(last.summary.barsProcessed).toBe(30);
+    const orders = await rows(id);
+    expect(orders.map((o) => [o.side, o.quantity, o.status])).toEqual([['buy', 5, 'filled'], ['sell', 5, 'filled']]);
+    expect(orders[1]!.message).toMatch(/flatten/);
+    expect((await venue()).balances.BTC).toBe(0);
+    expect(last.summary.position).toBe(0);
+    expect(last.summary.tradingState).toBe('ACTIVE');
+    expect((await events(id)).map((e) => e.code)).toEqual(expect.arrayContaining(['STALE_BAR', 'CAUGHT_UP']));
+  });
+
+  it('catch-up policy halt: the deployment halts on the first late bar and asks a person', async () => {
+    const { id, last } = await outage('halt');
+    expect(last.summary.tradingState).toBe('HALTED');
+    expect(last.summary.halt).toMatch(/^OUTAGE/);
+    expect((await rows(id)).length).toBe(1);
+    expect((await venue()).orderRequests).toBe(1);
+  });
+});
+

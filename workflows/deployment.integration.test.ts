@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../engine/backtest.ts';
+import { compile } from '../engine/compile.ts';
+import { chooseData, loadBars } from '../engine/data.ts';
+import { registry } from '../nodes/index.ts';
+import { DeploymentFill, DeploymentOrder } from '../server/db/entities.ts';
+import { call, useHarness, waitFor } from '../server/testing/harness.ts';
+import { startFakeExchange } from '../trading/fake-exchange/server.ts';
+
+const base = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
+/** A fast crossover so a short replay trades several times. */
+export const fastCross = { ...base, nodes: base.nodes.map((n: { id: string; params: object }) => (n.id === 'fast' ? { ...n, params: { period: 3 } } : n.id === 'slow' ? { ...n, params: { period: 8 } } : n)) };
+export const roomyLimits = { maxOrderQuantity: 10_000, maxOrderNotional: 10_000_000, maxPosition: 10_000, maxGrossExposure: 10_000_000, maxDrawdownPct: 90, maxDailyLossPct: 90, throttle: { maxOrders: 1000, windowMs: 60_000 } };
+
+describe('paper and shadow deployments on a replay feed (real Temporal, real PostgreSQL)', () => {
+  const stack = useHarness();
+
+  it('paper: trades bar by bar through the paper venue, exactly as the backtest of the same bars', async () => {
+    const h = stack();
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'fast cross', graph: fastCross });
+    const data = { kind: 'synthetic' as const, seed: 9, bars: 120 };
+    const created = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'paper', symbol: 'SYN/USD', feed: { kind: 'replay', data, barsPerSecond: 40 }, riskLimits: roomyLimits });
+    expect(created.status).toBe(201);
+    const id = created.json.id;
+    expect(created.json).toMatchObject({ mode: 'paper', status: 'running', tradingState: 'ACTIVE', hasCredentials: false });
+
+    const done = await waitFor('the replay to finish', async () => {
+      const r = await call(h.app, 'GET', `/api/deployments/${id}`);
+      // The last bar's order is sent just after the bar commits: wait for it to leave `pending`.
+      return r.json.barsProcessed === 120 && !r.json.orders.some((o: { status: string }) => o.status === 'pending') ? r.json : undefined;
+    }, 90_000);
+    expect(done.orders.length).toBeGreaterThan(2);
+    expect(done.orders.filter((o: { status: string }) => !['filled', 'open', 'canceled'].includes(o.status))).toEqual([]);
+    expect(done.denials).toEqual([]);
+
+    // The same bars in a backtest: same fills, same final equity (paper fills use the backtest's rules and costs).
+    const compiled = compile(fastCross, registry);
+    if (!compiled.ok) throw new Error('fixture must compile');
+    const bars = await loadBars(chooseData(compiled.plan.data.request, data), async () => undefined);
+    const expected = await runBacktest(compiled.plan, bars);
+    const em = h.orm.em.fork();
+    const fills = await em.find(DeploymentFill, { deployment: id }, { orderBy: { time: 'asc' } });
+    const closedTrades = expected.trades.filter((t) => !t.open);
+    expect(fills.length).toBe(closedTrades.length * 2 + expected.trades.filter((t) => t.open).length);
+    expect(done.equity).toBeCloseTo(expected.equity.at(-1)!.value, 6);
+    // One venue order per client order id, and every id unique.
+    const orders = await em.find(DeploymentOrder, { deployment: id });
+    expect(new Set(orders.map((o) => o.clientOrderId)).size).toBe(orders.length);
+
+    const stopped = await call(h.app, 'POST', `/api/deployments/${id}/stop`, { by: 'test' });
+    expect(stopped.json.status).toBe('stopped');
+    expect((await call(h.app, 'POST', `/api/deployments/${id}/pause`)).status).toBe(409);
+  });
+
+  it('shadow: computes and risk-checks orders, records them, and sends none', async () => {
+    const h = stack();
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'shadow cross', graph: fastCross });
+    const created = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'shadow', symbol: 'SYN/USD', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 60 }, barsPerSecond: 40 }, riskLimits: { ...roomyLimits, maxOrderQuantity: 500 } });
+    expect(created.status).toBe(201);
+    const id = created.json.id;
+    const done = await waitFor('the shadow replay to finish', async () => {
+      const r = await call(h.app, 'GET', `/api/deployments/${id}`);
+      return r.json.barsProcessed === 60 ? r.json : undefined;
+    }, 60_000);
+    const statuses = new Set(done.orders.map((o: { status: string }) => o.status));
+    expect([...statuses].every((s) => s === 'shadow' || s === 'denied')).toBe(true);
+    // 100 % of 100 000 at ~100 is ~1 000 units: over the 500 limit, so the gate refuses it, with a reason.
+    expect(done.denials[0]).toMatchObject({ code: 'MAX_ORDER_QUANTITY' });
+    expect(done.position).toBe(0);
+    expect(await h.orm.em.fork().count(DeploymentFill, { deployment: id })).toBe(0);
+    await call(h.app, 'POST', `/api/deployments/${id}/stop`);
+  });
+
+  it('controls: the kill switch cancels, blocks and persists; pause and resume; re-enable', async () => {
+    const h = stack();
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'controls', graph: fastCross });
+    const created = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'paper', symbol: 'SYN/USD', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 4, bars: 2000 }, barsPerSecond: 10 }, riskLimits: roomyLimits });
+    const id = created.json.id;
+    await waitFor('a few bars', async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed >= 15 ? true : undefined), 60_000);
+
+    const killed = await call(h.app, 'POST', `/api/deployments/${id}/kill`, { by: 'risk desk' });
+    expect(killed.status).toBe(200);
+    expect(killed.json).toMatchObject({ killSwitch: true, tradingState: 'REDUCING' });
+    const at = killed.json.barsProcessed;
+    await waitFor('bars after the kill', async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed >= at + 25 ? true : undefined), 60_000);
+    const detail = (await call(h.app, 'GET', `/api/deployments/${id}?limit=1000`)).json;
+    expect(detail.events.some((e: { code: string; message: string }) => e.code === 'KILL' && e.message.includes('risk desk'))).toBe(true);
+    // After the kill nothing grows the position: every later fill moves it towards zero, never across.
+    const em = h.orm.em.fork();
+    const killEvent = detail.events.find((e: { code: string }) => e.code === 'KILL');
+    const fills = await em.find(DeploymentFill, { deployment: id }, { orderBy: { time: 'asc', tradeId: 'asc' } });
+    let position = 0;
+    for (const f of fills) {
+      const next = position + (f.side === 'buy' ? f.quantity : -f.quantity);
+      if (f.createdAt.getTime() > Date.parse(killEvent.createdAt)) {
+        expect(Math.abs(next)).toBeLessThanOrEqual(Math.abs(position) + 1e-9);
+        expect(Math.sign(next) * Math.sign(position)).toBeGreaterThanOrEqual(0);
+      }
+      position = next;
+    }
+    // The strategy kept asking; the gate refused what would grow the position, and said why.
+    expect(detail.denials.every((e: { code: string }) => e.code === 'REDUCE_ONLY')).toBe(true);
+    expect(detail.denials.length).toBeGreaterThan(0);
+
+    const paused = await call(h.app, 'POST', `/api/deployments/${id}/pause`);
+    expect(paused.json.status).toBe('paused');
+    const resumed = await call(h.app, 'POST', `/api/deployments/${id}/resume`);
+    expect(resumed.json.status).toBe('running');
+    const released = await call(h.app, 'POST', `/api/deployments/${id}/release-kill`);
+    expect(released.json).toMatchObject({ killSwitch: false, tradingState: 'ACTIVE' });
+    expect((await call(h.app, 'POST', `/api/deployments/${id}/reenable`)).json.tradingState).toBe('ACTIVE');
+    await call(h.app, 'POST', `/api/deployments/${id}/stop`);
+  });
+
+  it('the API refuses inconsistent requests with problem+json, and never returns or stores keys in clear', async () => {
+    const h = stack();
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'api checks', graph: fastCross });
+    const ex = await startFakeExchange({ reset: { apiKey: 'api-key', secret: 'api-secret-value', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 1e6, BTC: 0 } } });
+    process.env.TRADELOOM_MASTER_KEY ??= randomBytes(32).toString('hex');
+    try {
+      const live = { strategyId: strategy.json.id, mode: 'live', symbol: 'BTC/USDT', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 1, bars: 50 }, barsPerSecond: 5 }, venue: { kind: 'ccxt', exchange: 'binance', baseUrl: ex.url }, credentials: { apiKey: 'api-key', secret: 'api-secret-value' }, riskLimits: { ...roomyLimits, maxOrderQuantity: 1 } };
+      const unconfirmed = await call(h.app, 'POST', '/api/deployments', live);
+      expect(unconfirmed.status).toBe(422);
+      expect(unconfirmed.type).toContain('application/problem+json');
+      expect(unconfirmed.json.errors).toEqual([{ path: 'body.confirm', message: expect.stringContaining('LIVE') }]);
+      expect((await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'live' })).status).toBe(422);
+      expect((await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE', venue: { kind: 'paper' } })).json.errors[0].path).toBe('body.venue.kind');
+      expect((await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE', credentials: undefined })).json.errors[0].path).toBe('body.credentials');
+      expect((await call(h.app, 'POST', '/api/deployments', { ...live, mode: 'paper', venue: { kind: 'paper' } })).json.errors[0].path).toBe('body.credentials');
+      expect((await call(h.app, 'POST', '/api/deployments', { ...live, riskLimits: { maxOrderQuantity: -1 } })).status).toBe(400);
+      expect((await call(h.app, 'POST', '/api/deployments', { ...live, strategyId: crypto.randomUUID(), confirm: 'LIVE' })).status).toBe(404);
+      expect((await call(h.app, 'GET', `/api/deployments/${crypto.randomUUID()}`)).status).toBe(404);
+
+      const created = await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE' });
+      expect(created.status).toBe(201);
+      expect(created.json.hasCredentials).toBe(true);
+      const id = created.json.id;
+      const shown = JSON.stringify([created.json, (await call(h.app, 'GET', `/api/deployments/${id}`)).json, (await call(h.app, 'GET', '/api/deployments')).json]);
+      expect(shown).not.toContain('api-secret-value');
+      expect(shown).not.toContain('api-key');
+      const [row] = await h.orm.em.getConnection().execute<{ credentials: unknown }[]>('select credentials from deployments where id = ?', [id]);
+      expect(JSON.stringify(row!.credentials)).not.toContain('api-secret-value');
+      expect(row!.credentials).toMatchObject({ v: 1, alg: 'AES-256-GCM' });
+      // It trades on the fake venue: the order of ~1 000 units is over the 1-unit limit and refused before sending.
+      const refused = await waitFor('a denial', async () => {
+        const r = await call(h.app, 'GET', `/api/deployments/${id}`);
+        return r.json.denials.length ? r.json : undefined;
+      }, 60_000);
+      expect(refused.denials[0].code).toBe('MAX_ORDER_QUANTITY');
+      expect(ex.book().orderRequests).toBe(0);
+      await call(h.app, 'POST', `/api/deployments/${id}/stop`);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('streams state and events over SSE', async () => {
+    const h = stack();
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'sse', graph: fastCross });
+    const created = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'paper', symbol: 'SYN/USD', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 2, bars: 40 }, barsPerSecond: 20 }, riskLimits: roomyLimits });
+    const id = created.json.id;
+    await waitFor('the replay', async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed === 40 ? true : undefined), 60_000);
+    await call(h.app, 'POST', `/api/deployments/${id}/stop`);
+    // The deployment is stopped, so the stream sends what there is and ends.
+    const res = await h.app.request(`/api/deployments/${id}/events`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text();
+    expect(text).toContain('event: state');
+    expect(text).toMatch(/event: event\ndata: .*"code":"STOP".*\nid: \d+/);
+  });
+});
+

@@ -1,0 +1,121 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DeploymentControl, DeploymentSummary } from '../trading/config.ts';
+import type { DeploymentActivities } from './deployment-activities.ts';
+
+/**
+ * One long-running workflow per paper, shadow or live deployment. The workflow holds almost nothing: the
+ * strategy's node states, the book, the risk state and the paper venue live in PostgreSQL and are read
+ * and written by the activities, so history stays small (a few events per step, no bars, no state) and
+ * a continue-as-new carries only counters.
+ *
+ * Per step: process the bars that arrived (fills, strategy, risk gate, orders), then wait for the next
+ * bar or a control. Controls (pause, resume, kill switch, re-enable, stop) arrive as updates and are
+ * applied between steps, so a control never races an order being sent.
+ */
+
+const { stepDeployment } = proxyActivities<DeploymentActivities>({
+  startToCloseTimeout: '2 minutes',
+  // A worker killed mid-step is noticed within seconds and the step moves to another worker.
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['DeploymentGone', 'CompileFailed', 'NoCredentials', 'MasterKeyMissing'] },
+});
+
+const { reconcileDeployment } = proxyActivities<DeploymentActivities>({
+  startToCloseTimeout: '1 minute',
+  // Bounded: a venue that cannot confirm our exposure halts the deployment rather than be retried forever.
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: ['DeploymentGone', 'CompileFailed', 'NoCredentials', 'MasterKeyMissing'] },
+});
+
+const { controlDeployment, haltDeployment } = proxyActivities<DeploymentActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+});
+
+export interface DeploymentInput {
+  deploymentId: string;
+  /** Steps taken before the next continue-as-new; a new run starts at 0. */
+  stepsBeforeContinue?: number;
+  /** Carried across continue-as-new: the last summary, so queries answer before the first step. */
+  summary?: DeploymentSummary;
+}
+
+/** Continue-as-new after this many steps (a step is ~6 history events): far below the 10k warning. */
+export const STEPS_PER_RUN = 500;
+
+export const deploymentStateQuery = defineQuery<DeploymentSummary | undefined>('deploymentState');
+export const deploymentControlUpdate = defineUpdate<DeploymentSummary, [DeploymentControl]>('deploymentControl');
+
+export async function deploymentWorkflow(input: DeploymentInput): Promise<DeploymentSummary | undefined> {
+  let summary = input.summary;
+  const controls: { control: DeploymentControl; done?: DeploymentSummary; failed?: unknown }[] = [];
+
+  setHandler(deploymentStateQuery, () => summary);
+  setHandler(
+    deploymentControlUpdate,
+    async (control) => {
+      const entry: (typeof controls)[number] = { control };
+      controls.push(entry);
+      await condition(() => entry.done !== undefined || entry.failed !== undefined);
+      if (entry.failed) throw entry.failed;
+      return entry.done!;
+    },
+    {
+      validator: (control) => {
+        if (!control || !['pause', 'resume', 'kill', 'releaseKill', 'reenable', 'stop'].includes(control.action)) throw new Error(`unknown control ${String(control?.action)}`);
+      },
+    },
+  );
+
+  const applyControls = async () => {
+    while (controls.length) {
+      const entry = controls[0]!;
+      try {
+        entry.done = summary = await controlDeployment(input.deploymentId, entry.control);
+      } catch (err) {
+        entry.failed = ApplicationFailure.create({ message: `the control could not be applied: ${(err as Error).message}`, nonRetryable: true });
+      }
+      controls.shift();
+    }
+  };
+
+  // Reconcile at every start: a new deployment, a worker or server outage, or a continue-as-new (cheap,
+  // and it catches anything that changed on the venue while nobody was looking).
+  try {
+    summary = await reconcileDeployment(input.deploymentId);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    summary = await haltDeployment(input.deploymentId, 'UNKNOWN_EXPOSURE', `could not reconcile with the venue: ${err.cause?.message ?? err.message}`);
+  }
+
+  let steps = 0;
+  for (;;) {
+    await applyControls();
+    if (summary?.status === 'stopped' || summary?.status === 'failed') return summary;
+    const r = await stepDeployment(input.deploymentId);
+    summary = r.summary;
+    steps++;
+    if (r.summary.status === 'stopped' || r.summary.status === 'failed') {
+      await applyControls();
+      return summary;
+    }
+    if (r.processed === 0) {
+      // A finished replay waits for controls only; a live feed waits for its next bar or a control.
+      await condition(() => controls.length > 0, r.ended ? '1 hour' : Math.max(100, r.waitMs));
+    }
+    if (steps >= (input.stepsBeforeContinue ?? STEPS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+      // Controls already accepted must be answered by this run: updates do not cross continue-as-new.
+      await applyControls();
+      await continueAsNew<typeof deploymentWorkflow>({ deploymentId: input.deploymentId, stepsBeforeContinue: input.stepsBeforeContinue, summary });
+    }
+  }
+}
