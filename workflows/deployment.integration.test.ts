@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
@@ -8,11 +7,8 @@ import { registry } from '../nodes/index.ts';
 import { DeploymentFill, DeploymentOrder } from '../server/db/entities.ts';
 import { call, useHarness, waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange } from '../trading/fake-exchange/server.ts';
+import { fastCross, roomyLimits } from './deployment-fixtures.ts';
 
-const base = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
-/** A fast crossover so a short replay trades several times. */
-export const fastCross = { ...base, nodes: base.nodes.map((n: { id: string; params: object }) => (n.id === 'fast' ? { ...n, params: { period: 3 } } : n.id === 'slow' ? { ...n, params: { period: 8 } } : n)) };
-export const roomyLimits = { maxOrderQuantity: 10_000, maxOrderNotional: 10_000_000, maxPosition: 10_000, maxGrossExposure: 10_000_000, maxDrawdownPct: 90, maxDailyLossPct: 90, throttle: { maxOrders: 1000, windowMs: 60_000 } };
 
 describe('paper and shadow deployments on a replay feed (real Temporal, real PostgreSQL)', () => {
   const stack = useHarness();

@@ -5,6 +5,7 @@ import { DiffStatusContext, type DiffStatus } from '../diff-context.ts';
 import { graphToFlow, type StrategyFlowNode } from '../graph-mapping.ts';
 import type { Comparison } from '../hooks/useVersionHistory.ts';
 import { diffCounts, diffOverlay } from '../strategy-diff.ts';
+import { useThemeValue } from '../theme.ts';
 import { nodeTypes } from './node-types.ts';
 
 interface Props {
@@ -64,6 +65,7 @@ function DiffFlow({ comparison, focus, onClose }: Props) {
     );
   }, [overlay, statuses, focus]);
 
+  const theme = useThemeValue();
   // Local state only so React Flow can store each node's measured size, which the minimap draws from.
   const [nodes, setNodes] = useState(laidOut);
   useEffect(() => {
@@ -138,14 +140,14 @@ function DiffFlow({ comparison, focus, onClose }: Props) {
           nodesConnectable={false}
           elementsSelectable={false}
           deleteKeyCode={null}
-          colorMode="dark"
+          colorMode={theme}
           fitView
           fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
           minZoom={0.2}
           maxZoom={2}
           attributionPosition="top-right"
         >
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a313b" />
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="var(--canvas-dots)" />
           <Controls position="bottom-left" showInteractive={false} />
           <MiniMap
             position="bottom-right"
