@@ -50,7 +50,7 @@ export function PreviewChart({ preview, theme }: { preview: Preview; theme: Them
       handleScale: false,
       crosshair: { vertLine: { labelBackgroundColor: border }, horzLine: { labelBackgroundColor: border } },
     });
-    const close = chart.addSeries(LineSeries, { color: cssVar('--faint', '#5d6878'), lineWidth: 1, priceLineVisible: false, lastValueVisible: false, title: 'close' });
+    const close = chart.addSeries(LineSeries, { color: cssVar('--faint', '#5d6878'), lineWidth: 1, priceLineVisible: false, lastValueVisible: false });
     close.setData(toPoints(preview.time, preview.close));
 
     // Conditions share one pane and numbers another: a 0/1 step beside an oscillator would flatten it.
@@ -67,8 +67,8 @@ export function PreviewChart({ preview, theme }: { preview: Preview; theme: Them
           lineWidth: 2,
           lineType: o.kind === 'bool' ? LineType.WithSteps : LineType.Simple,
           priceLineVisible: false,
-          lastValueVisible: o.kind !== 'bool',
-          title: o.port,
+          // The legend under the chart names the series; axis labels stay numbers only, so they never overlap.
+          lastValueVisible: false,
           ...(o.kind === 'bool' ? { autoscaleInfoProvider: () => ({ priceRange: { minValue: -0.1, maxValue: 1.1 } }) } : {}),
         },
         pane,
