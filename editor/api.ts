@@ -7,6 +7,7 @@ import type { ResearchKind } from '../engine/research/config.ts';
 import type { RobustnessThresholds, RobustnessThresholdsInput, RobustnessVerdict } from '../engine/research/robustness.ts';
 import type { ResearchSummary } from '../engine/research/summary.ts';
 import type { Catalog, CatalogEntry } from '../nodes/registry.ts';
+import type { DeploymentCreate, DeploymentDetail as DeploymentDetailSchema, DeploymentOut } from '../server/routes/deployments.ts';
 import type { PreviewOut, PreviewReady } from '../server/routes/preview.ts';
 import type { ResearchCreate, TrialOut } from '../server/routes/research.ts';
 import type { RunChartOut } from '../server/routes/run-chart.ts';
@@ -214,6 +215,18 @@ export interface RobustnessResult extends RobustnessVerdict {
   monteCarloRunId: string | null;
 }
 
+/** POST /api/deployments: a shadow, paper or live deployment to start (live needs `confirm: "LIVE"`). */
+export type DeploymentRequest = z.input<typeof DeploymentCreate>;
+/** A deployment as listed and streamed: mode, workflow status, the risk gate's trading state, equity, position. */
+export type Deployment = z.infer<typeof DeploymentOut>;
+/** GET /api/deployments/:id: the deployment with its risk state, newest orders, fills, denials and events. */
+export type DeploymentDetail = z.infer<typeof DeploymentDetailSchema>;
+export type DeploymentOrderRow = DeploymentDetail['orders'][number];
+export type DeploymentFillRow = DeploymentDetail['fills'][number];
+export type DeploymentEventRow = DeploymentDetail['events'][number];
+/** The controls `POST /api/deployments/:id/<control>` applies between bars. */
+export type DeploymentControlPath = 'pause' | 'resume' | 'kill' | 'release-kill' | 'reenable' | 'stop';
+
 export type CompileResponse = { ok: true; warmup: number } | { ok: false; errors: CompileError[] };
 
 export interface Problem {
@@ -321,6 +334,12 @@ export const api = {
   researchEventsUrl: (id: string) => `/api/research/${encodeURIComponent(id)}/events`,
   robustness: (strategyId: string, thresholds?: RobustnessThresholdsInput) =>
     request<RobustnessResult>('POST', '/research/robustness', thresholds ? { strategyId, thresholds } : { strategyId }),
+  startDeployment: (body: DeploymentRequest) => request<Deployment>('POST', '/deployments', body),
+  listDeployments: (strategyId: string) =>
+    request<{ items: Deployment[] }>('GET', `/deployments?strategyId=${encodeURIComponent(strategyId)}&limit=200`).then((r) => r.items),
+  getDeployment: (id: string, limit = 100) => request<DeploymentDetail>('GET', `/deployments/${encodeURIComponent(id)}?limit=${limit}`),
+  controlDeployment: (id: string, control: DeploymentControlPath) => request<Deployment>('POST', `/deployments/${encodeURIComponent(id)}/${control}`, {}),
+  deploymentEventsUrl: (id: string) => `/api/deployments/${encodeURIComponent(id)}/events`,
   listCustomNodes: () => request<{ items: CustomNodeSummary[] }>('GET', '/custom-nodes').then((r) => r.items),
   createCustomNode: (source: string) => request<CustomNodeSaved>('POST', '/custom-nodes', { source }),
   saveCustomNodeVersion: (id: string, source: string) => request<CustomNodeSaved>('POST', `/custom-nodes/${encodeURIComponent(id)}/versions`, { source }),

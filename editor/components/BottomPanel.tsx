@@ -1,10 +1,12 @@
 import type { CompileError } from '../../engine/compile.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
 import type { CompileState } from '../hooks/useCompile.ts';
+import { useDeployments } from '../hooks/useDeployments.ts';
 import { useResearch } from '../hooks/useResearch.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
 import { useState } from 'react';
 import { CompileStatus } from './CompileStatus.tsx';
+import { DeploymentsTab } from './deployments/DeploymentsTab.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { ResearchTab } from './research/ResearchTab.tsx';
 import { MetricsTable } from './results/MetricsTable.tsx';
@@ -14,7 +16,7 @@ import { resultPending, ResultsView } from './ResultsView.tsx';
 import { RunPanel, type RunPanelProps } from './RunPanel.tsx';
 import { TradesTable } from './TradesTable.tsx';
 
-export type BottomTab = 'results' | 'chart' | 'metrics' | 'trades' | 'runs' | 'research' | 'problems';
+export type BottomTab = 'results' | 'chart' | 'metrics' | 'trades' | 'runs' | 'research' | 'deployments' | 'problems';
 
 interface Props extends RunPanelProps {
   tab: BottomTab;
@@ -36,8 +38,11 @@ export function BottomPanel(props: Props) {
   // Here rather than in the tab, so a study keeps streaming its progress while another tab is shown.
   const research = useResearch(props.doc.id);
   const activeStudies = research.studies.state === 'ready' ? research.studies.data.filter((r) => r.status === 'queued' || r.status === 'running').length : 0;
-  // The research tab brings its own data choice and start button: the backtest's column would only confuse.
-  const researching = props.tab === 'research';
+  // Likewise deployments keep streaming while another tab is shown.
+  const deployments = useDeployments(props.doc.id);
+  const runningDeployments = deployments.list.state === 'ready' ? deployments.list.data.filter((d) => d.status === 'running' || d.status === 'paused').length : 0;
+  // The research and deployments tabs bring their own data choice and start button: the backtest's column would only confuse.
+  const researching = props.tab === 'research' || props.tab === 'deployments';
   const trades = run.result?.trades;
   const open = trades?.filter((t) => t.open).length ?? 0;
   // Same words as the Trades metric, so the two numbers visibly agree.
@@ -49,6 +54,7 @@ export function BottomPanel(props: Props) {
     { id: 'trades', label: 'Trades', count: tradeCount },
     { id: 'runs', label: 'Runs', count: run.history.length || undefined },
     { id: 'research', label: 'Research', count: activeStudies || undefined },
+    { id: 'deployments', label: 'Deployments', count: runningDeployments || undefined },
     { id: 'problems', label: 'Problems', count: props.errors.length, tone: props.errors.length ? 'neg' : undefined },
   ];
   return (
@@ -107,6 +113,23 @@ export function BottomPanel(props: Props) {
           )}
           {props.tab === 'research' && (
             <ResearchTab key={props.doc.generation} research={research} doc={props.doc} save={props.onSave} saving={props.saving} datasets={props.datasets} graphSource={props.graphSource} />
+          )}
+          {props.tab === 'deployments' && (
+            <DeploymentsTab
+              key={props.doc.generation}
+              deployments={deployments}
+              doc={props.doc}
+              save={props.onSave}
+              datasets={props.datasets}
+              graphSource={props.graphSource}
+              initialCash={props.settings.initialCash ?? 100_000}
+              gate={research.gate}
+              reloadGate={research.reloadGate}
+              onShowStudy={(id) => {
+                research.select(id);
+                props.onTab('research');
+              }}
+            />
           )}
           {props.tab === 'problems' && <ProblemsList errors={props.errors} nodes={props.nodes} onSelectNode={props.onSelectNode} />}
         </div>

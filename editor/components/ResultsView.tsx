@@ -5,6 +5,7 @@ import { fmtInt, fmtTime } from '../format.ts';
 import { EquityChart } from './EquityChart.tsx';
 import { Icon } from './Icon.tsx';
 import { MetricsCards } from './MetricsCards.tsx';
+import { ExportsBar } from './results/ExportsBar.tsx';
 
 interface Props {
   run: Run | null;
@@ -42,6 +43,7 @@ export function ResultsView({ run, result, resultError, initialCash }: Props) {
             {fmtTime(result.startTime)} → {fmtTime(result.endTime)} UTC · {fmtInt(result.bars)} bars · warm-up {fmtInt(result.warmup)}
           </span>
         </div>
+        {run && <ExportsBar runId={run.id} events={result.events ?? []} truncated={result.eventsTruncated ?? []} />}
         <EquityChart equity={result.equity} initialCash={result.equity[0]?.value ?? initialCash} />
       </div>
     </div>
