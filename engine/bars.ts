@@ -1,3 +1,4 @@
+import { mulberry32 } from './random.ts';
 /** Closed OHLCV bars, column by column: the layout the executor loops over without allocating. */
 export interface Bars {
   time: Float64Array;
@@ -45,17 +46,6 @@ export class DataError extends Error {
   }
 }
 
-/** mulberry32: small, fast and good enough for synthetic prices; the same seed gives the same bars. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticSpec {
   seed: number;
@@ -86,7 +76,7 @@ export function syntheticMarket(spec: SyntheticSpec & { symbols?: number }): Mar
  * from the bar's own intrabar path extremes, so high ≥ max(open, close) and low ≤ min(open, close).
  */
 export function syntheticBars(spec: SyntheticSpec): Bars {
-  const rand = seededRandom(spec.seed);
+  const rand = mulberry32(spec.seed);
   const gauss = () => {
     // Box–Muller; 1 - u keeps log away from 0.
     const u = 1 - rand();

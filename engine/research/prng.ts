@@ -4,20 +4,9 @@
  * answer on any worker, on a retry, and when the work is split into different batches.
  */
 
-/** A uniform draw in [0, 1). */
-export type Random = () => number;
+import type { Random } from '../random.ts';
 
-/** mulberry32: tiny, fast, and statistically fine for sampling (not for cryptography). */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Random } from '../random.ts';
 
 /**
  * The seed of stream `index` under `seed` (murmur3's finaliser over both). Streams are independent of
