@@ -37,8 +37,10 @@ describe('a saved strategy survives a server restart', () => {
     await page.reload();
     await page.getByTestId('strategy-menu').click();
     await page.getByRole('menuitem').filter({ hasText: 'Restart-proof crossover' }).waitFor({ timeout: 30_000 });
-    // The user chose a blank document before the restart; the reload keeps it blank.
-    expect(await page.getByTestId('empty-hint').count()).toBe(1);
+    // The user chose a blank document before the restart; the reload keeps it blank (once the document
+    // has loaded: the menu can be listed before the canvas renders its hint).
+    await expect.poll(() => page.getByTestId('empty-hint').count(), { timeout: 15_000 }).toBe(1);
+    expect(await nodeCount(page)).toBe(0);
     await shot();
     await page.getByRole('menuitem').filter({ hasText: 'Restart-proof crossover' }).getByRole('button').first().click();
 
