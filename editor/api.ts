@@ -319,6 +319,11 @@ export const api = {
   getRun: (id: string) => request<Run>('GET', `/runs/${encodeURIComponent(id)}`),
   getResult: (id: string) => request<BacktestResult>('GET', `/runs/${encodeURIComponent(id)}/result`),
   getRunChart: (id: string, q: RunChartRequest = {}) => request<RunChart>('GET', `/runs/${encodeURIComponent(id)}/chart${chartQuery(q)}`),
+  /** A signal export node's recorded rows, as a CSV file (a link target: the browser downloads it). */
+  exportCsvUrl: (runId: string, nodeId: string) => `/api/runs/${encodeURIComponent(runId)}/exports/${encodeURIComponent(nodeId)}.csv`,
+  /** Send one recorded alert of a webhook node to its URL, signed, marked as a test. */
+  sendTestAlert: (runId: string, nodeId: string) =>
+    request<{ status: number; deliveryId: string }>('POST', `/runs/${encodeURIComponent(runId)}/exports/${encodeURIComponent(nodeId)}/test-alert`, {}),
   cancelRun: (id: string) => request<Run>('POST', `/runs/${encodeURIComponent(id)}/cancel`),
   runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events`,
   startResearch: (body: ResearchRequest) => request<ResearchRun>('POST', '/research', body),

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Deployment, DeploymentControlPath } from '../../api.ts';
 import { Dialog } from '../Dialog.tsx';
 import { availableControls } from './deployment-view.ts';
@@ -40,65 +40,40 @@ export function DeploymentControls({ deployment: d, busy, onControl }: Props) {
         </button>
       )}
       {confirmStop && (
-        <Dialog
-          title="Stop the deployment?"
-          onClose={() => setConfirmStop(false)}
-          testId="stop-dialog"
-          actions={
-            <>
-              <button type="button" className="button" onClick={() => setConfirmStop(false)} data-autofocus>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="button danger"
-                onClick={() => {
-                  setConfirmStop(false);
-                  onControl('stop');
-                }}
-                data-testid="stop-confirm"
-              >
-                Stop {d.name}
-              </button>
-            </>
-          }
-        >
-          <p>
-            <strong>{d.name}</strong> stops processing bars for good and cannot be resumed; orders not yet sent are cancelled. The position is left as it is: to
-            shrink it first, engage the kill switch and let the strategy reduce.
-          </p>
-        </Dialog>
+        <ConfirmControl title="Stop the deployment?" testId="stop" label={`Stop ${d.name}`} onCancel={() => setConfirmStop(false)} onConfirm={() => { setConfirmStop(false); onControl('stop'); }}>
+          <strong>{d.name}</strong> stops processing bars for good and cannot be resumed; orders not yet sent are cancelled. The position is left as it is: to
+          shrink it first, engage the kill switch and let the strategy reduce.
+        </ConfirmControl>
       )}
       {confirmKill && (
-        <Dialog
-          title="Engage the kill switch?"
-          onClose={() => setConfirmKill(false)}
-          testId="kill-dialog"
-          actions={
-            <>
-              <button type="button" className="button" onClick={() => setConfirmKill(false)} data-autofocus>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="button danger"
-                onClick={() => {
-                  setConfirmKill(false);
-                  onControl('kill');
-                }}
-                data-testid="kill-confirm"
-              >
-                Kill {d.name}
-              </button>
-            </>
-          }
-        >
-          <p>
-            Working orders of <strong>{d.name}</strong> ({d.mode}, {d.symbol}) are cancelled, orders not yet sent are dropped, and no new exposure is allowed: only
-            orders that reduce the position. The kill switch stays on, across restarts, until someone releases it.
-          </p>
-        </Dialog>
+        <ConfirmControl title="Engage the kill switch?" testId="kill" label={`Kill ${d.name}`} onCancel={() => setConfirmKill(false)} onConfirm={() => { setConfirmKill(false); onControl('kill'); }}>
+          Working orders of <strong>{d.name}</strong> ({d.mode}, {d.symbol}) are cancelled, orders not yet sent are dropped, and no new exposure is allowed: only
+          orders that reduce the position. The kill switch stays on, across restarts, until someone releases it.
+        </ConfirmControl>
       )}
     </div>
+  );
+}
+
+/** A control that cannot be undone asks first; Cancel has the focus, so Enter never confirms by accident. */
+function ConfirmControl({ title, testId, label, onCancel, onConfirm, children }: { title: string; testId: string; label: string; onCancel: () => void; onConfirm: () => void; children: ReactNode }) {
+  return (
+    <Dialog
+      title={title}
+      onClose={onCancel}
+      testId={`${testId}-dialog`}
+      actions={
+        <>
+          <button type="button" className="button" onClick={onCancel} data-autofocus>
+            Cancel
+          </button>
+          <button type="button" className="button danger" onClick={onConfirm} data-testid={`${testId}-confirm`}>
+            {label}
+          </button>
+        </>
+      }
+    >
+      <p>{children}</p>
+    </Dialog>
   );
 }

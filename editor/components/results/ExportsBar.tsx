@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { SinkEvent } from '../../../engine/execute.ts';
+import { api, errorMessage } from '../../api.ts';
 import { fmtInt } from '../../format.ts';
 
 interface Output {
@@ -28,16 +29,13 @@ export function ExportsBar({ runId, events, truncated }: { runId: string; events
   const outputs = outputsOf(events);
   const [alerts, setAlerts] = useState<Record<string, AlertState>>({});
   if (outputs.length === 0) return null;
-  const base = `/api/runs/${encodeURIComponent(runId)}/exports`;
-
   const sendTest = async (nodeId: string) => {
     setAlerts((a) => ({ ...a, [nodeId]: { state: 'sending' } }));
     try {
-      const res = await fetch(`${base}/${encodeURIComponent(nodeId)}/test-alert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      const body = (await res.json().catch(() => ({}))) as { status?: number; detail?: string; title?: string };
-      setAlerts((a) => ({ ...a, [nodeId]: res.ok ? { state: 'sent', status: body.status ?? res.status } : { state: 'failed', message: body.detail ?? body.title ?? `HTTP ${res.status}` } }));
+      const receipt = await api.sendTestAlert(runId, nodeId);
+      setAlerts((a) => ({ ...a, [nodeId]: { state: 'sent', status: receipt.status } }));
     } catch (err) {
-      setAlerts((a) => ({ ...a, [nodeId]: { state: 'failed', message: err instanceof Error ? err.message : String(err) } }));
+      setAlerts((a) => ({ ...a, [nodeId]: { state: 'failed', message: errorMessage(err) } }));
     }
   };
 
@@ -48,7 +46,7 @@ export function ExportsBar({ runId, events, truncated }: { runId: string; events
         const cut = truncated.includes(o.nodeId) ? ' (first rows only)' : '';
         if (o.kind === 'csv') {
           return (
-            <a key={o.nodeId} className="button small" href={`${base}/${encodeURIComponent(o.nodeId)}.csv`} download data-testid={`export-${o.nodeId}`} title={`Signal export "${o.nodeId}": ${fmtInt(o.rows)} rows${cut}`}>
+            <a key={o.nodeId} className="button small" href={api.exportCsvUrl(runId, o.nodeId)} download data-testid={`export-${o.nodeId}`} title={`Signal export "${o.nodeId}": ${fmtInt(o.rows)} rows${cut}`}>
               Download {o.nodeId}.csv <span className="muted">· {fmtInt(o.rows)} rows{cut}</span>
             </a>
           );
