@@ -6,9 +6,11 @@
  * on a free port, a fresh database), saves a generated 300-node strategy through the API, and drives
  * headless Chromium (playwright-core, Debian's /usr/bin/chromium) over it:
  *
- * - **Load:** from navigation start to the frame where every node of the strategy is on the canvas and
+ * - **Load:** from navigation start to the first frame on which every node in view is on the canvas and
  *   measured (React Flow hides a node until it knows its size), read in the page as `performance.now()`
  *   on that frame: fetching the bundle, the catalog and the strategy, mapping and rendering included.
+ *   The canvas mounts only the nodes in view (`onlyRenderVisibleElements`), so "in view" is what the
+ *   trader sees: the strategy fitted to the canvas (at the smallest zoom, 0.2, ~2/3 of the 300 nodes).
  *   Each repeat is a fresh page (a cold start of the app, the browser's HTTP cache aside).
  * - **Pan:** the whole graph fitted in view (every node rendered, the worst case for panning), then a
  *   scripted drag of the canvas with the real mouse, while the page records every
@@ -58,25 +60,45 @@ export function generateGraph(n: number): GraphInput {
   return { schemaVersion: 1, nodes, edges };
 }
 
-/** Installed before any page script: records the first frame on which `count` measured nodes are on the canvas. */
-export function watchForNodes(count: number) {
-  const w = window as unknown as { __nodesRenderedAt?: number };
+/**
+ * Installed before any page script: records the first frame on which every node whose corner lies in the
+ * canvas's view (`positions`, in flow coordinates, read against the viewport's transform) is on the
+ * canvas and measured, and how many that was.
+ */
+export function watchForNodes(positions: readonly { x: number; y: number }[]) {
+  const w = window as unknown as { __nodesRenderedAt?: number; __nodesInView?: number };
   const check = () => {
-    const els = document.querySelectorAll<HTMLElement>('.react-flow__node');
-    // React Flow keeps a node `visibility: hidden` until it has measured it.
-    if (els.length >= count && [...els].every((el) => el.style.visibility !== 'hidden')) {
-      w.__nodesRenderedAt = performance.now();
-      return;
+    const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
+    const flow = document.querySelector<HTMLElement>('.react-flow');
+    if (viewport && flow) {
+      const m = new DOMMatrixReadOnly(getComputedStyle(viewport).transform);
+      const box = flow.getBoundingClientRect();
+      const left = -m.e / m.a;
+      const top = -m.f / m.a;
+      const right = left + box.width / m.a;
+      const bottom = top + box.height / m.a;
+      const inView = positions.filter((p) => p.x >= left && p.x <= right && p.y >= top && p.y <= bottom).length;
+      // React Flow keeps a node `visibility: hidden` until it has measured it.
+      const shown = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].filter((el) => el.style.visibility !== 'hidden').length;
+      if (inView > 0 && shown >= inView) {
+        w.__nodesRenderedAt = performance.now();
+        w.__nodesInView = inView;
+        return;
+      }
     }
     requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
 }
 
-export async function measureLoad(page: Page, url: string, count: number): Promise<number> {
+/** Milliseconds from navigation to the strategy on screen, and how many nodes were in view then. */
+export async function measureLoad(page: Page, url: string): Promise<{ ms: number; inView: number }> {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { __nodesRenderedAt?: number }).__nodesRenderedAt !== undefined, undefined, { timeout: 60_000 });
-  return page.evaluate(() => (window as unknown as { __nodesRenderedAt: number }).__nodesRenderedAt);
+  return page.evaluate(() => {
+    const w = window as unknown as { __nodesRenderedAt: number; __nodesInView: number };
+    return { ms: w.__nodesRenderedAt, inView: w.__nodesInView };
+  });
 }
 
 interface PanStats {
@@ -143,26 +165,30 @@ async function main() {
     if (!res.ok) throw new Error(`could not save the benchmark strategy: HTTP ${res.status} ${await res.text()}`);
   };
   /** Load and pan `count` nodes on fresh pages (the app opens the newest strategy); one warm-up round first. */
-  const measure = async (count: number, rounds: number, log: boolean) => {
+  const measure = async (g: GraphInput, rounds: number, log: boolean) => {
     const loads: number[] = [];
     const pans: PanStats[] = [];
+    let inView = 0;
+    const positions = g.nodes.map((n) => n.position ?? { x: 0, y: 0 });
     for (let i = -1; i < rounds; i++) {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-      await page.addInitScript(watchForNodes, count);
-      const ms = await measureLoad(page, app.url, count);
+      await page.addInitScript(watchForNodes, positions);
+      const load = await measureLoad(page, app.url);
       if (i >= 0) {
-        loads.push(ms);
+        loads.push(load.ms);
+        inView = load.inView;
         pans.push(await measurePan(page, panMs));
         const p = pans.at(-1)!;
-        if (log) console.log(`  run ${i + 1}: load ${fmt(ms)} ms · pan ${fmt(p.fps, 1)} fps (${p.frames} frames, p95 ${fmt(p.p95FrameMs, 1)} ms, ${p.longFrames} over 20 ms)`);
+        if (log) console.log(`  run ${i + 1}: load ${fmt(load.ms)} ms (${load.inView} nodes in view) · pan ${fmt(p.fps, 1)} fps (${p.frames} frames, p95 ${fmt(p.p95FrameMs, 1)} ms, ${p.longFrames} over 20 ms)`);
       }
       await page.close();
     }
-    return { loads, pans };
+    return { loads, pans, inView };
   };
   try {
-    await save('Bench baseline', { schemaVersion: 1, nodes: [{ id: 'data', type: 'data.synthetic', position: { x: 0, y: 0 } }], edges: [] });
-    const base = await measure(1, 2, false);
+    const baseline: GraphInput = { schemaVersion: 1, nodes: [{ id: 'data', type: 'data.synthetic', position: { x: 0, y: 0 } }], edges: [] };
+    await save('Bench baseline', baseline);
+    const base = await measure(baseline, 2, false);
     const baseLoad = median(base.loads);
     const baseFps = median(base.pans.map((p) => p.fps));
     console.log(`  baseline (1 node): load ${fmt(baseLoad)} ms · pan ${fmt(baseFps, 1)} fps`);
@@ -170,13 +196,13 @@ async function main() {
     const compiled = (await (await fetch(`${app.url}/api/compile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ graph }) })).json()) as { ok: boolean };
     if (!compiled.ok) throw new Error('the generated graph does not compile');
 
-    const { loads, pans } = await measure(graph.nodes.length, repeats, true);
+    const { loads, pans, inView } = await measure(graph, repeats, true);
     const load = median(loads);
     const fps = median(pans.map((p) => p.fps));
     console.log('');
     console.log('| Measure | Median | Best | Target | Ratio to target |');
     console.log('|---|---|---|---|---|');
-    console.log(`| Load ${graph.nodes.length} nodes (navigation → all nodes rendered) | ${fmt(load)} ms | ${fmt(Math.min(...loads))} ms | < ${targets.loadMs} ms | ${fmt(load / targets.loadMs, 2)} (≤ 1 meets it) |`);
+    console.log(`| Load ${graph.nodes.length} nodes (navigation → the ${inView} nodes in view rendered) | ${fmt(load)} ms | ${fmt(Math.min(...loads))} ms | < ${targets.loadMs} ms | ${fmt(load / targets.loadMs, 2)} (≤ 1 meets it) |`);
     console.log(`| Pan frame rate | ${fmt(fps, 1)} fps | ${fmt(Math.max(...pans.map((p) => p.fps)), 1)} fps | ≥ ${targets.fps} fps | ${fmt(fps / targets.fps, 2)} (≥ 1 meets it) |`);
     console.log(`| Same on a 1-node strategy (machine baseline) | load ${fmt(baseLoad)} ms · pan ${fmt(baseFps, 1)} fps | | | |`);
     console.log(`| Pan p95 frame time | ${fmt(median(pans.map((p) => p.p95FrameMs)), 1)} ms | ${fmt(Math.min(...pans.map((p) => p.p95FrameMs)), 1)} ms | ≤ 20 ms | |`);

@@ -120,6 +120,68 @@ describe('canvas editing a trader expects', () => {
     await finish();
   });
 
+  it('copies notes and a group with its nodes, and pastes them into another strategy', async () => {
+    const graph = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'data', type: 'data.synthetic', position: { x: 0, y: 0 } },
+        { id: 'fast', type: 'indicator.sma', params: { period: 10 }, position: { x: 300, y: 0 } },
+        { id: 'slow', type: 'indicator.sma', params: { period: 50 }, position: { x: 300, y: 170 } },
+      ],
+      edges: [
+        { id: 'e1', source: { node: 'data', port: 'close' }, target: { node: 'fast', port: 'source' } },
+        { id: 'e2', source: { node: 'fast', port: 'value' }, target: { node: 'slow', port: 'source' } },
+      ],
+      annotations: {
+        comments: [{ id: 'why', text: 'Two averages: entries when they cross', position: { x: 0, y: 180 }, size: { width: 220, height: 90 } }],
+        groups: [{ id: 'avgs', label: 'Averages', nodes: ['fast', 'slow'] }],
+      },
+    };
+    const res = await fetch(`${e2e.app.url}/api/strategies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Noted', graph }) });
+    expect(res.ok).toBe(true);
+
+    const { page, shot, finish } = await e2e.open('editing-clipboard-notes');
+    await page.getByTestId('comment-why').waitFor({ timeout: 30_000 });
+    // Select the note, then add the group (by its title strip): the group brings its two nodes along.
+    await page.locator('[data-testid="comment-why"] .tl-comment-head').click();
+    await page.locator('[data-testid="group-avgs"] .tl-group-head').click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    await page.keyboard.press('Control+c');
+
+    // Into a new, blank strategy.
+    await page.getByTestId('new-strategy').click();
+    await page.getByTestId('empty-hint').waitFor();
+    await page.locator('[data-testid="canvas"] .react-flow__pane').click({ position: { x: 30, y: 30 } });
+    await page.keyboard.press('Control+v');
+    // Two strategy nodes, the note and the group's frame.
+    await expect.poll(() => page.locator('.react-flow__node-strategy').count()).toBe(2);
+    expect(await nodeCount(page)).toBe(4);
+    // The wire between the group's nodes came too; the one from the data node (not copied) did not.
+    await expect.poll(() => edgeCount(page)).toBe(1);
+    const note = page.locator('[data-testid^="comment-text-"]');
+    await note.waitFor();
+    expect(await note.inputValue()).toBe('Two averages: entries when they cross');
+    expect(await note.getAttribute('data-testid')).not.toBe('comment-text-why');
+    const label = page.locator('[data-testid^="group-label-"]');
+    expect(await label.textContent()).toBe('Averages');
+    const groupId = (await label.getAttribute('data-testid'))!.replace('group-label-', '');
+    expect(groupId).not.toBe('avgs');
+    expect(await page.getByTestId(`group-${groupId}`).textContent()).toContain('2 nodes');
+    await shot();
+
+    // Saved with the new strategy: fresh ids, the group around the pasted copies.
+    await page.getByTestId('strategy-name').fill('Pasted notes');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved');
+    const pasted = (await e2e.strategies()).find((s) => s.name === 'Pasted notes')!;
+    const ids = pasted.graph.nodes.map((n) => n.id);
+    expect(ids).toHaveLength(2);
+    expect(ids).not.toContain('fast');
+    expect(pasted.graph.annotations?.groups).toEqual([expect.objectContaining({ label: 'Averages', nodes: expect.arrayContaining(ids) })]);
+    expect(pasted.graph.annotations?.comments).toEqual([expect.objectContaining({ text: 'Two averages: entries when they cross' })]);
+    await finish();
+  });
+
   it('asks before unsaved edits are thrown away, in the app and on reload', async () => {
     const { page, dialogs, shot, finish } = await e2e.open('unsaved');
     await page.getByTestId('new-strategy').waitFor({ timeout: 30_000 });

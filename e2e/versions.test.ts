@@ -141,6 +141,73 @@ describe('version history', () => {
     await finish();
   });
 
+  it('shows notes and groups added, removed and changed between two versions, on the canvas and in the list', async () => {
+    const note = (id: string, text: string, x: number, y: number) => ({ id, text, position: { x, y }, size: { width: 220, height: 90 } });
+    const nodes = [
+      { id: 'data', type: 'data.synthetic', position: { x: 0, y: 0 } },
+      { id: 'fast', type: 'indicator.sma', params: { period: 10 }, position: { x: 280, y: 0 } },
+      { id: 'slow', type: 'indicator.sma', params: { period: 50 }, position: { x: 280, y: 160 } },
+    ];
+    const edges = [{ id: 'e1', source: { node: 'data', port: 'close' }, target: { node: 'fast', port: 'source' } }];
+    const v1 = {
+      schemaVersion: 1,
+      nodes,
+      edges,
+      annotations: { comments: [note('why', 'Entry: the fast average', 0, -160), note('old', 'Try an EMA later', 560, 200)], groups: [{ id: 'avgs', label: 'Averages', nodes: ['fast', 'slow'] }] },
+    };
+    const v2 = {
+      ...v1,
+      annotations: {
+        comments: [note('why', 'Entry: the fast average crossing the slow one', 0, -160), note('new', 'Costs checked at 5 bps', 560, -160)],
+        groups: [{ id: 'avgs', label: 'Signal averages', nodes: ['fast', 'slow'] }, { id: 'feed', label: 'Data', nodes: ['data'] }],
+      },
+    };
+    const post = (method: string, path: string, body: unknown) => fetch(`${e2e.app.url}/api${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = (await (await post('POST', '/strategies', { name: 'Annotated versions', graph: v1 })).json()) as { id: string };
+    expect((await post('PUT', `/strategies/${created.id}`, { graph: v2 })).ok).toBe(true);
+
+    const { page, shot, finish } = await e2e.open('versions-annotations');
+    await page.getByTestId('comment-why').waitFor({ timeout: 30_000 });
+    await page.getByTestId('history-button').click();
+    const history = page.getByTestId('version-history');
+    await history.getByTestId('version-check-1').click();
+    await history.getByTestId('version-check-2').click();
+    const diff = page.getByTestId('diff-canvas');
+    await diff.waitFor();
+    // Notes: one edited, one added, one removed (a ghost where it was); groups: one renamed, one added.
+    await expect.poll(() => diff.locator('[data-testid^="comment-"][data-diff]').count()).toBe(3);
+    const marked = async (id: string) => diff.getByTestId(id).getAttribute('data-diff');
+    expect(await marked('comment-why')).toBe('changed');
+    expect(await marked('comment-new')).toBe('added');
+    expect(await marked('comment-old')).toBe('removed');
+    await expect.poll(() => marked('group-avgs')).toBe('changed');
+    expect(await marked('group-feed')).toBe('added');
+    expect(await diff.getByTestId('comment-old').locator('.tl-node-diff').textContent()).toBe('Removed');
+    // Read-only: the note cannot be typed into, and nothing offers to delete it.
+    expect(await diff.getByTestId('comment-text-why').getAttribute('readonly')).not.toBeNull();
+    expect(await diff.locator('.tl-annotation-remove').count()).toBe(0);
+    expect(await page.getByTestId('diff-legend').textContent()).toContain('notes/groups 5');
+
+    const summary = page.getByTestId('diff-summary');
+    // The strategy itself did not change; the notes did.
+    await summary.getByTestId('diff-empty').waitFor();
+    expect(await summary.getByTestId('diff-annotation-why').getAttribute('data-status')).toBe('changed');
+    expect(await summary.getByTestId('diff-annotation-why').textContent()).toContain('text edited');
+    expect(await summary.getByTestId('diff-annotation-new').getAttribute('data-status')).toBe('added');
+    expect(await summary.getByTestId('diff-annotation-old').textContent()).toContain('Try an EMA later');
+    expect(await summary.getByTestId('diff-annotation-old').getAttribute('data-status')).toBe('removed');
+    const renamed = summary.getByTestId('diff-annotation-avgs');
+    expect(await renamed.locator('.diff-before').textContent()).toBe('"Averages"');
+    expect(await renamed.locator('.diff-after').textContent()).toBe('"Signal averages"');
+    // A row brings its note into view.
+    await summary.getByTestId('diff-annotation-old').getByRole('button').click();
+    await expect.poll(() => diff.locator('.react-flow__node.diff-focus').getAttribute('data-id')).toBe('old');
+    await page.waitForTimeout(400);
+    await shot();
+    await page.getByTestId('diff-close').click();
+    await finish();
+  });
+
   it('says a blank, unsaved strategy has no history yet', async () => {
     const { page, shot, finish } = await e2e.open('versions-empty');
     await page.getByTestId('new-strategy').click({ timeout: 30_000 });

@@ -2,7 +2,8 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CompileError } from '../engine/compile.ts';
 import type { CatalogEntry } from '../nodes/registry.ts';
-import { api, errorMessage, type TemplateSummary } from './api.ts';
+import { api, errorMessage, type Strategy, type TemplateSummary } from './api.ts';
+import { blankDocument, lastStrategyKey, pickStartStrategy, readLastStrategy } from './boot.ts';
 import { CatalogContext, catalogInfo, NodeErrorsContext } from './catalog-context.ts';
 import { Banner } from './components/Banner.tsx';
 import { BottomPanel, type BottomTab } from './components/BottomPanel.tsx';
@@ -34,16 +35,31 @@ import { useUnsavedGuard } from './hooks/useUnsavedGuard.ts';
 import { useVersionHistory } from './hooks/useVersionHistory.ts';
 import { ThemeContext, useTheme } from './theme.ts';
 
-const lastStrategyKey = 'tradeloom.lastStrategy';
-/** Stored as the last strategy when the user chose a blank document, so a reload keeps it blank. */
-const blankDocument = '';
 const noSettings: Settings = {};
 const noEntry = () => undefined;
 
 export function App() {
   const health = useHealth();
   const [catalog, reloadCatalog] = useLoad(api.catalog);
-  const [strategies, reloadStrategies] = useLoad(api.listStrategies);
+  /**
+   * The strategy a fresh page reopens, requested the moment the list arrives: in parallel with the node
+   * catalog, not after it and the render it causes (a big strategy then opened visibly later).
+   */
+  const startFetch = useRef<{ id: string; strategy: Promise<Strategy> } | null>(null);
+  const listStrategies = useCallback(async () => {
+    const items = await api.listStrategies();
+    if (!booted.current && !startFetch.current) {
+      const id = pickStartStrategy(items, readLastStrategy());
+      if (id) {
+        const strategy = api.getStrategy(id);
+        // Awaited (and its failure shown) by the first-load effect; unless the user opened another first.
+        strategy.catch(() => undefined);
+        startFetch.current = { id, strategy };
+      }
+    }
+    return items;
+  }, []);
+  const [strategies, reloadStrategies] = useLoad(listStrategies);
   const [templates, reloadTemplates] = useLoad(api.listTemplates);
   const datasets = useDatasets();
   const info = useMemo(() => (catalog.data ? catalogInfo(catalog.data) : null), [catalog.data]);
@@ -98,11 +114,18 @@ export function App() {
     if (templates.state === 'error') void reloadTemplates();
   }, [serverUp]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  /**
+   * Bumped by every open and by starting a new strategy: a strategy that arrives after the user moved on
+   * (clicked New while the last one was still loading) must not replace what they chose.
+   */
+  const openToken = useRef(0);
   const openStrategy = useCallback(
-    async (id: string) => {
+    async (id: string, fetched?: Promise<Strategy>) => {
       setOpenError(null);
+      const mine = ++openToken.current;
       try {
-        const s = await api.getStrategy(id);
+        const s = await (fetched ?? api.getStrategy(id));
+        if (mine !== openToken.current) return;
         doc.open(s);
         runHook.reset(s.id);
         setSaveError(null);
@@ -118,12 +141,8 @@ export function App() {
   useEffect(() => {
     if (booted.current || strategies.state !== 'ready' || !info) return;
     booted.current = true;
-    const items = strategies.data;
-    if (items.length === 0) return;
-    const last = localStorage.getItem(lastStrategyKey);
-    if (last === blankDocument) return;
-    const pick = items.find((s) => s.id === last) ?? [...items].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]!;
-    void openStrategy(pick.id);
+    const id = pickStartStrategy(strategies.data, readLastStrategy());
+    if (id) void openStrategy(id, startFetch.current?.id === id ? startFetch.current.strategy : undefined);
   }, [strategies, info, openStrategy]);
 
   const save = useCallback(async (): Promise<string | null> => {
@@ -147,6 +166,7 @@ export function App() {
     booted.current = true;
     setWelcomeDismissed(true);
     unsaved.guard('start a new strategy', () => {
+      openToken.current++;
       doc.startNew();
       runHook.reset(null);
       setSaveError(null);
@@ -176,8 +196,10 @@ export function App() {
         void (async () => {
           setCreating(template.id);
           setOpenError(null);
+          const mine = ++openToken.current;
           try {
             const s = await api.createFromTemplate(template.id);
+            if (mine !== openToken.current) return;
             doc.open(s);
             runHook.reset(s.id);
             setSaveError(null);

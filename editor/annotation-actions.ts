@@ -12,8 +12,7 @@ export interface AnnotationActions {
 
 export const AnnotationActionsContext = createContext<AnnotationActions | null>(null);
 
-export function useAnnotationActions(): AnnotationActions {
-  const actions = useContext(AnnotationActionsContext);
-  if (!actions) throw new Error('useAnnotationActions needs an AnnotationActionsContext provider');
-  return actions;
+/** The document's actions, or null where notes and groups are only shown (the version diff): read-only. */
+export function useAnnotationActions(): AnnotationActions | null {
+  return useContext(AnnotationActionsContext);
 }

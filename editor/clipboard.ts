@@ -1,30 +1,44 @@
 import { z } from 'zod';
-import { GraphEdge, GraphNode, type GraphInput } from '../engine/graph.ts';
+import { GraphComment, GraphEdge, GraphGroup, GraphNode, type GraphInput } from '../engine/graph.ts';
 import { newEdgeId, newNodeId } from './graph-mapping.ts';
 
 type GraphNodeInput = GraphInput['nodes'][number];
 type GraphEdgeInput = GraphInput['edges'][number];
 
-/** Copied nodes and the wires between them, as plain graph JSON so they can outlive the canvas. */
+/**
+ * Copied nodes, the wires between them, and the comment notes and groups that were selected with them,
+ * as plain graph JSON so they can outlive the canvas (and travel to another strategy).
+ */
 export interface Clip {
   nodes: GraphNodeInput[];
   edges: GraphEdgeInput[];
+  comments: GraphComment[];
+  groups: GraphGroup[];
 }
 
+/** The clip's size as the trader counts it: nodes and notes (a group is a frame around nodes). */
+export const clipSize = (clip: Clip) => clip.nodes.length + clip.comments.length;
+
 /**
- * The selected nodes and only the edges with both ends inside the selection: a wire to a node that
- * was not copied would have nothing to attach to when pasted.
+ * The selection as a clip: the selected nodes, the selected notes, and the selected groups with every
+ * member (a frame without its nodes means nothing). Only the wires with both ends inside the copy go
+ * along: a wire to a node that was not copied would have nothing to attach to when pasted. Null when
+ * nothing is selected.
  */
-export function copyNodes(graph: GraphInput, selected: ReadonlySet<string>): Clip | null {
-  const nodes = graph.nodes.filter((n) => selected.has(n.id));
-  if (nodes.length === 0) return null;
-  const edges = graph.edges.filter((e) => selected.has(e.source.node) && selected.has(e.target.node));
-  return structuredClone({ nodes, edges });
+export function copySelection(graph: GraphInput, selected: ReadonlySet<string>): Clip | null {
+  const groups = (graph.annotations?.groups ?? []).filter((g) => selected.has(g.id));
+  const taken = new Set([...selected, ...groups.flatMap((g) => g.nodes)]);
+  const nodes = graph.nodes.filter((n) => taken.has(n.id));
+  const comments = (graph.annotations?.comments ?? []).filter((c) => selected.has(c.id));
+  if (nodes.length === 0 && comments.length === 0) return null;
+  const edges = graph.edges.filter((e) => taken.has(e.source.node) && taken.has(e.target.node));
+  return structuredClone({ nodes, edges, comments, groups });
 }
 
 /**
- * Fresh copies of a clip: new node and edge ids (never reusing one on the canvas), edges rewired to
- * the copies, and every node shifted by `offset` so the paste does not hide under the original.
+ * Fresh copies of a clip: new node, note, group and edge ids (never reusing one on the canvas; nodes and
+ * annotations share `takenNodes`), wires and group members pointed at the copies, and every node and
+ * note shifted by `offset` so the paste does not hide under the original.
  */
 export function pasteClip(
   clip: Clip,
@@ -50,7 +64,19 @@ export function pasteClip(
     edgeIds.add(id);
     return [{ id, source: { ...e.source, node: source }, target: { ...e.target, node: target } }];
   });
-  return { nodes, edges };
+  const comments = clip.comments.map((c) => {
+    const id = newNodeId('note', nodeIds);
+    nodeIds.add(id);
+    return { ...structuredClone(c), id, position: { x: c.position.x + offset.x, y: c.position.y + offset.y } };
+  });
+  const groups = clip.groups.flatMap((g) => {
+    const members = g.nodes.flatMap((m) => idMap.get(m) ?? []);
+    if (members.length === 0) return [];
+    const id = newNodeId('group', nodeIds);
+    nodeIds.add(id);
+    return [{ id, label: g.label, nodes: members }];
+  });
+  return { nodes, edges, comments, groups };
 }
 
 /**
@@ -60,16 +86,23 @@ export function pasteClip(
  */
 export const clipFormat = 'application/vnd.tradeloom.nodes+json';
 
-/** The clipboard payload. Parsed with the graph's own node and edge schemas: it may come from anywhere. */
-export const ClipPayload = z.object({
-  format: z.literal(clipFormat),
-  version: z.literal(1),
-  nodes: z.array(GraphNode).min(1).max(2000),
-  edges: z.array(GraphEdge).max(10_000),
-});
+/**
+ * The clipboard payload. Parsed with the graph's own schemas: it may come from anywhere. Notes and
+ * groups are optional, so a payload from before they were copied still pastes.
+ */
+export const ClipPayload = z
+  .object({
+    format: z.literal(clipFormat),
+    version: z.literal(1),
+    nodes: z.array(GraphNode).max(2000),
+    edges: z.array(GraphEdge).max(10_000),
+    comments: z.array(GraphComment).max(500).default([]),
+    groups: z.array(GraphGroup).max(200).default([]),
+  })
+  .refine((p) => p.nodes.length + p.comments.length > 0, 'an empty clip');
 
 export function serializeClip(clip: Clip): string {
-  return JSON.stringify({ format: clipFormat, version: 1, nodes: clip.nodes, edges: clip.edges });
+  return JSON.stringify({ format: clipFormat, version: 1, nodes: clip.nodes, edges: clip.edges, comments: clip.comments, groups: clip.groups });
 }
 
 /** The clip in clipboard text, or null for anything else (plain text, another app's JSON, a damaged payload). */
@@ -83,9 +116,18 @@ export function parseClip(text: string): Clip | null {
   }
   const parsed = ClipPayload.safeParse(json);
   if (!parsed.success) return null;
-  const ids = new Set(parsed.data.nodes.map((n) => n.id));
-  // Keep only the wires between copied nodes, as `copyNodes` does, whatever the payload claims.
-  return { nodes: parsed.data.nodes, edges: parsed.data.edges.filter((e) => ids.has(e.source.node) && ids.has(e.target.node)) };
+  const { nodes, edges, comments, groups } = parsed.data;
+  const ids = new Set(nodes.map((n) => n.id));
+  // Keep only the wires and group members among the copied nodes, as `copySelection` does, whatever the payload claims.
+  return {
+    nodes,
+    edges: edges.filter((e) => ids.has(e.source.node) && ids.has(e.target.node)),
+    comments,
+    groups: groups.flatMap((g) => {
+      const members = g.nodes.filter((m) => ids.has(m));
+      return members.length > 0 ? [{ ...g, nodes: members }] : [];
+    }),
+  };
 }
 
 /**

@@ -21,4 +21,15 @@ describe('data descriptions', () => {
     expect(describeRunData({ kind: 'dataset', datasetId: 'd1' }, [btc])).toBe('btc-1h.csv');
     expect(describeRunData({ kind: 'dataset', datasetId: 'gone' }, [btc])).toBe('deleted dataset');
   });
+
+  it('names a basket’s symbols as the engine will: the given symbol, else the file name without .csv', () => {
+    const eth: Dataset = { ...btc, id: 'd2', name: 'ETH.csv' };
+    const basket = (datasets: unknown) => withNodes([{ id: 'b', type: 'data.csvBasket', params: { datasets } }]);
+    expect(describeGraphData(basket([{ datasetId: 'd1' }, { datasetId: 'd2', symbol: 'ETHUSD' }]), [btc, eth])).toBe('CSV basket · 2 symbols: btc-1h, ETHUSD');
+    expect(describeGraphData(basket([{ datasetId: 'd1' }, { datasetId: 'gone' }]), [btc])).toBe('CSV basket · 2 symbols: btc-1h, deleted dataset');
+    expect(describeGraphData(basket(undefined), [btc])).toBe('CSV basket without datasets chosen');
+    const many = Array.from({ length: 6 }, (_, i) => ({ datasetId: `x${i}`, symbol: `S${i}` }));
+    expect(describeGraphData(basket(many), [])).toBe('CSV basket · 6 symbols: S0, S1, S2, S3 +2');
+    expect(describeRunData({ kind: 'datasets', datasets: [{ datasetId: 'd1', symbol: 'BTC' }, { datasetId: 'd2' }] }, [btc, eth])).toBe('BTC, ETH');
+  });
 });

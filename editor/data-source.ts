@@ -1,5 +1,6 @@
 import type { DataChoice } from '../engine/data.ts';
 import type { GraphInput } from '../engine/graph.ts';
+import { symbolOfName } from '../nodes/data/basket.ts';
 import type { Dataset } from './api.ts';
 import { fmtInt } from './format.ts';
 
@@ -27,6 +28,11 @@ export function describeGraphData(graph: GraphInput, datasets: readonly Dataset[
     const d = datasets.find((x) => x.id === id);
     return d ? `CSV ${d.name} · ${fmtInt(d.bars)} bars` : 'CSV dataset not found';
   }
+  if (node.type === 'data.csvBasket') {
+    const entries = basketEntries(params.datasets);
+    if (entries.length === 0) return 'CSV basket without datasets chosen';
+    return `CSV basket · ${entries.length} symbol${entries.length === 1 ? '' : 's'}: ${basketLabel(entries, datasets)}`;
+  }
   return node.label ?? node.type;
 }
 
@@ -34,5 +40,30 @@ export function describeGraphData(graph: GraphInput, datasets: readonly Dataset[
 export function describeRunData(data: DataChoice | null | undefined, datasets: readonly Dataset[]): string {
   if (!data) return 'as in graph';
   if (data.kind === 'synthetic') return `seed ${data.seed}${data.bars ? ` · ${fmtInt(data.bars)} bars` : ''}`;
+  if (data.kind === 'datasets') return basketLabel(data.datasets, datasets);
   return datasets.find((d) => d.id === data.datasetId)?.name ?? 'deleted dataset';
+}
+
+/** A basket param as the editor holds it (possibly half edited): the entries that name a dataset. */
+export function basketEntries(value: unknown): { datasetId: string; symbol?: string }[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((e: unknown) => {
+    if (!e || typeof e !== 'object') return [];
+    const { datasetId, symbol } = e as { datasetId?: unknown; symbol?: unknown };
+    if (typeof datasetId !== 'string' || !datasetId) return [];
+    return [typeof symbol === 'string' && symbol.trim() ? { datasetId, symbol: symbol.trim() } : { datasetId }];
+  });
+}
+
+/** The symbol a basket entry trades as, as the engine will name it; undefined for a dataset that is gone. */
+export function entrySymbol(entry: { datasetId: string; symbol?: string }, datasets: readonly Dataset[]): string | undefined {
+  if (entry.symbol) return entry.symbol;
+  const d = datasets.find((x) => x.id === entry.datasetId);
+  return d && symbolOfName(d.name);
+}
+
+/** "SPY, QQQ, TLT, GLD +2": a basket's symbols, short enough for one line. */
+function basketLabel(entries: readonly { datasetId: string; symbol?: string }[], datasets: readonly Dataset[], max = 4): string {
+  const names = entries.map((e) => entrySymbol(e, datasets) ?? 'deleted dataset');
+  return names.length > max ? `${names.slice(0, max).join(', ')} +${names.length - max}` : names.join(', ');
 }

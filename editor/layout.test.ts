@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GraphInput } from '../engine/graph.ts';
-import { layoutGraph, layoutSpacing, originOf, positionsFromElk, toElkGraph, type LayoutNode } from './layout.ts';
+import { layoutGraph, layoutSpacing, originOf, positionsFromElk, toElkGraph, type ElkInstance, type LayoutNode } from './layout.ts';
+
+/** The same ELK the browser runs in a worker, run in this thread (Node has no web workers). */
+const bundledElk = (): Promise<ElkInstance> => import('elkjs/lib/elk.bundled.js').then((m) => new (m as unknown as { default: new () => ElkInstance }).default());
 
 const example = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8')) as GraphInput;
 
@@ -85,7 +88,7 @@ describe('ELK → positions', () => {
   it('lays the crossover out left to right in data-flow order, without overlaps, from the old corner', async () => {
     for (const measured of [false, true]) {
       const nodes = layoutNodes(measured);
-      const positions = await layoutGraph(nodes, example.edges, { x: 10, y: 20 });
+      const positions = await layoutGraph(nodes, example.edges, { x: 10, y: 20 }, bundledElk);
       const x = (id: string) => positions.get(id)!.x;
       expect(x('data')).toBeLessThan(x('fast'));
       expect(x('fast')).toBe(x('slow'));

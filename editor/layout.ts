@@ -119,15 +119,33 @@ export function originOf(positions: Iterable<{ x: number; y: number }>, round = 
   return round ? { x: Math.round(x), y: Math.round(y) } : { x, y };
 }
 
-type ElkInstance = { layout(graph: ElkNode): Promise<ElkNode> };
-let elk: Promise<ElkInstance> | undefined;
+/** What the layout needs of ELK: one asynchronous layout call. */
+export type ElkInstance = { layout(graph: ElkNode): Promise<ElkNode> };
+let workerElk: Promise<ElkInstance> | undefined;
 
-/** Lay the graph out with ELK's layered algorithm; resolves to each node's new top-left corner. */
-export async function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], origin: { x: number; y: number }): Promise<Positions> {
+/**
+ * ELK in a web worker: its 1.4 MB of compiled Java never touches the page's bundle or main thread, so
+ * laying out a large strategy cannot freeze the canvas. The worker script is served as a plain asset.
+ */
+export function elkInWorker(): Promise<ElkInstance> {
+  workerElk ??= Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?url')]).then(
+    // A CommonJS module: its `module.exports` (the constructor) arrives as the default export, whatever its typings say.
+    ([api, url]) => new (api as unknown as { default: new (options: { workerUrl: string }) => ElkInstance }).default({ workerUrl: url.default }),
+  );
+  return workerElk;
+}
+
+/**
+ * Lay the graph out with ELK's layered algorithm; resolves to each node's new top-left corner. `engine`
+ * is the ELK to use (outside a browser, e.g. in tests, the bundled in-thread build).
+ */
+export async function layoutGraph(
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+  origin: { x: number; y: number },
+  engine: () => Promise<ElkInstance> = elkInWorker,
+): Promise<Positions> {
   if (nodes.length === 0) return new Map();
-  // The bundled build runs ELK in this thread: a strategy lays out in milliseconds, and no worker file needs serving.
-  // A CommonJS module: its `module.exports` (the constructor) arrives as the default export, whatever its typings say.
-  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new (m as unknown as { default: new () => ElkInstance }).default());
-  const laidOut = await (await elk).layout(toElkGraph(nodes, edges));
+  const laidOut = await (await engine()).layout(toElkGraph(nodes, edges));
   return positionsFromElk(laidOut, origin);
 }

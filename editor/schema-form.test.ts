@@ -44,5 +44,7 @@ describe('schema form', () => {
 
   it('summarises key params for the canvas node, falling back to defaults', () => {
     expect(paramSummary(schema, { period: 10 })).toEqual(['period 10', 'percent 100', 'side long']);
+    const basket = { type: 'object', properties: { datasets: { type: 'array', items: { type: 'object' } }, extra: { type: 'object' } } };
+    expect(paramSummary(basket, { datasets: [{ datasetId: 'a' }, { datasetId: 'b', symbol: 'B' }], extra: { a: 1 } })).toEqual(['datasets 2']);
   });
 });

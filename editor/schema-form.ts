@@ -137,7 +137,9 @@ export function paramSummary(schema: JsonSchema, params: Record<string, unknown>
     if (out.length >= max) break;
     const value = params[field.key] ?? field.defaultValue;
     if (value === undefined || value === '') continue;
-    const text = typeof value === 'number' ? formatParamNumber(value) : String(value);
+    // A list param (a CSV basket's datasets) says how many it holds; an object has no short form.
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) continue;
+    const text = typeof value === 'number' ? formatParamNumber(value) : Array.isArray(value) ? String(value.length) : String(value);
     out.push(`${field.label.toLowerCase()} ${text.length > 24 ? text.slice(0, 23) + '…' : text}`);
   }
   return out;

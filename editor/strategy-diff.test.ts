@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GraphInput } from '../engine/graph.ts';
-import { diffCounts, diffGraphs, diffOverlay, diffValues, edgeKey, formatValue, isEmptyDiff, sameValue } from './strategy-diff.ts';
+import { annotationOverlay, annotationStatus, diffCounts, diffGraphs, diffOverlay, diffValues, edgeKey, formatValue, isEmptyDiff, sameValue } from './strategy-diff.ts';
 
 const example = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8')) as GraphInput;
 const copy = (): GraphInput => structuredClone(example);
@@ -229,5 +229,32 @@ describe('annotation changes', () => {
     expect(diffGraphs(base, base)).not.toHaveProperty('annotations');
     expect(diffGraphs(base, withAnnotations([]))).not.toHaveProperty('annotations');
     expect(diffGraphs(base, withAnnotations([note('x')])).annotations!.comments).toEqual([{ id: 'n1', kind: 'added' }]);
+  });
+
+  it('draws notes and groups with their status, moved notes apart from edited ones, removed ones as ghosts', () => {
+    const older = withAnnotations(
+      [note('keep'), { ...note('drag me'), id: 'n2' }, { ...note('edit me'), id: 'n3' }, { ...note('delete me'), id: 'n4' }],
+      [{ id: 'g1', label: 'Entry', nodes: ['a'] }, { id: 'g2', label: 'Gone', nodes: ['a'] }],
+    );
+    const newer = withAnnotations(
+      [note('keep'), { ...note('drag me', 300), id: 'n2', size: { width: 260, height: 100 } }, { ...note('edited'), id: 'n3' }, { ...note('fresh'), id: 'n5' }],
+      [{ id: 'g1', label: 'Entry signals', nodes: ['a'] }, { id: 'g3', label: 'New', nodes: ['a'] }],
+    );
+    const d = diffGraphs(older, newer);
+    const overlay = annotationOverlay(older, newer, d);
+    expect(overlay.comments.map((c) => [c.comment.id, c.status, c.comment.text])).toEqual([
+      ['n1', 'same', 'keep'],
+      ['n2', 'moved', 'drag me'],
+      ['n3', 'changed', 'edited'],
+      ['n5', 'added', 'fresh'],
+      ['n4', 'removed', 'delete me'],
+    ]);
+    expect(overlay.groups.map((g) => [g.group.id, g.status, g.group.label])).toEqual([
+      ['g1', 'changed', 'Entry signals'],
+      ['g3', 'added', 'New'],
+      ['g2', 'removed', 'Gone'],
+    ]);
+    expect(annotationStatus(undefined)).toBe('same');
+    expect(annotationStatus({ id: 'x', kind: 'changed', fields: ['nodes'] })).toBe('changed');
   });
 });

@@ -1,4 +1,4 @@
-import type { GraphInput } from '../engine/graph.ts';
+import type { GraphComment, GraphGroup, GraphInput } from '../engine/graph.ts';
 
 /**
  * What changed between two versions of a strategy graph. Pure: no React, no catalog, so it can be
@@ -241,6 +241,40 @@ export function diffOverlay(before: GraphInput, after: GraphInput, diff: GraphDi
     edges.push({ edge: { ...edge, id }, status: 'removed' });
   }
   return { nodes, edges };
+}
+
+/** Fields that only lay a note out: a note that changed nothing else was moved, not edited. */
+const layoutFields = new Set(['position', 'size']);
+
+/** How the diff canvas marks an annotation: `moved` when only its place or size changed (as for nodes). */
+export function annotationStatus(change: AnnotationChange | undefined): OverlayNode['status'] {
+  if (!change) return 'same';
+  if (change.kind !== 'changed') return change.kind;
+  return (change.fields ?? []).every((f) => layoutFields.has(f)) ? 'moved' : 'changed';
+}
+
+export interface OverlayComment {
+  comment: GraphComment;
+  status: OverlayNode['status'];
+}
+export interface OverlayGroup {
+  group: GraphGroup;
+  status: OverlayNode['status'];
+}
+
+/**
+ * The notes and groups to draw for a diff, like `diffOverlay` for nodes: the newer graph's, marked with
+ * their status, plus the older graph's removed ones as ghosts (a removed group frames its old members,
+ * which the overlay still draws, as ghosts if they went too).
+ */
+export function annotationOverlay(before: GraphInput, after: GraphInput, diff: GraphDiff): { comments: OverlayComment[]; groups: OverlayGroup[] } {
+  const commentChange = new Map((diff.annotations?.comments ?? []).map((c) => [c.id, c]));
+  const groupChange = new Map((diff.annotations?.groups ?? []).map((c) => [c.id, c]));
+  const comments: OverlayComment[] = (after.annotations?.comments ?? []).map((comment) => ({ comment, status: annotationStatus(commentChange.get(comment.id)) }));
+  const groups: OverlayGroup[] = (after.annotations?.groups ?? []).map((group) => ({ group, status: annotationStatus(groupChange.get(group.id)) }));
+  for (const comment of before.annotations?.comments ?? []) if (commentChange.get(comment.id)?.kind === 'removed') comments.push({ comment, status: 'removed' });
+  for (const group of before.annotations?.groups ?? []) if (groupChange.get(group.id)?.kind === 'removed') groups.push({ group, status: 'removed' });
+  return { comments, groups };
 }
 
 /** A param or setting value as the diff list shows it: `10`, `"close"`, `true`, `[1, 2]`, or `—` for nothing. */

@@ -27,6 +27,80 @@ export function asMarket(data: MarketData): Market {
   return 'lanes' in data ? data : { symbols: [''], lanes: [data] };
 }
 
+/**
+ * Whether bar `t` can be traded: the engine's bad-bar rule (docs/engine.md §2), for code outside the
+ * executor (charts) that must skip the same bars the executor skips.
+ */
+export function isGoodBar(b: Bars, t: number): boolean {
+  const o = b.open[t]!, h = b.high[t]!, l = b.low[t]!, c = b.close[t]!;
+  return o > 0 && o < Infinity && c > 0 && c < Infinity && l > 0 && h < Infinity && h >= l;
+}
+
+/**
+ * The typical spacing of bar times in ms: the exact (lower) median gap, NaN under two bars. A median, so the
+ * weekend gaps of daily stock data or a few missing hours do not change what "daily" or "hourly" means.
+ */
+export function barInterval(time: Float64Array): number {
+  if (time.length < 2) return NaN;
+  // Gaps take few distinct values, so counting them is exact and linear where sorting n gaps is not.
+  const counts = new Map<number, number>();
+  for (let i = 1; i < time.length; i++) {
+    const gap = time[i]! - time[i - 1]!;
+    counts.set(gap, (counts.get(gap) ?? 0) + 1);
+  }
+  // The lower median: with an even count of gaps, a short file with one hole still reads as its interval.
+  const half = (time.length - 1) / 2;
+  let seen = 0;
+  for (const gap of [...counts.keys()].sort((a, b) => a - b)) {
+    seen += counts.get(gap)!;
+    if (seen >= half) return gap;
+  }
+  return NaN;
+}
+
+/**
+ * Several symbols' bars on one time line: the union of their times, each lane holding its own bar where
+ * it has one and a NaN bar (which the engine skips for that symbol alone) where it has none. Nothing is
+ * carried forward or back: a NaN bar is never a copy of another. Each lane's times must strictly
+ * increase. Lanes that already share their times are returned as they are, without a copy.
+ */
+export function alignOnUnion(symbols: string[], lanes: Bars[]): Market {
+  if (symbols.length !== lanes.length || lanes.length === 0) throw new RangeError('one lane per symbol is needed');
+  const first = lanes[0]!.time;
+  const same = (t: Float64Array) => t.length === first.length && t.every((v, i) => v === first[i]);
+  if (lanes.every((l) => same(l.time))) return { symbols, lanes };
+
+  const all = new Float64Array(lanes.reduce((a, l) => a + l.time.length, 0));
+  let at = 0;
+  for (const l of lanes) {
+    all.set(l.time, at);
+    at += l.time.length;
+  }
+  all.sort();
+  let u = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[u - 1]) all[u++] = all[i]!;
+  // One time column shared by every lane: they are the same by construction.
+  const time = all.slice(0, u);
+
+  const aligned = lanes.map((lane) => {
+    const out = allocBars(0);
+    out.time = time;
+    for (const f of barFields) if (f !== 'time') out[f] = new Float64Array(u).fill(NaN);
+    let p = 0;
+    for (let i = 0; i < u && p < lane.time.length; i++) {
+      if (lane.time[p] !== time[i]) continue;
+      out.open[i] = lane.open[p]!;
+      out.high[i] = lane.high[p]!;
+      out.low[i] = lane.low[p]!;
+      out.close[i] = lane.close[p]!;
+      out.volume[i] = lane.volume[p]!;
+      p++;
+    }
+    return out;
+  });
+  return { symbols, lanes: aligned };
+}
+
 export function allocBars(n: number): Bars {
   return {
     time: new Float64Array(n),

@@ -1,4 +1,5 @@
 import { OrderType, type Order } from '../nodes/ports.ts';
+import type { Bars } from './bars.ts';
 import type { BacktestSettings } from './graph.ts';
 
 /** A closed round trip: from flat (or a flip) back to flat (or the next flip). */
@@ -139,6 +140,8 @@ export class SimBroker {
   private fillAtOpen = false;
   /** Units the participation cap still allows on the current bar. */
   private budget = Infinity;
+  /** One bar's columns, for `onBar`'s callers that hold loose prices. */
+  private readonly one: Bars = { time: new Float64Array(1), open: new Float64Array(1), high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1), volume: new Float64Array(1) };
   // Rolling standard deviation of close-to-close returns, for volatility slippage.
   private readonly returns = new Float64Array(volatilityWindow);
   private returnsCount = 0;
@@ -222,11 +225,30 @@ export class SimBroker {
 
   /** Work the orders against bar `bar`, before the strategy sees its close. */
   onBar(bar: number, time: number, open: number, high: number, low: number, close: number, volume: number): void {
+    const one = this.one;
+    one.time[0] = time;
+    one.open[0] = open;
+    one.high[0] = high;
+    one.low[0] = low;
+    one.close[0] = close;
+    one.volume[0] = volume;
+    this.onBarAt(bar, one, 0);
+  }
+
+  /**
+   * `onBar` for row `t` of `bars`. The executor's form: V8 boxes every floating-point argument of a call
+   * it does not inline (and this one is too big to inline), so passing six prices per bar allocated about
+   * 100 bytes per bar and made garbage collection a large part of a backtest. Here, and in the helpers
+   * below it, prices are read from the columns instead.
+   */
+  onBarAt(bar: number, bars: Bars, t: number): void {
+    const open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!, close = bars.close[t]!;
     // Defence in depth: the executor skips such bars before they get here.
     if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) return;
     // Flat with nothing working: no order to fill, no exit to check, no trailing anchor to move. Most bars
     // of most strategies are like this, so they cost one test here.
     if (!this.entry.active && this.position === 0 && !this.trackVolatility) return;
+    const time = bars.time[t]!, volume = bars.volume[t]!;
     const cap = this.s.maxParticipation;
     this.budget = cap > 0 ? (volume > 0 && volume < Infinity ? (cap / 100) * volume : 0) : Infinity;
     const e = this.entry;
@@ -244,10 +266,10 @@ export class SimBroker {
     }
     if (atOpen) this.workEntry(bar, time, price, true);
     // Exits guard a position on the side the instruction asked for, not the old side of a pending flip.
-    if (this.position !== 0 && this.position * this.last.target >= 0) this.protect(bar, time, open, high, low);
+    if (this.position !== 0 && this.position * this.last.target >= 0) this.protect(bar, bars, t);
     if (price === price && !atOpen && e.active) this.workEntry(bar, time, price, false);
     if (e.active && --e.barsLeft <= 0) e.active = false;
-    this.afterBar(bar, high, low, close);
+    this.afterBar(bar, bars, t);
   }
 
   /** Fill the entry order at `price`, within the caps. */
@@ -310,7 +332,8 @@ export class SimBroker {
    * Stop-loss, trailing stop and take-profit against this bar. At the open first (a gap through the stop,
    * then through the take-profit); inside the bar the stop side is assumed to come first.
    */
-  private protect(bar: number, time: number, open: number, high: number, low: number): void {
+  private protect(bar: number, bars: Bars, t: number): void {
+    const time = bars.time[t]!, open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!;
     const long = this.position > 0;
     let stopLevel = this.stopLoss;
     let stopReason: ExitReason = 'stopLoss';
@@ -348,7 +371,8 @@ export class SimBroker {
     }
   }
 
-  private afterBar(bar: number, high: number, low: number, close: number): void {
+  private afterBar(bar: number, bars: Bars, t: number): void {
+    const high = bars.high[t]!, low = bars.low[t]!, close = bars.close[t]!;
     // The trailing anchor follows the bars the position has seen whole (from the next bar after an intrabar entry).
     if (this.position !== 0 && bar >= this.heldFrom) {
       this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);

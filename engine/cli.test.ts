@@ -215,3 +215,62 @@ describe('cli functions', () => {
     expect(long.err.endsWith('100% 250000/250000 bars\n')).toBe(true);
   });
 });
+
+describe('cli with a CSV basket', () => {
+  /** An in-memory file system: the strategy and the CSV files. */
+  function ioOf(files: Record<string, string>) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      stderrIsTTY: false,
+      readFile: async (path) => {
+        if (!(path in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+        return files[path]!;
+      },
+    };
+    return { io, out, err };
+  }
+  const rotation = (datasets: unknown) =>
+    JSON.stringify({
+      nodes: [
+        { id: 'data', type: 'data.csvBasket', params: { datasets } },
+        { id: 'roc', type: 'indicator.roc', params: { period: 10 } },
+        { id: 'top', type: 'portfolio.topN', params: { count: 1 } },
+        { id: 'w', type: 'portfolio.weights', params: {} },
+        { id: 'order', type: 'order.rebalance', params: {} },
+      ],
+      edges: [
+        { id: 'a', source: { node: 'data', port: 'close' }, target: { node: 'roc', port: 'source' } },
+        { id: 'b', source: { node: 'roc', port: 'value' }, target: { node: 'top', port: 'score' } },
+        { id: 'c', source: { node: 'top', port: 'selected' }, target: { node: 'w', port: 'selected' } },
+        { id: 'd', source: { node: 'w', port: 'weight' }, target: { node: 'order', port: 'weight' } },
+      ],
+    });
+  // The same wave, half a period apart: the leader keeps changing.
+  const shifted = waveCsv(300).split('\n').map((row, i) => (i === 0 || !row ? row : row.replace(/^(\d{4}-\d\d-\d\d)/, (d) => new Date(Date.parse(d) + 47 * 86_400_000).toISOString().slice(0, 10)))).join('\n');
+
+  it('reads a basket node’s datasets as file paths, each trading as its file name', async () => {
+    const { io, out, err } = ioOf({ 's.json': rotation([{ datasetId: 'data/spy.csv' }, { datasetId: 'data/qqq.csv', symbol: 'QQQ' }]), 'data/spy.csv': waveCsv(300), 'data/qqq.csv': shifted });
+    expect(await main(['backtest', 's.json', '--json'], io)).toBe(0);
+    expect(err).toEqual([]);
+    const result = JSON.parse(out.join(''));
+    expect(result.symbols).toEqual(['spy', 'QQQ']);
+    expect(new Set(result.trades.map((t: { symbol: string }) => t.symbol))).toEqual(new Set(['spy', 'QQQ']));
+    // The union of times: QQQ starts 47 days later, and those days are skipped for it alone.
+    expect(result).toMatchObject({ bars: 347, skippedBars: 47 + 47 });
+  });
+
+  it('trades repeated --data files together as a basket; a synthetic seed cannot join them', async () => {
+    const files = { 's.json': rotation([{ datasetId: 'unused.csv' }]), 'a/spy.csv': waveCsv(300), 'b/tlt.csv': shifted };
+    const { io, out } = ioOf(files);
+    expect(await main(['backtest', 's.json', '--data', 'a/spy.csv', '--data', 'b/tlt.csv'], io)).toBe(0);
+    expect(out.join('')).toContain('CSV basket spy, tlt: 347 bars');
+    expect(parseCliArgs(['backtest', 's.json', '--data', 'x.csv', '--data', 'y.csv'])).toMatchObject({ data: { kind: 'basket', paths: ['x.csv', 'y.csv'] } });
+    expect(() => parseCliArgs(['backtest', 's.json', '--data', 'x.csv', '--data', 'synthetic:3'])).toThrow(/must all be CSV files/);
+    const clash = ioOf({ ...files, 'c/spy.csv': shifted });
+    expect(await main(['backtest', 's.json', '--data', 'a/spy.csv', '--data', 'c/spy.csv'], clash.io)).toBe(1);
+    expect(clash.err.join('')).toBe('error: datasets "spy.csv" and "spy.csv" would both trade as symbol "spy"; give one of them a symbol of its own\n');
+  });
+});

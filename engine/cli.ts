@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { registry } from '../nodes/index.ts';
 import { runBacktest, type BacktestResult } from './backtest.ts';
@@ -6,13 +7,15 @@ import type { Trade } from './broker.ts';
 import { compile, type CompileError } from './compile.ts';
 import { chooseData, loadMarket, type DataChoice } from './data.ts';
 
-export const usage = `Usage: npm run cli -- backtest <strategy.json> [--data <file.csv | synthetic:SEED>] [--bars N] [--json]
+export const usage = `Usage: npm run cli -- backtest <strategy.json> [--data <file.csv | synthetic:SEED>]... [--bars N] [--json]
 
 Commands:
   backtest <strategy.json>   Compile a strategy graph and backtest it.
 
 Options:
   --data <source>   A CSV file of OHLCV bars, or synthetic:SEED for seeded synthetic bars.
+                    Repeat --data with several CSV files to trade them together as a basket,
+                    each as the symbol of its file name (spy.csv trades as "spy").
                     Default: the strategy's own data node.
   --bars <N>        With synthetic data, how many bars to generate (default: the data node's).
   --json            Print the full result as JSON on stdout instead of a summary.
@@ -37,7 +40,7 @@ export class InputError extends Error {
   }
 }
 
-export type DataArg = { kind: 'synthetic'; seed: number } | { kind: 'csv'; path: string };
+export type DataArg = { kind: 'synthetic'; seed: number } | { kind: 'csv'; path: string } | { kind: 'basket'; paths: string[] };
 
 export type CliCommand =
   | { command: 'help' }
@@ -57,7 +60,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       allowPositionals: true,
       strict: true,
       options: {
-        data: { type: 'string' },
+        data: { type: 'string', multiple: true },
         bars: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -75,18 +78,27 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (command !== 'backtest') throw new UsageError(`unknown command "${command}" (the only command is "backtest")`);
   if (rest.length === 0) throw new UsageError('backtest needs a strategy file: backtest <strategy.json>');
   if (rest.length > 1) throw new UsageError(`backtest takes one strategy file, got ${rest.length}: ${rest.join(' ')}`);
-  const data = values.data === undefined ? undefined : parseDataArg(values.data);
+  const data = values.data === undefined ? undefined : parseDataArgs(values.data);
   let bars: number | undefined;
   if (values.bars !== undefined) {
     bars = Number(values.bars);
     if (!/^\d+$/.test(values.bars) || bars < 10 || bars > 20_000_000) throw new UsageError(`--bars must be a whole number from 10 to 20000000, got "${values.bars}"`);
-    if (data?.kind === 'csv') throw new UsageError('--bars applies to synthetic data only, not to a CSV file');
+    if (data && data.kind !== 'synthetic') throw new UsageError('--bars applies to synthetic data only, not to a CSV file');
   }
   return { command: 'backtest', strategy: rest[0]!, json: values.json, ...(data ? { data } : {}), ...(bars !== undefined ? { bars } : {}) };
 }
 
+/** One `--data`, or several CSV files for a basket. */
+function parseDataArgs(raws: readonly string[]): DataArg {
+  const args = raws.map(parseDataArg);
+  if (args.length === 1) return args[0]!;
+  const paths = args.map((a) => (a.kind === 'csv' ? a.path : undefined));
+  if (paths.includes(undefined)) throw new UsageError('several --data values must all be CSV files (a basket); synthetic:SEED stands alone');
+  return { kind: 'basket', paths: paths as string[] };
+}
+
 /** `synthetic:SEED` or a file path. */
-export function parseDataArg(raw: string): DataArg {
+export function parseDataArg(raw: string): Exclude<DataArg, { kind: 'basket' }> {
   const m = /^synthetic:(.*)$/i.exec(raw);
   if (m) {
     const seed = Number(m[1]);
@@ -231,13 +243,15 @@ async function backtest(cmd: Extract<CliCommand, { command: 'backtest' }>, io: C
   const plan = compiled.plan;
   let choice: DataChoice | undefined;
   if (cmd.data?.kind === 'csv') choice = { kind: 'dataset', datasetId: cmd.data.path };
+  else if (cmd.data?.kind === 'basket') choice = { kind: 'datasets', datasets: cmd.data.paths.map((datasetId) => ({ datasetId })) };
   else if (cmd.data?.kind === 'synthetic' || cmd.bars !== undefined) {
     const seed = cmd.data?.kind === 'synthetic' ? cmd.data.seed : plan.data.request.kind === 'synthetic' ? plan.data.request.seed : 0;
     choice = { kind: 'synthetic', seed, ...(cmd.bars !== undefined ? { bars: cmd.bars } : {}) };
   }
   const request = chooseData(plan.data.request, choice);
-  // On the command line a dataset id is a file path: the --data file, or the graph's CSV node's dataset.
-  const market = await loadMarket(request, (path) => readText(io, path, 'data file'));
+  // On the command line a dataset id is a file path: the --data files, or the graph's CSV node's datasets.
+  // A basket file trades as its file name's symbol, as an upload does.
+  const market = await loadMarket(request, async (path) => ({ name: basename(path), csv: await readText(io, path, 'data file') }));
   const total = market.lanes[0]!.close.length;
   const showProgress = io.stderrIsTTY && total > progressThreshold;
   const result = await runBacktest(plan, market, {
@@ -246,7 +260,8 @@ async function backtest(cmd: Extract<CliCommand, { command: 'backtest' }>, io: C
   if (cmd.json) {
     io.stdout(`${JSON.stringify(result)}\n`);
   } else {
-    const source = request.kind === 'synthetic' ? `synthetic seed ${request.seed}` : `CSV ${request.datasetId}`;
+    const source =
+      request.kind === 'synthetic' ? `synthetic seed ${request.seed}` : request.kind === 'dataset' ? `CSV ${request.datasetId}` : `CSV basket ${market.symbols.join(', ')}`;
     io.stdout(`${formatSummary(result, { strategy: name ? `${name} (${cmd.strategy})` : cmd.strategy, data: source })}\n`);
   }
   return 0;

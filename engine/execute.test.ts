@@ -80,6 +80,22 @@ describe('executor phases', () => {
     }
   });
 
+  it('skips the bar-phase steps of idle bars without changing fills, equity, outputs or states', () => {
+    // The same graph with a max-position gate (idle nodes all the way) and without any idle test.
+    const gated = { ...graph, nodes: [...graph.nodes, { id: 'gate', type: 'risk.maxPosition', params: { maxQuantity: 400 }, position: { x: 0, y: 0 } }], edges: [...graph.edges, { id: 'g', source: { node: 'exits', port: 'order' }, target: { node: 'gate', port: 'order' } }] };
+    const plan = compileOk(gated, registry);
+    const noIdle = { ...plan, nodes: plan.nodes.map((n) => ({ ...n, def: { ...n.def, idle: undefined } })) };
+    const go = (p: typeof plan, blockBars: number) => {
+      const broker = new SimBroker(p.settings);
+      const exec = createExecutor(p, bars, broker, { blockBars });
+      exec.run(0, 3000);
+      return { equity: [...exec.equity], fills: broker.fills, trades: broker.trades, stats: { ...exec.stats }, slots: [...exec.slots], states: structuredClone(exec.states) };
+    };
+    const reference = go(noIdle, 2048);
+    expect(reference.fills.length).toBeGreaterThan(10);
+    for (const block of [1, 2048]) expect(go(plan, block)).toEqual(reference);
+  });
+
   it('runs pure nodes in the column phase and context readers bar by bar', () => {
     const plan = compileOk(graph, registry);
     const phase = Object.fromEntries(plan.nodes.map((n) => [n.id, readsContext(n.def.step) ? 'bar' : 'column']));

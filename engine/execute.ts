@@ -25,6 +25,12 @@ export interface Executor {
   run(from: number, to: number): void | Promise<void>;
   /** Release what batch nodes hold outside the engine (sandbox instances). */
   close(): Promise<void>;
+  /**
+   * Each batch node's memory per symbol after the bars run so far, by node id: pass it as
+   * `batchSnapshots` to a later executor over the same plan to continue where this one stopped (a
+   * deployment's next bar, possibly in another process). Call before `close`.
+   */
+  batchSnapshots(): Promise<Record<string, BatchLaneSnapshot[]>>;
   /** Bars that ended with a position held (in any symbol), and symbol-bars skipped for bad prices, so far. */
   readonly stats: { exposed: number; skipped: number };
   /** Portfolio equity marked at each bar's close. */
@@ -50,6 +56,14 @@ export interface ExecutorOptions {
   blockBars?: number;
   /** Mixed into each batch node instance's seed, so a run's randomness is reproducible and its own. */
   seed?: number;
+  /** Batch node states to continue from, as an earlier executor's `batchSnapshots()` gave them. */
+  batchSnapshots?: Readonly<Record<string, readonly BatchLaneSnapshot[]>>;
+}
+
+/** A batch node's memory for one symbol: its instance's own snapshot and the outputs it holds between the bars it steps on. */
+export interface BatchLaneSnapshot {
+  instance: unknown;
+  held: number[];
 }
 
 export { isCrossSectional, readsContext } from '../nodes/contract.ts';
@@ -147,6 +161,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const loops: string[] = [];
   const columnCalls: string[] = [];
   const perBar: string[] = [];
+  // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`); null once a node cannot say.
+  let idleTests: string[] | null = [];
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
     declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(inputs, cross[i]!)}, o${i} = ${literal(outputs, cross[i]!)};`);
@@ -161,8 +177,13 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     if (columnar[i] && !cross[i] && node.def.kernel && clock === undefined) {
       // The node's own kernel over the run of bars, on block-relative columns (data columns as views).
       const column = (x: { s: number; wired: boolean }) => (!x.wired ? 'NANS' : barColumn.has(x.s) ? `D_${barColumn.get(x.s)}[k].subarray(from, from + ${block})` : `c${x.s}[k]`);
+      // A bars port is one column per field.
+      const ports = Object.keys(node.inputSlots).map((port) => {
+        const fields = ins.filter((x) => x.port === port);
+        return fields[0]!.f ? `${port}: { ${fields.map((x) => `${x.f}: ${column(x)}`).join(', ')} }` : `${port}: ${column(fields[0]!)}`;
+      });
       loops.push(`function node${i}(from, a, b, k) {
-  kern${i}(st${i}[k], p${i}, { ${ins.map((x) => `${x.port}: ${column(x)}`).join(', ')} }, { ${outs.map((x) => `${x.port}: c${x.s}[k]`).join(', ')} }, a - from, b - from);
+  kern${i}(st${i}[k], p${i}, { ${ports.join(', ')} }, { ${outs.map((x) => `${x.port}: c${x.s}[k]`).join(', ')} }, a - from, b - from);
 }`);
       declare.push(`const kern${i} = kernels[${i}];`);
       columnCalls.push(`for (let k = 0; k < ${L}; k++) { const r = runs[k]; for (let q = 0; q < runCount[k]; q += 2) node${i}(from, r[q], r[q + 1], k); }`);
@@ -214,6 +235,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       return;
     }
     // Bar phase.
+    if (idleTests && node.def.idle && !cross[i] && !node.def.sink) {
+      declare.push(`const idle${i} = idles[${i}];`);
+      idleTests.push(`${ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join(' ')} if (!idle${i}(st${i}[k], p${i}, i${i})) break;`);
+    } else idleTests = null;
     if (cross[i]) {
       perBar.push(
         ...ins.map((x) => `for (let k = 0; k < ${L}; k++) ${portRef(i, 'i', x.port, x.f)}[k] = ${x.wired ? `ok[k][j] === 1 ? ${readPerBar(x.s, 'k')} : NaN` : 'NaN'};`),
@@ -224,7 +249,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     }
     const sink = node.def.sink && 'fired' in outputs ? [`if (o${i}.fired === 1) emit(${i}, k, t, [${ins.filter((x) => !x.f).map((x) => portRef(i, 'i', x.port, undefined)).join(', ')}]);`] : [];
     perBar.push(`for (let k = 0; k < ${L}; k++) {
-      if (ok[k][j] === 0) continue;
+      if (act[k] === 0) continue;
       ${ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join('\n      ')}
       s${i}(st${i}[k], p${i}, i${i}, o${i}, ctxs[k]);
       ${outs.map((x) => `slots[${x.s * L} + k] = ${portRef(i, 'o', x.port, x.f)};`).join('\n      ')}
@@ -247,6 +272,18 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   };
 
   const orderSlots = orderFields.map((_, f) => plan.orderSlot + f);
+  const rampBars = Math.min(block, 16);
+  const rampBlocks = block > rampBars ? 200 : 0;
+  // A symbol's bar steps its bar-phase nodes unless every one of them is idle (their contract: the step
+  // could change no state and no output) and they have stepped before (so their outputs hold a step's
+  // values). A skipped bar also skips \`instruct\`, which would see the same order and do nothing.
+  const skipQuiet = idleTests && idleTests.length > 0
+    ? `for (let k = 0; k < ${L}; k++) {
+      let a = ok[k][j];
+      if (a === 1 && primed[k] === 1) do { ${idleTests.join(' ')} a = 0; } while (false);
+      act[k] = a;
+    }`
+    : `for (let k = 0; k < ${L}; k++) act[k] = ok[k][j];`;
   const source = `"use strict";
 ${barFields.map((f) => `const D_${f} = lanes.map((b) => b.${f});`).join('\n')}
 ${columns.map((s) => `const c${s} = cols.get(${s});`).join('\n')}
@@ -259,6 +296,9 @@ const lastClose = new Float64Array(${L});
 const NANS = new Float64Array(${block}).fill(NaN);
 const lastValid = new Int32Array(${L}).fill(-1);
 const orderBuf = new Float64Array(${8 * L});
+// Per bar, which symbols step their bar-phase nodes; which have stepped them at least once.
+const act = new Uint8Array(${L});
+const primed = new Uint8Array(${L});
 ${declare.join('\n')}
 ${loops.join('\n')}
 /**
@@ -303,7 +343,7 @@ function barsOver(from, to) {
     for (let k = 0; k < ${L}; k++) {
       if (ok[k][j] === 0) { skipped++; continue; }
       const c = D_close[k][t];
-      brokers[k].onBar(t, D_time[k][t], D_open[k][t], D_high[k][t], D_low[k][t], c, D_volume[k][t]);
+      brokers[k].onBarAt(t, lanes[k], t);
       lastClose[k] = c;
       lastValid[k] = t;
     }
@@ -314,21 +354,24 @@ function barsOver(from, to) {
     }
     equity[t] = e;
     if (held) exposed++;
+    ${skipQuiet}
     for (let k = 0; k < ${L}; k++) {
-      if (ok[k][j] === 0) continue;
+      if (act[k] === 0) continue;
       const ctx = ctxs[k];
       ctx.bar = t; ctx.time = D_time[k][t]; ctx.open = D_open[k][t]; ctx.high = D_high[k][t]; ctx.low = D_low[k][t]; ctx.close = D_close[k][t]; ctx.volume = D_volume[k][t];
       ctx.cash = account.cash; ctx.position = brokers[k].position; ctx.equity = e;
     }
     ${perBar.join('\n    ')}
     for (let k = 0; k < ${L}; k++) {
-      if (ok[k][j] === 0) continue;
+      if (act[k] === 0) continue;
+      primed[k] = 1;
       ${orderSlots.map((s, f) => `orderBuf[k * 8 + ${f}] = ${readPerBar(s, 'k')};`).join(' ')}
       brokers[k].instruct(t, orderBuf, k * 8);
     }
   }
-  stats.exposed += exposed;
-  stats.skipped += skipped;
+  // Returned, not stored: a property write after the loop has no type feedback when V8 first optimizes
+  // the loop (on-stack replacement), and would deoptimize the function at the end of every block.
+  return exposed * ${block * L + 1} + skipped;
 }
 /** The last valid bar's column values go to \`slots\`, so it shows every output as of the last bar run. */
 function keep(from, to) {
@@ -340,12 +383,21 @@ function keep(from, to) {
     ${columns.map((s) => `slots[${s * L} + k] = c${s}[k][j];`).join(' ')}
   }
 }
+// The first blocks are short. V8 optimizes a function either when it is called often or, inside one
+// long call, by on-stack replacement of its loop; code compiled the second way knows nothing of what runs
+// after the loop or in a later call, and kept deoptimizing at every block, leaving the loops in the
+// interpreter (where every floating-point result is a new heap object). Many short calls first let V8
+// see every path and compile each function whole. Block sizes never change results.
+let warm = 0;
 return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
-  for (let start = from; start < to; start += ${block}) {
-    const end = Math.min(to, start + ${block});
+  for (let start = from, end = from; start < to; start = end) {
+    end = Math.min(to, start + (warm < ${rampBlocks} ? ${rampBars} : ${block}));
+    warm++;
     scan(start, end);
     ${batchNodes.length ? 'await ' : ''}columnsOver(start, start, end);
-    barsOver(start, end);
+    const counts = barsOver(start, end);
+    stats.exposed += Math.floor(counts / ${block * L + 1});
+    stats.skipped += counts % ${block * L + 1};
     keep(start, end);
   }
 };`;
@@ -353,11 +405,35 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const cols = new Map(columns.map((s) => [s, Array.from({ length: L }, () => new Float64Array(block))]));
   // Which bars of the current block are valid, per symbol: written by the generated `scan`, read by all.
   const okv = Array.from({ length: L }, () => new Uint8Array(block));
-  const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0);
+  const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0, options.batchSnapshots);
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
-  const factory = new Function('steps', 'kernels', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', source);
-  const run = factory(steps, kernels, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run) as Executor['run'];
-  return { run, close: batch.close, equity, slots, lanes: L, states, stats, events, eventsTruncated };
+  const idles = plan.nodes.map((nd) => nd.def.idle);
+  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', source) as (...args: unknown[]) => unknown);
+  const run = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run) as Executor['run'];
+  return { run, close: batch.close, batchSnapshots: batch.snapshots, equity, slots, lanes: L, states, stats, events, eventsTruncated };
+}
+
+/**
+ * Generated factories by source text. Plans of the same shape (a sweep's parameter sets, a deployment's
+ * executor for each new bar) generate the same source, since params are passed in, not written in.
+ * Reusing the factory reuses its compiled, type-specialised code: V8 shares that between the closures
+ * one function creates, not between two functions with equal text, so each new one would start cold.
+ */
+const factories = new Map<string, (...args: unknown[]) => unknown>();
+const maxFactories = 256;
+function generated(source: string) {
+  const f = factories.get(source);
+  if (f) {
+    // Most recently used last, so the oldest goes first when the cache is full.
+    factories.delete(source);
+    factories.set(source, f);
+  }
+  return f;
+}
+function remember(source: string, f: (...args: unknown[]) => unknown) {
+  if (factories.size >= maxFactories) factories.delete(factories.keys().next().value!);
+  factories.set(source, f);
+  return f;
 }
 
 /**
@@ -366,8 +442,14 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
  * one batch, and the outputs are spread back, held over the bars the node did not see. So a custom node
  * sees exactly the bars a built-in node in its place would step on.
  */
-function batchRunner(plan: Plan, market: Market, cols: Map<number, Float64Array[]>, ok: Uint8Array[], barColumn: Map<number, string>, seed: number) {
+function batchRunner(plan: Plan, market: Market, cols: Map<number, Float64Array[]>, ok: Uint8Array[], barColumn: Map<number, string>, seed: number, restore: Readonly<Record<string, readonly BatchLaneSnapshot[]>> = {}) {
   const L = market.lanes.length;
+  for (const [id, lanes] of Object.entries(restore)) {
+    const node = plan.nodes.find((n) => n.id === id);
+    if (!node?.def.batch) throw new Error(`saved batch state for ${id}, which is not a batch node of this plan`);
+    const width = Object.keys(node.outputSlots).length;
+    if (lanes.length !== L || lanes.some((s) => s.held.length !== width)) throw new Error(`${id}: the saved batch state has the wrong shape for this plan`);
+  }
   const instances = new Map<number, BatchInstance[]>();
   const held = new Map<number, Float64Array>();
   let index = new Int32Array(0);
@@ -384,7 +466,7 @@ function batchRunner(plan: Plan, market: Market, cols: Map<number, Float64Array[
   async function open(i: number): Promise<BatchInstance[]> {
     const node = plan.nodes[i]!;
     const opened: BatchInstance[] = [];
-    for (let k = 0; k < L; k++) opened.push(await node.def.batch!.open(node.params, instanceSeed(seed, node.id, k)));
+    for (let k = 0; k < L; k++) opened.push(await node.def.batch!.open(node.params, instanceSeed(seed, node.id, k), restore[node.id]?.[k]!.instance));
     instances.set(i, opened);
     return opened;
   }
@@ -392,7 +474,7 @@ function batchRunner(plan: Plan, market: Market, cols: Map<number, Float64Array[
     const node = plan.nodes[i]!;
     const lanes = instances.get(i) ?? (await open(i));
     const outputs = Object.entries(node.outputSlots);
-    const last = held.get(i) ?? held.set(i, new Float64Array(L * outputs.length).fill(NaN)).get(i)!;
+    const last = held.get(i) ?? held.set(i, restore[node.id] ? Float64Array.from(restore[node.id]!.flatMap((s) => s.held)) : new Float64Array(L * outputs.length).fill(NaN)).get(i)!;
     if (index.length < length) index = new Int32Array(length);
     for (let k = 0; k < L; k++) {
       const valid = ok[k]!;
@@ -431,7 +513,27 @@ function batchRunner(plan: Plan, market: Market, cols: Map<number, Float64Array[
     instances.clear();
     await Promise.allSettled(all.map((x) => x.close()));
   }
-  return { run, close };
+  async function snapshots(): Promise<Record<string, BatchLaneSnapshot[]>> {
+    const saved: Record<string, BatchLaneSnapshot[]> = {};
+    for (const [i, node] of plan.nodes.entries()) {
+      const lanes = instances.get(i);
+      // Not opened in this run (no bars yet): what it was given is still its state.
+      if (!lanes) {
+        if (restore[node.id]) saved[node.id] = restore[node.id]!.map((s) => ({ instance: s.instance, held: [...s.held] }));
+        continue;
+      }
+      const width = Object.keys(node.outputSlots).length;
+      const last = held.get(i);
+      saved[node.id] = await Promise.all(
+        lanes.map(async (instance, k) => {
+          if (!instance.snapshot) throw new Error(`${node.id}: this node's state cannot be saved, so it can run only in one piece (a backtest)`);
+          return { instance: await instance.snapshot(), held: last ? Array.from(last.subarray(k * width, (k + 1) * width)) : new Array<number>(width).fill(NaN) };
+        }),
+      );
+    }
+    return saved;
+  }
+  return { run, close, snapshots };
 }
 
 /** A 32-bit seed per run, node and symbol (FNV-1a over the node id), so instances never share randomness. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Bar, Order, PortKind } from './ports.ts';
+import { BasketDatasets } from './data/basket.ts';
+import type { Bar, BarField, Order, PortKind } from './ports.ts';
 
 export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output', 'custom'] as const;
 export type Category = (typeof categories)[number];
@@ -51,20 +52,29 @@ export const DataRequest = z.discriminatedUnion('kind', [
     symbols: z.number().int().min(1).max(500).optional(),
   }),
   z.object({ kind: z.literal('dataset'), datasetId: z.string() }),
+  /** Several uploaded datasets traded together, aligned on the union of their times (docs/engine.md §4a). */
+  z.object({ kind: z.literal('datasets'), datasets: BasketDatasets }),
 ]);
 export type DataRequest = z.infer<typeof DataRequest>;
 
 /** Opens one instance of a batch node per symbol; the instance holds the node's state between blocks. */
 export interface BatchRunner {
-  open(params: Record<string, unknown>, seed: number): Promise<BatchInstance>;
+  /**
+   * `snapshot`, when given, is what an earlier instance's `snapshot()` returned: the new instance
+   * continues from that state (a deployment's next bar, possibly in another process) instead of `init`.
+   */
+  open(params: Record<string, unknown>, seed: number, snapshot?: unknown): Promise<BatchInstance>;
 }
 export interface BatchInstance {
   /** The node over `length` consecutive bars (the valid bars of a block): one array per input, one per output. */
   run(inputs: Readonly<Record<string, Float64Array>>, length: number): Promise<Readonly<Record<string, Float64Array>>>;
+  /** The instance's whole state as JSON-safe plain data, for `open(…, snapshot)`. Absent: it cannot be saved. */
+  snapshot?(): Promise<unknown>;
   close(): Promise<void>;
 }
 
-type Columns<Ports> = { -readonly [K in keyof Ports]: Float64Array };
+/** A kernel's view of a port: a column per bar field for a `bars` port, else one column. */
+type Columns<Ports> = { -readonly [K in keyof Ports]: Ports[K] extends { kind: 'bars' } ? Readonly<Record<BarField, Float64Array>> : Float64Array };
 
 /** What a step reads from its inputs and writes to its outputs: a number per port; a bar or an order for those compound kinds. */
 type Value<Spec> = Spec extends { kind: infer K }
@@ -135,12 +145,22 @@ export interface NodeDefinition<
   // Method syntax on purpose: it lets a specific definition stand in the registry's erased list.
   step(state: S, params: z.infer<P>, input: Readonly<Values<I>>, out: Values<O>, ctx: Readonly<StepContext>): void;
   /**
-   * Optional: `step` over bars [from, to) of whole columns at once, for a node whose ports are all single
-   * numbers and whose step takes no context. It keeps the state in locals for the run of bars, which a
+   * Optional: `step` over bars [from, to) of whole columns at once, for a node whose outputs are single
+   * numbers, whose inputs are single numbers or bars (a column per field), and whose step takes no context. It keeps the state in locals for the run of bars, which a
    * per-bar call cannot, and must leave exactly the outputs and the state that calling `step` bar by bar
    * would (nodes/kernels.test.ts checks every node that has one).
    */
   kernel?(state: S, params: z.infer<P>, input: Readonly<Columns<I>>, out: Columns<O>, from: number, to: number): void;
+  /**
+   * Optional, for nodes that step bar by bar (sizing, risk, orders): true when a step on this bar can
+   * change nothing. Given that every input coming from another bar-by-bar node is what this node saw on
+   * its last step, and the other inputs are as given here, a step would leave the state and every output
+   * exactly as they are, whatever the context (prices, equity, position). It must never answer true
+   * wrongly; answering false is always safe. When every bar-by-bar node of a symbol is idle on a bar, the
+   * executor skips their steps for that symbol (docs/engine.md, Execute), which is what makes a strategy
+   * that trades rarely cost little per bar. nodes/idle.test.ts checks every node that has one.
+   */
+  idle?(state: Readonly<S>, params: z.infer<P>, input: Readonly<Values<I>>): boolean;
 }
 
 // Definitions differ in params, ports and state; code that handles any of them works at this erased type.
@@ -200,10 +220,12 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
   }
   if (Object.keys(def.outputs).length === 0) throw new Error(`${def.type}: a node needs at least one output`);
   if (def.kernel) {
-    const compound = Object.entries({ ...def.inputs, ...def.outputs }).find(([, spec]) => spec.kind === 'bars' || spec.kind === 'order');
-    if (compound) throw new Error(`${def.type}: a kernel handles single-number ports only; "${compound[0]}" is ${compound[1].kind}`);
+    // Bars come in as one column per field; orders, and compound outputs, have no column form.
+    const compound = [...Object.entries(def.inputs).filter(([, spec]) => spec.kind === 'order'), ...Object.entries(def.outputs).filter(([, spec]) => spec.kind === 'bars' || spec.kind === 'order')];
+    if (compound.length) throw new Error(`${def.type}: a kernel cannot have the ${compound[0]![1].kind} port "${compound[0]![0]}"`);
     if (def.step.length >= 5) throw new Error(`${def.type}: a node that reads the context cannot have a kernel`);
   }
+  if (def.idle && def.step.length < 5) throw new Error(`${def.type}: only a node that reads the context steps bar by bar and can be idle`);
   for (let v = 1; v < def.version; v++) {
     if (!def.migrations?.[v]) throw new Error(`${def.type}: version ${def.version} needs a params migration from version ${v}`);
   }

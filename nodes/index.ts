@@ -74,6 +74,7 @@ import { logisticClassifier } from './model/logisticClassifier/index.ts';
 import { regime } from './model/regime/index.ts';
 import { ensembleVote } from './model/ensembleVote/index.ts';
 import { csvBars } from './data/csv/index.ts';
+import { csvBasket } from './data/csvBasket/index.ts';
 import { syntheticBars } from './data/synthetic/index.ts';
 import { resample } from './data/resample/index.ts';
 import { rank } from './portfolio/rank/index.ts';
@@ -98,6 +99,7 @@ import { webhookAlert } from './output/webhookAlert/index.ts';
 export const registry = createRegistry([
   syntheticBars,
   csvBars,
+  csvBasket,
   resample,
   sma,
   ema,

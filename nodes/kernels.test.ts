@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { registry } from './index.ts';
+import { barFields, type BarField } from './ports.ts';
 
 /**
  * Every node with a kernel: the kernel over random runs of bars must leave exactly the outputs and the
@@ -20,6 +21,32 @@ function series(seed: number, n: number): Float64Array {
   return out;
 }
 
+/** A condition: mostly 1 and 0, some NaN (unknown) and some other numbers (which read as false). */
+function conditions(seed: number, n: number): Float64Array {
+  return series(seed, n).map((v) => (v !== v ? NaN : Math.floor(v * 7) % 5 === 0 ? 0.5 : Math.floor(v * 3) % 2));
+}
+
+/**
+ * Bars around a random walk: high and low from the close's own moves, so gaps through the previous
+ * close happen, and NaN bars (a field or all of them) where `series` has NaN.
+ */
+function barColumns(seed: number, n: number): Record<BarField, Float64Array> {
+  const close = series(seed, n);
+  const spread = series(seed + 1000, n);
+  const cols = Object.fromEntries(barFields.map((f) => [f, new Float64Array(n)])) as Record<BarField, Float64Array>;
+  for (let t = 0; t < n; t++) {
+    const c = close[t]!;
+    const w = Math.abs(spread[t]! - 100) / 10;
+    cols.time[t] = t * 60_000;
+    cols.open[t] = c + (t % 3 === 0 ? w : -w) / 2;
+    cols.high[t] = t % 97 === 5 ? NaN : c + w;
+    cols.low[t] = c - w;
+    cols.close[t] = c;
+    cols.volume[t] = spread[t]! > 100 ? 1000 + t : 0;
+  }
+  return cols;
+}
+
 /** Params to try: the defaults, and each integer param (a period) set small so warm-up and resets show. */
 function paramSets(def: (typeof withKernel)[number]): Record<string, unknown>[] {
   const defaults = def.params.parse({}) as Record<string, unknown>;
@@ -34,7 +61,7 @@ function paramSets(def: (typeof withKernel)[number]): Record<string, unknown>[] 
 
 describe('node kernels equal their step', () => {
   it('covers the nodes that have one', () => {
-    expect(withKernel.map((d) => d.type).sort()).toEqual(['indicator.ema', 'indicator.rsi', 'indicator.sma', 'logic.compare', 'logic.crossover', 'logic.threshold']);
+    expect(withKernel.map((d) => d.type).sort()).toEqual(['indicator.atr', 'indicator.bollinger', 'indicator.ema', 'indicator.rsi', 'indicator.sma', 'logic.and', 'logic.compare', 'logic.crossover', 'logic.not', 'logic.or', 'logic.threshold']);
   });
 
   for (const def of withKernel) {
@@ -45,15 +72,18 @@ describe('node kernels equal their step', () => {
       for (const [q, raw] of paramSets(def).entries()) {
         const params = def.params.parse(raw);
         const wired = Object.fromEntries(ins.map((p) => [p, true]));
-        const inputs = Object.fromEntries(ins.map((p, k) => [p, series(17 + q * 31 + k, n)]));
+        const inputs = Object.fromEntries(ins.map((p, k) => [p, def.inputs[p]!.kind === 'bars' ? barColumns(17 + q * 31 + k, n) : def.inputs[p]!.kind === 'bool' ? conditions(17 + q * 31 + k, n) : series(17 + q * 31 + k, n)]));
 
         // Reference: step bar by bar.
         const stepState = def.init(params, wired);
-        const input: Record<string, number> = {};
+        const input: Record<string, unknown> = {};
         const out: Record<string, number> = Object.fromEntries(outs.map((p) => [p, NaN]));
         const expected = Object.fromEntries(outs.map((p) => [p, new Float64Array(n)]));
         for (let t = 0; t < n; t++) {
-          for (const p of ins) input[p] = inputs[p]![t]!;
+          for (const p of ins) {
+            const col = inputs[p]!;
+            input[p] = col instanceof Float64Array ? col[t] : Object.fromEntries(barFields.map((f) => [f, col[f][t]]));
+          }
           def.step(stepState, params, input as never, out as never, undefined as never);
           for (const p of outs) expected[p]![t] = out[p]!;
         }

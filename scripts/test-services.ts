@@ -6,20 +6,12 @@
  * `node scripts/test-services.ts serve <env-file>`, which starts both, writes `export TEST_…=…` lines to
  * <env-file>, and keeps them up until SIGTERM/SIGINT.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import {
-  findOnPath,
-  parentDeathWrapper,
-  pickPort,
-  startEmbeddedTemporal,
-  type TemporalLog,
-} from '../server/embedded/temporal.ts';
+import { startEmbeddedTemporal, type TemporalLog } from '../server/embedded/temporal.ts';
+import { initPostgresCluster, withClient } from './postgres-cluster.ts';
+
+export { postgresBinDir } from './postgres-cluster.ts';
 
 export interface TestServices {
   /** A superuser URL on the server's `postgres` database; tests make their own with {@link createTestDatabase}. */
@@ -100,147 +92,16 @@ export async function createTestDatabase(
   };
 }
 
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** `PG_BINDIR`, else Debian's PostgreSQL 15, else the newest Debian PostgreSQL, else `initdb` on PATH. */
-export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.PG_BINDIR, '/usr/lib/postgresql/15/bin'];
-  if (existsSync('/usr/lib/postgresql')) {
-    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v));
-    versions.sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
-  }
-  const initdb = findOnPath('initdb', env);
-  if (initdb) candidates.push(join(initdb, '..'));
-  for (const dir of candidates) {
-    if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'))) return dir;
-  }
-  throw new Error(
-    'PostgreSQL server binaries not found (looked in $PG_BINDIR, /usr/lib/postgresql/*/bin and PATH). ' +
-      'Install them with `apt-get install -y postgresql-15`, or set TEST_DATABASE_URL to an existing server.',
-  );
-}
-
-/** As root, the uid/gid of the `postgres` user: initdb and postgres refuse to run as root. */
-function postgresUserIds(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number.parseInt(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout, 10);
-  const uid = id('-u');
-  const gid = id('-g');
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) {
-    throw new Error('Running as root, PostgreSQL needs the `postgres` user: `apt-get install -y postgresql-15` creates it.');
-  }
-  return { uid, gid };
-}
-
-/**
- * The argv prefix that runs a PostgreSQL program: as the `postgres` user when we are root, and with a
- * parent-death signal where asked. setpriv execs (no process in between) and sets the signal after dropping
- * privileges, so a killed test run leaves no server behind.
- */
-function postgresCommandPrefix(parentDeathSignal?: 'INT'): string[] {
-  const ids = postgresUserIds();
-  const pdeath = parentDeathSignal ? parentDeathWrapper(parentDeathSignal) : [];
-  if (!ids) return pdeath.length ? [...pdeath, '--'] : [];
-  const setpriv = findOnPath('setpriv');
-  if (!setpriv) return ['runuser', '-u', 'postgres', '--'];
-  return [setpriv, `--reuid=${ids.uid}`, `--regid=${ids.gid}`, '--init-groups', ...pdeath.slice(1), '--'];
-}
-
-/** A throwaway cluster in a temp dir: trust auth, socket in the temp dir, durability off (tests only). */
+/** The shared test cluster: a fresh one that lives until `stop()`, which also deletes its data. */
 async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
-  const bin = postgresBinDir();
-  const dir = mkdtempSync(join(tmpdir(), 'tradeloom-pg-'));
-  const data = join(dir, 'data');
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const cluster = await initPostgresCluster({ log });
   try {
-    const ids = postgresUserIds();
-    if (ids) chownSync(dir, ids.uid, ids.gid);
-    const initdbArgs = ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'];
-    const initdbArgv = [...postgresCommandPrefix(), join(bin, 'initdb'), ...initdbArgs];
-    const init = spawnSync(initdbArgv[0], initdbArgv.slice(1), { encoding: 'utf8' });
-    if (init.status !== 0) {
-      throw new Error(`initdb failed (exit ${init.status}): ${init.error?.message ?? ''}\n${init.stdout}\n${init.stderr}`);
-    }
+    await cluster.start();
   } catch (err) {
-    cleanup();
+    await cluster.destroy();
     throw err;
   }
-
-  const port = await pickPort(0);
-  const settings = {
-    listen_addresses: '127.0.0.1',
-    unix_socket_directories: dir,
-    fsync: 'off',
-    synchronous_commit: 'off',
-    full_page_writes: 'off',
-    max_connections: '200',
-  };
-  const pgArgs = ['-D', data, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const argv = [...postgresCommandPrefix('INT'), join(bin, 'postgres'), ...pgArgs];
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 50) output.shift();
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = false;
-  // 'error' without 'exit' means the process never started.
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', (err) => {
-      output.push(String(err));
-      resolve();
-    });
-  });
-  void exit.then(() => (exited = true));
-  const killOnExit = () => {
-    if (!exited) child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      if (!exited) {
-        child.kill('SIGINT'); // "fast" shutdown: disconnect clients, no wait
-        const timeout = sleep(15_000, false, { ref: false });
-        const graceful = await Promise.race([exit.then(() => true), timeout]);
-        if (!graceful) {
-          child.kill('SIGKILL');
-          await exit;
-        }
-      }
-      process.off('exit', killOnExit);
-      cleanup();
-    })());
-
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await withClient(url, (c) => c.query('SELECT 1'));
-      break;
-    } catch (err) {
-      if (exited || Date.now() > deadline) {
-        await stop();
-        throw new Error(`PostgreSQL did not start on port ${port}: ${String(err)}\n${output.join('')}`);
-      }
-      await sleep(100);
-    }
-  }
-  log.info(`PostgreSQL ready on 127.0.0.1:${port} (${bin}, data in ${data})`);
-  return { url, stop };
+  return { url: cluster.url, stop: () => cluster.destroy() };
 }
 
 /** `serve <env-file>`: for .ci/run, which sources the file and runs `npm test` against these services. */

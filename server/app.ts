@@ -7,7 +7,8 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps.ts';
-import { problem, zodProblems } from './problem.ts';
+import { isDatabaseUnavailable, outageLogger, RETRY_AFTER_SECONDS } from './db/availability.ts';
+import { databaseUnavailable, problem, zodProblems } from './problem.ts';
 import { registerCustomNodeRoutes } from './routes/custom-nodes.ts';
 import { registerDatasetRoutes } from './routes/datasets.ts';
 import { registerDeploymentRoutes } from './routes/deployments.ts';
@@ -37,10 +38,16 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  const logOutage = outageLogger((fields, message) => deps.log.warn(fields, message));
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       if (err.status === 400 && /JSON/i.test(err.message)) return problem(c, 400, 'Invalid request', 'The body is not valid JSON.', { errors: [{ path: 'body', message: 'malformed JSON' }] });
       return problem(c, err.status, 'Request refused', err.message);
+    }
+    // An outage, not a bug: no stack, a throttled log line, and a 503 the client may retry.
+    if (isDatabaseUnavailable(err)) {
+      logOutage(c.req.path, err);
+      return databaseUnavailable(c, RETRY_AFTER_SECONDS);
     }
     // Log the details; the client gets a message without internals or a stack trace.
     deps.log.error({ err, path: c.req.path }, 'unhandled error');

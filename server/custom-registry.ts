@@ -80,6 +80,7 @@ export function createCustomNodeHost(options: CustomNodeHostOptions): CustomNode
       return sandbox().createInstance(nodeId, params, opts);
     },
     runBatch: (handle: InstanceHandle, inputs, length) => sandbox().runBatch(handle, inputs, length),
+    snapshot: (handle: InstanceHandle) => sandbox().snapshot(handle),
     dispose: (handle: InstanceHandle) => sandbox().dispose(handle),
   });
 

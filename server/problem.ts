@@ -30,3 +30,19 @@ export function zodProblems(error: ZodError, prefix: string): FieldProblem[] {
 export function notFound(c: Context, what: string) {
   return problem(c, 404, 'Not found', `${what} was not found.`);
 }
+
+/**
+ * 503 for a request that needed the database while it could not be reached (see db/availability.ts).
+ * Whether a write that was in flight committed is unknown to the server too, so the detail does not
+ * claim either; every multi-row write is one transaction, so it committed whole or not at all.
+ */
+export function databaseUnavailable(c: Context, retryAfterSeconds: number) {
+  c.header('retry-after', String(retryAfterSeconds));
+  return problem(
+    c,
+    503,
+    'Database unavailable',
+    `The database cannot be reached right now, so the request could not be completed. Try again in ${retryAfterSeconds} seconds.`,
+    { code: 'DATABASE_UNAVAILABLE' },
+  );
+}

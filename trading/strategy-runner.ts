@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { Bars, Market } from '../engine/bars.ts';
 import { Account, SimBroker } from '../engine/broker.ts';
 import type { Plan } from '../engine/compile.ts';
-import { createExecutor } from '../engine/execute.ts';
+import { createExecutor, type BatchLaneSnapshot } from '../engine/execute.ts';
 import { orderFields } from '../nodes/ports.ts';
 import type { Bar } from './adapters/paper.ts';
 
@@ -13,7 +14,9 @@ import type { Bar } from './adapters/paper.ts';
  *
  * Node states are plain data by contract (numbers, arrays, nested objects); `encodeState` keeps the
  * values JSON cannot hold (NaN, ±Infinity, −0, typed arrays) so a restored state is bit-for-bit the one
- * that was saved.
+ * that was saved. Custom nodes keep their state in a sandbox instance, which lives only as long as the
+ * bar's executor: their instance snapshots (state, bar counter, random generator) and the outputs they
+ * hold travel in the same snapshot, and the next bar opens new instances from them.
  */
 
 /** JSON with the numbers JSON drops. */
@@ -48,14 +51,28 @@ export function decodeState(value: unknown): unknown {
   return value;
 }
 
-/** The strategy's memory between bars: node states per plan node and symbol, encoded for JSON. */
-export interface StrategySnapshot {
+/** A number, NaN and ±Infinity included (zod's `number` refuses those, and held outputs may be NaN). */
+const anyNumber = z.custom<number>((x) => typeof x === 'number', 'expected a number');
+
+/** Custom nodes' state per node id and symbol, after `decodeState`: see `Executor.batchSnapshots`. */
+const BatchStates = z.record(z.string(), z.array(z.object({ instance: z.unknown(), held: z.array(anyNumber) })));
+
+/**
+ * The strategy's memory between bars, as the database stores it (JSON). Version 1 (no `version`) has
+ * the engine's node states only; version 2 adds `batch`, the custom nodes' state. A version-1 snapshot
+ * still loads: it comes from a plan without custom nodes, as those could not be deployed before.
+ */
+export const StrategySnapshot = z.object({
+  version: z.literal(2).optional(),
   /** `encodeState(executor.states)`. */
-  states: unknown;
+  states: z.unknown(),
   /** Nodes in plan order when it was taken: a plan that changed shape cannot reuse it. */
-  nodeIds: string[];
-  bars: number;
-}
+  nodeIds: z.array(z.string()),
+  bars: z.number().int().min(0),
+  /** `encodeState(executor.batchSnapshots())`, when the plan has custom nodes. */
+  batch: z.unknown().optional(),
+});
+export type StrategySnapshot = z.infer<typeof StrategySnapshot>;
 
 /** An order instruction as the order port carries it (docs/engine.md §3.1), per symbol. */
 export type Instruction = Record<(typeof orderFields)[number], number>;
@@ -73,12 +90,32 @@ export interface BarEvaluation {
   equity: number;
 }
 
-/** True when the plan has nodes whose state lives outside the engine (sandboxed custom nodes). */
+/** True when the plan has nodes whose state lives outside the engine (sandboxed custom nodes): their snapshots take a sandbox round trip. */
 export const hasExternalState = (plan: Plan) => plan.nodes.some((n) => n.def.batch !== undefined);
 
 function oneBar(b: Bar): Bars {
   const f = (x: number) => Float64Array.of(x);
   return { time: f(b.time), open: f(b.open), high: f(b.high), low: f(b.low), close: f(b.close), volume: f(b.volume) };
+}
+
+/** Check a stored snapshot against the plan it is about to resume, and decode what it holds. */
+function restore(plan: Plan, stored: unknown): { snapshot: StrategySnapshot; states: unknown[][]; batch: Record<string, BatchLaneSnapshot[]> } {
+  const parsed = StrategySnapshot.safeParse(stored);
+  if (!parsed.success) throw new Error(`the saved strategy state is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const snapshot = parsed.data;
+  const ids = plan.nodes.map((n) => n.id);
+  if (snapshot.nodeIds.join('\u0000') !== ids.join('\u0000')) throw new Error('the saved strategy state belongs to a different plan');
+  let batch: Record<string, BatchLaneSnapshot[]> = {};
+  if (snapshot.batch !== undefined) {
+    const decoded = BatchStates.safeParse(decodeState(snapshot.batch));
+    if (!decoded.success) throw new Error('the saved custom-node state is not valid');
+    batch = decoded.data;
+  }
+  // Every custom node has run, and so has state, from the first bar on: a snapshot without it would
+  // silently restart the node, so it is refused.
+  const missing = plan.nodes.filter((n) => n.def.batch && !batch[n.id]);
+  if (snapshot.bars > 0 && missing.length) throw new Error(`the saved strategy state has no state for custom node ${missing.map((n) => n.id).join(', ')}`);
+  return { snapshot, states: decodeState(snapshot.states) as unknown[][], batch };
 }
 
 /**
@@ -90,7 +127,7 @@ function oneBar(b: Bar): Bars {
 export async function evaluateBar(plan: Plan, symbols: string[], bars: Bar[], book: { cash: number; lanes: LaneBook[] }, snapshot: StrategySnapshot | undefined): Promise<BarEvaluation> {
   const L = symbols.length;
   if (bars.length !== L || book.lanes.length !== L) throw new Error(`one bar and one position per symbol are needed (${L} symbols)`);
-  if (hasExternalState(plan)) throw new Error('strategies with sandboxed custom nodes cannot be deployed yet: their state lives outside the engine');
+  const saved = snapshot === undefined ? undefined : restore(plan, snapshot);
   const market: Market = { symbols, lanes: bars.map(oneBar) };
   const account = new Account(book.cash);
   const brokers = symbols.map((s) => new SimBroker(plan.settings, account, L > 1 ? s : undefined));
@@ -98,24 +135,20 @@ export async function evaluateBar(plan: Plan, symbols: string[], bars: Bar[], bo
     b.position = book.lanes[k]!.position;
     b.avgPrice = book.lanes[k]!.avgPrice;
   });
-  const exec = createExecutor(plan, market, brokers);
+  const external = hasExternalState(plan);
+  const exec = createExecutor(plan, market, brokers, saved && external ? { batchSnapshots: saved.batch } : {});
   try {
-    const ids = plan.nodes.map((n) => n.id);
-    if (snapshot) {
-      if (snapshot.nodeIds.join('\u0000') !== ids.join('\u0000')) throw new Error('the saved strategy state belongs to a different plan');
-      const saved = decodeState(snapshot.states) as unknown[][];
+    if (saved) {
       // The generated loop reads each state from these arrays on every call, so replacing the elements
       // before the run is enough to resume where the last bar left off.
       const live = exec.states as unknown[][];
-      saved.forEach((perLane, i) => perLane.forEach((s, k) => (live[i]![k] = s)));
+      saved.states.forEach((perLane, i) => perLane.forEach((s, k) => (live[i]![k] = s)));
     }
     await exec.run(0, 1);
     const instructions = symbols.map((_, k) => Object.fromEntries(orderFields.map((f, j) => [f, exec.slots[(plan.orderSlot + j) * L + k]!])) as Instruction);
-    return {
-      instructions,
-      snapshot: { states: encodeState(exec.states), nodeIds: ids, bars: (snapshot?.bars ?? 0) + 1 },
-      equity: exec.equity[0]!,
-    };
+    const next: StrategySnapshot = { version: 2, states: encodeState(exec.states), nodeIds: plan.nodes.map((n) => n.id), bars: (saved?.snapshot.bars ?? 0) + 1 };
+    if (external) next.batch = encodeState(await exec.batchSnapshots());
+    return { instructions, snapshot: next, equity: exec.equity[0]! };
   } finally {
     await exec.close();
   }

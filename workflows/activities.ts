@@ -8,6 +8,7 @@ import { chooseData, DataChoice, loadMarket } from '../engine/data.ts';
 import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
+import { isDatabaseUnavailable, whileUnavailable } from '../server/db/availability.ts';
 import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 
@@ -54,7 +55,8 @@ export function createActivities(deps: ActivityDeps) {
       const market = await loadMarket(request, async (id) => {
         if (!isUuid(id)) return undefined;
         const dataset = await em.findOne(Dataset, { id, owner: run.owner }, { populate: ['csv'] });
-        return dataset?.csv;
+        // The name too: a basket entry without a symbol trades as its dataset's name.
+        return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
       });
       const total = market.lanes[0]!.close.length;
       await em.nativeUpdate(Run, { id: runId }, { barsTotal: total });
@@ -70,13 +72,18 @@ export function createActivities(deps: ActivityDeps) {
           const now = Date.now();
           if (now - lastWrite >= progressInterval && done < total) {
             lastWrite = now;
-            await em.nativeUpdate(Run, { id: runId, status: 'running' }, { barsDone: done });
+            // Progress is advisory (the heartbeat is what proves the engine alive): a database outage
+            // skips it rather than failing hours of work.
+            await em.nativeUpdate(Run, { id: runId, status: 'running' }, { barsDone: done }).catch((err: unknown) => {
+              if (!isDatabaseUnavailable(err)) throw err;
+            });
           }
         },
       });
 
       const { metrics, ...rest } = result;
-      await em.transactional(async (tx) => {
+      // A result is expensive to recompute: while the database is down, wait (heartbeating) for it.
+      await whileUnavailable(() => em.transactional(async (tx) => {
         // Only the first attempt to get here wins; a duplicate (a retry racing a slow worker) changes nothing.
         const updated = await tx.nativeUpdate(
           Run,
@@ -84,7 +91,7 @@ export function createActivities(deps: ActivityDeps) {
           { status: 'succeeded', barsDone: total, metrics: metrics as unknown as Record<string, unknown>, finishedAt: new Date(), error: null },
         );
         if (updated === 1) tx.create(RunResult, { run: runId, result: rest as unknown as Record<string, unknown> });
-      });
+      }), { maxWaitMs: 5 * 60_000, onWait: () => ctx.heartbeat({ done: total }) });
       log.info({ runId, attempt, bars: total }, 'backtest finished');
     },
 

@@ -6,6 +6,8 @@ import type { Bars } from '../engine/bars.ts';
 import { compile, type Plan } from '../engine/compile.ts';
 import { chooseData, loadBars } from '../engine/data.ts';
 import type { Registry } from '../nodes/registry.ts';
+import { SandboxError } from '../sandbox/errors.ts';
+import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { Dataset, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 import { VenueError, type BrokerAdapter, type VenueOrder } from '../trading/adapter.ts';
@@ -17,11 +19,16 @@ import { ccxtPoll, FeedConfig, replayPoll, type FeedBar, type FeedPoll } from '.
 import { flattenOrder, planInstruction } from '../trading/gateway.ts';
 import { applyControl, checkOrder, HaltCode, observeEquity, RiskLimits, RiskState, tradingState, type ProposedOrder } from '../trading/risk-gate.ts';
 import { decryptSecret, Envelope, parseMasterKey } from '../trading/secrets.ts';
-import { decodeState, encodeState, evaluateBar, type Instruction, type StrategySnapshot } from '../trading/strategy-runner.ts';
+import { decodeState, encodeState, evaluateBar, type BarEvaluation, type Instruction, type StrategySnapshot } from '../trading/strategy-runner.ts';
 
 export interface DeploymentActivityDeps {
   orm: Orm;
   registry: Registry;
+  /**
+   * Compiles strategies with the deployment owner's custom nodes, at the versions the graph pins, and
+   * runs them in this worker's sandbox pool; without it only built-in nodes compile.
+   */
+  customNodes?: CustomNodeHost;
   log: Logger;
   /** Wall clock; tests move it to make bars stale. */
   now?: () => number;
@@ -41,6 +48,9 @@ export interface StepResult {
 }
 
 const working: DeploymentOrderStatus[] = ['open', 'unknown'];
+
+/** The deployment was failed because its strategy cannot evaluate a bar (see `evaluate`). */
+class StrategyFailed extends Error {}
 
 /**
  * Activities of a deployment (workflows/deployment.ts). Each is idempotent: Temporal runs an activity at
@@ -63,10 +73,12 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   const venues = new Map<string, BrokerAdapter>();
   const feeds = new Map<string, ReturnType<typeof configureExchange>>();
 
-  const planOf = (d: Deployment) => {
+  const planOf = async (d: Deployment) => {
     let p = plans.get(d.id);
     if (!p) {
-      const compiled = compile(d.graph, registry);
+      // The graph was copied into the deployment when it was created, and custom node versions are
+      // never changed, so the plan is the same in every worker and for the deployment's whole life.
+      const compiled = deps.customNodes ? await deps.customNodes.compile(orm.em.fork(), d.owner, d.graph) : compile(d.graph, registry);
       if (!compiled.ok) throw ApplicationFailure.create({ type: 'CompileFailed', message: `The strategy does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`, nonRetryable: true });
       const plan = compiled.plan;
       const node = plan.nodes.find((n) => Object.values(n.outputSlots).includes(plan.orderSlot));
@@ -83,10 +95,10 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   };
 
   /** The venue a deployment trades on; paper venues are rebuilt from their persisted state each time. */
-  const venueOf = (d: Deployment): BrokerAdapter | undefined => {
+  const venueOf = async (d: Deployment): Promise<BrokerAdapter | undefined> => {
     if (d.mode === 'shadow') return undefined;
     const venue = VenueConfig.parse(d.venue);
-    if (venue.kind === 'paper') return new PaperBroker(planOf(d).plan.settings, PaperState.parse(d.paperState), assetsOf(d.symbol).quote);
+    if (venue.kind === 'paper') return new PaperBroker((await planOf(d)).plan.settings, PaperState.parse(d.paperState), assetsOf(d.symbol).quote);
     let a = venues.get(d.id);
     if (!a) {
       if (!d.credentials) throw ApplicationFailure.create({ type: 'NoCredentials', message: 'a live deployment needs exchange keys', nonRetryable: true });
@@ -174,7 +186,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
    * halts the deployment; a venue that cannot answer fails the activity (retried), never reads as flat.
    */
   const reconcile = async (em: EntityManager, d: Deployment): Promise<void> => {
-    const venue = venueOf(d);
+    const venue = await venueOf(d);
     if (!venue) return;
     const ours = await em.find(DeploymentOrder, { deployment: d.id, status: { $in: ['pending', ...working] } });
     for (const row of ours) {
@@ -216,12 +228,19 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   /** Cancel replaced and killed orders, then send what is pending. Safe to repeat at any point. */
   const sendPending = async (em: EntityManager, d: Deployment, venue: BrokerAdapter | undefined): Promise<void> => {
     if (!venue) return;
+    // The paper venue lives in our database: its state is written before the order row that mirrors it,
+    // so an outage between the two leaves a row the next reconcile fixes from the venue, never a row the
+    // venue does not back (an order "that never arrived", or a cancelled one that still fills).
+    const savePaper = async () => {
+      if (venue instanceof PaperBroker) await em.nativeUpdate(Deployment, { id: d.id }, { paperState: venue.state as unknown as Record<string, unknown> });
+    };
     const limits = RiskLimits.parse(d.riskLimits);
     const toCancel = await em.find(DeploymentOrder, { deployment: d.id, status: { $in: working }, reasonCode: { $in: ['REPLACED', 'KILL_SWITCH', 'STOPPED'] } }, { orderBy: { createdAt: 'asc' } });
     for (const row of toCancel) {
       const v = (await venue.cancelOrder(d.symbol, row.clientOrderId)) ?? (await venue.fetchOrder(d.symbol, row.clientOrderId));
       if (v) applyVenueOrder(row, v);
       else row.status = 'canceled';
+      await savePaper();
       await em.flush();
     }
     const pending = await em.find(DeploymentOrder, { deployment: d.id, status: 'pending' }, { orderBy: { createdAt: 'asc' } });
@@ -236,8 +255,12 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         continue;
       }
       try {
+        const sentAt = now();
         applyVenueOrder(row, await venue.placeOrder({ clientOrderId: row.clientOrderId, symbol: row.symbol, side: row.side === 'sell' ? 'sell' : 'buy', quantity: row.quantity, type: row.type === 'limit' ? 'limit' : 'market', limitPrice: row.limitPrice ?? undefined }));
+        await savePaper();
         await em.flush();
+        // bench/trading.ts measures bar arrival → order at the venue from this line (debug: free when off).
+        log.debug({ deploymentId: d.id, clientOrderId: row.clientOrderId, barObservedAt: row.referenceAt, sentAt }, 'order sent');
       } catch (err) {
         if (!(err instanceof VenueError)) throw err;
         if (err.kind === 'rejected') {
@@ -255,7 +278,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         }
       }
     }
-    if (venue instanceof PaperBroker) await em.nativeUpdate(Deployment, { id: d.id }, { paperState: venue.state as unknown as Record<string, unknown> });
+    await savePaper();
     if (venueError) throw venueError;
   };
 
@@ -264,7 +287,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     if (feed.kind === 'replay') {
       let bars = series.get(d.id);
       if (!bars) {
-        const request = chooseData(planOf(d).plan.data.request, feed.data);
+        const request = chooseData((await planOf(d)).plan.data.request, feed.data);
         bars = await loadBars(request, async (datasetId) => {
           const ds = await orm.em.fork().findOne(Dataset, { id: datasetId, owner: d.owner }, { populate: ['csv'] });
           return ds?.csv;
@@ -285,16 +308,63 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     }
   };
 
+  /**
+   * The strategy on one bar. Custom nodes run in this worker's sandbox: if it crashes, runs out of time
+   * or memory, or the node's code throws, nothing of the bar has been committed yet, so the activity
+   * attempt fails with a message that says so and Temporal retries it; the retry reconciles first and
+   * evaluates the bar again from the state saved after the previous bar, under the same client order
+   * ids. The first failure of a step is also recorded as a `strategy` event for the user to see.
+   *
+   * The node's own code failing (`NodeError`) is deterministic: the sandbox has no clock and a seeded
+   * random generator, so the same state and bar fail again. Retried forever it would block the workflow
+   * in that step, where not even a stop control is applied; so when the retry fails too, the deployment
+   * fails (`failStrategy`) and the step ends normally.
+   */
+  const evaluate = async (em: EntityManager, d: Deployment, bar: FeedBar, run: () => Promise<BarEvaluation>): Promise<BarEvaluation> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof SandboxError)) throw err;
+      const attempt = Context.current().info.attempt;
+      const when = new Date(bar.time).toISOString();
+      if (err.code === 'NodeError' && attempt > 1) {
+        await failStrategy(em, d, `a custom node's code failed on the bar of ${when} again (${err.message}): the deployment stopped trading; fix the node, save a new version and deploy again`);
+        throw new StrategyFailed();
+      }
+      const message = `a custom node failed on the bar of ${when} (${err.message}); nothing of that bar was committed and the step is retried`;
+      log.warn({ deploymentId: d.id, code: err.code, bar: bar.time }, message);
+      if (attempt === 1) {
+        // A fork of its own: the bar's entity manager holds rows that must not be flushed now.
+        const fork = em.fork();
+        await addEvent(fork, fork.getReference(Deployment, d.id), 'strategy', err.code, message).catch((e: unknown) => log.warn({ err: e, deploymentId: d.id }, 'could not record the custom node failure'));
+      }
+      throw ApplicationFailure.create({ type: err.code, message, cause: err });
+    }
+  };
+
+  /** The strategy cannot go on: the deployment fails, and its orders are cancelled as on a stop. */
+  const failStrategy = async (em: EntityManager, d: Deployment, message: string): Promise<void> => {
+    const fork = em.fork();
+    await fork.transactional(async (tx) => {
+      const updated = await tx.nativeUpdate(Deployment, { id: d.id, status: { $in: ['running', 'paused'] } }, { status: 'failed', error: message });
+      if (updated !== 1) return;
+      await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working } }, { reasonCode: 'STOPPED' });
+      await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending' }, { status: 'canceled', reasonCode: 'STOPPED', message: 'the deployment failed before it was sent' });
+    });
+    await addEvent(fork, fork.getReference(Deployment, d.id), 'strategy', 'FAILED', message);
+    log.error({ deploymentId: d.id }, message);
+  };
+
   /** One bar: fills first (the open), then the strategy on the close, the gate, and the orders. */
   const processBar = async (id: string, bar: FeedBar): Promise<void> => {
     const em = orm.em.fork();
     const d = await load(em, id);
     if (d.cursor !== null && d.cursor !== undefined && bar.time <= d.cursor) return; // a duplicate bar: already done
-    const { plan, nodeId } = planOf(d);
+    const { plan, nodeId } = await planOf(d);
     const t = now();
     const limits = RiskLimits.parse(d.riskLimits);
     let risk = RiskState.parse(d.riskState);
-    const venue = venueOf(d);
+    const venue = await venueOf(d);
     const stale = t - bar.observedAt > d.staleAfterMs;
 
     // 1. What the venue did since the last bar.
@@ -324,7 +394,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     const book = bookFromFills(d.initialCash, [...stored, ...newFills].map((f) => ({ side: f.side === 'sell' ? 'sell' : 'buy', quantity: f.quantity, price: f.price, fee: f.fee })));
 
     // 2. The strategy, on the state it saved after the last bar.
-    const ev = await evaluateBar(plan, [d.symbol], [bar], { cash: book.cash, lanes: [{ position: book.position, avgPrice: book.avgPrice }] }, (d.snapshot ?? undefined) as StrategySnapshot | undefined);
+    const ev = await evaluate(em, d, bar, () => evaluateBar(plan, [d.symbol], [bar], { cash: book.cash, lanes: [{ position: book.position, avgPrice: book.avgPrice }] }, (d.snapshot ?? undefined) as StrategySnapshot | undefined));
     const instruction = ev.instructions[0]!;
     const equity = equityOf(book, bar.close);
     risk = observeEquity(risk, limits, equity, t);
@@ -424,7 +494,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       const d = await load(em, id);
       if (d.status === 'stopped' || d.status === 'failed') return summaryOf(d);
       await reconcile(em, d);
-      await sendPending(em, d, venueOf(d));
+      await sendPending(em, d, await venueOf(d));
       return summaryOf(await load(em, id));
     },
 
@@ -444,12 +514,20 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
           d = await load(em, id);
         }
         // Orders a crashed attempt left pending or unknown go first: they belong to bars already committed.
-        await sendPending(em, d, venueOf(d));
+        await sendPending(em, d, await venueOf(d));
         const poll = await nextBars(d, barsPerStep);
         for (const bar of poll.bars) {
-          await processBar(id, bar);
+          try {
+            await processBar(id, bar);
+          } catch (err) {
+            if (!(err instanceof StrategyFailed)) throw err;
+            // Failed for good: cancel what is working on the venue, and let the workflow end.
+            d = await load(em, id);
+            await sendPending(em, d, await venueOf(d));
+            return { summary: summaryOf(d), processed: 0, waitMs: 0, ended: true };
+          }
           d = await load(em, id);
-          await sendPending(em, d, venueOf(d));
+          await sendPending(em, d, await venueOf(d));
           ctx.heartbeat({ bar: bar.time });
         }
         d = await load(em, id);
@@ -500,7 +578,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       d.riskState = risk;
       await em.flush();
       await addEvent(em, d, 'control', control.action.toUpperCase(), message, { by: control.by });
-      await sendPending(em, d, venueOf(d));
+      await sendPending(em, d, await venueOf(d));
       if (control.action === 'stop') {
         await venues.get(id)?.close();
         venues.delete(id);

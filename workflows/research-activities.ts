@@ -5,8 +5,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { thin } from '../engine/backtest.ts';
-import { DataError, type Bars } from '../engine/bars.ts';
-import { loadBars } from '../engine/data.ts';
+import { DataError, type Bars, type Market } from '../engine/bars.ts';
+import { loadMarket } from '../engine/data.ts';
 import { Graph } from '../engine/graph.ts';
 import type { Metrics } from '../engine/metrics.ts';
 import { Execution, ResearchSpec } from '../engine/research/config.ts';
@@ -57,6 +57,8 @@ interface RunContext {
   graph: Graph;
   spec: ResearchSpec;
   dimensions: Dimension[];
+  /** Every symbol's bars; `bars` is the first symbol's, whose times are the time line of all. */
+  market: Market;
   bars: Bars;
   plan: ResearchLayout;
   execution: Execution;
@@ -94,17 +96,17 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
   const { orm, log } = deps;
   const identity = deps.identity ?? `${process.pid}@${hostname()}`;
   // Bars are the expensive part to load and are shared by every trial of a run (and by runs on the same data).
-  const barsCache = lru<Bars>(4);
+  const barsCache = lru<Market>(4);
   const contexts = lru<RunContext>(8);
   const monteCarloBases = lru<{ source: MonteCarloSource; outcome: TrialOutcome }>(4);
 
-  async function loadRunBars(owner: string, request: DataRequest): Promise<Bars> {
-    const key = request.kind === 'dataset' ? `dataset:${owner}:${request.datasetId}` : JSON.stringify(request);
+  async function loadRunMarket(owner: string, request: DataRequest): Promise<Market> {
+    const key = request.kind === 'synthetic' ? JSON.stringify(request) : `${owner}:${JSON.stringify(request)}`;
     return barsCache(key, () =>
-      loadBars(request, async (id) => {
+      loadMarket(request, async (id) => {
         if (!isUuid(id)) return undefined;
         const dataset = await orm.em.fork().findOne(Dataset, { id, owner }, { populate: ['csv'] });
-        return dataset?.csv;
+        return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
       }),
     );
   }
@@ -121,16 +123,17 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       const { registry } = custom;
       const space = paramSpace(graph, registry);
       if (!space.ok) throw ApplicationFailure.create({ type: 'ResearchPlanFailed', message: space.errors.map((e) => e.message).join('; '), nonRetryable: true });
-      const bars = await loadRunBars(run.owner, DataRequest.parse(run.data));
+      const market = await loadRunMarket(run.owner, DataRequest.parse(run.data));
+      const bars = market.lanes[0]!;
       const plan = layout(spec, space.dimensions, bars.close.length, execution.trialsPerActivity);
-      return { owner: run.owner, graph, spec, dimensions: space.dimensions, bars, plan, execution, registry };
+      return { owner: run.owner, graph, spec, dimensions: space.dimensions, market, bars, plan, execution, registry };
     });
   }
 
   function monteCarloBase(id: string, ctx: RunContext, onProgress: () => Promise<void>) {
     return monteCarloBases(id, async () => {
       const params = ctx.spec.kind === 'monteCarlo' ? ctx.spec.config.params : {};
-      const outcome = await runTrial(ctx.graph, params, ctx.bars, { registry: ctx.registry, onProgress });
+      const outcome = await runTrial(ctx.graph, params, ctx.market, { registry: ctx.registry, onProgress });
       return { outcome, source: { tradePnls: Float64Array.from(outcome.trades, (t) => t.pnl), equity: outcome.equity, initialCash: outcome.startEquity } };
     });
   }
@@ -146,11 +149,11 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
   async function computeTrial(id: string, ctx: RunContext, index: number, work: TrialWork, onProgress: () => Promise<void>): Promise<{ params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null }> {
     switch (work.phase) {
       case 'sweep': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry: ctx.registry, onProgress, curve: 'chart' });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart' });
         return { params: work.params, metrics: outcome.metrics, detail: { equity: equitySummary(outcome) } };
       }
       case 'inSample': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry: ctx.registry, onProgress, window: work.window.inSample });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, window: work.window.inSample });
         return { params: work.params, metrics: outcome.metrics, detail: null };
       }
       case 'outOfSample': {
@@ -165,7 +168,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
           outOfSample: { ...w.outOfSample, startTime: ctx.bars.time[w.outOfSample.from]!, endTime: ctx.bars.time[w.outOfSample.to - 1]! },
         };
         if (!best) throw new TrialFailed(`no in-sample trial of window ${w.index} succeeded, so there are no params to test`, where);
-        const outcome = await runTrial(ctx.graph, best.params, ctx.bars, { registry: ctx.registry, onProgress, window: w.outOfSample });
+        const outcome = await runTrial(ctx.graph, best.params, ctx.market, { registry: ctx.registry, onProgress, window: w.outOfSample });
         const exact = outcome.equity.length <= OOS_CURVE_LIMIT;
         const curve = exact ? { time: [...outcome.time], value: [...outcome.equity] } : splitCurve(thin(outcome.equity, outcome.time, OOS_CURVE_LIMIT));
         const s = score(best.metrics, metric);
@@ -192,7 +195,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
         return { params: config.params, metrics: null, detail: detail as unknown as Record<string, unknown> };
       }
       case 'cost': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.bars, { registry: ctx.registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage) });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage) });
         return { params: work.params, metrics: outcome.metrics, detail: { commission: work.commission, slippage: work.slippage, equity: equitySummary(outcome) } };
       }
     }

@@ -52,7 +52,7 @@ export async function createBacktestWorker(options: WorkerOptions): Promise<{ wo
     activities: {
       ...createActivities({ orm: options.orm, registry: options.registry, customNodes, log: options.log }),
       ...createResearchActivities({ orm: options.orm, registry: options.registry, customNodes, log: options.log }),
-      ...createDeploymentActivities({ orm: options.orm, registry: options.registry, log: options.log }),
+      ...createDeploymentActivities({ orm: options.orm, registry: options.registry, customNodes, log: options.log }),
     },
     // Backtests are CPU-bound: more concurrent ones than cores only slows each down.
     maxConcurrentActivityTaskExecutions: Math.max(1, availableParallelism()),

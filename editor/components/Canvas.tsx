@@ -6,6 +6,7 @@ import {
   ReactFlow,
   SelectionMode,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type FinalConnectionState,
@@ -39,6 +40,14 @@ function keepTextUnselected(event: MouseEvent) {
 /** Everything React Flow draws: the strategy's nodes, and the comments and group frames around them. */
 type CanvasNode = StrategyFlowNode | AnnotationFlowNode;
 
+/**
+ * Below this zoom node text is a few pixels tall and unreadable, so the canvas switches to an overview
+ * look (styles.css, `.canvas.is-overview`): blocks in their category's colour, no text or shadows.
+ * Rasterising ~300 nodes' text on every frame was what held panning a big strategy under 50 fps.
+ */
+export const overviewZoom = 0.5;
+const selectOverview = (s: { transform: [number, number, number] }) => s.transform[2] < overviewZoom;
+
 /** Minimap colours of the annotations (strategy nodes take their category's colour). */
 const minimapColors = { comment: '#c9a227', frame: 'rgba(120, 140, 170, 0.18)' };
 
@@ -53,6 +62,7 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
   // Fit a loaded strategy once; never later, or the first node dropped on an empty canvas would jump.
   const [fitOnOpen] = useState(() => doc.nodes.length > 0);
   const dismissToast = useCallback(() => setToast(null), []);
+  const overview = useStore(selectOverview);
   const { nodes, edges, setEdges, addNode, annotations, onNodesChange: onStrategyNodesChange, onAnnotationsChange } = doc;
 
   // Frames are placed around their members on every render, so they follow any move of a member.
@@ -141,7 +151,7 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
   );
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected}>
+    <div className={overview ? 'canvas is-overview' : 'canvas'} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected}>
       <AnnotationActionsContext.Provider value={annotationActions}>
       <ReactFlow<CanvasNode, Edge>
         nodes={canvasNodes}
@@ -165,6 +175,9 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
         connectionRadius={24}
         defaultEdgeOptions={{ interactionWidth: 16 }}
         attributionPosition="top-right"
+        // Mount only what is in view: opening or editing a 300-node strategy at an editing zoom renders a
+        // few dozen nodes, not all of them.
+        onlyRenderVisibleElements
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="var(--canvas-dots)" />
         <Controls position="bottom-left" showInteractive={false} />

@@ -1,10 +1,11 @@
 import { applyNodeChanges, Background, BackgroundVariant, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeChange } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { placeAnnotations } from '../annotations.ts';
 import { NodeErrorsContext } from '../catalog-context.ts';
 import { DiffStatusContext, type DiffStatus } from '../diff-context.ts';
-import { graphToFlow, type StrategyFlowNode } from '../graph-mapping.ts';
+import { annotationsToFlow, graphToFlow, type AnnotationFlowNode, type CommentFlowNode, type GroupFlowNode, type StrategyFlowNode } from '../graph-mapping.ts';
 import type { Comparison } from '../hooks/useVersionHistory.ts';
-import { diffCounts, diffOverlay } from '../strategy-diff.ts';
+import { annotationOverlay, diffCounts, diffOverlay } from '../strategy-diff.ts';
 import { useThemeValue } from '../theme.ts';
 import { nodeTypes } from './node-types.ts';
 
@@ -27,9 +28,14 @@ export const diffColors: Record<DiffStatus, string> = {
 // Compile errors belong to the graph on the editing canvas, not to a past version.
 const noErrors = new Map();
 
+/** What the diff draws: the strategies' nodes, and their notes and group frames (read-only). */
+type DiffNode = StrategyFlowNode | AnnotationFlowNode;
+const readOnly = { draggable: false, selectable: false, connectable: false } as const;
+
 /**
  * Two versions drawn as one read-only canvas over the editor: the newer graph with added nodes green and
- * changed ones amber, and what the older graph had and lost as red ghosts where it used to be. It has
+ * changed ones amber, and what the older graph had and lost as red ghosts where it used to be; notes and
+ * group frames likewise (a note only moved or resized is marked moved, not changed). It has
  * its own React Flow store, so the editing canvas underneath keeps its viewport and selection.
  */
 export function DiffViewCanvas(props: Props) {
@@ -48,36 +54,49 @@ function DiffFlow({ comparison, focus, onClose }: Props) {
   const { fitView } = useReactFlow();
 
   const overlay = useMemo(() => diffOverlay(before.graph, after.graph, diff), [before, after, diff]);
-  const statuses = useMemo(() => new Map(overlay.nodes.map((n) => [n.node.id, n.status])), [overlay]);
+  const notes = useMemo(() => annotationOverlay(before.graph, after.graph, diff), [before, after, diff]);
+  const statuses = useMemo(
+    () => new Map<string, DiffStatus>([...overlay.nodes.map((n) => [n.node.id, n.status] as const), ...notes.comments.map((c) => [c.comment.id, c.status] as const), ...notes.groups.map((g) => [g.group.id, g.status] as const)]),
+    [overlay, notes],
+  );
 
-  const laidOut = useMemo(() => {
+  const laidOut = useMemo((): (StrategyFlowNode | CommentFlowNode)[] => {
     const flow = graphToFlow({ nodes: overlay.nodes.map((n) => n.node), edges: [] }).nodes;
-    return flow.map(
+    const strategyNodes = flow.map(
       (n): StrategyFlowNode => ({
         ...n,
+        ...readOnly,
         className: `diff-node-${statuses.get(n.id)}${focus?.id === n.id ? ' diff-focus' : ''}`,
-        draggable: false,
-        selectable: false,
-        connectable: false,
         // Ghosts sit behind the live graph where the two overlap.
         zIndex: statuses.get(n.id) === 'removed' ? 0 : 1,
       }),
     );
-  }, [overlay, statuses, focus]);
+    const comments = annotationsToFlow({ comments: notes.comments.map((c) => c.comment), groups: [] }).flatMap((a): CommentFlowNode[] =>
+      a.type === 'comment' ? [{ ...a, ...readOnly, className: `diff-node-${statuses.get(a.id)}${focus?.id === a.id ? ' diff-focus' : ''}`, zIndex: statuses.get(a.id) === 'removed' ? 0 : 2 }] : [],
+    );
+    return [...strategyNodes, ...comments];
+  }, [overlay, notes, statuses, focus]);
 
   const theme = useThemeValue();
   // Local state only so React Flow can store each node's measured size, which the minimap draws from.
-  const [nodes, setNodes] = useState(laidOut);
+  const [nodes, setNodes] = useState<(StrategyFlowNode | CommentFlowNode)[]>(laidOut);
   useEffect(() => {
     setNodes((current) => {
       const measured = new Map(current.map((n) => [n.id, n.measured]));
       return laidOut.map((n) => ({ ...n, measured: measured.get(n.id) }));
     });
   }, [laidOut]);
-  const onNodesChange = useCallback((changes: NodeChange<StrategyFlowNode>[]) => {
+  // Frames wrap their members as drawn here (measured), as on the editing canvas.
+  const frames = useMemo(() => {
+    const frameNodes = notes.groups.map((g): GroupFlowNode => ({ id: g.group.id, type: 'frame', position: { x: 0, y: 0 }, data: { label: g.group.label, members: [...g.group.nodes] } }));
+    return placeAnnotations(frameNodes, nodes.filter((n): n is StrategyFlowNode => n.type === 'strategy')).map((f) => ({ ...f, ...readOnly, className: `diff-node-${statuses.get(f.id)}${focus?.id === f.id ? ' diff-focus' : ''}` }));
+  }, [notes, nodes, statuses, focus]);
+  const shown = useMemo<DiffNode[]>(() => [...frames, ...nodes], [frames, nodes]);
+
+  const onNodesChange = useCallback((changes: NodeChange<DiffNode>[]) => {
     // Read-only: only measurements get through.
     const sizes = changes.filter((c) => c.type === 'dimensions');
-    if (sizes.length > 0) setNodes((ns) => applyNodeChanges(sizes, ns));
+    if (sizes.length > 0) setNodes((ns) => applyNodeChanges(sizes as NodeChange<StrategyFlowNode | CommentFlowNode>[], ns));
   }, []);
 
   const edges = useMemo<Edge[]>(
@@ -124,6 +143,7 @@ function DiffFlow({ comparison, focus, onClose }: Props) {
           <span className="muted">
             wires +{counts.edgesAdded} −{counts.edgesRemoved}
             {counts.settings > 0 && ` · ${counts.settings} setting${counts.settings > 1 ? 's' : ''}`}
+            {counts.annotations > 0 && ` · notes/groups ${counts.annotations}`}
           </span>
           <span className="diff-legend-spacer" />
           <span className="muted small">Read-only</span>
@@ -131,8 +151,8 @@ function DiffFlow({ comparison, focus, onClose }: Props) {
             Back to editing
           </button>
         </div>
-        <ReactFlow<StrategyFlowNode, Edge>
-          nodes={nodes}
+        <ReactFlow<DiffNode, Edge>
+          nodes={shown}
           edges={edges}
           onNodesChange={onNodesChange}
           nodeTypes={nodeTypes}

@@ -1,6 +1,6 @@
 import { useCatalogInfo } from '../catalog-context.ts';
 import type { Comparison } from '../hooks/useVersionHistory.ts';
-import { diffCounts, formatValue, isEmptyDiff, type NodeDiff, type ValueChange } from '../strategy-diff.ts';
+import { annotationStatus, diffCounts, formatValue, isEmptyDiff, type AnnotationChange, type NodeDiff, type ValueChange } from '../strategy-diff.ts';
 
 interface Props {
   comparison: Comparison;
@@ -22,9 +22,19 @@ function ChangeRow({ change, label }: { change: ValueChange; label?: string }) {
   );
 }
 
+/** A note's text as a one-line title: its first line, cut short. */
+function noteTitle(text: string | undefined): string {
+  const line = (text ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';
+  if (!line) return 'Empty note';
+  return line.length > 48 ? `${line.slice(0, 47)}…` : line;
+}
+
+/** What changed about a note or group, in words: `text, position` → "text edited, moved". */
+const fieldWords: Record<string, string> = { text: 'text edited', position: 'moved', size: 'resized', label: 'renamed', nodes: 'members changed' };
+
 /**
  * The diff as a list beside the canvas: nodes (each focusable on the canvas, with its changed params),
- * wires and settings. Nothing here is editable; restoring is done from the version list.
+ * wires, settings, and notes and groups. Nothing here is editable; restoring is done from the version list.
  */
 export function DiffViewSummary({ comparison, onFocusNode }: Props) {
   const { entry, settingsSchema } = useCatalogInfo();
@@ -34,6 +44,12 @@ export function DiffViewSummary({ comparison, onFocusNode }: Props) {
   const newById = new Map(after.graph.nodes.map((n) => [n.id, n]));
   const titleOf = (n: GraphNodeInput | undefined, id: string) => (n ? n.label || entry(n.type)?.title || n.type : id);
   const nodeTitle = (id: string) => titleOf(newById.get(id) ?? oldById.get(id), id);
+  const oldNotes = new Map([...(before.graph.annotations?.comments ?? []).map((c) => [c.id, noteTitle(c.text)] as const), ...(before.graph.annotations?.groups ?? []).map((g) => [g.id, g.label || 'Group'] as const)]);
+  const newNotes = new Map([...(after.graph.annotations?.comments ?? []).map((c) => [c.id, noteTitle(c.text)] as const), ...(after.graph.annotations?.groups ?? []).map((g) => [g.id, g.label || 'Group'] as const)]);
+  const annotationRows = [
+    ...(diff.annotations?.groups ?? []).map((change) => ({ change, what: 'Group' })),
+    ...(diff.annotations?.comments ?? []).map((change) => ({ change, what: 'Note' })),
+  ];
   const settingTitle = (key: string) => {
     const props = (settingsSchema as { properties?: Record<string, { title?: string }> }).properties;
     return props?.[key]?.title ?? key;
@@ -105,6 +121,16 @@ export function DiffViewSummary({ comparison, onFocusNode }: Props) {
           </ul>
         </section>
       )}
+      {annotationRows.length > 0 && (
+        <section>
+          <h3>Notes and groups</h3>
+          <ul className="diff-list">
+            {annotationRows.map(({ change, what }) => (
+              <AnnotationRow key={change.id} change={change} what={what} before={oldNotes.get(change.id)} after={newNotes.get(change.id)} onFocus={onFocusNode} />
+            ))}
+          </ul>
+        </section>
+      )}
       {diff.settings.length > 0 && (
         <section>
           <h3>Backtest settings</h3>
@@ -116,5 +142,29 @@ export function DiffViewSummary({ comparison, onFocusNode }: Props) {
         </section>
       )}
     </div>
+  );
+}
+
+/** One note or group that differs: its title (the note's first line, the group's name) and what changed. */
+function AnnotationRow({ change, what, before, after, onFocus }: { change: AnnotationChange; what: string; before?: string; after?: string; onFocus: (id: string) => void }) {
+  const status = annotationStatus(change);
+  const renamed = what === 'Group' && change.fields?.includes('label');
+  const detail = (change.fields ?? []).map((f) => fieldWords[f] ?? f).join(', ');
+  return (
+    <li className={`diff-item is-${status === 'moved' ? 'same' : status}`} data-testid={`diff-annotation-${change.id}`} data-status={status}>
+      <button type="button" className="diff-item-head" onClick={() => onFocus(change.id)} title="Show on the canvas">
+        <span className="diff-dot" aria-hidden />
+        <span className="diff-item-title">
+          <span className="muted">{what}</span> “{after ?? before}”
+        </span>
+        <span className="diff-item-status">{status}</span>
+      </button>
+      {change.kind === 'changed' && (
+        <ul className="diff-changes">
+          {renamed ? <ChangeRow change={{ key: 'label', kind: 'changed', before, after }} label="name" /> : null}
+          {detail && <li className="diff-change muted small">{detail}</li>}
+        </ul>
+      )}
+    </li>
   );
 }

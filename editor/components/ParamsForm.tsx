@@ -5,6 +5,7 @@ import type { CatalogEntry } from '../../nodes/registry.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
 import { fieldsOf } from '../schema-form.ts';
 import { DatasetField } from './DatasetField.tsx';
+import { DatasetsField } from './DatasetsField.tsx';
 import { ParamField } from './ParamField.tsx';
 import { isOptimisable } from './research/optimise-range.ts';
 import { OptimiseParamField } from './research/OptimiseParamField.tsx';
@@ -33,6 +34,9 @@ export function ParamsForm({ entry, params, onChange, errors, datasets, optimize
   };
   const serverError = (key: string) =>
     errors.find((e) => e.code === 'bad_params' && e.path[2] === 'params' && e.path[3] === key)?.message.replace(/^.*?: /, '');
+  // Errors inside a list param (a basket's entries), by their path below it.
+  const nestedErrors = (key: string) =>
+    errors.filter((e) => e.code === 'bad_params' && e.path[2] === 'params' && e.path[3] === key).map((e) => ({ path: e.path.slice(4), message: e.message.replace(/^.*?: /, '') }));
   // Range errors come from paramSpace (`bad_params`) or the graph schema (`invalid_graph`, message prefixed with its path).
   const rangeError = (key: string) =>
     errors.find((e) => e.path[2] === 'optimize' && e.path[3] === key)?.message.replace(/^nodes\.\S*: /, '');
@@ -40,7 +44,9 @@ export function ParamsForm({ entry, params, onChange, errors, datasets, optimize
   return (
     <div className="form">
       {fields.map((field) =>
-        entry.type === 'data.csv' && field.key === 'dataset' ? (
+        entry.type === 'data.csvBasket' && field.key === 'datasets' ? (
+          <DatasetsField key={field.key} field={field} value={params[field.key]} onChange={(v) => set(field.key, v)} datasets={datasets} errors={nestedErrors(field.key)} />
+        ) : entry.type === 'data.csv' && field.key === 'dataset' ? (
           <DatasetField key={field.key} field={field} value={params[field.key]} onChange={(v) => set(field.key, v)} datasets={datasets} serverError={serverError(field.key)} />
         ) : onOptimize && isOptimisable(field) ? (
           <OptimiseParamField

@@ -33,7 +33,7 @@ export function PreviewPanel({ graph, compileKey, nodeId }: Props) {
           <PreviewChart preview={shown} theme={theme} />
           <div className="preview-legend">
             {shown.outputs.map((o, i) => (
-              <span key={o.port} className="preview-chip" style={{ ['--chip' as string]: previewColors[i % previewColors.length] }}>
+              <span key={o.port} className="preview-chip" style={{ ['--chip' as string]: previewColors(theme)[i % previewColors(theme).length] }}>
                 {o.port}
               </span>
             ))}

@@ -3,7 +3,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { GraphInput, OptimizeRange } from '../../engine/graph.ts';
 import type { CatalogEntry } from '../../nodes/registry.ts';
 import { api, type Strategy } from '../api.ts';
-import { copyNodes, pasteClip, readClip, serializeClip, writeClip, type Clip } from '../clipboard.ts';
+import { clipSize, copySelection, pasteClip, readClip, serializeClip, writeClip, type Clip } from '../clipboard.ts';
 import {
   annotationsToFlow,
   commentSize,
@@ -212,24 +212,36 @@ export function useStrategyDocument(settingsDefaults: Settings) {
   // system clipboard is refused; the system clipboard carries them across tabs and windows.
   const clipboard = useRef<{ clip: Clip; text: string; pastes: number } | null>(null);
 
-  /** Copy the selected nodes, to the app and the system clipboard; false when nothing is selected. */
+  /** Every selected node, note and group, by id (they share React Flow's namespace). */
+  const selectedIds = useCallback(() => new Set([...nodes, ...annotations].filter((n) => n.selected).map((n) => n.id)), [annotations, nodes]);
+
+  /** Copy the selected nodes, notes and groups, to the app and the system clipboard; false when nothing is selected. */
   const copy = useCallback((): boolean => {
-    const clip = copyNodes(graph, new Set(nodes.filter((n) => n.selected).map((n) => n.id)));
+    const clip = copySelection(graph, selectedIds());
     if (!clip) return false;
     clipboard.current = { clip, text: serializeClip(clip), pastes: 0 };
     void writeClip(clip);
     return true;
-  }, [graph, nodes]);
+  }, [graph, selectedIds]);
 
-  /** Add a clip as new nodes, selected, `offset` down-right of where it was copied; the count added. */
+  /** Add a clip as new nodes, notes and groups, selected, `offset` down-right of where it was copied; the count added. */
   const insertClip = useCallback(
     (clip: Clip, offset: number): number => {
-      const pasted = graphToFlow(pasteClip(clip, new Set([...nodes, ...annotations].map((n) => n.id)), new Set(edges.map((e) => e.id)), { x: offset, y: offset }));
+      const copies = pasteClip(clip, new Set([...nodes, ...annotations].map((n) => n.id)), new Set(edges.map((e) => e.id)), { x: offset, y: offset });
+      const pasted = graphToFlow(copies);
+      const notes = annotationsToFlow({ comments: copies.comments, groups: copies.groups });
       setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes.map((n) => ({ ...n, selected: true }))]);
       setEdges((es) => [...es.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges]);
-      return pasted.nodes.length;
+      setAnnotations((as) => {
+        const deselected = as.map((a) => (a.selected ? { ...a, selected: false } : a));
+        const frames = notes.filter((a) => a.type === 'frame').map((a) => ({ ...a, selected: true }));
+        const comments = notes.filter((a) => a.type !== 'frame').map((a) => ({ ...a, selected: true }));
+        // Groups first: they are drawn beneath the nodes and notes.
+        return [...frames, ...deselected, ...comments];
+      });
+      return clipSize(copies);
     },
-    [annotations, edges, nodes, setEdges, setNodes],
+    [annotations, edges, nodes, setAnnotations, setEdges, setNodes],
   );
 
   /**
@@ -246,11 +258,11 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     return insertClip(clip, 40 * current.pastes);
   }, [insertClip]);
 
-  /** Copies of the selected nodes and the wires between them, without touching the clipboard; the count made. */
+  /** Copies of the selected nodes, notes and groups and the wires between them, without touching the clipboard; the count made. */
   const duplicate = useCallback((): number => {
-    const clip = copyNodes(graph, new Set(nodes.filter((n) => n.selected).map((n) => n.id)));
+    const clip = copySelection(graph, selectedIds());
     return clip ? insertClip(clip, 40) : 0;
-  }, [graph, insertClip, nodes]);
+  }, [graph, insertClip, selectedIds]);
 
   /** Every object id on the canvas: node and annotation ids share React Flow's namespace. */
   const takenIds = useCallback(() => new Set([...nodes, ...annotations].map((n) => n.id)), [annotations, nodes]);

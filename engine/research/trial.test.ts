@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../nodes/index.ts';
-import { runBacktest } from '../backtest.ts';
-import { syntheticBars } from '../bars.ts';
+import { equalWeightIndex, runBacktest } from '../backtest.ts';
+import { syntheticBars, syntheticMarket } from '../bars.ts';
 import { compile } from '../compile.ts';
 import { Graph } from '../graph.ts';
-import { runTrial, sliceBars, TrialCompileError } from './trial.ts';
+import { runTrial, sliceBars, sliceMarket, TrialCompileError } from './trial.ts';
 
 const graph = Graph.parse(JSON.parse(readFileSync(new URL('../../docs/examples/sma-crossover.json', import.meta.url), 'utf8')));
 const bars = syntheticBars({ seed: 11, bars: 3000, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1) });
@@ -76,5 +76,34 @@ describe('runTrial', () => {
     expect(costly.metrics.totalReturn).toBeLessThan(free.metrics.totalReturn);
     await expect(runTrial(graph, { 'fast.period': 0 }, bars, { registry })).rejects.toBeInstanceOf(TrialCompileError);
     await expect(runTrial(graph, {}, bars, { registry, window: { from: 10, to: 5 } })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('runs every symbol of a portfolio, windowed alike, with the equal-weight benchmark from the window’s start', async () => {
+    const market = syntheticMarket({ seed: 3, bars: 2000, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1), symbols: 3 });
+    const rotation = Graph.parse({
+      nodes: [
+        { id: 'data', type: 'data.synthetic', params: { symbols: 3 } },
+        { id: 'roc', type: 'indicator.roc', params: { period: 30 } },
+        { id: 'top', type: 'portfolio.topN', params: { count: 1 } },
+        { id: 'w', type: 'portfolio.weights', params: {} },
+        { id: 'order', type: 'order.rebalance', params: {} },
+      ],
+      edges: [
+        { id: 'a', source: { node: 'data', port: 'close' }, target: { node: 'roc', port: 'source' } },
+        { id: 'b', source: { node: 'roc', port: 'value' }, target: { node: 'top', port: 'score' } },
+        { id: 'c', source: { node: 'top', port: 'selected' }, target: { node: 'w', port: 'selected' } },
+        { id: 'd', source: { node: 'w', port: 'weight' }, target: { node: 'order', port: 'weight' } },
+      ],
+    });
+    const whole = await runTrial(rotation, {}, market, { registry });
+    expect(whole.metrics).toEqual((await runBacktest(plainPlan(rotation), market)).metrics);
+    expect(new Set(whole.trades.map((t) => t.symbol))).toEqual(new Set(['SYN1', 'SYN2', 'SYN3']));
+
+    const window = { from: 800, to: 1600 };
+    const part = await runTrial(rotation, {}, market, { registry, window });
+    expect(part.equity.length).toBe(800);
+    const index = equalWeightIndex(sliceMarket(market, 800, 1600));
+    expect(part.metrics.benchmarkReturn).toBeCloseTo((index[799]! / index[0]! - 1) * 100, 9);
+    for (const t of part.trades) expect(t.entryTime).toBeGreaterThanOrEqual(market.lanes[0]!.time[800]!);
   });
 });

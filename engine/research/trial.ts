@@ -1,6 +1,6 @@
 import type { Registry } from '../../nodes/registry.ts';
-import { runBacktest, thin } from '../backtest.ts';
-import type { Bars } from '../bars.ts';
+import { equalWeightIndex, runBacktest, thin } from '../backtest.ts';
+import { asMarket, type Bars, type Market, type MarketData } from '../bars.ts';
 import type { Trade } from '../broker.ts';
 import { compile } from '../compile.ts';
 import type { BacktestSettings, Graph } from '../graph.ts';
@@ -49,11 +49,14 @@ export interface TrialOutcome {
 }
 
 /**
- * Run one research trial: the graph with `paramsOverride` applied, over `bars`, measured on a window.
+ * Run one research trial: the graph with `paramsOverride` applied, over the data (one symbol's bars or
+ * several symbols'), measured on a window.
  * Every sweep, walk-forward, Monte Carlo and cost trial goes through here, so a faster engine path
  * (compile once, params as runtime values) replaces exactly this function.
  */
-export async function runTrial(graph: Graph, paramsOverride: ParamsOverride, bars: Bars, settings: TrialSettings): Promise<TrialOutcome> {
+export async function runTrial(graph: Graph, paramsOverride: ParamsOverride, data: MarketData, settings: TrialSettings): Promise<TrialOutcome> {
+  const market = asMarket(data);
+  const bars = market.lanes[0]!;
   const applied = applyParams(graph, paramsOverride, settings.registry);
   const compiled = compile(settings.backtest ? { ...applied, settings: { ...applied.settings, ...settings.backtest } } : applied, settings.registry);
   if (!compiled.ok) throw new TrialCompileError(compiled.errors.map((e) => (e.nodeId ? `${e.nodeId}: ${e.message}` : e.message)).join('; '));
@@ -63,11 +66,12 @@ export async function runTrial(graph: Graph, paramsOverride: ParamsOverride, bar
   const to = settings.window?.to ?? n;
   if (!(from >= 0 && from < to && to <= n)) throw new RangeError(`window [${from}, ${to}) is not inside the ${n} bars`);
   const start = Math.max(0, from - plan.warmup - 1);
-  const slice = sliceBars(bars, start, to);
+  const sliced = sliceMarket(market, start, to);
+  const slice = sliced.lanes[0]!;
   const length = to - start;
   const skip = from - start;
   const chartOnly = settings.curve === 'chart' && skip === 0 && to === n;
-  const result = await runBacktest(plan, slice, { maxCurvePoints: chartOnly ? 2000 : length + 4, onProgress: settings.onProgress ? () => settings.onProgress!() : undefined });
+  const result = await runBacktest(plan, sliced, { maxCurvePoints: chartOnly ? 2000 : length + 4, onProgress: settings.onProgress ? () => settings.onProgress!() : undefined });
   if (chartOnly) {
     return { metrics: result.metrics, equity: Float64Array.from(result.equity, (p) => p.value), time: Float64Array.from(result.equity, (p) => p.time), trades: result.trades, startEquity: plan.settings.initialCash, warmup: plan.warmup };
   }
@@ -82,7 +86,8 @@ export async function runTrial(graph: Graph, paramsOverride: ParamsOverride, bar
     ? result.metrics
     : computeMetrics(equity, time, trades, startEquity, Math.round((result.metrics.exposure / 100) * length), result.metrics.commissionPaid, {
         tradedNotional: tradedNotional(trades),
-        benchmark: slice.close.slice(skip),
+        // As the engine's own: the symbol held, or every symbol equally weighted from the window's start.
+        benchmark: sliced.lanes.length > 1 ? equalWeightIndex(sliceMarket(market, from, to)) : slice.close.slice(skip),
       });
   return { metrics, equity, time, trades, startEquity, warmup: plan.warmup };
 }
@@ -97,6 +102,11 @@ export function sliceBars(bars: Bars, from: number, to: number): Bars {
     close: bars.close.subarray(from, to),
     volume: bars.volume.subarray(from, to),
   };
+}
+
+/** Every symbol's bars `[from, to)`, as views. */
+export function sliceMarket(market: Market, from: number, to: number): Market {
+  return { symbols: market.symbols, lanes: market.lanes.map((lane) => sliceBars(lane, from, to)) };
 }
 
 /**

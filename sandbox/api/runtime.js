@@ -51,6 +51,35 @@
   // which Object.create(null) objects are not (their property reads in the bar loop cost ~10×).
   const EMPTY = freeze(create(null));
 
+  // ---- State snapshots: JSON that keeps every number ----
+  // JSON has no NaN, ±Infinity or −0, yet `{ value: NaN }` is the usual "not started yet": a restored
+  // node would read null and compute something else than the node that was never saved (a deployment
+  // restores its nodes on every bar). Such numbers travel as strings tagged with a leading U+0000; a
+  // user string that already starts with U+0000 gets one more, so every value decodes to itself.
+  // Snapshots carry `enc: 1` so ones taken before this encoding still restore as they were.
+  const TAG = '\u0000';
+  function encodeNumber(key, v) {
+    if (typeof v === 'number') {
+      if (v !== v) return TAG + 'NaN';
+      if (v === 1 / 0) return TAG + 'Inf';
+      if (v === -1 / 0) return TAG + '-Inf';
+      if (v === 0 && 1 / v < 0) return TAG + '-0';
+      return v;
+    }
+    if (typeof v === 'string' && v.length > 0 && v[0] === TAG) return TAG + v;
+    return v;
+  }
+  function decodeNumber(key, v) {
+    if (typeof v !== 'string' || v.length === 0 || v[0] !== TAG) return v;
+    const rest = apply(strSlice, v, [1]);
+    if (rest.length > 0 && rest[0] === TAG) return rest;
+    if (rest === 'NaN') return NaN;
+    if (rest === 'Inf') return 1 / 0;
+    if (rest === '-Inf') return -1 / 0;
+    if (rest === '-0') return -0;
+    return v;
+  }
+
   // ---- Determinism: a seeded Math.random, no clocks, no timers, no GC-observable objects ----
   // sfc32, seeded through splitmix32: fast, 128-bit state that snapshots as four integers.
   let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
@@ -407,7 +436,8 @@
         const holder = create(null);
         holder.state = undefined;
         if (snapshotJson) {
-          const snap = parseJson(snapshotJson);
+          let snap = parseJson(snapshotJson);
+          if (snap.enc === 1) snap = parseJson(snapshotJson, decodeNumber);
           holder.state = snap.state;
           bar = snap.bar;
           r0 = snap.rng[0] | 0; r1 = snap.rng[1] | 0; r2 = snap.rng[2] | 0; r3 = snap.rng[3] | 0;
@@ -432,7 +462,7 @@
     /** State, bar counter and random generator as JSON, or 'E' + why. */
     snapshot() {
       try {
-        const json = stringify({ state: instance.holder.state, bar, rng: [r0, r1, r2, r3] });
+        const json = stringify({ state: instance.holder.state, bar, rng: [r0, r1, r2, r3], enc: 1 }, encodeNumber);
         if (typeof json !== 'string') return 'Estate is not JSON-serialisable';
         return json;
       } catch (e) {

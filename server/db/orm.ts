@@ -5,7 +5,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgliteORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgresORM } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../migrations/index.ts';
+import { poolTimeouts } from './availability.ts';
 import { entities } from './entities.ts';
+import { releaseDeadConnections } from './pool-guard.ts';
 
 export type Orm = CoreORM;
 
@@ -32,7 +34,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<{ orm: Orm
   let orm: Orm;
   let kind: 'postgresql' | 'pglite';
   if (options.databaseUrl) {
-    orm = (await PostgresORM.init({ ...common, clientUrl: options.databaseUrl, pool: { min: 0, max: 10 } })) as unknown as Orm;
+    // Across a restart of PostgreSQL: the timeouts bound how long a request waits while it is down
+    // (availability.ts), and the guard gives back connections that died mid-transaction (pool-guard.ts).
+    orm = (await PostgresORM.init({
+      ...common,
+      clientUrl: options.databaseUrl,
+      pool: { min: 0, max: 10 },
+      driverOptions: { ...poolTimeouts, onPoolCreated: releaseDeadConnections },
+    })) as unknown as Orm;
     kind = 'postgresql';
   } else {
     const dir = join(options.dataDir, 'pglite');

@@ -1,7 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { EntityManager } from '@mikro-orm/core';
 import { bodyLimit } from 'hono/body-limit';
 import { DataError } from '../../engine/bars.ts';
 import { parseOhlcvCsv } from '../../engine/csv.ts';
+import { resolveSymbols } from '../../engine/data.ts';
+import type { DataRequest } from '../../nodes/contract.ts';
 import { Dataset } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
@@ -70,4 +73,47 @@ export function registerDatasetRoutes(app: OpenAPIHono, deps: AppDeps): void {
       return deleted ? c.body(null, 204) : notFound(c, 'The dataset');
     },
   );
+}
+
+/** Where a request came from, for the path of a problem: the run's data choice, or the graph's data node. */
+export interface RequestOrigin {
+  fromChoice: boolean;
+  nodeId: string;
+}
+
+export type ResolvedDatasets =
+  | { ok: true; request: DataRequest; bars: number }
+  | { ok: false; title: string; detail: string; path: string; message: string };
+
+/**
+ * Check, before a run starts, that every dataset a request reads exists and belongs to `owner`, and fill
+ * in each basket symbol from its dataset's name, so the stored run says exactly which symbols it traded.
+ * `bars` is the length of the data, or for a basket its longest dataset (the union of their times is at
+ * least that long, and is only known once the files are read).
+ */
+export async function resolveDatasets(em: EntityManager, owner: string, request: DataRequest, origin: RequestOrigin): Promise<ResolvedDatasets> {
+  if (request.kind === 'synthetic') return { ok: true, request, bars: request.bars };
+  const ids = request.kind === 'dataset' ? [request.datasetId] : request.datasets.map((d) => d.datasetId);
+  const valid = ids.filter((id) => z.uuid().safeParse(id).success);
+  const rows = valid.length ? await em.find(Dataset, { id: { $in: valid }, owner }, { fields: ['id', 'name', 'bars'] }) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.findIndex((id) => !byId.has(id));
+  if (request.kind === 'dataset') {
+    if (missing < 0) return { ok: true, request, bars: byId.get(request.datasetId)!.bars };
+    const path = origin.fromChoice ? 'body.data.datasetId' : `graph.nodes.${origin.nodeId}.params.dataset`;
+    return { ok: false, title: 'Dataset not found', detail: `The dataset "${request.datasetId}" does not exist; upload a CSV or pick another.`, path, message: 'no such dataset' };
+  }
+  const at = (i: number, field: string) => (origin.fromChoice ? `body.data.datasets.${i}.${field}` : `graph.nodes.${origin.nodeId}.params.datasets.${i}.${field}`);
+  if (missing >= 0) {
+    return { ok: false, title: 'Dataset not found', detail: `The basket's dataset ${missing + 1}, "${ids[missing]}", does not exist; upload a CSV or pick another.`, path: at(missing, 'datasetId'), message: 'no such dataset' };
+  }
+  const names = ids.map((id) => byId.get(id)!.name);
+  const { symbols, clash } = resolveSymbols(request.datasets, names);
+  if (clash) {
+    const [a, b] = clash;
+    // The later of the two is the one to rename.
+    return { ok: false, title: 'Duplicate symbols', detail: `Datasets "${names[a]}" and "${names[b]}" would both trade as symbol "${symbols[b]}"; give one of them a symbol of its own.`, path: at(b, 'symbol'), message: `symbol "${symbols[b]}" is already used` };
+  }
+  const datasets = request.datasets.map((d, i) => ({ datasetId: d.datasetId, symbol: symbols[i]! }));
+  return { ok: true, request: { kind: 'datasets', datasets }, bars: Math.max(...ids.map((id) => byId.get(id)!.bars)) };
 }

@@ -1,12 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { compile } from '../../engine/compile.ts';
 import { PaperState, initialPaperState } from '../../trading/adapters/paper.ts';
 import { VenueConfig } from '../../trading/config.ts';
 import { FeedConfig } from '../../trading/feeds.ts';
 import { initialRiskState, RiskLimits, RiskState, tradingState } from '../../trading/risk-gate.ts';
 import { encryptSecret, MasterKeyMissing, parseMasterKey } from '../../trading/secrets.ts';
-import { hasExternalState } from '../../trading/strategy-runner.ts';
 import { catchUpPolicies, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, deploymentModes, deploymentOrderStatuses, deploymentStatuses, Strategy } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
@@ -150,11 +148,14 @@ export function registerDeploymentRoutes(app: OpenAPIHono, deps: AppDeps): void 
       const fork = em();
       const strategy = await fork.findOne(Strategy, { id: body.strategyId, owner: deps.owner });
       if (!strategy) return notFound(c, 'The strategy');
-      const compiled = compile(strategy.graph, deps.registry);
+      // With the owner's custom nodes at the versions the graph pins (the deployment's workers compile it the same way).
+      const compiled = await deps.customNodes.compile(fork, deps.owner, strategy.graph);
       if (!compiled.ok) return problem(c, 422, 'The strategy has errors', compiled.errors.map((e) => e.message).join('; '), { compileErrors: compiled.errors });
-      if (hasExternalState(compiled.plan)) return bad('body.strategyId', 'strategies with custom nodes cannot be deployed yet');
       const request = compiled.plan.data.request;
       if (request.kind === 'synthetic' && (request.symbols ?? 1) > 1) return bad('body.strategyId', 'a deployment trades one symbol; this strategy uses several');
+      // A CSV basket is a portfolio of several symbols, whatever its size; a deployment trades one.
+      if (request.kind === 'datasets') return bad('body.strategyId', 'a deployment trades one symbol; this strategy reads a CSV basket (several symbols): use one CSV bars node to deploy it');
+      if (body.feed.kind === 'replay' && body.feed.data?.kind === 'datasets') return bad('body.feed.data', 'a deployment trades one symbol; replay one dataset, not a basket');
 
       const id = crypto.randomUUID();
       let credentials: Record<string, unknown> | null = null;

@@ -1,10 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { DataError, type Bars } from '../../engine/bars.ts';
 import { compile, type CompileError, type Plan } from '../../engine/compile.ts';
-import { loadBars } from '../../engine/data.ts';
+import { loadBars, type ReadDataset } from '../../engine/data.ts';
 import { Graph, type GraphInput } from '../../engine/graph.ts';
 import { traceSlots, traceSlotsAsync } from '../../engine/trace.ts';
 import type { DataRequest } from '../../nodes/contract.ts';
+import { symbolOfName } from '../../nodes/data/basket.ts';
 import type { PortKind } from '../../nodes/ports.ts';
 import type { Registry } from '../../nodes/registry.ts';
 import { Dataset } from '../db/entities.ts';
@@ -143,12 +144,21 @@ export function previewPlan(input: unknown, nodeId: string, registry: Registry):
 export async function previewBars(
   request: DataRequest,
   bars: number,
-  readDataset: (id: string) => Promise<string | undefined>,
+  readDataset: ReadDataset,
 ): Promise<{ bars: Bars; kind: 'synthetic' | 'dataset'; label: string }> {
   if (request.kind === 'synthetic') {
     // One symbol is enough to see a node's shape; the first bars of the seeded walk are the run's first bars.
     const spec = { ...request, symbols: 1, bars: Math.min(bars, request.bars) };
     return { bars: await loadBars(spec, readDataset), kind: 'synthetic', label: `synthetic, seed ${request.seed}` };
+  }
+  if (request.kind === 'datasets') {
+    // As for synthetic symbols: one is enough to see a node's shape, and the basket's first is its first lane.
+    const first = request.datasets[0]!;
+    const got = await readDataset(first.datasetId);
+    const one = await previewBars({ kind: 'dataset', datasetId: first.datasetId }, bars, async () => got);
+    const symbol = first.symbol ?? (typeof got === 'object' ? symbolOfName(got.name) : 'the first dataset');
+    const n = request.datasets.length;
+    return { ...one, label: `last ${one.bars.close.length} bars of ${symbol}${n > 1 ? ` (1 of ${n} symbols)` : ''}` };
   }
   const all = await loadBars(request, readDataset);
   const from = Math.max(0, all.close.length - bars);
@@ -220,7 +230,8 @@ export function registerPreviewRoutes(app: OpenAPIHono, deps: AppDeps): void {
       const { plan, complete } = planned;
       const readDataset = async (id: string) => {
         if (!z.uuid().safeParse(id).success) return undefined;
-        return (await em().findOne(Dataset, { id, owner: deps.owner }, { populate: ['csv'] }))?.csv;
+        const dataset = await em().findOne(Dataset, { id, owner: deps.owner }, { populate: ['csv'] });
+        return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
       };
       let sample;
       try {

@@ -8,10 +8,11 @@ import { layout, phaseNames, ResearchPlanError } from '../../engine/research/pla
 import { evaluateRobustness, RobustnessThresholds } from '../../engine/research/robustness.ts';
 import { overrideErrors, paramSpace } from '../../engine/research/space.ts';
 import type { MonteCarloSummary, WalkForwardSummary } from '../../engine/research/summary.ts';
-import { Dataset, ResearchRun, ResearchTrial, runStatuses, Strategy, terminalStatuses } from '../db/entities.ts';
+import { ResearchRun, ResearchTrial, runStatuses, Strategy, terminalStatuses } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { rateLimit } from '../rate-limit.ts';
+import { resolveDatasets } from './datasets.ts';
 import { IdParam, json, list, problemResponse } from '../schemas.ts';
 
 const tags = ['Research'];
@@ -145,16 +146,9 @@ export function registerResearchRoutes(app: OpenAPIHono, deps: AppDeps): void {
         const bad = overrideErrors(Graph.parse(strategy.graph), spec.config.params, registry);
         if (bad.length) return problem(c, 422, 'Unknown params', bad.join('; '), { errors: bad.map((message) => ({ path: 'body.config.params', message })) });
       }
-      const request = chooseData(compiled.plan.data.request, body.data);
-      let totalBars: number;
-      if (request.kind === 'dataset') {
-        const dataset = z.uuid().safeParse(request.datasetId).success ? await fork.findOne(Dataset, { id: request.datasetId, owner: deps.owner }, { fields: ['id', 'bars'] }) : null;
-        if (!dataset) {
-          const path = body.data ? 'body.data.datasetId' : `graph.nodes.${compiled.plan.data.nodeId}.params.dataset`;
-          return problem(c, 422, 'Dataset not found', `The dataset "${request.datasetId}" does not exist; upload a CSV or pick another.`, { errors: [{ path, message: 'no such dataset' }] });
-        }
-        totalBars = dataset.bars;
-      } else totalBars = request.bars;
+      const resolved = await resolveDatasets(fork, deps.owner, chooseData(compiled.plan.data.request, body.data), { fromChoice: body.data !== undefined, nodeId: compiled.plan.data.nodeId });
+      if (!resolved.ok) return problem(c, 422, resolved.title, resolved.detail, { errors: [{ path: resolved.path, message: resolved.message }] });
+      const { request, bars: totalBars } = resolved;
       try {
         layout(spec, space.dimensions, totalBars, body.execution.trialsPerActivity);
       } catch (err) {

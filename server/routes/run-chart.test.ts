@@ -54,6 +54,27 @@ describe('aggregate', () => {
   });
 });
 
+describe('aggregate over a basket symbol with missing bars', () => {
+  // Bars 1 and 3–4 are missing (NaN), as in a CSV basket lane with no bar at those times.
+  const bars = makeBars({ close: [10, 12, 11, 13, 9, 14, 15], volume: [1, 2, 3, 4, 5, 6, 7] });
+  for (const i of [1, 3, 4]) for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) bars[f][i] = NaN;
+
+  it('leaves missing bars out of the candles: a gap, never a NaN candle or a guess', () => {
+    const every = aggregate(bars, 0, 7, 10);
+    expect(every.candles.map((c) => c.close)).toEqual([10, 11, 14, 15]);
+    expect(every.lastBar).toEqual([0, 2, 5, 6]);
+    expect([0, 2, 5, 6].map(every.candleOf)).toEqual([0, 1, 2, 3]);
+    expect(every.candleOf(3)).toBe(-1);
+
+    const pairs = aggregate(bars, 0, 7, 4);
+    expect(pairs.barsPerCandle).toBe(2);
+    // Bucket [0, 1]: bar 0 only; [2, 3]: bar 2 only; [4, 5]: bar 5 only; [6]: bar 6.
+    expect(pairs.candles.map((c) => [c.open, c.close, c.volume])).toEqual([[bars.open[0], 10, 1], [bars.open[2], 11, 3], [bars.open[5], 14, 6], [bars.open[6], 15, 7]]);
+    expect(pairs.candles.every((c) => Number.isFinite(c.high) && Number.isFinite(c.low))).toBe(true);
+    expect(pairs.lastBar).toEqual([0, 2, 5, 6]);
+  });
+});
+
 describe('windowOf', () => {
   const time = new Float64Array([100, 200, 300, 400]);
   it('finds the bars inside [from, to], inclusive of both ends', () => {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { Bars, Market } from '../../engine/bars.ts';
+import { isGoodBar, type Bars, type Market } from '../../engine/bars.ts';
 import type { Plan } from '../../engine/compile.ts';
 import type { GraphNode } from '../../engine/graph.ts';
 import { traceSlots, traceSlotsAsync } from '../../engine/trace.ts';
@@ -116,7 +116,7 @@ export interface Aggregated {
   candles: Candle[];
   /** Index of each candle's last bar: where series values are read. */
   lastBar: number[];
-  /** Candle index of bar `i` of the window is `candleOf(i)`. */
+  /** Candle index of bar `i` of the window is `candleOf(i)`; -1 for a bar in a bucket without a candle. */
   candleOf: (bar: number) => number;
 }
 
@@ -124,7 +124,8 @@ export interface Aggregated {
  * Candles for bars [start, end), at most `maxCandles`: each is the first open, the highest high, the
  * lowest low, the last close and the summed volume of its bars. Buckets are aligned to multiples of the
  * bucket size counted from the first bar of the data, not of the window, so panning a window does not
- * reshuffle which bars share a candle.
+ * reshuffle which bars share a candle. Bars the engine skips (a symbol of a basket with no bar at that
+ * time) are left out, and a bucket of only such bars has no candle: the chart shows a gap, not a guess.
  */
 export function aggregate(bars: Bars, start: number, end: number, maxCandles: number): Aggregated {
   const count = end - start;
@@ -134,21 +135,31 @@ export function aggregate(bars: Bars, start: number, end: number, maxCandles: nu
   const candles: Candle[] = [];
   const lastBar: number[] = [];
   const firstBucket = Math.floor(start / size);
+  // Candle of each bucket, -1 for a bucket without a good bar.
+  const candleOfBucket = new Int32Array(Math.max(0, Math.ceil(end / size) - firstBucket)).fill(-1);
   for (let i = start; i < end; ) {
     const bucketEnd = Math.min(end, (Math.floor(i / size) + 1) * size);
     let high = -Infinity;
     let low = Infinity;
     let volume = 0;
+    let first = -1;
+    let last = -1;
     for (let j = i; j < bucketEnd; j++) {
+      if (!isGoodBar(bars, j)) continue;
+      if (first < 0) first = j;
+      last = j;
       if (bars.high[j]! > high) high = bars.high[j]!;
       if (bars.low[j]! < low) low = bars.low[j]!;
       volume += bars.volume[j]!;
     }
-    candles.push({ time: bars.time[i]!, open: bars.open[i]!, high, low, close: bars.close[bucketEnd - 1]!, volume });
-    lastBar.push(bucketEnd - 1);
+    if (first >= 0) {
+      candleOfBucket[Math.floor(i / size) - firstBucket] = candles.length;
+      candles.push({ time: bars.time[i]!, open: bars.open[first]!, high, low, close: bars.close[last]!, volume });
+      lastBar.push(last);
+    }
     i = bucketEnd;
   }
-  return { barsPerCandle: size, candles, lastBar, candleOf: (bar) => Math.floor(bar / size) - firstBucket };
+  return { barsPerCandle: size, candles, lastBar, candleOf: (bar) => candleOfBucket[Math.floor(bar / size) - firstBucket] ?? -1 };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
+import { resolveDatasets } from './datasets.ts';
 import { buildRunChartAsync, RunChartOut, RunChartQuery, StoredTrade, UnknownSeriesError, type PaneMap } from './run-chart.ts';
 
 const tags = ['Runs'];
@@ -60,12 +61,9 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
       if (!compiled.ok) {
         return problem(c, 422, 'The strategy has errors', compiled.errors.map((e) => e.message).join('; '), { compileErrors: compiled.errors });
       }
-      const request = chooseData(compiled.plan.data.request, body.data);
-      const datasetExists = async (id: string) => z.uuid().safeParse(id).success && (await fork.count(Dataset, { id, owner: deps.owner })) > 0;
-      if (request.kind === 'dataset' && !(await datasetExists(request.datasetId))) {
-        const path = body.data ? 'body.data.datasetId' : `graph.nodes.${compiled.plan.data.nodeId}.params.dataset`;
-        return problem(c, 422, 'Dataset not found', `The dataset "${request.datasetId}" does not exist; upload a CSV or pick another.`, { errors: [{ path, message: 'no such dataset' }] });
-      }
+      const resolved = await resolveDatasets(fork, deps.owner, chooseData(compiled.plan.data.request, body.data), { fromChoice: body.data !== undefined, nodeId: compiled.plan.data.nodeId });
+      if (!resolved.ok) return problem(c, 422, resolved.title, resolved.detail, { errors: [{ path: resolved.path, message: resolved.message }] });
+      const { request } = resolved;
       const id = crypto.randomUUID();
       const run = fork.create(Run, {
         id,
@@ -168,7 +166,8 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
       try {
         market = await loadMarket(request, async (datasetId) => {
           if (!z.uuid().safeParse(datasetId).success) return undefined;
-          return (await fork.findOne(Dataset, { id: datasetId, owner: deps.owner }, { populate: ['csv'] }))?.csv;
+          const dataset = await fork.findOne(Dataset, { id: datasetId, owner: deps.owner }, { populate: ['csv'] });
+          return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
         });
       } catch (err) {
         if (err instanceof DataError) return problem(c, 422, 'Data unavailable', `The run's data can no longer be read: ${err.message}.`);

@@ -1,10 +1,7 @@
 import type { CandlestickData, HistogramData, LineData, SeriesMarker, UTCTimestamp, WhitespaceData } from 'lightweight-charts';
 import type { RunChart } from '../../api.ts';
 
-/** Price-pane colours, in the order overlays are assigned them; picked to stay apart on a dark background. */
-export const overlayPalette = ['#f5c542', '#4fc3f7', '#ce93d8', '#ff8a65', '#81c784', '#90caf9', '#f48fb1', '#bcaaa4'];
-export const oscillatorPalette = ['#b39ddb', '#4dd0e1', '#ffcc80', '#a5d6a7', '#ef9a9a', '#80cbc4'];
-
+/** Candle colours, the same in both themes (traders read them as green and red everywhere). */
 export const upColor = '#26a69a';
 export const downColor = '#ef5350';
 

@@ -1,20 +1,36 @@
 import { ColorType, CrosshairMode, type ChartOptions, type DeepPartial } from 'lightweight-charts';
+import type { Theme } from '../../theme.ts';
+import { chartPalettes } from './chart-theme-colors.ts';
 
-/** The dark desk look every results chart shares, so the price, equity and comparison charts match. */
-export function chartOptions(overrides: DeepPartial<ChartOptions> = {}): DeepPartial<ChartOptions> {
+export { chartPalettes, type ChartPalette } from './chart-theme-colors.ts';
+
+/** The theme-dependent part of a chart's options, to build a chart with or to apply on a theme switch. */
+export function themeOptions(theme: Theme): DeepPartial<ChartOptions> {
+  const p = chartPalettes[theme];
+  return {
+    layout: { textColor: p.text, panes: { separatorColor: p.border, separatorHoverColor: p.separatorHover } },
+    grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
+    rightPriceScale: { borderColor: p.border },
+    timeScale: { borderColor: p.border },
+    crosshair: { vertLine: { labelBackgroundColor: p.crosshairLabel, color: p.crosshair }, horzLine: { labelBackgroundColor: p.crosshairLabel, color: p.crosshair } },
+  };
+}
+
+/** The desk look every results chart shares, in the given theme, so price, equity and comparison charts match. */
+export function chartOptions(overrides: DeepPartial<ChartOptions> = {}, theme: Theme = 'dark'): DeepPartial<ChartOptions> {
+  const colours = themeOptions(theme);
   const base: DeepPartial<ChartOptions> = {
+    ...colours,
     autoSize: true,
     layout: {
+      ...colours.layout,
       background: { type: ColorType.Solid, color: 'transparent' },
-      textColor: '#8a94a3',
       fontSize: 11,
       fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
-      panes: { separatorColor: '#252c36', separatorHoverColor: '#2d3541', enableResize: true },
+      panes: { ...colours.layout!.panes, enableResize: true },
     },
-    grid: { vertLines: { color: '#1a2028' }, horzLines: { color: '#1a2028' } },
-    rightPriceScale: { borderColor: '#252c36' },
-    timeScale: { borderColor: '#252c36', timeVisible: true, secondsVisible: false },
-    crosshair: { mode: CrosshairMode.Normal, vertLine: { labelBackgroundColor: '#2b3340', color: '#4a5566' }, horzLine: { labelBackgroundColor: '#2b3340', color: '#4a5566' } },
+    timeScale: { ...colours.timeScale, timeVisible: true, secondsVisible: false },
+    crosshair: { ...colours.crosshair, mode: CrosshairMode.Normal },
   };
   return {
     ...base,

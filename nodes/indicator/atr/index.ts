@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { atrState, stepAtrBar } from './wilder.ts';
+import { atrColumns, atrState, stepAtrBar } from './wilder.ts';
 
 /** Average True Range with Wilder's smoothing (TA-Lib's ATR). */
 export const atr = defineNode({
@@ -27,5 +27,8 @@ export const atr = defineNode({
   init: () => atrState(),
   step(s, p, input, out) {
     out.value = stepAtrBar(s, p.period, input.bars);
+  },
+  kernel(s, p, input, out, from, to) {
+    atrColumns(s, p.period, input.bars.high, input.bars.low, input.bars.close, out.value, from, to);
   },
 });

@@ -61,3 +61,47 @@ export function stepAtr(s: AtrState, period: number, high: number, low: number, 
   s.value = (s.value * (period - 1) + tr) / period;
   return s.value;
 }
+
+/**
+ * {@link stepAtrBar} over bars [from, to) of columns, the state in locals (a node kernel's loop). The
+ * same operations in the same order, so it leaves bit-identical values and state.
+ */
+export function atrColumns(s: AtrState, period: number, high: Float64Array, low: Float64Array, close: Float64Array, out: Float64Array, from: number, to: number): void {
+  let prevClose = s.prevClose, count = s.count, sum = s.sum, value = s.value;
+  for (let t = from; t < to; t++) {
+    const h = high[t]!, l = low[t]!, c = close[t]!;
+    if (h !== h || l !== l || c !== c) {
+      prevClose = NaN;
+      count = 0;
+      sum = 0;
+      value = NaN;
+      out[t] = NaN;
+      continue;
+    }
+    const pc = prevClose;
+    prevClose = c;
+    if (pc !== pc) {
+      out[t] = NaN;
+      continue;
+    }
+    let tr = h - l;
+    const up = Math.abs(pc - h);
+    if (up > tr) tr = up;
+    const down = Math.abs(pc - l);
+    if (down > tr) tr = down;
+    if (count < period) {
+      sum += tr;
+      count++;
+      if (count < period) {
+        out[t] = NaN;
+        continue;
+      }
+      value = sum / period;
+    } else value = (value * (period - 1) + tr) / period;
+    out[t] = value;
+  }
+  s.prevClose = prevClose;
+  s.count = count;
+  s.sum = sum;
+  s.value = value;
+}

@@ -69,4 +69,47 @@ export const bollinger = defineNode({
     out.percentB = width === 0 ? 0.5 : (x - lower) / width;
     out.bandwidth = middle === 0 ? NaN : width / middle;
   },
+  // The step's arithmetic, in the same order, over a run of bars with the ring position in locals.
+  kernel(s, p, input, out, from, to) {
+    const src = input.source, window = s.window, n = p.period, m = p.multiplier;
+    const { upper: up, middle: mid, lower: low, percentB: pb, bandwidth: bw } = out;
+    let next = s.next, count = s.count;
+    for (let t = from; t < to; t++) {
+      const x = src[t]!;
+      if (x !== x) {
+        next = 0;
+        count = 0;
+        up[t] = mid[t] = low[t] = pb[t] = bw[t] = NaN;
+        continue;
+      }
+      window[next] = x;
+      next = next + 1 === n ? 0 : next + 1;
+      if (count < n) count++;
+      if (count < n) {
+        up[t] = mid[t] = low[t] = pb[t] = bw[t] = NaN;
+        continue;
+      }
+      const origin = window[next]!;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += window[i]! - origin;
+      const meanShift = sum / n;
+      let squares = 0;
+      for (let i = 0; i < n; i++) {
+        const d = window[i]! - origin - meanShift;
+        squares += d * d;
+      }
+      const middle = origin + meanShift;
+      const offset = m * Math.sqrt(squares / n);
+      const upper = middle + offset;
+      const lower = middle - offset;
+      const width = upper - lower;
+      up[t] = upper;
+      mid[t] = middle;
+      low[t] = lower;
+      pb[t] = width === 0 ? 0.5 : (x - lower) / width;
+      bw[t] = middle === 0 ? NaN : width / middle;
+    }
+    s.next = next;
+    s.count = count;
+  },
 });

@@ -29,4 +29,8 @@ export const and = defineNode({
     const d = s.useD === 0 || isTrue(input.d);
     out.result = bool(isTrue(input.a) && isTrue(input.b) && c && d);
   },
+  kernel(s, _p, input, out, from, to) {
+    const { a, b, c, d } = input, r = out.result, useC = s.useC === 1, useD = s.useD === 1;
+    for (let t = from; t < to; t++) r[t] = a[t] === 1 && b[t] === 1 && (!useC || c[t] === 1) && (!useD || d[t] === 1) ? 1 : 0;
+  },
 });

@@ -26,4 +26,11 @@ export const not = defineNode({
     const x = input.value;
     out.result = x !== x ? NaN : bool(!isTrue(x));
   },
+  kernel(_s, _p, input, out, from, to) {
+    const v = input.value, r = out.result;
+    for (let t = from; t < to; t++) {
+      const x = v[t]!;
+      r[t] = x !== x ? NaN : x === 1 ? 0 : 1;
+    }
+  },
 });

@@ -25,4 +25,8 @@ export const or = defineNode({
   step(_s, _p, input, out) {
     out.result = bool(isTrue(input.a) || isTrue(input.b) || isTrue(input.c) || isTrue(input.d));
   },
+  kernel(_s, _p, input, out, from, to) {
+    const { a, b, c, d } = input, r = out.result;
+    for (let t = from; t < to; t++) r[t] = a[t] === 1 || b[t] === 1 || c[t] === 1 || d[t] === 1 ? 1 : 0;
+  },
 });

@@ -42,4 +42,6 @@ export const targetPercent = defineNode({
     }
     setMarket(out.order, s.target);
   },
+  // Unchanged while the signals agree with what is held: no exit, and Enter only while already in.
+  idle: (s, _p, input) => (s.latched === 1 ? !isTrue(input.exit) && (s.target !== 0 || !isTrue(input.enter)) : isTrue(input.enter) === (s.target !== 0)),
 });

@@ -48,4 +48,6 @@ export const maxPosition = defineNode({
     out.order.target = s.capped;
     out.limited = bool(s.capped !== target);
   },
+  // Its only input is an order from a bar-by-bar node: unchanged, it is capped as it was.
+  idle: () => true,
 });

@@ -85,4 +85,6 @@ export const stopTakeProfit = defineNode({
     out.stopLoss = out.order.stopLoss;
     out.takeProfit = out.order.takeProfit;
   },
+  // With the order unchanged, only a trade still waiting for its levels (a distance not yet known) can change.
+  idle: (s) => s.pending === 0 || s.side === 0,
 });

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { StepContext } from './contract.ts';
+import { registry } from './index.ts';
+import { compoundFields, type PortKind } from './ports.ts';
+
+/**
+ * Every node with an `idle` test: whenever it says a step can change nothing, stepping must leave the
+ * state and every output exactly as they were. Checked on long random runs where the order inputs (which
+ * come from other bar-by-bar nodes) repeat from the last step, as the executor guarantees when it asks,
+ * while the single-number inputs (columns) and the context change freely.
+ */
+const withIdle = registry.definitions.filter((d) => d.idle);
+
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+/** Params to try beyond the defaults, per node type. */
+const variants: Record<string, Record<string, unknown>[]> = {
+  'order.targetPercent': [{ side: 'short', percent: 50 }],
+  'risk.maxPosition': [{ maxQuantity: 3 }, { maxPercentEquity: 20 }],
+  'risk.stopTakeProfit': [{ basis: 'percent', stopLoss: 2, takeProfit: 3, trail: 1 }, { basis: 'distance', stopLoss: 1.5, takeProfit: 0, trail: 0.5 }],
+};
+
+/** A value for a port: bools mostly 0/1 with some NaN, numbers around 1–5 or NaN, orders small targets. */
+function valueFor(kind: PortKind, rand: () => number): unknown {
+  if (kind === 'order') {
+    const target = rand() < 0.1 ? NaN : Math.round((rand() - 0.4) * 10);
+    const o: Record<string, number> = Object.fromEntries(compoundFields.order!.map((f) => [f, NaN]));
+    o.target = target;
+    o.type = 0;
+    o.expiry = 0;
+    if (rand() < 0.3) o.stopLoss = 90 + rand() * 5;
+    return o;
+  }
+  if (kind === 'bars') {
+    const c = 100 + rand() * 10;
+    return { time: Math.floor(rand() * 1e9), open: c, high: c + 1, low: c - 1, close: c, volume: 1000 };
+  }
+  if (kind === 'bool') return rand() < 0.05 ? NaN : rand() < 0.25 ? 1 : 0;
+  return rand() < 0.05 ? NaN : 1 + rand() * 4;
+}
+
+const clone = <T,>(x: T): T => structuredClone(x);
+/** Bit-for-bit equal (−0 is not 0, NaN is NaN), as an input held by an idle upstream node is. */
+const same = (a: unknown, b: unknown): boolean =>
+  a && b && typeof a === 'object' && typeof b === 'object' ? Object.keys(a).every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) : Object.is(a, b);
+
+describe('idle nodes: an idle step changes nothing', () => {
+  it('covers the nodes that have one', () => {
+    expect(withIdle.map((d) => d.type).sort()).toEqual(['order.targetPercent', 'risk.maxPosition', 'risk.stopTakeProfit']);
+  });
+
+  for (const def of withIdle) {
+    it(`${def.type}: state and outputs stay put on every idle bar`, () => {
+      const sets = [{}, ...(variants[def.type] ?? [])];
+      let idleBars = 0;
+      for (const [q, raw] of sets.entries()) {
+        for (const wiring of [true, false]) {
+          const rand = rng(7 + q * 13 + (wiring ? 1 : 0));
+          const params = def.params.parse(raw);
+          // Optional inputs wired or not: some nodes change mode with the wiring.
+          const wired = Object.fromEntries(Object.entries(def.inputs).map(([p, spec]) => [p, wiring || !spec.optional]));
+          const state = def.init(params, wired);
+          const out: Record<string, unknown> = Object.fromEntries(Object.entries(def.outputs).map(([p, spec]) => [p, compoundFields[spec.kind] ? valueFor(spec.kind, rand) : NaN]));
+          let last: Record<string, unknown> | undefined;
+          for (let bar = 0; bar < 4000; bar++) {
+            const input: Record<string, unknown> = {};
+            const r = rand();
+            for (const [p, spec] of Object.entries(def.inputs)) {
+              if (!wired[p]) input[p] = compoundFields[spec.kind] ? valueFor(spec.kind, () => NaN) : NaN;
+              // Order inputs repeat most of the time (a held instruction); everything repeats sometimes.
+              else if (last && (r < 0.3 || (spec.kind === 'order' && r < 0.85))) input[p] = clone(last[p]);
+              else input[p] = valueFor(spec.kind, rand);
+            }
+            const c = 100 + rand() * 20;
+            const ctx: StepContext = { bar, time: bar * 60_000, open: c, high: c + 2, low: c - 2, close: c, volume: 1e4, equity: 50_000 + rand() * 100_000, cash: 50_000, position: Math.round((rand() - 0.5) * 10) };
+            const ordersRepeat = last !== undefined && Object.entries(def.inputs).every(([p, spec]) => spec.kind !== 'order' || same(input[p], last![p]));
+            const idle = bar > 0 && ordersRepeat && def.idle!(state, params, input as never);
+            const before = idle ? clone({ state, out }) : undefined;
+            def.step(state, params, input as never, out as never, ctx);
+            if (before) {
+              idleBars++;
+              expect({ state, out }, `${def.type} params ${JSON.stringify(raw)} bar ${bar}`).toEqual(before);
+            }
+            last = clone(input);
+          }
+        }
+      }
+      // The test means something only if idle bars happened (and not only those).
+      expect(idleBars).toBeGreaterThan(1000);
+    });
+  }
+});
