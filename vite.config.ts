@@ -20,6 +20,8 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
+            // Vite's preload helper, which every lazy import uses; else it lands in whichever group claims it first.
+            { name: 'preload', test: /vite[\\/]preload-helper/, priority: 4 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, tags: ['$initial'], priority: 3 },
             { name: 'canvas', test: /node_modules[\\/](@xyflow|d3-[a-z]+|zustand|classcat|use-sync-external-store)[\\/]/, tags: ['$initial'], priority: 2 },
             { name: 'monaco', test: /node_modules[\\/]monaco-editor[\\/]/, maxSize: 450 * 1024, priority: 1 },

@@ -70,13 +70,17 @@ export function watchForNodes(positions: readonly { x: number; y: number }[]) {
   const check = () => {
     const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
     const flow = document.querySelector<HTMLElement>('.react-flow');
-    if (viewport && flow) {
-      const m = new DOMMatrixReadOnly(getComputedStyle(viewport).transform);
-      const box = flow.getBoundingClientRect();
-      const left = -m.e / m.a;
-      const top = -m.f / m.a;
-      const right = left + box.width / m.a;
-      const bottom = top + box.height / m.a;
+    // React Flow sets the viewport's transform inline as `translate(Xpx, Ypx) scale(Z)`. Read that, not
+    // the computed style: forcing a style recalculation on every frame would slow the load it measures.
+    const t = viewport?.style.transform.match(/translate\((-?[\d.e+-]+)px, ?(-?[\d.e+-]+)px\) scale\(([\d.e+-]+)\)/);
+    if (flow && t) {
+      const [x, y, zoom] = [Number(t[1]), Number(t[2]), Number(t[3])];
+      const width = flow.offsetWidth;
+      const height = flow.offsetHeight;
+      const left = -x / zoom;
+      const top = -y / zoom;
+      const right = left + width / zoom;
+      const bottom = top + height / zoom;
       const inView = positions.filter((p) => p.x >= left && p.x <= right && p.y >= top && p.y <= bottom).length;
       // React Flow keeps a node `visibility: hidden` until it has measured it.
       const shown = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].filter((el) => el.style.visibility !== 'hidden').length;

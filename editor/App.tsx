@@ -199,7 +199,7 @@ export function App() {
           const mine = ++openToken.current;
           try {
             const s = await api.createFromTemplate(template.id);
-            if (mine !== openToken.current) return;
+            if (mine !== openToken.current) return void reloadStrategies();
             doc.open(s);
             runHook.reset(s.id);
             setSaveError(null);

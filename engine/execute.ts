@@ -54,6 +54,12 @@ export interface ExecutorOptions {
    * the default is larger (16 384), as every block is a round trip to the sandbox.
    */
   blockBars?: number;
+  /**
+   * Every output's value to start from, as an earlier executor over the same plan and symbols left them
+   * in its \`slots\`: a step that writes an output only on some bars (a resample between periods) then
+   * holds what it held, as one long run would. For a deployment's next bar in a fresh executor.
+   */
+  outputs?: ArrayLike<number>;
   /** Mixed into each batch node instance's seed, so a run's randomness is reproducible and its own. */
   seed?: number;
   /** Batch node states to continue from, as an earlier executor's `batchSnapshots()` gave them. */
@@ -95,6 +101,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const batchNodes = plan.nodes.flatMap((nd, i) => (nd.def.batch ? [i] : []));
   const block = Math.max(1, Math.floor(options.blockBars ?? (batchNodes.length > 0 ? 16_384 : 2048)));
   const slots = new Float64Array(plan.slotCount * L).fill(NaN);
+  if (options.outputs) {
+    if (options.outputs.length !== slots.length) throw new Error(`the outputs to start from are for another plan (${options.outputs.length} values, ${slots.length} slots)`);
+    slots.set(options.outputs);
+  }
   const equity = new Float64Array(n);
   const ctxs: StepContext[] = market.lanes.map(() => ({ bar: 0, time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN, equity: 0, cash: 0, position: 0 }));
   const steps = plan.nodes.map((nd) => nd.def.step);
@@ -161,14 +171,26 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const loops: string[] = [];
   const columnCalls: string[] = [];
   const perBar: string[] = [];
+  const restore: string[] = [];
   // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`); null once a node cannot say.
   let idleTests: string[] | null = [];
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
-    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(inputs, cross[i]!)}, o${i} = ${literal(outputs, cross[i]!)};`);
+    // Output objects are per symbol (\`O3[k]\`): a step that leaves an output unwritten on a bar (a resample
+    // between periods) holds that symbol's own last value, never the previous symbol's.
+    const outsObject = cross[i] ? `o${i} = ${literal(outputs, true)}` : `O${i} = Array.from({ length: ${L} }, () => (${literal(outputs, false)}))`;
+    declare.push(`const s${i} = steps[${i}], st${i} = states[${i}], p${i} = params[${i}], i${i} = ${literal(inputs, cross[i]!)}, ${outsObject};`);
     if (node.def.source) return;
     const ins = Object.entries(node.inputSlots).flatMap(([port, slot]) => slotFields(inputs[port]!.kind, slot).map(([f, s]) => ({ port, f, s, wired: node.wired[port]! })));
     const outs = Object.entries(node.outputSlots).flatMap(([port, slot]) => slotFields(outputs[port]!.kind, slot).map(([f, s]) => ({ port, f, s })));
+    // An executor continuing another (\`heldOutputs\`: its \`slots\`) starts with the outputs that one ended with.
+    restore.push(
+      ...outs.map((x) =>
+        cross[i]
+          ? `for (let k = 0; k < ${L}; k++) ${portRef(i, 'o', x.port, x.f)}[k] = heldOutputs[${x.s * L} + k];`
+          : `for (let k = 0; k < ${L}; k++) O${i}[k].${x.port}${x.f ? `.${x.f}` : ''} = heldOutputs[${x.s * L} + k];`,
+      ),
+    );
     const clock = node.clock;
     if (node.def.batch) {
       columnCalls.push(`await runBatch(${i}, from, b - from);`);
@@ -192,7 +214,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     if (columnar[i] && !cross[i]) {
       // One symbol's column over valid bars [a, b) of the block starting at `from`.
       const hoist = [
-        `const st = st${i}[k];`,
+        `const st = st${i}[k], o${i} = O${i}[k];`,
         ...new Set(ins.filter((x) => x.wired).map((x) => `const r${x.s} = ${laneArray(x.s)}[k];`)),
         ...outs.map((x) => `const w${x.s} = c${x.s}[k];`),
         ...(clock !== undefined ? [`const clock = c${clock}[k];`] : []),
@@ -250,6 +272,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     const sink = node.def.sink && 'fired' in outputs ? [`if (o${i}.fired === 1) emit(${i}, k, t, [${ins.filter((x) => !x.f).map((x) => portRef(i, 'i', x.port, undefined)).join(', ')}]);`] : [];
     perBar.push(`for (let k = 0; k < ${L}; k++) {
       if (act[k] === 0) continue;
+      const o${i} = O${i}[k];
       ${ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join('\n      ')}
       s${i}(st${i}[k], p${i}, i${i}, o${i}, ctxs[k]);
       ${outs.map((x) => `slots[${x.s * L} + k] = ${portRef(i, 'o', x.port, x.f)};`).join('\n      ')}
@@ -383,6 +406,9 @@ function keep(from, to) {
     ${columns.map((s) => `slots[${s * L} + k] = c${s}[k][j];`).join(' ')}
   }
 }
+if (heldOutputs) {
+  ${restore.join('\n  ')}
+}
 // The first blocks are short. V8 optimizes a function either when it is called often or, inside one
 // long call, by on-stack replacement of its loop; code compiled the second way knows nothing of what runs
 // after the loop or in a later call, and kept deoptimizing at every block, leaving the loops in the
@@ -408,8 +434,8 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0, options.batchSnapshots);
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
   const idles = plan.nodes.map((nd) => nd.def.idle);
-  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', source) as (...args: unknown[]) => unknown);
-  const run = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run) as Executor['run'];
+  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', source) as (...args: unknown[]) => unknown);
+  const run = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs) as Executor['run'];
   return { run, close: batch.close, batchSnapshots: batch.snapshots, equity, slots, lanes: L, states, stats, events, eventsTruncated };
 }
 

@@ -60,6 +60,31 @@ describe('multi-symbol portfolios', () => {
     }
   });
 
+  it('each symbol holds its own resampled values between periods', async () => {
+    // The resample writes its outputs only when a period completes, and the SMA on it only then: between
+    // periods each symbol must read its own last values, never those the previous symbol ended its run with.
+    const higher = (symbols: number) =>
+      fixture(
+        {
+          data: { type: 'data.synthetic', params: { symbols } },
+          h4: { type: 'data.resample', params: { minutes: 4 * spec.intervalMinutes } },
+          sma: { type: 'indicator.sma', params: { period: 3 } },
+          above: { type: 'logic.compare', params: { operator: '>' } },
+          order: { type: 'order.targetPercent', params: { percent: 30 } },
+        },
+        ['data.bars -> h4.bars', 'h4.close -> sma.source', 'data.close -> above.a', 'sma.value -> above.b', 'above.result -> order.enter'],
+        { commissionBps: 0, slippageBps: 0 },
+      );
+    const market = syntheticMarket({ ...spec, symbols: 3 });
+    const together = await runBacktest(compileOk(higher(3)), market);
+    for (let k = 0; k < 3; k++) {
+      const alone = await runBacktest(compileOk(higher(1)), market.lanes[k]!);
+      expect(alone.trades.length).toBeGreaterThan(3);
+      const mine = together.trades.filter((t) => t.symbol === `SYN${k + 1}`);
+      expect(mine.map((t) => [t.entryTime, t.exitTime, t.open])).toEqual(alone.trades.map((t) => [t.entryTime, t.exitTime, t.open]));
+    }
+  });
+
   it('the leverage cap applies to the whole portfolio', async () => {
     const allIn = fixture(
       {

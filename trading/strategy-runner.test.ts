@@ -46,6 +46,27 @@ const oneSymbol = graphs.filter(([, graph]) => {
   return !(request.kind === 'synthetic' && (request.symbols ?? 1) > 1);
 });
 
+/**
+ * The deployment's loop over `bars`: fills at the bar's open first, then the strategy decides on the
+ * close, its state going through JSON between bars as the database stores it.
+ */
+async function barByBar(plan: Plan, bars: ReturnType<typeof syntheticBars>) {
+  const account = new Account(plan.settings.initialCash);
+  const broker = new SimBroker(plan.settings, account);
+  let snapshot: StrategySnapshot | undefined;
+  const order = new Float64Array(8);
+  for (let t = 0; t < bars.close.length; t++) {
+    const bar = { time: bars.time[t]!, open: bars.open[t]!, high: bars.high[t]!, low: bars.low[t]!, close: bars.close[t]!, volume: bars.volume[t]! };
+    broker.onBar(t, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
+    const ev = await evaluateBar(plan, [''], [bar], { cash: account.cash, lanes: [{ position: broker.position, avgPrice: broker.avgPrice }] }, snapshot);
+    snapshot = JSON.parse(JSON.stringify(ev.snapshot));
+    expect(ev.equity).toBeCloseTo(account.cash + broker.position * bar.close, 6);
+    orderFields.forEach((f, j) => (order[j] = ev.instructions[0]![f]));
+    broker.instruct(t, order, 0);
+  }
+  return { account, broker, snapshot: snapshot! };
+}
+
 describe('evaluating a strategy bar by bar through saved snapshots', () => {
   it('covers the example and the single-symbol templates', () => {
     expect(oneSymbol.length).toBeGreaterThanOrEqual(8);
@@ -59,28 +80,43 @@ describe('evaluating a strategy bar by bar through saved snapshots', () => {
       const bars = syntheticBars({ seed: 11, bars: 400, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 60, startTime: Date.parse('2024-01-01T00:00:00Z') });
       const expected = await runBacktest(plan, bars);
 
-      // The deployment's loop: fills at the bar's open first, then the strategy decides on the close.
-      const account = new Account(plan.settings.initialCash);
-      const broker = new SimBroker(plan.settings, account);
-      let snapshot: StrategySnapshot | undefined;
-      const order = new Float64Array(8);
-      for (let t = 0; t < bars.close.length; t++) {
-        const bar = { time: bars.time[t]!, open: bars.open[t]!, high: bars.high[t]!, low: bars.low[t]!, close: bars.close[t]!, volume: bars.volume[t]! };
-        broker.onBar(t, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
-        const ev = await evaluateBar(plan, [''], [bar], { cash: account.cash, lanes: [{ position: broker.position, avgPrice: broker.avgPrice }] }, snapshot);
-        // Through JSON, as the database stores it.
-        snapshot = JSON.parse(JSON.stringify(ev.snapshot));
-        expect(ev.equity).toBeCloseTo(account.cash + broker.position * bar.close, 6);
-        orderFields.forEach((f, j) => (order[j] = ev.instructions[0]![f]));
-        broker.instruct(t, order, 0);
-      }
+      const { account, broker, snapshot } = await barByBar(plan, bars);
       expect(broker.fills.length).toBeGreaterThan(0);
       expect(broker.trades).toEqual(expected.trades.filter((tr) => !tr.open));
       const last = bars.close.length - 1;
       expect(account.cash + broker.position * bars.close[last]!).toBeCloseTo(expected.equity.at(-1)!.value, 6);
-      expect(snapshot!.bars).toBe(bars.close.length);
+      expect(snapshot.bars).toBe(bars.close.length);
     });
   }
+
+  it('a multi-timeframe strategy holds its resampled outputs between periods, as the backtest does', async () => {
+    // 4-hour bars from hourly ones: the resample and the SMA on it write their outputs only when a period
+    // completes, so a fresh executor per bar must start from the outputs the last bar left.
+    const graph = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'data', type: 'data.synthetic', params: { seed: 5, bars: 600 }, position: { x: 0, y: 0 } },
+        { id: 'h4', type: 'data.resample', params: { minutes: 240 }, position: { x: 200, y: 0 } },
+        { id: 'sma', type: 'indicator.sma', params: { period: 3 }, position: { x: 400, y: 0 } },
+        { id: 'above', type: 'logic.compare', params: { operator: '>' }, position: { x: 600, y: 0 } },
+        { id: 'order', type: 'order.targetPercent', params: { percent: 50 }, position: { x: 800, y: 0 } },
+      ],
+      edges: [
+        { id: 'e1', source: { node: 'data', port: 'bars' }, target: { node: 'h4', port: 'bars' } },
+        { id: 'e2', source: { node: 'h4', port: 'close' }, target: { node: 'sma', port: 'source' } },
+        { id: 'e3', source: { node: 'data', port: 'close' }, target: { node: 'above', port: 'a' } },
+        { id: 'e4', source: { node: 'sma', port: 'value' }, target: { node: 'above', port: 'b' } },
+        { id: 'e5', source: { node: 'above', port: 'result' }, target: { node: 'order', port: 'enter' } },
+      ],
+    };
+    const compiled = compile(graph, registry);
+    if (!compiled.ok) throw new Error(compiled.errors.map((e) => e.message).join('; '));
+    const bars = syntheticBars({ seed: 5, bars: 600, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.parse('2024-01-01T00:00:00Z') });
+    const expected = await runBacktest(compiled.plan, bars);
+    const { broker } = await barByBar(compiled.plan, bars);
+    expect(expected.trades.filter((tr) => !tr.open).length).toBeGreaterThan(5);
+    expect(broker.trades).toEqual(expected.trades.filter((tr) => !tr.open));
+  });
 
   it('refuses a snapshot taken from a different plan', async () => {
     const a = compile(graphs[0]![1], registry);
@@ -98,6 +134,7 @@ describe('evaluating a strategy bar by bar through saved snapshots', () => {
     const bad = await evaluateBar(a.plan, [''], [{ ...good, time: 1, close: NaN }], { cash: 1000, lanes: [{ position: 0, avgPrice: 0 }] }, first.snapshot);
     expect(bad.instructions[0]!.target).toBeNaN();
     expect(bad.snapshot.states).toEqual(first.snapshot.states);
+    expect(bad.snapshot.outputs).toEqual(first.snapshot.outputs);
   });
 });
 
@@ -172,7 +209,7 @@ describe('custom (sandboxed) nodes, bar by bar through saved snapshots', () => {
     expect(run.broker.trades).toEqual(expected.trades.filter((tr) => !tr.open));
     const last = bars.close.length - 1;
     expect(run.account.cash + run.broker.position * bars.close[last]!).toBeCloseTo(expected.equity.at(-1)!.value, 6);
-    expect(JSON.parse(run.snapshots.at(-1)!)).toMatchObject({ version: 2, bars: bars.close.length });
+    expect(JSON.parse(run.snapshots.at(-1)!)).toMatchObject({ version: 3, bars: bars.close.length });
   }, 120_000);
 
   it('a bar replayed by a second worker (another sandbox process) gives the same instructions and state', async () => {
@@ -237,6 +274,6 @@ describe('custom (sandboxed) nodes, bar by bar through saved snapshots', () => {
     const old = await evaluateBar(builtin.plan, [''], [barAt(0)], book, undefined);
     expect(old.snapshot.batch).toBeUndefined();
     const { version: _v, ...v1 } = old.snapshot;
-    expect((await evaluateBar(builtin.plan, [''], [barAt(1)], book, v1)).snapshot).toMatchObject({ version: 2, bars: 2 });
+    expect((await evaluateBar(builtin.plan, [''], [barAt(1)], book, v1)).snapshot).toMatchObject({ version: 3, bars: 2 });
   }, 60_000);
 });

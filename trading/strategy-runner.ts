@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Bars, Market } from '../engine/bars.ts';
+import { isGoodBar, type Bars, type Market } from '../engine/bars.ts';
 import { Account, SimBroker } from '../engine/broker.ts';
 import type { Plan } from '../engine/compile.ts';
 import { createExecutor, type BatchLaneSnapshot } from '../engine/execute.ts';
@@ -59,11 +59,13 @@ const BatchStates = z.record(z.string(), z.array(z.object({ instance: z.unknown(
 
 /**
  * The strategy's memory between bars, as the database stores it (JSON). Version 1 (no `version`) has
- * the engine's node states only; version 2 adds `batch`, the custom nodes' state. A version-1 snapshot
- * still loads: it comes from a plan without custom nodes, as those could not be deployed before.
+ * the engine's node states only; version 2 adds `batch`, the custom nodes' state; version 3 adds
+ * `outputs`. Older snapshots still load: a version-1 one comes from a plan without custom nodes, as
+ * those could not be deployed before, and one without outputs starts from unknown (NaN) outputs, as
+ * every deployment did before version 3.
  */
 export const StrategySnapshot = z.object({
-  version: z.literal(2).optional(),
+  version: z.union([z.literal(2), z.literal(3)]).optional(),
   /** `encodeState(executor.states)`. */
   states: z.unknown(),
   /** Nodes in plan order when it was taken: a plan that changed shape cannot reuse it. */
@@ -71,6 +73,11 @@ export const StrategySnapshot = z.object({
   bars: z.number().int().min(0),
   /** `encodeState(executor.batchSnapshots())`, when the plan has custom nodes. */
   batch: z.unknown().optional(),
+  /**
+   * Version 3: `encodeState(executor.slots)`, every output as the bar left it. Nodes that write an
+   * output only on some bars (a resample between its periods, and what it feeds) hold it from here.
+   */
+  outputs: z.unknown().optional(),
 });
 export type StrategySnapshot = z.infer<typeof StrategySnapshot>;
 
@@ -99,7 +106,7 @@ function oneBar(b: Bar): Bars {
 }
 
 /** Check a stored snapshot against the plan it is about to resume, and decode what it holds. */
-function restore(plan: Plan, stored: unknown): { snapshot: StrategySnapshot; states: unknown[][]; batch: Record<string, BatchLaneSnapshot[]> } {
+function restore(plan: Plan, stored: unknown): { snapshot: StrategySnapshot; states: unknown[][]; batch: Record<string, BatchLaneSnapshot[]>; outputs?: Float64Array } {
   const parsed = StrategySnapshot.safeParse(stored);
   if (!parsed.success) throw new Error(`the saved strategy state is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   const snapshot = parsed.data;
@@ -115,7 +122,13 @@ function restore(plan: Plan, stored: unknown): { snapshot: StrategySnapshot; sta
   // silently restart the node, so it is refused.
   const missing = plan.nodes.filter((n) => n.def.batch && !batch[n.id]);
   if (snapshot.bars > 0 && missing.length) throw new Error(`the saved strategy state has no state for custom node ${missing.map((n) => n.id).join(', ')}`);
-  return { snapshot, states: decodeState(snapshot.states) as unknown[][], batch };
+  let outputs: Float64Array | undefined;
+  if (snapshot.outputs !== undefined) {
+    const decoded = decodeState(snapshot.outputs);
+    if (!(decoded instanceof Float64Array)) throw new Error('the saved strategy outputs are not valid');
+    outputs = decoded;
+  }
+  return { snapshot, states: decodeState(snapshot.states) as unknown[][], batch, ...(outputs && { outputs }) };
 }
 
 /**
@@ -136,7 +149,7 @@ export async function evaluateBar(plan: Plan, symbols: string[], bars: Bar[], bo
     b.avgPrice = book.lanes[k]!.avgPrice;
   });
   const external = hasExternalState(plan);
-  const exec = createExecutor(plan, market, brokers, saved && external ? { batchSnapshots: saved.batch } : {});
+  const exec = createExecutor(plan, market, brokers, { ...(saved && external && { batchSnapshots: saved.batch }), ...(saved?.outputs && { outputs: saved.outputs }) });
   try {
     if (saved) {
       // The generated loop reads each state from these arrays on every call, so replacing the elements
@@ -145,8 +158,9 @@ export async function evaluateBar(plan: Plan, symbols: string[], bars: Bar[], bo
       saved.states.forEach((perLane, i) => perLane.forEach((s, k) => (live[i]![k] = s)));
     }
     await exec.run(0, 1);
-    const instructions = symbols.map((_, k) => Object.fromEntries(orderFields.map((f, j) => [f, exec.slots[(plan.orderSlot + j) * L + k]!])) as Instruction);
-    const next: StrategySnapshot = { version: 2, states: encodeState(exec.states), nodeIds: plan.nodes.map((n) => n.id), bars: (saved?.snapshot.bars ?? 0) + 1 };
+    // A symbol whose bar was bad gives no instruction (its slots still hold the last bar's).
+    const instructions = symbols.map((_, k) => Object.fromEntries(orderFields.map((f, j) => [f, isGoodBar(market.lanes[k]!, 0) ? exec.slots[(plan.orderSlot + j) * L + k]! : NaN])) as Instruction);
+    const next: StrategySnapshot = { version: 3, states: encodeState(exec.states), nodeIds: plan.nodes.map((n) => n.id), bars: (saved?.snapshot.bars ?? 0) + 1, outputs: encodeState(Float64Array.from(exec.slots)) };
     if (external) next.batch = encodeState(await exec.batchSnapshots());
     return { instructions, snapshot: next, equity: exec.equity[0]! };
   } finally {

@@ -138,6 +138,8 @@ describe('a PostgreSQL restart mid-run', () => {
     savers = startSavers(stack, 4);
     await sleep(400);
     const before = await detail();
+    // The backtest is still computing when the database goes: it has to ride out the outage.
+    expect((await call(stack.app, 'GET', `/api/runs/${runId}`)).json.status).toBe('running');
     const stoppedAt = Date.now();
     await cluster.stop();
 

@@ -36,5 +36,5 @@ export function CompareChart({ curves }: { curves: readonly CompareCurve[] }) {
       chart.remove();
     };
   }, [curves, theme]);
-  return <div className="compare-chart" ref={host} data-testid="compare-chart" />;
+  return <div className="compare-chart" ref={host} data-testid="compare-chart" data-chart-theme={theme} />;
 }

@@ -84,5 +84,5 @@ export function EquityChart({ equity, initialCash }: Props) {
     };
   }, [equity, initialCash, theme]);
 
-  return <div className="equity-chart" ref={container} data-testid="equity-chart" />;
+  return <div className="equity-chart" ref={container} data-testid="equity-chart" data-chart-theme={theme} />;
 }

@@ -75,5 +75,5 @@ export function PreviewChart({ preview, theme }: { preview: Preview; theme: Them
     };
   }, [preview, theme]);
 
-  return <div className="preview-chart" ref={container} data-testid="preview-chart" />;
+  return <div className="preview-chart" ref={container} data-testid="preview-chart" data-chart-theme={theme} />;
 }

@@ -209,7 +209,7 @@ export function PriceChart({ runId }: { runId: string }) {
   };
 
   return (
-    <div className="price-chart" data-testid="price-chart" data-candles={chart?.candles.length ?? 0} data-markers={chart?.markers.length ?? 0} data-bars-per-candle={chart?.barsPerCandle ?? 0} data-loading={loading}>
+    <div className="price-chart" data-testid="price-chart" data-chart-theme={theme} data-candles={chart?.candles.length ?? 0} data-markers={chart?.markers.length ?? 0} data-bars-per-candle={chart?.barsPerCandle ?? 0} data-loading={loading}>
       <div className="price-chart-bar">
         {chart?.symbols && (
           <label className="price-chart-symbol">
