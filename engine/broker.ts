@@ -235,6 +235,11 @@ export class SimBroker {
     this.onBarAt(bar, one, 0);
   }
 
+  /** Whether `onBar` has anything to do: an order working, a position to protect or mark, or volatility to track. */
+  working(): boolean {
+    return this.entry.active || this.position !== 0 || this.trackVolatility;
+  }
+
   /**
    * `onBar` for row `t` of `bars`. The executor's form: V8 boxes every floating-point argument of a call
    * it does not inline (and this one is too big to inline), so passing six prices per bar allocated about
@@ -247,7 +252,7 @@ export class SimBroker {
     if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) return;
     // Flat with nothing working: no order to fill, no exit to check, no trailing anchor to move. Most bars
     // of most strategies are like this, so they cost one test here.
-    if (!this.entry.active && this.position === 0 && !this.trackVolatility) return;
+    if (!this.working()) return;
     const time = bars.time[t]!, volume = bars.volume[t]!;
     const cap = this.s.maxParticipation;
     this.budget = cap > 0 ? (volume > 0 && volume < Infinity ? (cap / 100) * volume : 0) : Infinity;

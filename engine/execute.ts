@@ -259,7 +259,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     // Bar phase.
     if (idleTests && node.def.idle && !cross[i] && !node.def.sink) {
       declare.push(`const idle${i} = idles[${i}];`);
-      idleTests.push(`${ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join(' ')} if (!idle${i}(st${i}[k], p${i}, i${i})) break;`);
+      // With one symbol, an input from another bar-phase node already holds what this node saw on its
+      // last step (the contract's premise), so only the column inputs are read.
+      const fresh = ins.filter((x) => L > 1 || !x.wired || barColumn.has(x.s) || columnSlots.has(x.s));
+      idleTests.push(`${fresh.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join(' ')} if (!idle${i}(st${i}[k], p${i}, i${i})) break;`);
     } else idleTests = null;
     if (cross[i]) {
       perBar.push(
@@ -366,7 +369,9 @@ function barsOver(from, to) {
     for (let k = 0; k < ${L}; k++) {
       if (ok[k][j] === 0) { skipped++; continue; }
       const c = D_close[k][t];
-      brokers[k].onBarAt(t, lanes[k], t);
+      const broker = brokers[k];
+      // The test inlines; the call (too big to inline) is only made when there is something to work.
+      if (broker.working()) broker.onBarAt(t, lanes[k], t);
       lastClose[k] = c;
       lastValid[k] = t;
     }
