@@ -62,17 +62,21 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const spacing = medianSpacing(time);
   const periodsPerYear = spacing > 0 ? yearMs / spacing : 252;
 
-  // Per-bar returns, starting from the initial cash so the first bar's move counts.
+  // Per-bar returns, starting from the initial cash so the first bar's move counts. Computed once: the
+  // moments, the benchmark fit and the tail (last, as it reorders them) all read this array.
+  const returns = new Float64Array(n);
   let sum = 0;
   let sumSq = 0;
   let downSq = 0;
   let prev = initialCash;
   for (let i = 0; i < n; i++) {
-    const r = equity[i]! / prev - 1;
+    const e = equity[i]!;
+    const r = e / prev - 1;
+    returns[i] = r;
     sum += r;
     sumSq += r * r;
     if (r < 0) downSq += r * r;
-    prev = equity[i]!;
+    prev = e;
   }
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
@@ -97,8 +101,8 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
-  const { var95, cvar95 } = tailRisk(equity, initialCash);
-  const bench = benchmarkFit(equity, extras.benchmark, periodsPerYear);
+  const bench = benchmarkFit(equity, returns, extras.benchmark, periodsPerYear);
+  const { var95, cvar95 } = tailRisk(returns);
   let equitySum = 0;
   for (let i = 0; i < n; i++) equitySum += equity[i]!;
   const meanEquity = n ? equitySum / n : initialCash;
@@ -132,16 +136,10 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   };
 }
 
-/** Historical one-bar VaR and CVaR at 95 %, from the per-bar returns, as positive loss percentages. */
-function tailRisk(equity: Float64Array, initialCash: number): { var95: number; cvar95: number } {
-  const n = equity.length;
+/** Historical one-bar VaR and CVaR at 95 %, from the per-bar returns (reordered), as positive loss percentages. */
+function tailRisk(returns: Float64Array): { var95: number; cvar95: number } {
+  const n = returns.length;
   if (n === 0) return { var95: 0, cvar95: 0 };
-  const returns = new Float64Array(n);
-  let prev = initialCash;
-  for (let i = 0; i < n; i++) {
-    returns[i] = equity[i]! / prev - 1;
-    prev = equity[i]!;
-  }
   // The worst ⌈5 %⌉ of bars: VaR is the best of them, CVaR their mean. Selecting them (O(n)) instead of
   // sorting every return keeps this cheap on millions of bars.
   const k = Math.max(1, Math.ceil(n * 0.05));
@@ -179,21 +177,22 @@ function selectSmallest(a: Float64Array, k: number): void {
 }
 
 /** Buy-and-hold return of the benchmark, and the strategy's beta and annualised alpha against it. */
-function benchmarkFit(equity: Float64Array, benchmark: Float64Array | undefined, periodsPerYear: number) {
+function benchmarkFit(equity: Float64Array, returns: Float64Array, benchmark: Float64Array | undefined, periodsPerYear: number) {
   const n = equity.length;
   if (!benchmark || benchmark.length !== n || n < 3 || !(benchmark[0]! > 0)) return { benchmarkReturn: null, beta: null, alpha: null };
   // Returns from bar 1 on: the benchmark has no price before bar 0 to take a first return from.
   let ms = 0, mb = 0;
   const m = n - 1;
+  // returns[i] is equity[i] / equity[i − 1] − 1 from bar 1 on.
   for (let i = 1; i < n; i++) {
-    ms += equity[i]! / equity[i - 1]! - 1;
+    ms += returns[i]!;
     mb += benchmark[i]! / benchmark[i - 1]! - 1;
   }
   ms /= m;
   mb /= m;
   let cov = 0, varB = 0;
   for (let i = 1; i < n; i++) {
-    const rs = equity[i]! / equity[i - 1]! - 1 - ms;
+    const rs = returns[i]! - ms;
     const rb = benchmark[i]! / benchmark[i - 1]! - 1 - mb;
     cov += rs * rb;
     varB += rb * rb;
