@@ -12,8 +12,8 @@
  *   The canvas mounts only the nodes in view (`onlyRenderVisibleElements`), so "in view" is what the
  *   trader sees: the strategy fitted to the canvas (at the smallest zoom, 0.2, ~2/3 of the 300 nodes).
  *   Each repeat is a fresh page (a cold start of the app, the browser's HTTP cache aside).
- * - **Pan:** the whole graph fitted in view (every node rendered, the worst case for panning), then a
- *   scripted drag of the canvas with the real mouse, while the page records every
+ * - **Pan:** the canvas fitted (zoomed out as far as it goes: the most nodes in view, the worst case for
+ *   panning), then a scripted drag of the canvas with the real mouse, while the page records every
  *   `requestAnimationFrame` timestamp. Frame rate = frames / time; also the 95th-percentile frame time
  *   and frames over 20 ms (dropped below 50 fps).
  *

@@ -179,4 +179,53 @@ describe('deployments', () => {
     await shot();
     await finish();
   });
+  it('shows why a deployment failed: a clear error state on the deployment, and the reason in the list', async () => {
+    // A custom node that passes its input through and throws on bar 12: the step fails, is retried,
+    // fails again on the same bar, and the deployment fails with that reason (docs/trading.md).
+    const brittle = `
+import { defineNode, z } from 'tradeloom/node';
+export default defineNode({
+  type: 'brittleAverage',
+  title: 'Brittle average',
+  description: 'Passes its input through, and throws on one bar.',
+  inputs: { source: { kind: 'number', description: 'Any series.' } },
+  outputs: { value: { kind: 'number', description: 'The input.' } },
+  params: z.object({ failAt: z.number().int().min(0).max(100000).default(12).describe('The bar it throws on.') }),
+  init: () => ({}),
+  step(s, p, input, out, ctx) {
+    if (ctx.bar === p.failAt) throw new Error('cannot handle this bar');
+    out.value = input.source;
+  },
+});`;
+    await post('/custom-nodes', { source: brittle });
+    const graph = crossover();
+    const slow = graph.nodes.find((n) => n.id === 'slow')!;
+    Object.assign(slow, { type: 'custom.brittleAverage', version: 1, params: { failAt: 12 } });
+    const strategy = await post<{ id: string }>('/strategies', { name: 'Brittle deploy', graph });
+    const limits = { maxOrderQuantity: 1e6, maxOrderNotional: 1e9, maxPosition: 1e6, maxGrossExposure: 1e9 };
+    const created = await post<Deployment>('/deployments', { strategyId: strategy.id, name: 'Brittle paper', mode: 'paper', symbol: 'BTC/USDT', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 3, bars: 60 }, barsPerSecond: 40 }, riskLimits: limits });
+    await expect.poll(async () => (await detail(created.id)).status, { timeout: 60_000, interval: 500 }).toBe('failed');
+    const failed = await detail(created.id);
+    expect(failed.error).toMatch(/cannot handle this bar/);
+
+    const { page, shot, finish } = await e2e.open('deployment-failed');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => nodeCount(page), { timeout: 30_000 }).toBe(6);
+    await page.getByTestId('tab-deployments').click();
+    await page.getByTestId('dock-expand').click();
+    await page.getByTestId('deployment-item').first().click();
+    await expect.poll(() => page.getByTestId('deployment-state').textContent(), { timeout: 30_000 }).toBe('Failed');
+    const banner = page.getByTestId('failure-reason');
+    await banner.waitFor();
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.textContent()).toContain(failed.error!);
+    // The list says it too, so a failed deployment stands out before it is opened.
+    const item = page.getByTestId('deployment-item-error');
+    expect(await item.textContent()).toContain(failed.error!);
+    expect(await page.getByTestId('deployment-item').first().getAttribute('data-state')).toBe('failed');
+    // Nothing left to control on a failed deployment.
+    expect(await page.getByTestId('control-stop').count()).toBe(0);
+    await shot();
+    await finish();
+  });
 });

@@ -558,24 +558,24 @@ export class SimBroker {
 }
 
 /** Equal, counting NaN as equal to NaN (an absent price stays absent). */
-function same(a: number, b: number): boolean {
+export function same(a: number, b: number): boolean {
   return a === b || (a !== a && b !== b);
 }
 
 /** Equal up to float noise relative to the larger size. */
-function near(a: number, b: number): boolean {
+export function near(a: number, b: number): boolean {
   return Math.abs(a - b) <= dust * Math.max(Math.abs(a), Math.abs(b)) || a === b;
 }
 
 /** Limit fill price on this bar: the open on a gap through the limit, else the limit if reached. */
-function limitPrice(buy: boolean, limit: number, open: number, high: number, low: number): number {
+export function limitPrice(buy: boolean, limit: number, open: number, high: number, low: number): number {
   if (limit !== limit) return NaN;
   if (buy) return open <= limit ? open : low <= limit ? limit : NaN;
   return open >= limit ? open : high >= limit ? limit : NaN;
 }
 
 /** Stop trigger price on this bar: the open on a gap through the stop, else the stop if touched. */
-function stopPrice(buy: boolean, stop: number, open: number, high: number, low: number): number {
+export function stopPrice(buy: boolean, stop: number, open: number, high: number, low: number): number {
   if (stop !== stop) return NaN;
   if (buy) return open >= stop ? open : high >= stop ? stop : NaN;
   return open <= stop ? open : low <= stop ? stop : NaN;

@@ -6,7 +6,7 @@
  *   node scripts/record-workflow-histories.ts            # every history
  *   node scripts/record-workflow-histories.ts research   # only the research workflow's (research-*.json)
  *   node scripts/record-workflow-histories.ts backtest   # only the backtest workflow's
- *   node scripts/record-workflow-histories.ts deployment # only the deployment workflow's (deployment-*.json)
+ *   node scripts/record-workflow-histories.ts deployment # only the deployment workflow's (deployment-queue-*.json)
  */
 import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
@@ -79,6 +79,11 @@ optimisable.nodes.find((n) => n.id === 'slow')!.optimize = { period: { values: [
 /**
  * A paper deployment on a replay feed driven through every control (pause, resume, kill switch, release,
  * re-enable, stop), and one started with a tiny step budget so its first run continues as new.
+ *
+ * Written as `deployment-queue-*.json`: recorded after the deployment activities moved to their own task
+ * queue and the workflow stopped stepping again right after a bar (the `DEPLOYMENT_PATCHES` in
+ * workflows/deployment.ts). The older `deployment-controls.json` and `deployment-continued.json` were
+ * recorded before those patches and are kept: in-flight runs of that code must still replay.
  */
 async function recordDeployments() {
   const limits = { maxOrderQuantity: 10_000, maxOrderNotional: 1e7, maxPosition: 10_000, maxGrossExposure: 1e7 };
@@ -95,7 +100,7 @@ async function recordDeployments() {
   }
   await bars(100);
   await call(h.app, 'POST', `/api/deployments/${id}/stop`, { by: 'recorder' });
-  await saveHistory('deployment-controls', `deployment-${id}`);
+  await saveHistory('deployment-queue-controls', `deployment-${id}`);
 
   const c = await call(h.app, 'POST', '/api/deployments', { strategyId: s.json.id, mode: 'paper', symbol: 'SYN/USD', feed, riskLimits: limits });
   const workflowId = `deployment-${c.json.id}`;
@@ -106,9 +111,9 @@ async function recordDeployments() {
   const firstRunId = (await first.describe()).runId;
   await waitFor('the continue-as-new', async () => ((await first.describe()).runId !== firstRunId ? true : undefined));
   await call(h.app, 'POST', `/api/deployments/${c.json.id}/stop`, { by: 'recorder' });
-  const file = new URL('../workflows/histories/deployment-continued.json', import.meta.url);
+  const file = new URL('../workflows/histories/deployment-queue-continued.json', import.meta.url);
   writeFileSync(file, historyToJSON(await client.workflow.getHandle(workflowId, firstRunId).fetchHistory()) + '\n');
-  console.log('recorded deployment-continued');
+  console.log('recorded deployment-queue-continued');
 }
 
 try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticBars } from '../engine/bars.ts';
 import { FeedConfig, replayPoll } from './feeds.ts';
-import { flattenOrder, planInstruction, sameInstruction } from './gateway.ts';
+import { flattenOrder, planInstruction, sameInstruction, triggeredOrder } from './gateway.ts';
 import { clientOrderId } from './order-id.ts';
 import type { Instruction } from './strategy-runner.ts';
 
@@ -30,9 +30,22 @@ describe('the order gateway plan', () => {
     expect(planInstruction(ins({ target: 4 }), { ...ctx, position: 4 })).toEqual({ kind: 'replace', cancel: true });
   });
 
-  it('refuses what venues do not get yet, with a reason', () => {
-    expect(planInstruction(ins({ type: 2, stop: 90 }), ctx)).toMatchObject({ kind: 'unsupported', code: 'UNSUPPORTED_ORDER_TYPE' });
-    expect(planInstruction(ins({ stopLoss: 90 }), ctx)).toMatchObject({ kind: 'unsupported', code: 'UNSUPPORTED_EXIT' });
+  it('keeps stop and stop-limit entries for the deployment to work, and sends market orders that carry exits', () => {
+    // Nothing goes to the venue for a stop entry until a bar touches its stop (trading/synthetic-orders.ts).
+    expect(planInstruction(ins({ type: 2, stop: 110 }), ctx)).toEqual({ kind: 'replace', cancel: true, synthetic: true });
+    expect(planInstruction(ins({ type: 3, stop: 110, limit: 111 }), ctx)).toEqual({ kind: 'replace', cancel: true, synthetic: true });
+    // Exits belong to the position, kept by the deployment: the entry itself is an ordinary order.
+    expect(planInstruction(ins({ stopLoss: 90, takeProfit: 120 }), ctx)).toMatchObject({ kind: 'replace', order: { side: 'buy', quantity: 10, type: 'market' } });
+    // At the target, a stop entry is nothing to work either.
+    expect(planInstruction(ins({ type: 2, stop: 110 }), { ...ctx, position: 10 })).toEqual({ kind: 'replace', cancel: true });
+  });
+
+  it('names a triggered order by bar and level, apart from the strategy\'s own order, and marks exits protective', () => {
+    const exit = triggeredOrder('dep', 1000, 'BTC/USDT', 'exit:stopLoss', { side: 'sell', quantity: 10, type: 'market' }, true);
+    expect(exit).toEqual({ clientOrderId: clientOrderId('dep', 1000, 'synthetic:exit:stopLoss', 0), symbol: 'BTC/USDT', side: 'sell', quantity: 10, type: 'market', protective: true });
+    expect(exit.clientOrderId).not.toBe(clientOrderId('dep', 1000, 'order', 0));
+    expect(triggeredOrder('dep', 1000, 'BTC/USDT', 'exit:stopLoss', { side: 'sell', quantity: 10, type: 'market' }, true)).toEqual(exit);
+    expect(triggeredOrder('dep', 1000, 'X', 'entry:stopLimit', { side: 'buy', quantity: 2, type: 'limit', limitPrice: 101 }, false)).toEqual({ clientOrderId: expect.stringMatching(/^tl/), symbol: 'X', side: 'buy', quantity: 2, type: 'limit', limitPrice: 101 });
   });
 
   it('flattens a long or a short, and nothing when flat', () => {

@@ -10,16 +10,20 @@ import type { Instruction } from './strategy-runner.ts';
  * - an instruction equal to the last one taken (field by field, NaN equal to NaN) changes nothing;
  * - a new instruction replaces what is working: working orders are cancelled and one order moves the
  *   position to the target.
- * Stop and stop-limit entries and protective exits (stop-loss, take-profit, trailing stop) are not sent
- * to venues yet; an instruction that needs them is refused with a reason, never half-executed.
+ * Stop and stop-limit entries and protective exits (stop-loss, take-profit, trailing stop) are not rested
+ * on the venue: the deployment keeps them (trading/synthetic-orders.ts) and sends an ordinary order, built
+ * by `triggeredOrder`, on the bar that crosses their level.
  */
 
 export const dust = 1e-9;
 
 export type PlannedAction =
   | { kind: 'none'; why: 'noInstruction' | 'unchanged' | 'atTarget' }
-  | { kind: 'unsupported'; code: 'UNSUPPORTED_ORDER_TYPE' | 'UNSUPPORTED_EXIT'; message: string }
-  | { kind: 'replace'; cancel: true; order?: ProposedOrder };
+  /**
+   * Cancel what is working and send `order`, if any. `synthetic`: the entry is a stop or stop-limit,
+   * kept by the deployment until a bar touches its stop, so nothing is sent now.
+   */
+  | { kind: 'replace'; cancel: true; order?: ProposedOrder; synthetic?: true };
 
 const same = (a: number, b: number) => a === b || (a !== a && b !== b);
 
@@ -42,14 +46,9 @@ export function planInstruction(instruction: Instruction, ctx: PlanContext): Pla
   if (instruction.target !== instruction.target) return { kind: 'none', why: 'noInstruction' };
   if (sameInstruction(ctx.last, instruction)) return { kind: 'none', why: 'unchanged' };
   const type = instruction.type !== instruction.type ? OrderType.market : instruction.type;
-  if (type !== OrderType.market && type !== OrderType.limit) {
-    return { kind: 'unsupported', code: 'UNSUPPORTED_ORDER_TYPE', message: 'stop and stop-limit entries are not sent to venues yet; use market or limit orders for paper and live deployments' };
-  }
-  if ([instruction.stopLoss, instruction.takeProfit, instruction.trail].some((x) => x === x)) {
-    return { kind: 'unsupported', code: 'UNSUPPORTED_EXIT', message: 'protective exits (stop-loss, take-profit, trailing stop) are not sent to venues yet' };
-  }
   const delta = instruction.target - ctx.position;
   if (Math.abs(delta) <= dust * Math.max(Math.abs(instruction.target), Math.abs(ctx.position), 1)) return { kind: 'replace', cancel: true };
+  if (type === OrderType.stop || type === OrderType.stopLimit) return { kind: 'replace', cancel: true, synthetic: true };
   const order: ProposedOrder = {
     clientOrderId: clientOrderId(ctx.deploymentId, ctx.barTime, ctx.nodeId, 0),
     symbol: ctx.symbol,
@@ -65,4 +64,23 @@ export function planInstruction(instruction: Instruction, ctx: PlanContext): Pla
 export function flattenOrder(deploymentId: string, barTime: number, symbol: string, position: number, sequence: number): ProposedOrder | undefined {
   if (Math.abs(position) <= dust) return undefined;
   return { clientOrderId: clientOrderId(deploymentId, barTime, 'flatten', sequence), symbol, side: position > 0 ? 'sell' : 'buy', quantity: Math.abs(position), type: 'market' };
+}
+
+/**
+ * The order for a synthetic level a bar crossed (trading/synthetic-orders.ts). Its client order id names
+ * the bar and the level (`exit:stopLoss`, `entry:stop`…), apart from the strategy's own order of that
+ * bar, so a retried step or a second worker computes the same id and the venue refuses a second copy.
+ * A protective exit is reduce-only: the gate lets it through the kill switch and a halt (see
+ * `ProposedOrder.protective`), and refuses it if it would not shrink the position.
+ */
+export function triggeredOrder(deploymentId: string, barTime: number, symbol: string, what: string, order: Pick<ProposedOrder, 'side' | 'quantity' | 'type' | 'limitPrice'>, protective: boolean, sequence = 0): ProposedOrder {
+  return {
+    clientOrderId: clientOrderId(deploymentId, barTime, `synthetic:${what}`, sequence),
+    symbol,
+    side: order.side,
+    quantity: order.quantity,
+    type: order.type,
+    ...(order.type === 'limit' && { limitPrice: order.limitPrice }),
+    ...(protective && { protective: true }),
+  };
 }

@@ -192,6 +192,29 @@ describe('the pre-trade risk gate', () => {
     expect(checkOrder(s, limits, order(), ctx()).decision).toMatchObject({ message: expect.stringContaining('UNKNOWN_EXPOSURE') });
   });
 
+  it('lets a protective exit through the kill switch, a halt and the throttle, but only if it reduces', () => {
+    const exit = (over: Partial<ProposedOrder> = {}) => order({ side: 'sell', quantity: 5, protective: true, ...over });
+    const killed = applyControl(fresh(), { type: 'kill', by: 'desk' }, now);
+    expect(denial(exit(), withPosition(5), killed)).toBe('ALLOW');
+    const halted = applyControl(fresh(), { type: 'halt', code: HaltCode.drawdown, message: 'down 25 %' }, now);
+    expect(denial(exit(), withPosition(5), halted)).toBe('ALLOW');
+    expect(denial(order({ side: 'sell', quantity: 5 }), withPosition(5), halted)).toBe(DenialCode.halted);
+    // Unknown exposure: the book that sized the exit cannot be trusted.
+    const unknown = applyControl(fresh(), { type: 'halt', code: HaltCode.unknownExposure, message: 'venue reports 3 BTC' }, now);
+    expect(denial(exit(), withPosition(5), unknown)).toBe(DenialCode.halted);
+    // An "exit" that grows or flips the position is refused whatever the state.
+    expect(denial(exit({ quantity: 6 }), withPosition(5))).toBe(DenialCode.reduceOnly);
+    expect(denial(exit({ side: 'buy' }), withPosition(5))).toBe(DenialCode.reduceOnly);
+    // The throttle breaker does not trip on it (3 orders allowed per window here).
+    let s = fresh();
+    for (let k = 0; k < 3; k++) s = checkOrder(s, limits, order(), ctx()).state;
+    expect(denial(order(), ctx(), s)).toBe(DenialCode.throttle);
+    expect(denial(exit(), withPosition(5), s)).toBe('ALLOW');
+    // The price checks still apply: garbage and stale prices are refused.
+    expect(denial(exit(), ctx({ reference: { price: NaN, time: now }, book: { 'BTC/USDT': { position: 5, price: 100 } } }))).toBe(DenialCode.invalidReference);
+    expect(denial(exit(), ctx({ reference: { price: 100, time: now - 3_600_000 }, book: { 'BTC/USDT': { position: 5, price: 100 } } }))).toBe(DenialCode.staleReference);
+  });
+
   it('never changes the state it was given', () => {
     const s = fresh();
     const before = JSON.stringify(s);

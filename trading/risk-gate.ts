@@ -114,6 +114,13 @@ export interface ProposedOrder {
   type: 'market' | 'limit';
   /** Required for a limit order. */
   limitPrice?: number;
+  /**
+   * A protective exit (stop-loss, take-profit, trailing stop) closing the position: it must reduce the
+   * position, and then it passes the kill switch, the daily-loss limit and a halt (except a halt for
+   * unknown exposure, where the book that sizes it cannot be trusted), and the throttle breaker does not
+   * refuse it. A stop that was set to protect a position protects it most when trading is stopped.
+   */
+  protective?: boolean;
 }
 
 /** What the gate needs to know about the market and the book at the moment of the order. */
@@ -171,7 +178,9 @@ function decide(state: RiskState, limits: RiskLimits, order: ProposedOrder, ctx:
   const position = ctx.book[order.symbol]?.position ?? 0;
   const reducing = isReducing(position, order.side, order.quantity);
   const status = tradingState(state);
-  if (status === TradingState.halted) return deny(DenialCode.halted, `the deployment is halted (${state.halt!.code}): ${state.halt!.message}`);
+  if (order.protective && !reducing) return deny(DenialCode.reduceOnly, `a protective exit must reduce the position (${fmt(position)}) without crossing zero`);
+  const exitThroughHalt = order.protective === true && state.halt?.code !== HaltCode.unknownExposure;
+  if (status === TradingState.halted && !exitThroughHalt) return deny(DenialCode.halted, `the deployment is halted (${state.halt!.code}): ${state.halt!.message}`);
   if (status === TradingState.reducing && !reducing) {
     const why = state.killSwitch ? 'the kill switch is on' : 'the daily loss limit was reached';
     return deny(DenialCode.reduceOnly, `only orders that reduce the position are allowed: ${why}`);
@@ -210,7 +219,7 @@ function decide(state: RiskState, limits: RiskLimits, order: ProposedOrder, ctx:
   // The throttle is last: only an order that would otherwise go counts as a message.
   const windowStart = ctx.now - limits.throttle.windowMs;
   const inWindow = state.messages.filter((t) => t > windowStart).length;
-  if (inWindow + 1 > limits.throttle.maxOrders) {
+  if (inWindow + 1 > limits.throttle.maxOrders && !order.protective) {
     return deny(DenialCode.throttle, `more than ${limits.throttle.maxOrders} orders in ${Math.round(limits.throttle.windowMs / 1000)} s: the deployment is disabled until a person re-enables it`);
   }
   return { allow: true };

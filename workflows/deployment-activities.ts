@@ -10,16 +10,19 @@ import { SandboxError } from '../sandbox/errors.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { Dataset, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
-import { VenueError, type BrokerAdapter, type VenueOrder } from '../trading/adapter.ts';
+import { VenueError, type BrokerAdapter, type VenueFill, type VenueOrder } from '../trading/adapter.ts';
 import { CcxtConfig, configureExchange, createCcxtAdapter, type ExchangeCredentials } from '../trading/adapters/ccxt.ts';
 import { PaperBroker, PaperState } from '../trading/adapters/paper.ts';
-import { bookFromFills, equityOf, type Book } from '../trading/book.ts';
+import { applyFill, bookFromFills, equityOf, type Book, type BookFill } from '../trading/book.ts';
 import { assetsOf, DeploymentControl, VenueConfig, type DeploymentSummary } from '../trading/config.ts';
 import { ccxtPoll, FeedConfig, replayPoll, type FeedBar, type FeedPoll } from '../trading/feeds.ts';
-import { flattenOrder, planInstruction } from '../trading/gateway.ts';
+import { flattenOrder, planInstruction, sameInstruction } from '../trading/gateway.ts';
 import { applyControl, checkOrder, HaltCode, observeEquity, RiskLimits, RiskState, tradingState, type ProposedOrder } from '../trading/risk-gate.ts';
 import { decryptSecret, Envelope, parseMasterKey } from '../trading/secrets.ts';
+import { cancelEntry, isTradableBar, loadSyntheticState, runSyntheticBar, syntheticLiveNotice, takeInstruction, usesSynthetic } from '../trading/synthetic-orders.ts';
 import { decodeState, encodeState, evaluateBar, type BarEvaluation, type Instruction, type StrategySnapshot } from '../trading/strategy-runner.ts';
+
+import { isExitRow, syntheticCancelReasons, syntheticIO } from './deployment-synthetic.ts';
 
 export interface DeploymentActivityDeps {
   orm: Orm;
@@ -48,6 +51,54 @@ export interface StepResult {
 }
 
 const working: DeploymentOrderStatus[] = ['open', 'unknown'];
+/** Working orders marked with one of these are cancelled on the venue by the next send. */
+const cancelReasons = new Set<string>(['REPLACED', 'KILL_SWITCH', 'STOPPED', ...syntheticCancelReasons]);
+
+/** A journal entry: kind, code, message and optional data (see `DeploymentEvent`). */
+type JournalEntry = [kind: string, code: string, message: string, data?: Record<string, unknown>];
+
+/** A stored fill as the book needs it, plus what orders the fills. */
+interface StoredFill extends BookFill {
+  time: number;
+  tradeId: string;
+}
+
+const toStoredFill = (f: Pick<DeploymentFill, 'side' | 'quantity' | 'price' | 'fee' | 'time' | 'tradeId'>): StoredFill => ({ side: f.side === 'sell' ? 'sell' : 'buy', quantity: f.quantity, price: f.price, fee: f.fee, time: f.time, tradeId: f.tradeId });
+
+/** The stored order of fills (time, then trade id), which the book is folded in. */
+const sortFills = (fills: StoredFill[]): StoredFill[] => fills.sort((a, b) => a.time - b.time || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0));
+
+/** A step's memory between its bars (see `openStep`). */
+interface Step {
+  em: EntityManager;
+  /** The deployment as of the last commit, detached: never flushed. */
+  d: Deployment;
+  /** Pending, working and unknown order rows, tracked by `em`, oldest first. */
+  orders: DeploymentOrder[];
+  /** Every stored fill, in the book's order. */
+  fills: StoredFill[];
+  /** Paper: the venue as of the last commit, in step with `d`. */
+  venue: BrokerAdapter | undefined;
+}
+
+/**
+ * Run `work` in a transaction bound to `em` itself (not a fork), so the rows `em` tracks are flushed
+ * with it at the commit. `work` answering false rolls everything back.
+ */
+async function inTransaction(em: EntityManager, work: () => Promise<boolean | void>): Promise<boolean> {
+  await em.begin();
+  try {
+    if ((await work()) === false) {
+      await em.rollback();
+      return false;
+    }
+    await em.commit();
+    return true;
+  } catch (err) {
+    await em.rollback().catch(() => undefined);
+    throw err;
+  }
+}
 
 /** The deployment was failed because its strategy cannot evaluate a bar (see `evaluate`). */
 class StrategyFailed extends Error {}
@@ -109,15 +160,30 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     return a;
   };
 
-  const addEvent = async (em: EntityManager, d: Deployment, kind: string, code: string, message: string, data?: Record<string, unknown>) => {
-    const [row] = await em.getConnection().execute<{ next: number }[]>('select coalesce(max(seq), 0) + 1 as next from deployment_events where deployment_id = ?', [d.id]);
-    em.create(DeploymentEvent, { deployment: d, seq: Number(row!.next), kind, code, message, data: data ?? null });
-    await em.flush();
+  /**
+   * Append entries to the deployment's journal in one statement, inside `em`'s transaction when it has
+   * one. Their `seq` continues from the last stored one, numbered by the statement itself (every row's
+   * subquery sees the table as it was before the insert), so no read is needed first; two writers racing
+   * for a number collide on the (deployment, seq) key and the loser fails instead of reusing it.
+   */
+  const insertEvents = async (em: EntityManager, deploymentId: string, entries: readonly JournalEntry[]): Promise<void> => {
+    if (!entries.length) return;
+    const rows = entries.map((_, i) => `(?, ?, (select coalesce(max(seq), 0) from deployment_events where deployment_id = ?) + ${i + 1}, ?, ?, ?, ?::jsonb, ?)`);
+    const params = entries.flatMap(([kind, code, message, data]) => [crypto.randomUUID(), deploymentId, deploymentId, kind, code, message, data ? JSON.stringify(data) : null, new Date()]);
+    await em.getConnection().execute(`insert into deployment_events (id, deployment_id, seq, kind, code, message, data, created_at) values ${rows.join(', ')}`, params, 'run', em.getTransactionContext());
   };
 
-  const bookOf = async (em: EntityManager, d: Deployment): Promise<Book> => {
-    const fills = await em.find(DeploymentFill, { deployment: d.id }, { orderBy: { time: 'asc', tradeId: 'asc' } });
-    return bookFromFills(d.initialCash, fills.map((f) => ({ side: f.side === 'sell' ? 'sell' : 'buy', quantity: f.quantity, price: f.price, fee: f.fee })));
+  const addEvent = (em: EntityManager, d: Pick<Deployment, 'id'>, kind: string, code: string, message: string, data?: Record<string, unknown>) => insertEvents(em, d.id, [[kind, code, message, data]]);
+
+  /** The rows a step still has to look after: not sent yet, working, or unknown. Oldest first. */
+  const liveRows = (em: EntityManager, id: string) => em.find(DeploymentOrder, { deployment: id, status: { $in: ['pending', ...working] } }, { orderBy: { createdAt: 'asc' } });
+
+  const bookOf = async (em: EntityManager, d: Deployment): Promise<Book> => bookFromFills(d.initialCash, await storedFills(em, d.id));
+
+  /** Every stored fill of a deployment, in the book's order, as plain data (not tracked by `em`). */
+  const storedFills = async (em: EntityManager, id: string): Promise<StoredFill[]> => {
+    const rows = await em.find(DeploymentFill, { deployment: id }, { orderBy: { time: 'asc', tradeId: 'asc' }, fields: ['tradeId', 'side', 'quantity', 'price', 'fee', 'time'], disableIdentityMap: true });
+    return rows.map(toStoredFill);
   };
 
   const summaryOf = (d: Deployment): DeploymentSummary => {
@@ -145,28 +211,34 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     row.status = v.status === 'open' ? 'open' : v.status === 'closed' ? 'filled' : v.status === 'canceled' || v.status === 'expired' ? 'canceled' : 'rejected';
   };
 
+  /**
+   * Halt, written straight to the row (and to `d` in memory): `d` may be a step's detached copy, which
+   * is never flushed.
+   */
   const halt = async (em: EntityManager, d: Deployment, code: (typeof HaltCode)[keyof typeof HaltCode], message: string) => {
     const risk = RiskState.parse(d.riskState);
     if (risk.halt) return;
-    d.riskState = applyControl(risk, { type: 'halt', code, message }, now());
-    await em.flush();
+    const next = applyControl(risk, { type: 'halt', code, message }, now());
+    await em.nativeUpdate(Deployment, { id: d.id }, { riskState: next });
+    d.riskState = next;
     await addEvent(em, d, 'risk', code, `halted: ${message}`);
     log.warn({ deploymentId: d.id, code, message }, 'deployment halted');
   };
 
   /**
-   * Store the venue's fills we do not have yet. A fill of an order we cannot name is exposure we did
-   * not create or cannot account for: returned so the caller halts.
+   * Store the venue's fills we do not have yet, and return them. A fill of an order we cannot name is
+   * exposure we did not create or cannot account for: returned so the caller halts.
    */
-  const syncFills = async (em: EntityManager, d: Deployment, venue: BrokerAdapter): Promise<string[]> => {
+  const syncFills = async (em: EntityManager, d: Deployment, venue: BrokerAdapter): Promise<{ added: StoredFill[]; unknown: string[] }> => {
     const rows = await em.find(DeploymentOrder, { deployment: d.id, venueOrderId: { $ne: null } });
     const byVenueId = new Map(rows.map((r) => [r.venueOrderId!, r.clientOrderId]));
-    const [last] = await em.getConnection().execute<{ t: number | null }[]>('select max(time) as t from deployment_fills where deployment_id = ?', [d.id]);
+    const [last] = await em.getConnection().execute<{ t: number | null }[]>('select max(time) as t from deployment_fills where deployment_id = ?', [d.id], 'all', em.getTransactionContext());
     // Re-read a margin before the last stored fill: trades of one millisecond can straddle two syncs.
     const since = last?.t != null ? Number(last.t) - 60_000 : d.startedAt - 60_000;
     const fills = await venue.fillsSince(d.symbol, since);
-    const stored = new Set((await em.find(DeploymentFill, { deployment: d.id, time: { $gte: since } }, { fields: ['tradeId'] })).map((f) => f.tradeId));
+    const stored = new Set((await em.find(DeploymentFill, { deployment: d.id, time: { $gte: since } }, { fields: ['tradeId'], disableIdentityMap: true })).map((f) => f.tradeId));
     const unknown: string[] = [];
+    const added: DeploymentFill[] = [];
     for (const f of fills) {
       if (stored.has(f.tradeId)) continue;
       const coid = f.clientOrderId ?? byVenueId.get(f.venueOrderId);
@@ -174,10 +246,11 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         unknown.push(`trade ${f.tradeId} of venue order ${f.venueOrderId}`);
         continue;
       }
-      em.create(DeploymentFill, { deployment: d, tradeId: f.tradeId, clientOrderId: coid, venueOrderId: f.venueOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee, time: f.time });
+      // By reference: `d` may be a step's detached copy, which must never be flushed.
+      added.push(em.create(DeploymentFill, { deployment: em.getReference(Deployment, d.id), tradeId: f.tradeId, clientOrderId: coid, venueOrderId: f.venueOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee, time: f.time }));
     }
     await em.flush();
-    return unknown;
+    return { added: added.map(toStoredFill), unknown };
   };
 
   /**
@@ -202,7 +275,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     await em.flush();
     const known = new Set((await em.find(DeploymentOrder, { deployment: d.id }, { fields: ['clientOrderId'] })).map((r) => r.clientOrderId));
     const strangers = (await venue.openOrders(d.symbol)).filter((o) => !known.has(o.clientOrderId));
-    const unknownFills = await syncFills(em, d, venue);
+    const { unknown: unknownFills } = await syncFills(em, d, venue);
     const problems = [...strangers.map((o) => `working venue order ${o.clientOrderId || o.venueOrderId} is not ours`), ...unknownFills.map((f) => `${f} is not ours`)];
     const book = await bookOf(em, d);
     if (venue.kind === 'ccxt') {
@@ -225,42 +298,86 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     await addEvent(em, d, 'reconcile', problems.length ? 'MISMATCH' : 'OK', problems.length ? `reconciliation found ${problems.length} problem(s)` : `reconciled with the venue: position ${book.position}`, { position: book.position });
   };
 
-  /** Cancel replaced and killed orders, then send what is pending. Safe to repeat at any point. */
-  const sendPending = async (em: EntityManager, d: Deployment, venue: BrokerAdapter | undefined): Promise<void> => {
+  /**
+   * Cancel replaced and killed orders, then send what is pending. Safe to repeat at any point. `rows` are
+   * the deployment's pending, working and unknown rows as `em` tracks them (see `liveRows`); they are
+   * updated in place, and nothing is read when none of them needs the venue.
+   */
+  const sendPending = async (em: EntityManager, d: Deployment, venue: BrokerAdapter | undefined, rows: readonly DeploymentOrder[]): Promise<void> => {
     if (!venue) return;
-    // The paper venue lives in our database: its state is written before the order row that mirrors it,
-    // so an outage between the two leaves a row the next reconcile fixes from the venue, never a row the
-    // venue does not back (an order "that never arrived", or a cancelled one that still fills).
-    const savePaper = async () => {
-      if (venue instanceof PaperBroker) await em.nativeUpdate(Deployment, { id: d.id }, { paperState: venue.state as unknown as Record<string, unknown> });
-    };
+    const toCancel = rows.filter((r) => working.includes(r.status) && r.reasonCode !== null && r.reasonCode !== undefined && cancelReasons.has(r.reasonCode));
+    const pending = rows.filter((r) => r.status === 'pending');
+    if (!toCancel.length && !pending.length) return;
     const limits = RiskLimits.parse(d.riskLimits);
-    const toCancel = await em.find(DeploymentOrder, { deployment: d.id, status: { $in: working }, reasonCode: { $in: ['REPLACED', 'KILL_SWITCH', 'STOPPED'] } }, { orderBy: { createdAt: 'asc' } });
+    // A crash can delay a send: never send on a reference price the gate would now call stale.
+    const tooOld = (row: DeploymentOrder) => row.referenceAt !== null && row.referenceAt !== undefined && now() - row.referenceAt > limits.maxReferenceAgeMs;
+    const refuseStale = (row: DeploymentOrder) => {
+      row.status = 'canceled';
+      row.reasonCode = 'STALE_REFERENCE';
+      row.message = 'not sent: its reference price went stale before it could be sent';
+    };
+    const placeRequest = (row: DeploymentOrder) => ({ clientOrderId: row.clientOrderId, symbol: row.symbol, side: row.side === 'sell' ? ('sell' as const) : ('buy' as const), quantity: row.quantity, type: row.type === 'limit' ? ('limit' as const) : ('market' as const), limitPrice: row.limitPrice ?? undefined });
+    // bench/trading.ts measures bar arrival → order at the venue from this line (debug: free when off).
+    const logSent = (row: DeploymentOrder, sentAt: number) => log.debug({ deploymentId: d.id, clientOrderId: row.clientOrderId, barObservedAt: row.referenceAt, sentAt }, 'order sent');
+
+    if (venue instanceof PaperBroker) {
+      // The paper venue lives in our database: every cancel and send happens on its state in memory, and
+      // then the venue's state and the rows that mirror it are written in one transaction. Either both are
+      // stored or neither is: never a row the venue does not back (an order "that never arrived", or a
+      // cancelled one that still fills), and a send that was not stored is simply sent again, under the
+      // same client order id, by the next step.
+      const events: JournalEntry[] = [];
+      const sent: [DeploymentOrder, number][] = [];
+      for (const row of toCancel) {
+        const v = (await venue.cancelOrder(d.symbol, row.clientOrderId)) ?? (await venue.fetchOrder(d.symbol, row.clientOrderId));
+        if (v) applyVenueOrder(row, v);
+        else row.status = 'canceled';
+      }
+      for (const row of pending) {
+        if (tooOld(row)) {
+          refuseStale(row);
+          continue;
+        }
+        const sentAt = now();
+        try {
+          applyVenueOrder(row, await venue.placeOrder(placeRequest(row)));
+          sent.push([row, sentAt]);
+        } catch (err) {
+          // The paper venue answers at once: anything but a refusal is a bug, not an outage.
+          if (!(err instanceof VenueError) || err.kind !== 'rejected') throw err;
+          row.status = 'rejected';
+          row.reasonCode = 'VENUE_REJECTED';
+          row.message = err.message;
+          events.push(['order', 'VENUE_REJECTED', `the venue refused ${row.clientOrderId}: ${err.message}`]);
+        }
+      }
+      await inTransaction(em, async () => {
+        await em.nativeUpdate(Deployment, { id: d.id }, { paperState: venue.state as unknown as Record<string, unknown> });
+        await insertEvents(em, d.id, events);
+      });
+      for (const [row, sentAt] of sent) logSent(row, sentAt);
+      return;
+    }
+
+    // A real venue: one call at a time, each answer stored before the next call.
     for (const row of toCancel) {
       const v = (await venue.cancelOrder(d.symbol, row.clientOrderId)) ?? (await venue.fetchOrder(d.symbol, row.clientOrderId));
       if (v) applyVenueOrder(row, v);
       else row.status = 'canceled';
-      await savePaper();
       await em.flush();
     }
-    const pending = await em.find(DeploymentOrder, { deployment: d.id, status: 'pending' }, { orderBy: { createdAt: 'asc' } });
     let venueError: VenueError | undefined;
     for (const row of pending) {
-      // A crash can delay a send: never send on a reference price the gate would now call stale.
-      if (row.referenceAt !== null && row.referenceAt !== undefined && now() - row.referenceAt > limits.maxReferenceAgeMs) {
-        row.status = 'canceled';
-        row.reasonCode = 'STALE_REFERENCE';
-        row.message = 'not sent: its reference price went stale before it could be sent';
+      if (tooOld(row)) {
+        refuseStale(row);
         await em.flush();
         continue;
       }
       try {
         const sentAt = now();
-        applyVenueOrder(row, await venue.placeOrder({ clientOrderId: row.clientOrderId, symbol: row.symbol, side: row.side === 'sell' ? 'sell' : 'buy', quantity: row.quantity, type: row.type === 'limit' ? 'limit' : 'market', limitPrice: row.limitPrice ?? undefined }));
-        await savePaper();
+        applyVenueOrder(row, await venue.placeOrder(placeRequest(row)));
         await em.flush();
-        // bench/trading.ts measures bar arrival → order at the venue from this line (debug: free when off).
-        log.debug({ deploymentId: d.id, clientOrderId: row.clientOrderId, barObservedAt: row.referenceAt, sentAt }, 'order sent');
+        logSent(row, sentAt);
       } catch (err) {
         if (!(err instanceof VenueError)) throw err;
         if (err.kind === 'rejected') {
@@ -278,7 +395,6 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         }
       }
     }
-    await savePaper();
     if (venueError) throw venueError;
   };
 
@@ -355,71 +471,116 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     log.error({ deploymentId: d.id }, message);
   };
 
-  /** One bar: fills first (the open), then the strategy on the close, the gate, and the orders. */
-  const processBar = async (id: string, bar: FeedBar): Promise<void> => {
-    const em = orm.em.fork();
-    const d = await load(em, id);
-    if (d.cursor !== null && d.cursor !== undefined && bar.time <= d.cursor) return; // a duplicate bar: already done
+  /**
+   * What one step activity keeps in memory from bar to bar, so a bar costs one transaction instead of a
+   * dozen reads: the deployment as of its last commit, its live order rows, its fills (the book), and for
+   * paper its venue. All of it was read once, at the start of the step.
+   */
+  const openStep = async (id: string): Promise<Step> => {
+    // `commit`: `em` writes only when told to, never on a read that happens to follow a change.
+    const em = orm.em.fork({ flushMode: 'commit' });
+    // Detached (loaded through a fork of its own and never flushed): every write to the deployment's row
+    // is an explicit update, the bar's guarded by its cursor, so a stale copy can never be written back.
+    const [d, orders, fills] = await Promise.all([load(orm.em.fork(), id), liveRows(em, id), storedFills(em, id)]);
+    return { em, d, orders, fills, venue: await venueOf(d) };
+  };
+
+  /** After a write: forget the rows that no longer need the venue. */
+  const pruneRows = (step: Step) => {
+    step.orders = step.orders.filter((r) => r.status === 'pending' || working.includes(r.status));
+  };
+
+  /**
+   * One bar: fills first (the open), then the strategy on the close, the gate, and the orders. False when
+   * the bar's commit found the cursor already past it (another worker, or an attempt that was thought
+   * dead, got there first): the step's memory is then out of date and the step must end.
+   */
+  const processBar = async (step: Step, bar: FeedBar): Promise<boolean> => {
+    const { em, d, venue } = step;
+    if (d.cursor !== null && d.cursor !== undefined && bar.time <= d.cursor) return true; // a duplicate bar: already done
     const { plan, nodeId } = await planOf(d);
     const t = now();
     const limits = RiskLimits.parse(d.riskLimits);
     let risk = RiskState.parse(d.riskState);
-    const venue = await venueOf(d);
     const stale = t - bar.observedAt > d.staleAfterMs;
+    const ref = em.getReference(Deployment, d.id);
 
-    // 1. What the venue did since the last bar.
-    const newFills: DeploymentFill[] = [];
-    if (venue instanceof PaperBroker) {
-      for (const f of venue.onBar(d.symbol, bar)) {
-        newFills.push(em.create(DeploymentFill, { deployment: d, tradeId: f.tradeId, clientOrderId: f.clientOrderId ?? null, venueOrderId: f.venueOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee, time: f.time }, { persist: false }));
-      }
-      for (const row of await em.find(DeploymentOrder, { deployment: d.id, status: { $in: working } })) {
-        const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
-        if (v) applyVenueOrder(row, v);
-      }
-      // Order rows only mirror the venue: safe to write ahead of the bar's transaction.
-      await em.flush();
-    } else if (venue) {
-      const unknown = await syncFills(em, d, venue);
-      if (unknown.length) await halt(em, d, HaltCode.unknownExposure, `${unknown.join('; ')} is not ours`);
-      risk = RiskState.parse(d.riskState);
-      const open = await em.find(DeploymentOrder, { deployment: d.id, status: { $in: working } });
-      for (const row of open) {
-        const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
-        if (v) applyVenueOrder(row, v);
-      }
-      await em.flush();
-    }
-    const stored = await em.find(DeploymentFill, { deployment: d.id }, { orderBy: { time: 'asc', tradeId: 'asc' } });
-    const book = bookFromFills(d.initialCash, [...stored, ...newFills].map((f) => ({ side: f.side === 'sell' ? 'sell' : 'buy', quantity: f.quantity, price: f.price, fee: f.fee })));
-
-    // 2. The strategy, on the state it saved after the last bar.
-    const ev = await evaluate(em, d, bar, () => evaluateBar(plan, [d.symbol], [bar], { cash: book.cash, lanes: [{ position: book.position, avgPrice: book.avgPrice }] }, (d.snapshot ?? undefined) as StrategySnapshot | undefined));
-    const instruction = ev.instructions[0]!;
-    const equity = equityOf(book, bar.close);
-    risk = observeEquity(risk, limits, equity, t);
-
-    // 3. Orders: what the instruction asks, through the gate.
-    const events: [string, string, string, Record<string, unknown>?][] = [];
+    // The bar's journal, its new order rows, and the gate every order of the bar passes: the strategy's,
+    // and those of the synthetic levels the bar crossed (trading/synthetic-orders.ts).
+    const events: JournalEntry[] = [];
     const orders: DeploymentOrder[] = [];
-    let last = (d.lastInstruction ? decodeState(d.lastInstruction) : undefined) as Instruction | undefined;
-    let outage = d.outage;
-    let replace = false;
-    const gate = (order: ProposedOrder, note?: string) => {
-      const r = checkOrder(risk, limits, order, { now: t, reference: { price: bar.close, time: bar.observedAt }, book: { [d.symbol]: { position: book.position, price: bar.close } } });
+    const gate = (order: ProposedOrder, note: string | undefined, position: number, trigger: string | null = null): DeploymentOrder => {
+      const r = checkOrder(risk, limits, order, { now: t, reference: { price: bar.close, time: bar.observedAt }, book: { [d.symbol]: { position, price: bar.close } } });
       const wasHalted = risk.halt;
       risk = r.state;
       const allowed = r.decision.allow;
       const status: DeploymentOrderStatus = !allowed ? 'denied' : d.mode === 'shadow' ? 'shadow' : 'pending';
       const reason = r.decision.allow ? null : r.decision;
-      orders.push(em.create(DeploymentOrder, { deployment: d, clientOrderId: order.clientOrderId, barTime: bar.time, symbol: order.symbol, side: order.side, type: order.type, quantity: order.quantity, limitPrice: order.limitPrice ?? null, referencePrice: bar.close, referenceAt: bar.observedAt, status, reasonCode: reason?.code ?? null, message: reason?.message ?? note ?? null }, { persist: false }));
+      const row = em.create(DeploymentOrder, { deployment: ref, clientOrderId: order.clientOrderId, barTime: bar.time, symbol: order.symbol, side: order.side, type: order.type, quantity: order.quantity, limitPrice: order.limitPrice ?? null, referencePrice: bar.close, referenceAt: bar.observedAt, status, reasonCode: reason?.code ?? null, message: reason?.message ?? note ?? null, trigger }, { persist: false });
+      orders.push(row);
       if (reason) events.push(['denial', reason.code, `${order.side} ${order.quantity} ${order.symbol}${order.type === 'limit' ? ` @ ${order.limitPrice}` : ''} refused: ${reason.message}`, { clientOrderId: order.clientOrderId }]);
       if (!wasHalted && risk.halt) events.push(['risk', risk.halt.code, `halted: ${risk.halt.message}`]);
+      return row;
     };
+
+    // 1. What the venue did since the last bar, and the synthetic orders (stop entries, protective exits)
+    // whose levels the bar crossed, in the backtest broker's order of events. Paper fills land in `newFills`.
+    const newFills: DeploymentFill[] = [];
+    const recordFill = (f: VenueFill) => {
+      newFills.push(em.create(DeploymentFill, { deployment: ref, tradeId: f.tradeId, clientOrderId: f.clientOrderId ?? null, venueOrderId: f.venueOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee, time: f.time }, { persist: false }));
+    };
+    const tradable = isTradableBar(bar);
+    if (venue instanceof PaperBroker) {
+      // The paper venue works its orders in `runSyntheticBar`, around the synthetic ones.
+    } else if (venue) {
+      const { added, unknown } = await syncFills(em, d, venue);
+      step.fills = sortFills([...step.fills, ...added]);
+      if (unknown.length) await halt(em, d, HaltCode.unknownExposure, `${unknown.join('; ')} is not ours`);
+      risk = RiskState.parse(d.riskState);
+      for (const row of step.orders) {
+        if (!working.includes(row.status)) continue;
+        const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
+        if (v) applyVenueOrder(row, v);
+      }
+      // Order rows only mirror the venue: safe to write ahead of the bar's transaction.
+      await em.flush();
+    }
+    const before = bookFromFills(d.initialCash, step.fills);
+    const { io, inFlight } = syntheticIO({ em, d, bar, venue, rows: step.orders, gate, recordFill, applyVenueOrder, journal: (...entry) => events.push(entry) });
+    let syn = (await runSyntheticBar(loadSyntheticState(d.syntheticState), bar, before.position, io, d.status === 'running' && !stale)).state;
+    if (venue instanceof PaperBroker) {
+      // The rows mirror the venue's state of this bar: they are written with it, in the bar's transaction.
+      for (const row of step.orders) {
+        if (!working.includes(row.status)) continue;
+        const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
+        if (v) applyVenueOrder(row, v);
+      }
+    }
+    const book = newFills.map(toStoredFill).reduce(applyFill, before);
+    // The position once this bar's triggered market orders have filled (live: they are sent after the commit).
+    const held = book.position + inFlight();
+
+    // 2. The strategy, on the state it saved after the last bar.
+    const ev = await evaluate(em, d, bar, () => evaluateBar(plan, [d.symbol], [bar], { cash: book.cash, lanes: [{ position: book.position, avgPrice: book.avgPrice }] }, (d.snapshot ?? undefined) as StrategySnapshot | undefined));
+    const instruction = ev.instructions[0]!;
+    // A bad bar's price marks nothing: the last good one does.
+    const equity = equityOf(book, tradable ? bar.close : (d.lastPrice ?? NaN));
+    risk = observeEquity(risk, limits, equity, t);
+
+    // 3. Orders: what the instruction asks, through the gate.
+    let last = (d.lastInstruction ? decodeState(d.lastInstruction) : undefined) as Instruction | undefined;
+    const lastBefore = last;
+    let outage = d.outage;
+    let replace = false;
+    let stopEntry = false;
 
     if (d.status !== 'running') {
       // Paused: the strategy keeps its state warm, nothing is sent, and the last instruction stays the
       // one before the pause so the first changed instruction after resuming is acted on.
+    } else if (!tradable) {
+      // A NaN, ±Infinity or non-positive price (docs/engine.md §2): nothing can be priced on this bar, so
+      // nothing is decided on it; the strategy gave no instruction, and a catch-up waits for a good bar.
+      events.push(['feed', 'BAD_BAR', `bar ${Number.isFinite(bar.time) ? new Date(bar.time).toISOString() : bar.time} has an unusable price (open ${bar.open}, high ${bar.high}, low ${bar.low}, close ${bar.close}): skipped, no order is priced on it`]);
     } else if (stale) {
       if (!outage) {
         events.push(['outage', 'STALE_BAR', `bar ${new Date(bar.time).toISOString()} arrived ${Math.round((t - bar.observedAt) / 1000)} s late: its signals are not traded (catch-up policy ${d.catchUp})`]);
@@ -437,54 +598,74 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         events.push(['outage', 'CAUGHT_UP', `caught up with the feed; catch-up policy ${d.catchUp}`]);
         if (d.catchUp === 'flatten') {
           replace = true;
-          const flat = flattenOrder(d.id, bar.time, d.symbol, book.position, 0);
-          if (flat) gate(flat, 'flatten after an outage (catch-up policy)');
+          const flat = flattenOrder(d.id, bar.time, d.symbol, held, 0);
+          if (flat) gate(flat, 'flatten after an outage (catch-up policy)', book.position);
           if (instruction.target === instruction.target) last = instruction;
         }
       }
       if (!replace) {
-        const action = planInstruction(instruction, { deploymentId: d.id, barTime: bar.time, nodeId, symbol: d.symbol, position: book.position, last });
-        if (action.kind === 'unsupported') events.push(['denial', action.code, action.message]);
+        const action = planInstruction(instruction, { deploymentId: d.id, barTime: bar.time, nodeId, symbol: d.symbol, position: held, last });
         if (action.kind === 'replace') {
           replace = true;
-          if (action.order) gate(action.order);
+          if (action.order) gate(action.order, undefined, book.position);
+          // A stop or stop-limit entry is kept by the deployment until a bar touches its stop.
+          stopEntry = action.synthetic === true;
         }
         if (instruction.target === instruction.target) last = instruction;
       }
     }
 
-    // 4. Commit the bar: once, whoever gets here first.
-    await em.transactional(async (tx) => {
-      const updated = await tx.nativeUpdate(
-        Deployment,
-        { id: d.id, $or: [{ cursor: null }, { cursor: { $lt: bar.time } }] },
-        {
-          cursor: bar.time,
-          barsProcessed: d.barsProcessed + 1,
-          snapshot: ev.snapshot as unknown as Record<string, unknown>,
-          // Encoded: an instruction's unused fields are NaN, which plain JSON would turn into null.
-          lastInstruction: last ? (encodeState(last) as Record<string, unknown>) : null,
-          riskState: risk,
-          paperState: venue instanceof PaperBroker ? (venue.state as unknown as Record<string, unknown>) : d.paperState,
-          lastPrice: bar.close,
-          lastPriceAt: bar.observedAt,
-          equity,
-          position: book.position,
-          outage,
-        },
-      );
-      if (updated !== 1) return;
+    // A changed instruction sets the position's exits and replaces the synthetic entry (docs/engine.md §3.1).
+    if (last && last !== lastBefore && !sameInstruction(lastBefore, last)) syn = takeInstruction(syn, last, held, bar.time, stopEntry);
+    if (!syn.notified && venue?.kind === 'ccxt' && last && usesSynthetic(last)) {
+      events.push(['synthetic', 'BAR_BASED_LEVELS', syntheticLiveNotice]);
+      syn = { ...syn, notified: true };
+    }
+
+    // 4. Commit the bar: once, whoever gets here first. One transaction: the guarded update of the
+    // deployment, then the rows (order mirrors, replaced orders, new fills and orders) in one flush, and
+    // the journal in one statement.
+    const fields = {
+      cursor: bar.time,
+      barsProcessed: d.barsProcessed + 1,
+      snapshot: ev.snapshot as unknown as Record<string, unknown>,
+      // Encoded: an instruction's unused fields are NaN, which plain JSON would turn into null.
+      lastInstruction: last ? (encodeState(last) as Record<string, unknown>) : null,
+      riskState: risk as unknown as Record<string, unknown>,
+      paperState: venue instanceof PaperBroker ? (venue.state as unknown as Record<string, unknown>) : d.paperState,
+      syntheticState: syn as unknown as Record<string, unknown>,
+      lastPrice: tradable ? bar.close : (d.lastPrice ?? null),
+      lastPriceAt: tradable ? bar.observedAt : (d.lastPriceAt ?? null),
+      equity,
+      position: book.position,
+      outage,
+    };
+    const committed = await inTransaction(em, async () => {
+      const updated = await em.nativeUpdate(Deployment, { id: d.id, $or: [{ cursor: null }, { cursor: { $lt: bar.time } }] }, fields);
+      if (updated !== 1) return false;
       if (replace) {
-        await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working }, barTime: { $lt: bar.time } }, { reasonCode: 'REPLACED' });
-        await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending', barTime: { $lt: bar.time } }, { status: 'canceled', reasonCode: 'REPLACED', message: 'replaced by a newer instruction before it was sent' });
+        for (const row of step.orders) {
+          // A protective exit is not replaced: it closes the position whatever the strategy says next.
+          if (row.barTime >= bar.time || isExitRow(row)) continue;
+          if (working.includes(row.status)) row.reasonCode = 'REPLACED';
+          else if (row.status === 'pending') {
+            row.status = 'canceled';
+            row.reasonCode = 'REPLACED';
+            row.message = 'replaced by a newer instruction before it was sent';
+          }
+        }
       }
-      for (const f of newFills) tx.persist(f);
-      for (const o of orders) tx.persist(o);
-      const [row] = await tx.getConnection().execute<{ next: number }[]>('select coalesce(max(seq), 0) as next from deployment_events where deployment_id = ?', [d.id], 'all', tx.getTransactionContext());
-      let seq = Number(row!.next);
-      for (const [kind, code, message, data] of events) tx.persist(tx.create(DeploymentEvent, { deployment: d.id, seq: ++seq, kind, code, message, data: data ?? null }, { persist: false }));
-      await tx.flush();
+      for (const f of newFills) em.persist(f);
+      for (const o of orders) em.persist(o);
+      await insertEvents(em, d.id, events);
+      return true;
     });
+    if (!committed) return false;
+    Object.assign(d, fields);
+    step.fills.push(...newFills.map(toStoredFill));
+    step.orders.push(...orders);
+    pruneRows(step);
+    return true;
   };
 
   return {
@@ -494,7 +675,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       const d = await load(em, id);
       if (d.status === 'stopped' || d.status === 'failed') return summaryOf(d);
       await reconcile(em, d);
-      await sendPending(em, d, await venueOf(d));
+      await sendPending(em, d, await venueOf(d), await liveRows(em, id));
       return summaryOf(await load(em, id));
     },
 
@@ -504,34 +685,45 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       // Heartbeat while alive, however long one venue call takes: only a dead worker goes silent.
       const beat = setInterval(() => ctx.heartbeat(), 2000);
       try {
-        const em = orm.em.fork();
-        let d = await load(em, id);
-        if (d.status === 'stopped' || d.status === 'failed') return { summary: summaryOf(d), processed: 0, waitMs: 0, ended: true };
+        let step = await openStep(id);
+        if (step.d.status === 'stopped' || step.d.status === 'failed') return { summary: summaryOf(step.d), processed: 0, waitMs: 0, ended: true };
         // A retried step means the last attempt died or failed mid-way, and stale bars mean nobody was
         // looking for a while: either way, reconcile with the venue before anything else.
-        if (ctx.info.attempt > 1 || d.outage) {
-          await reconcile(em, d);
-          d = await load(em, id);
+        if (ctx.info.attempt > 1 || step.d.outage) {
+          const em = orm.em.fork();
+          await reconcile(em, await load(em, id));
+          step = await openStep(id);
         }
         // Orders a crashed attempt left pending or unknown go first: they belong to bars already committed.
-        await sendPending(em, d, await venueOf(d));
-        const poll = await nextBars(d, barsPerStep);
+        await sendPending(step.em, step.d, step.venue, step.orders);
+        pruneRows(step);
+        const poll = await nextBars(step.d, barsPerStep);
+        let processed = 0;
         for (const bar of poll.bars) {
+          let committed: boolean;
           try {
-            await processBar(id, bar);
+            committed = await processBar(step, bar);
           } catch (err) {
             if (!(err instanceof StrategyFailed)) throw err;
             // Failed for good: cancel what is working on the venue, and let the workflow end.
-            d = await load(em, id);
-            await sendPending(em, d, await venueOf(d));
+            const em = orm.em.fork();
+            const d = await load(em, id);
+            await sendPending(em, d, await venueOf(d), await liveRows(em, id));
             return { summary: summaryOf(d), processed: 0, waitMs: 0, ended: true };
           }
-          d = await load(em, id);
-          await sendPending(em, d, await venueOf(d));
+          if (!committed) {
+            // Someone else committed this bar: what this step holds is out of date. Step again at once,
+            // from what is stored.
+            log.warn({ deploymentId: id, bar: bar.time }, 'bar already committed elsewhere; stepping again from the stored state');
+            const em = orm.em.fork();
+            return { summary: summaryOf(await load(em, id)), processed, waitMs: 0, ended: false };
+          }
+          processed++;
+          await sendPending(step.em, step.d, step.venue, step.orders);
+          pruneRows(step);
           ctx.heartbeat({ bar: bar.time });
         }
-        d = await load(em, id);
-        return { summary: summaryOf(d), processed: poll.bars.length, waitMs: poll.waitMs, ended: poll.ended };
+        return { summary: summaryOf(step.d), processed, waitMs: poll.waitMs, ended: poll.ended };
       } finally {
         clearInterval(beat);
       }
@@ -556,6 +748,8 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
           break;
         case 'kill':
           risk = applyControl(risk, { type: 'kill', by: control.by }, t);
+          // A synthetic stop entry is a working order too; protective exits stay (they only reduce).
+          d.syntheticState = cancelEntry(loadSyntheticState(d.syntheticState)) as unknown as Record<string, unknown>;
           await em.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working } }, { reasonCode: 'KILL_SWITCH' });
           await em.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending' }, { status: 'canceled', reasonCode: 'KILL_SWITCH', message: 'cancelled by the kill switch before it was sent' });
           message = `kill switch engaged by ${control.by}: working orders cancelled, only reducing orders allowed`;
@@ -578,7 +772,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       d.riskState = risk;
       await em.flush();
       await addEvent(em, d, 'control', control.action.toUpperCase(), message, { by: control.by });
-      await sendPending(em, d, await venueOf(d));
+      await sendPending(em, d, await venueOf(d), await liveRows(em, id));
       if (control.action === 'stop') {
         await venues.get(id)?.close();
         venues.delete(id);

@@ -86,7 +86,7 @@ describe('a paper deployment of a strategy with a custom node', () => {
     await expectBacktestTrading(h, id, done, await backtestOf(data));
     // The strategy state in the database carries both custom nodes' sandbox state.
     const [row] = await h.orm.em.getConnection().execute<{ snapshot: { version: number; batch: Record<string, unknown> } }[]>('select snapshot from deployments where id = ?', [id]);
-    expect(row!.snapshot.version).toBe(2);
+    expect(row!.snapshot.version).toBe(3); // docs/trading.md: version 3 also keeps every output as the bar left it
     expect(Object.keys(row!.snapshot.batch).sort()).toEqual(['fast', 'slow']);
     expect((await call(h.app, 'POST', `/api/deployments/${id}/stop`)).json.status).toBe('stopped');
   });
@@ -129,6 +129,10 @@ export default defineNode({
     }, 60_000);
     // Bars 0…24 were traded; bar 25 was never committed.
     expect(failed.barsProcessed).toBe(25);
+    // The reason is on the deployment itself (detail and list), not only in its journal.
+    expect(failed.error).toMatch(/failed on the bar of .* again .*cannot handle this bar.*deploy again/);
+    const listed = (await call(h.app, 'GET', `/api/deployments?strategyId=${strategy.json.id}`)).json.items;
+    expect(listed).toEqual([expect.objectContaining({ id, status: 'failed', error: failed.error })]);
     const strategyEvents = (failed.events as { seq: number; kind: string; code: string; message: string }[])
       .filter((e) => e.kind === 'strategy')
       .sort((a, b) => a.seq - b.seq)

@@ -59,13 +59,13 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     await admin('/admin/reset', { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 10_000_000, BTC: 0 } });
   });
 
-  async function deployment(graph: object, limits: Partial<RiskLimits> = {}, extra: Partial<Pick<Deployment, 'staleAfterMs' | 'catchUp'>> & { barsPerSecond?: number } = {}) {
+  async function deployment(graph: object, limits: Partial<RiskLimits> = {}, extra: Partial<Pick<Deployment, 'staleAfterMs' | 'catchUp'>> & { barsPerSecond?: number; feed?: Record<string, unknown> } = {}) {
     const em = orm.em.fork();
     const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gate', graph: graph as Record<string, unknown> });
     const id = crypto.randomUUID();
     em.create(Deployment, {
       id, owner: LOCAL_OWNER, strategy, name: 'gate', mode: 'live', graph: graph as Record<string, unknown>, symbol: 'BTC/USDT',
-      feed: { kind: 'replay', barsPerSecond: extra.barsPerSecond ?? 1, startBar: 0 },
+      feed: extra.feed ?? { kind: 'replay', barsPerSecond: extra.barsPerSecond ?? 1, startBar: 0 },
       venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, recvWindow: 60_000, timeoutMs: 5000 },
       credentials: encryptSecret(master, id, { apiKey: 'k', secret: 's' }) as unknown as Record<string, unknown>,
       riskLimits: RiskLimits.parse({ maxOrderQuantity: 100, maxOrderNotional: 1e6, maxPosition: 1000, maxGrossExposure: 1e7, ...limits }) as unknown as Record<string, unknown>,
@@ -163,6 +163,67 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     const s = await reconcile(acts, id);
     expect(s.tradingState).toBe('HALTED');
     expect(s.halt).toMatch(/UNKNOWN_EXPOSURE/);
+  });
+
+  /**
+   * Issue #4: a NaN (or infinite, zero, negative) price from the feed. The market data comes from the
+   * fake venue's klines through the ccxt feed: the first candle's close is corrupt, the next is good.
+   */
+  for (const bad of ['NaN', 'Infinity', '-Infinity', 0, -5] as const) {
+    it(`a feed bar whose close is ${bad} prices no order: the reason is recorded and the deployment stays healthy`, async () => {
+      const minute = 60_000;
+      const k = (i: number, close: number | string) => ({ openTime: T0 + i * minute, open: 100, high: 101, low: 99, close, volume: 10, closeTime: T0 + (i + 1) * minute - 1 });
+      await admin('/admin/klines', { symbol: 'BTCUSDT', klines: [k(0, bad), k(1, 100.5), k(2, 100.2)] });
+      const acts = activities();
+      const id = await deployment(hold(5), {}, { feed: { kind: 'ccxt', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', sandbox: true, baseUrl: ex.url } });
+      expect((await reconcile(acts, id)).tradingState).toBe('ACTIVE');
+      // Only the corrupt candle has closed.
+      clock = T0 + minute + 500;
+      const r = await step(acts, id);
+      expect(r.processed).toBe(1);
+      expect(await rows(id)).toEqual([]);
+      expect((await venue()).orderRequests).toBe(0);
+      const [badBar] = (await events(id)).filter((e) => e.kind === 'feed');
+      expect(badBar).toMatchObject({ code: 'BAD_BAR' });
+      expect(badBar!.message).toMatch(/has an unusable price \(open 100, high 101, low 99, close .+\): skipped, no order is priced on it/);
+      expect(r.summary).toMatchObject({ tradingState: 'ACTIVE', status: 'running', halt: null, barsProcessed: 1, lastPrice: null, position: 0 });
+      expect(Number.isFinite(r.summary.equity)).toBe(true);
+      // The next good candle trades as usual: one order, priced against a good reference.
+      clock = T0 + 2 * minute + 500;
+      const next = await step(acts, id);
+      expect(next.processed).toBe(1);
+      const placed = await rows(id);
+      expect(placed.map((o) => [o.side, o.quantity, o.status, o.referencePrice])).toEqual([['buy', 5, 'filled', 100.5]]);
+      expect((await venue()).orderRequests).toBe(1);
+      expect(next.summary).toMatchObject({ tradingState: 'ACTIVE', lastPrice: 100.5 });
+      expect((await venue()).balances.BTC).toBe(5);
+    });
+  }
+
+  it('a corrupt first bar after an outage prices nothing: the flatten waits for the next good bar', async () => {
+    // The flatten after an outage is priced against the first fresh bar; a NaN one is no reference at all.
+    const minute = 60_000;
+    const k = (i: number, close: number | string) => ({ openTime: T0 + i * minute, open: 100, high: 101, low: 99, close, volume: 10, closeTime: T0 + (i + 1) * minute - 1 });
+    await admin('/admin/klines', { symbol: 'BTCUSDT', klines: [k(0, 100), ...Array.from({ length: 6 }, (_, i) => k(i + 1, 100)), k(7, 'NaN'), k(8, 100.4)] });
+    const acts = activities();
+    const id = await deployment(hold(5), {}, { catchUp: 'flatten', feed: { kind: 'ccxt', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', sandbox: true, baseUrl: ex.url } });
+    await reconcile(acts, id);
+    clock = T0 + minute + 500;
+    await step(acts, id); // bar 0: buy 5
+    expect((await venue()).balances.BTC).toBe(5);
+    // The worker is away: bars 1–6 arrive late (an outage), bar 7 is fresh but corrupt, bar 8 fresh and good.
+    clock = T0 + 8 * minute + 500;
+    const late = await step(acts, id);
+    expect(late.summary.barsProcessed).toBe(8);
+    expect((await rows(id)).length).toBe(1); // nothing was priced on the corrupt bar
+    clock = T0 + 9 * minute + 500;
+    const after = await step(acts, id);
+    const orders = await rows(id);
+    expect(orders.map((o) => [o.side, o.quantity, o.status])).toEqual([['buy', 5, 'filled'], ['sell', 5, 'filled']]);
+    expect(orders[1]!.referencePrice).toBe(100.4);
+    expect(after.summary.tradingState).toBe('ACTIVE');
+    expect((await venue()).balances.BTC).toBe(0);
+    expect((await events(id)).map((e) => e.code)).toEqual(expect.arrayContaining(['STALE_BAR', 'BAD_BAR', 'CAUGHT_UP']));
   });
 
   /** Bar every 10 s; the worker is away from 10 s to 300 s, then steps until it has caught up. */

@@ -20,7 +20,7 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     const created = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'paper', symbol: 'SYN/USD', feed: { kind: 'replay', data, barsPerSecond: 40 }, riskLimits: roomyLimits });
     expect(created.status).toBe(201);
     const id = created.json.id;
-    expect(created.json).toMatchObject({ mode: 'paper', status: 'running', tradingState: 'ACTIVE', hasCredentials: false });
+    expect(created.json).toMatchObject({ mode: 'paper', status: 'running', tradingState: 'ACTIVE', hasCredentials: false, error: null });
 
     const done = await waitFor('the replay to finish', async () => {
       const r = await call(h.app, 'GET', `/api/deployments/${id}`);

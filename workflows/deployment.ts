@@ -1,10 +1,12 @@
 import {
   ActivityFailure,
+  type ActivityOptions,
   ApplicationFailure,
   condition,
   continueAsNew,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -23,23 +25,53 @@ import type { DeploymentActivities } from './deployment-activities.ts';
  * applied between steps, so a control never races an order being sent.
  */
 
-const { stepDeployment } = proxyActivities<DeploymentActivities>({
+/**
+ * Deployment activities run on a task queue of their own, `<workflow's queue>-deployments`: they mostly
+ * wait on PostgreSQL and the venue, so a worker runs tens of them at once there (workflows/worker.ts),
+ * while backtests and research trials, which need a core each, keep the workflow's queue at one slot per
+ * core. Derived from the workflow's own queue, so every deployment of one installation (or one test's
+ * queue) finds the same workers.
+ */
+export const deploymentTaskQueue = (workflowQueue: string): string => `${workflowQueue}-deployments`;
+
+/**
+ * Patch ids (Temporal's `patched`): histories recorded before a change replay the old way, runs started
+ * after it (and old runs once they have caught up) take the new one. Never rename or reuse them.
+ */
+export const DEPLOYMENT_PATCHES = {
+  /** Deployment activities are scheduled on `deploymentTaskQueue` instead of the workflow's queue. */
+  ownTaskQueue: 'deployment-activities-own-task-queue',
+  /** After a step that processed bars, wait for the next bar (the step says when) instead of stepping again at once. */
+  waitAfterBars: 'deployment-wait-after-bars',
+} as const;
+
+const nonRetryableErrorTypes = ['DeploymentGone', 'CompileFailed', 'NoCredentials', 'MasterKeyMissing'];
+
+const stepOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   // A worker killed mid-step is noticed within seconds and the step moves to another worker.
   heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['DeploymentGone', 'CompileFailed', 'NoCredentials', 'MasterKeyMissing'] },
-});
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
+};
 
-const { reconcileDeployment } = proxyActivities<DeploymentActivities>({
+const reconcileOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   // Bounded: a venue that cannot confirm our exposure halts the deployment rather than be retried forever.
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: ['DeploymentGone', 'CompileFailed', 'NoCredentials', 'MasterKeyMissing'] },
-});
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes },
+};
 
-const { controlDeployment, haltDeployment } = proxyActivities<DeploymentActivities>({
+const controlOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
-});
+};
+
+/** The deployment activities, scheduled on `taskQueue` (undefined: the workflow's own queue). */
+function deploymentActivities(taskQueue?: string) {
+  const { stepDeployment } = proxyActivities<DeploymentActivities>({ ...stepOptions, taskQueue });
+  const { reconcileDeployment } = proxyActivities<DeploymentActivities>({ ...reconcileOptions, taskQueue });
+  const { controlDeployment, haltDeployment } = proxyActivities<DeploymentActivities>({ ...controlOptions, taskQueue });
+  return { stepDeployment, reconcileDeployment, controlDeployment, haltDeployment };
+}
 
 export interface DeploymentInput {
   deploymentId: string;
@@ -49,7 +81,7 @@ export interface DeploymentInput {
   summary?: DeploymentSummary;
 }
 
-/** Continue-as-new after this many steps (a step is ~6 history events): far below the 10k warning. */
+/** Continue-as-new after this many steps (a step is ~6–8 history events): far below the 10k warning. */
 export const STEPS_PER_RUN = 500;
 
 export const deploymentStateQuery = defineQuery<DeploymentSummary | undefined>('deploymentState');
@@ -57,6 +89,11 @@ export const deploymentControlUpdate = defineUpdate<DeploymentSummary, [Deployme
 
 export async function deploymentWorkflow(input: DeploymentInput): Promise<DeploymentSummary | undefined> {
   let summary = input.summary;
+  const sameQueue = deploymentActivities();
+  const ownQueue = deploymentActivities(deploymentTaskQueue(workflowInfo().taskQueue));
+  // Asked before every schedule: a run replaying an old history keeps the workflow's queue for the
+  // activities it scheduled there, then moves to the deployment queue once it is past them.
+  const activities = () => (patched(DEPLOYMENT_PATCHES.ownTaskQueue) ? ownQueue : sameQueue);
   const controls: { control: DeploymentControl; done?: DeploymentSummary; failed?: unknown }[] = [];
 
   setHandler(deploymentStateQuery, () => summary);
@@ -80,7 +117,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     while (controls.length) {
       const entry = controls[0]!;
       try {
-        entry.done = summary = await controlDeployment(input.deploymentId, entry.control);
+        entry.done = summary = await activities().controlDeployment(input.deploymentId, entry.control);
       } catch (err) {
         entry.failed = ApplicationFailure.create({ message: `the control could not be applied: ${(err as Error).message}`, nonRetryable: true });
       }
@@ -91,24 +128,29 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   // Reconcile at every start: a new deployment, a worker or server outage, or a continue-as-new (cheap,
   // and it catches anything that changed on the venue while nobody was looking).
   try {
-    summary = await reconcileDeployment(input.deploymentId);
+    summary = await activities().reconcileDeployment(input.deploymentId);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    summary = await haltDeployment(input.deploymentId, 'UNKNOWN_EXPOSURE', `could not reconcile with the venue: ${err.cause?.message ?? err.message}`);
+    summary = await activities().haltDeployment(input.deploymentId, 'UNKNOWN_EXPOSURE', `could not reconcile with the venue: ${err.cause?.message ?? err.message}`);
   }
 
   let steps = 0;
   for (;;) {
     await applyControls();
     if (summary?.status === 'stopped' || summary?.status === 'failed') return summary;
-    const r = await stepDeployment(input.deploymentId);
+    const r = await activities().stepDeployment(input.deploymentId);
     summary = r.summary;
     steps++;
     if (r.summary.status === 'stopped' || r.summary.status === 'failed') {
       await applyControls();
       return summary;
     }
-    if (r.processed === 0) {
+    // Nothing processed, or (since the patch) bars processed and the next one not due yet: wait for it.
+    // Before the patch a step that processed bars was always followed by another at once, which mostly
+    // found nothing due: one more activity per bar. A step that left due bars behind (waitMs 0) still
+    // steps again at once, so a backlog is worked off without pauses.
+    const idle = r.processed === 0 || ((r.ended || r.waitMs > 0) && patched(DEPLOYMENT_PATCHES.waitAfterBars));
+    if (idle) {
       // A finished replay waits for controls only; a live feed waits for its next bar or a control.
       await condition(() => controls.length > 0, r.ended ? '1 hour' : Math.max(100, r.waitMs));
     }

@@ -28,6 +28,8 @@ describe('workflow replay', () => {
       'cancelled.json',
       'deployment-continued.json',
       'deployment-controls.json',
+      'deployment-queue-continued.json',
+      'deployment-queue-controls.json',
       'failed.json',
       'research-cancelled.json',
       'research-continued.json',
@@ -36,6 +38,29 @@ describe('workflow replay', () => {
       'research-walk-forward.json',
       'succeeded.json',
     ]);
+  });
+
+  // Both generations of deployment histories must replay: those recorded before the deployment queue and
+  // the wait after bars (in-flight runs of that code), and those recorded after, which take both patches.
+  it('has deployment histories from before and after the deployment task queue', () => {
+    const scheduledOn = (file: string) => {
+      const json = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+      const events = json.events as { eventType: string; activityTaskScheduledEventAttributes?: { taskQueue: { name: string } }; markerRecordedEventAttributes?: { markerName: string } }[];
+      return {
+        queues: new Set(events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.taskQueue.name] : []))),
+        patches: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length,
+      };
+    };
+    for (const file of ['deployment-controls.json', 'deployment-continued.json']) {
+      const { queues, patches } = scheduledOn(file);
+      expect([...queues].some((q) => q.endsWith('-deployments')), file).toBe(false);
+      expect(patches, file).toBe(0);
+    }
+    for (const file of ['deployment-queue-controls.json', 'deployment-queue-continued.json']) {
+      const { queues, patches } = scheduledOn(file);
+      expect([...queues].every((q) => q.endsWith('-deployments')), file).toBe(true);
+      expect(patches, file).toBe(2);
+    }
   });
 
   for (const file of files) {

@@ -15,7 +15,7 @@ import {
   type NodeChange,
   type OnConnectEnd,
 } from '@xyflow/react';
-import { useCallback, useMemo, useState, type DragEvent, type MouseEvent } from 'react';
+import { useCallback, useMemo, useState, type DragEvent, type MouseEvent, type PointerEvent } from 'react';
 import { AnnotationActionsContext, type AnnotationActions } from '../annotation-actions.ts';
 import { placeAnnotations, routeChanges } from '../annotations.ts';
 import { categoryColors, useCatalogInfo } from '../catalog-context.ts';
@@ -35,6 +35,17 @@ function keepTextUnselected(event: MouseEvent) {
   if (!event.shiftKey) return;
   event.preventDefault();
   window.getSelection()?.removeAllRanges();
+}
+
+/**
+ * Panning drags the empty pane. Capturing the pointer on it spares the browser a hit test of every
+ * node and wire under the pointer on each move (measured: the largest main-thread cost of panning a
+ * 300-node strategy). The pane gets the moves either way; capture ends by itself on release.
+ */
+function capturePan(event: PointerEvent<HTMLDivElement>) {
+  const target = event.target as Element;
+  if (event.button !== 0 || !target.classList.contains('react-flow__pane')) return;
+  target.setPointerCapture(event.pointerId);
 }
 
 /** Everything React Flow draws: the strategy's nodes, and the comments and group frames around them. */
@@ -151,7 +162,7 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
   );
 
   return (
-    <div className={overview ? 'canvas is-overview' : 'canvas'} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected}>
+    <div className={overview ? 'canvas is-overview' : 'canvas'} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected} onPointerDown={capturePan}>
       <AnnotationActionsContext.Provider value={annotationActions}>
       <ReactFlow<CanvasNode, Edge>
         nodes={canvasNodes}

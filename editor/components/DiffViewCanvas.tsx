@@ -174,7 +174,7 @@ function DiffFlow({ comparison, focus, onClose }: Props) {
             pannable
             zoomable
             nodeColor={(n) => diffColors[statuses.get(n.id) ?? 'same']}
-            maskColor="rgba(10, 12, 16, 0.7)"
+            maskColor="var(--minimap-mask)"
             style={{ width: 160, height: 100 }}
             ariaLabel="Diff overview"
           />

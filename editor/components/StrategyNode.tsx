@@ -1,5 +1,5 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { categoryColors, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
 import { diffBadges, useDiffStatus } from '../diff-context.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
@@ -57,21 +57,22 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
           return (
             <div className="tl-port-row" key={i}>
               {input ? (
-                <div className={`tl-port tl-port-in${badPorts.has(input.name) ? ' is-bad' : ''}`}>
+                <Port
+                  className={`tl-port tl-port-in${badPorts.has(input.name) ? ' is-bad' : ''}`}
+                  tip={() => <PortTip side="in" name={input.name} kind={catalog.portKinds[input.kind]?.title ?? input.kind} description={input.description} optional={input.optional} />}
+                >
                   <Handle type="target" position={Position.Left} id={input.name} className={`kind-${input.kind}`} style={{ ['--kind' as string]: catalog.portKinds[input.kind]?.color }} />
-                  <PortTip side="in" name={input.name} kind={catalog.portKinds[input.kind]?.title ?? input.kind} description={input.description} optional={input.optional} />
                   <span>{input.name}</span>
                   {input.optional && <span className="tl-port-opt">opt</span>}
-                </div>
+                </Port>
               ) : (
                 <span />
               )}
               {output ? (
-                <div className="tl-port tl-port-out">
+                <Port className="tl-port tl-port-out" tip={() => <PortTip side="out" name={output.name} kind={catalog.portKinds[output.kind]?.title ?? output.kind} description={output.description} />}>
                   <span>{output.name}</span>
                   <Handle type="source" position={Position.Right} id={output.name} className={`kind-${output.kind}`} style={{ ['--kind' as string]: catalog.portKinds[output.kind]?.color }} />
-                  <PortTip side="out" name={output.name} kind={catalog.portKinds[output.kind]?.title ?? output.kind} description={output.description} />
-                </div>
+                </Port>
               ) : (
                 <span />
               )}
@@ -92,8 +93,23 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
 }
 
 /**
- * The port's name, kind and meaning, shown while the pointer is over its row or handle (CSS, no state:
- * hovering must cost nothing on a 300-node canvas). Outside the node, on the side the wire leaves from.
+ * One port of a node: its handle and name, and its tooltip only while the pointer is over it. The
+ * tooltips are most of a node's elements, so not mounting them until hovered makes a big strategy load
+ * faster; hovering re-renders this one port, nothing else.
+ */
+function Port({ className, tip, children }: { className: string; tip: () => ReactNode; children: ReactNode }) {
+  const [hovered, setHovered] = useState(false);
+  return (
+    <div className={className} onPointerEnter={() => setHovered(true)} onPointerLeave={() => setHovered(false)}>
+      {children}
+      {hovered && tip()}
+    </div>
+  );
+}
+
+/**
+ * The port's name, kind and meaning, shown while the pointer is over its row or handle. Outside the
+ * node, on the side the wire leaves from.
  */
 function PortTip({ side, name, kind, description, optional }: { side: 'in' | 'out'; name: string; kind: string; description: string; optional?: boolean }) {
   return (

@@ -266,6 +266,8 @@ export const DeploymentSchema = defineEntity({
     lastInstruction: p.json<Record<string, unknown>>().nullable(),
     /** The paper venue (trading/adapters/paper.ts), for paper deployments. */
     paperState: p.json<Record<string, unknown>>().nullable(),
+    /** Stop entry and protective exits the deployment works itself (trading/synthetic-orders.ts); null before any. */
+    syntheticState: p.json<Record<string, unknown>>().nullable(),
     /** The venue's base-asset balance when the deployment started: live positions are measured from it. */
     venueBaseline: p.double().$type<number>().nullable(),
     /** Time of the last bar processed (epoch ms); null before the first. */
@@ -317,6 +319,8 @@ export const DeploymentOrderSchema = defineEntity({
     averagePrice: p.double().$type<number>().nullable(),
     reasonCode: p.string().length(64).nullable(),
     message: p.text().nullable(),
+    /** The synthetic level that made this order (`stopLoss`, `takeProfit`, `trailingStop`, `stopEntry`, `stopLimitEntry`); null for the strategy's own orders. */
+    trigger: p.string().length(32).nullable(),
     ...timestamps,
   },
 });

@@ -164,6 +164,39 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
     expect(await h.orm.em.fork().count(CustomNodeVersion, {})).toBe(0);
   });
 
+  it('refuses to delete a node a running or paused deployment uses (409 naming them), and deletes it once they are stopped', async () => {
+    const { node } = await create();
+    const limits = { maxOrderQuantity: 10_000, maxOrderNotional: 1e7, maxPosition: 10_000, maxGrossExposure: 1e7 };
+    const feed = { kind: 'replay', data: { kind: 'synthetic', seed: 4, bars: 400 }, barsPerSecond: 2 };
+    const deploy = async (name: string, graph: unknown) => {
+      const strategy = await call(h.app, 'POST', '/api/strategies', { name, graph });
+      const res = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, name, mode: 'shadow', symbol: 'SYN/USD', feed, riskLimits: limits });
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+      return res.json.id as string;
+    };
+    const user = await deploy('uses the custom EMA', emaCross('custom.customEma'));
+    // A deployment of built-in nodes only is not in the way.
+    const bystander = await deploy('built-ins only', smaCross);
+    await call(h.app, 'POST', `/api/deployments/${user}/pause`);
+    expect((await call(h.app, 'GET', `/api/deployments/${user}`)).json.status).toBe('paused');
+
+    const refused = await call(h.app, 'DELETE', `/api/custom-nodes/${node.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.type).toContain('application/problem+json');
+    expect(refused.json).toMatchObject({ title: 'Custom node in use', deployments: [{ id: user, name: 'uses the custom EMA', status: 'paused', versions: [1] }] });
+    expect(refused.json.detail).toContain('"uses the custom EMA"');
+    expect(refused.json.detail).toContain(user);
+    expect(refused.json.detail).not.toContain(bystander);
+    // Nothing was deleted: the node, its version and the deployment's compile all still work.
+    expect((await call(h.app, 'GET', `/api/custom-nodes/${node.id}`)).json.versions).toHaveLength(1);
+    expect(await h.orm.em.fork().count(CustomNodeVersion, { customNode: node.id })).toBe(1);
+
+    expect((await call(h.app, 'POST', `/api/deployments/${user}/stop`)).json.status).toBe('stopped');
+    expect((await call(h.app, 'DELETE', `/api/custom-nodes/${node.id}`)).status).toBe(204);
+    expect((await call(h.app, 'GET', `/api/custom-nodes/${node.id}`)).status).toBe(404);
+    expect((await call(h.app, 'POST', `/api/deployments/${bystander}/stop`)).json.status).toBe('stopped');
+  });
+
   it('tests a source on sample data: the close, each output per bar, lookahead warnings and timing', async () => {
     const res = await call(h.app, 'POST', '/api/custom-nodes/test', { source: customEmaSource, params: { period: 5 }, bars: 300 });
     expect(res.status, JSON.stringify(res.json)).toBe(200);

@@ -9,7 +9,7 @@ import { checkLookahead, type LookaheadWarning } from '../../sandbox/lookahead.t
 import { customNodeDefinition } from '../../engine/custom.ts';
 import { LOOKAHEAD_BARS, SAMPLE_BARS_DEFAULT, SAMPLE_BARS_MAX, sampleBars, sampleInputs } from '../custom-node-sample.ts';
 import { CUSTOM_PREFIX, loadedFromMeta, metaOf, sourceHash } from '../custom-registry.ts';
-import { CustomNode, CustomNodeVersion } from '../db/entities.ts';
+import { CustomNode, CustomNodeVersion, Deployment } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { rateLimit } from '../rate-limit.ts';
@@ -178,6 +178,21 @@ export function registerCustomNodeRoutes(app: OpenAPIHono, deps: AppDeps): void 
 
   const findNode = (fork: EntityManager, id: string) => fork.findOne(CustomNode, { id, owner: deps.owner });
 
+  /**
+   * The owner's running or paused deployments whose graph has a node of `type`, with the versions they
+   * pin. Deployments copy their graph at creation, so this reads the deployments' own graphs, not the
+   * strategies'. Stopped and failed deployments never compile again and do not count.
+   */
+  const deploymentsUsing = async (fork: EntityManager, type: string) => {
+    const active = await fork.find(Deployment, { owner: deps.owner, status: { $in: ['running', 'paused'] } }, { fields: ['id', 'name', 'status', 'graph'], orderBy: { createdAt: 'asc' } });
+    return active.flatMap((d) => {
+      const graph = d.graph as { nodes?: unknown };
+      const nodes = Array.isArray(graph.nodes) ? (graph.nodes as { type?: unknown; version?: unknown }[]) : [];
+      const versions = [...new Set(nodes.filter((n) => n?.type === type).map((n) => (typeof n.version === 'number' ? n.version : 1)))].sort((a, b) => a - b);
+      return versions.length ? [{ id: d.id, name: d.name, status: d.status, versions }] : [];
+    });
+  };
+
   app.openapi(
     createRoute({ method: 'get', path: '/api/custom-nodes', tags, summary: 'List custom nodes', responses: { 200: json(list(CustomNodeSummary), 'Custom nodes by type name') } }),
     async (c) => {
@@ -316,14 +331,22 @@ export function registerCustomNodeRoutes(app: OpenAPIHono, deps: AppDeps): void 
   app.openapi(
     createRoute({
       method: 'delete', path: '/api/custom-nodes/{id}', tags, summary: 'Delete a custom node and all its versions',
-      description: 'Graphs that use it stop compiling, with an error on each such node; finished runs keep their results.',
+      description:
+        'Graphs that use it stop compiling, with an error on each such node; finished runs keep their results. Refused (409) while a ' +
+        'deployment that is running or paused uses any version of it: its workers compile the pinned version on every restart, so the ' +
+        'deployment would fail. Stop those deployments first; the problem lists them.',
       request: { params: IdParam },
-      responses: { 204: { description: 'Deleted' }, 404: problemResponse('No such custom node') },
+      responses: { 204: { description: 'Deleted' }, 404: problemResponse('No such custom node'), 409: problemResponse('A running or paused deployment uses the node (`deployments` lists them)') },
     }),
     async (c) => {
       const fork = em();
       const row = await findNode(fork, c.req.valid('param').id);
       if (!row) return notFound(c, 'The custom node');
+      const using = await deploymentsUsing(fork, `${CUSTOM_PREFIX}${row.typeName}`);
+      if (using.length) {
+        const names = using.map((d) => `"${d.name}" (${d.id}, ${d.status}, v${d.versions.join(', v')})`).join('; ');
+        return problem(c, 409, 'Custom node in use', `The custom node ${row.typeName} is used by ${using.length === 1 ? 'a deployment that is' : `${using.length} deployments that are`} still trading: ${names}. Stop ${using.length === 1 ? 'it' : 'them'} first.`, { deployments: using });
+      }
       await fork.nativeDelete(CustomNodeVersion, { customNode: row.id });
       await fork.nativeDelete(CustomNode, { id: row.id });
       return c.body(null, 204);

@@ -69,6 +69,10 @@ export const DeploymentOut = z
     venue: z.record(z.string(), z.unknown()),
     hasCredentials: z.boolean(),
     riskLimits: z.record(z.string(), z.unknown()),
+    error: z
+      .string()
+      .nullable()
+      .describe('Why the deployment failed (status `failed`): its strategy could not evaluate a bar, or its workflow could not start. Null otherwise.'),
     createdAt: z.string(),
   })
   .openapi('Deployment');
@@ -83,7 +87,7 @@ export const DeploymentDetail = DeploymentOut.extend({
 
 const controlPaths = { pause: 'pause', resume: 'resume', kill: 'kill', 'release-kill': 'releaseKill', reenable: 'reenable', stop: 'stop' } as const;
 
-type DeploymentView = Pick<Deployment, 'id' | 'strategy' | 'name' | 'mode' | 'status' | 'symbol' | 'riskState' | 'equity' | 'position' | 'lastPrice' | 'barsProcessed' | 'cursor' | 'catchUp' | 'feed' | 'venue' | 'riskLimits' | 'createdAt'>;
+type DeploymentView = Pick<Deployment, 'id' | 'strategy' | 'name' | 'mode' | 'status' | 'symbol' | 'riskState' | 'equity' | 'position' | 'lastPrice' | 'barsProcessed' | 'cursor' | 'catchUp' | 'feed' | 'venue' | 'riskLimits' | 'error' | 'createdAt'>;
 
 function deploymentOut(d: DeploymentView) {
   const risk = RiskState.parse(d.riskState);
@@ -107,6 +111,7 @@ function deploymentOut(d: DeploymentView) {
     venue: d.venue,
     hasCredentials: d.mode === 'live',
     riskLimits: d.riskLimits,
+    error: d.error ?? null,
     createdAt: d.createdAt.toISOString(),
   };
 }

@@ -48,6 +48,36 @@ describe('the paper broker', () => {
     expect((await paper.fillsSince('X', 2)).length).toBe(1);
   });
 
+  it('works a bar in phases: orders that fill at the open, then those that fill inside the bar', async () => {
+    const paper = new PaperBroker(settings, initialPaperState(10_000, 0));
+    await paper.placeOrder({ clientOrderId: 'm', symbol: 'X', side: 'buy', quantity: 1, type: 'market' });
+    await paper.placeOrder({ clientOrderId: 'gap', symbol: 'X', side: 'buy', quantity: 1, type: 'limit', limitPrice: 101 });
+    await paper.placeOrder({ clientOrderId: 'in', symbol: 'X', side: 'buy', quantity: 1, type: 'limit', limitPrice: 98 });
+    const b = bar(1, 100, 102, 97, 99);
+    expect(paper.onBar('X', b, 'open').map((f) => [f.clientOrderId, f.price])).toEqual([['m', 100 * (1 + 5 / 1e4)], ['gap', 100]]);
+    expect(paper.onBar('X', b, 'inside').map((f) => [f.clientOrderId, f.price])).toEqual([['in', 98]]);
+  });
+
+  it('fills an order triggered by a bar on that bar at the backtest price, once, and works the rest from the next bar', async () => {
+    const paper = new PaperBroker(settings, initialPaperState(10_000, 0));
+    paper.state.positions.X = 10;
+    const b = bar(5, 100, 101, 94, 96);
+    // A stop-loss at 95 touched inside the bar: at the level, with slippage; a take-profit at 100.5: at the level, without.
+    const stop = paper.placeTriggered({ clientOrderId: 'sl', symbol: 'X', side: 'sell', quantity: 4, type: 'market' }, b, { type: 'stop', stop: 95 });
+    expect(stop.fills.map((f) => f.price)).toEqual([95 * (1 - 5 / 1e4)]);
+    expect(stop.order).toMatchObject({ status: 'closed', filled: 4 });
+    const take = paper.placeTriggered({ clientOrderId: 'tp', symbol: 'X', side: 'sell', quantity: 6, type: 'market' }, b, { type: 'limit', limit: 100.5 });
+    expect(take.fills.map((f) => f.price)).toEqual([100.5]);
+    expect(paper.state.positions.X).toBe(0);
+    // Idempotent: the same id again fills nothing.
+    expect(paper.placeTriggered({ clientOrderId: 'sl', symbol: 'X', side: 'sell', quantity: 4, type: 'market' }, b, { type: 'stop', stop: 95 }).fills).toEqual([]);
+    // A stop-limit triggered inside the bar beyond its limit rests as a limit, not worked again on this bar.
+    const sl = paper.placeTriggered({ clientOrderId: 'stl', symbol: 'X', side: 'buy', quantity: 2, type: 'limit', limitPrice: 99 }, b, { type: 'stopLimit', stop: 100.8, limit: 99 });
+    expect(sl.fills).toEqual([]);
+    expect(paper.onBar('X', b, 'inside')).toEqual([]);
+    expect(paper.onBar('X', bar(6, 99.5, 100, 98.5)).map((f) => [f.clientOrderId, f.price])).toEqual([['stl', 99]]);
+  });
+
   it('refuses garbage quantities and prices', async () => {
     const paper = new PaperBroker(settings, initialPaperState(1000, 0));
     await expect(paper.placeOrder({ clientOrderId: 'n', symbol: 'X', side: 'buy', quantity: NaN, type: 'market' })).rejects.toMatchObject({ kind: 'rejected' });

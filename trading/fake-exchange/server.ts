@@ -310,7 +310,9 @@ export async function startFakeExchange(options: { port?: number; host?: string;
         book.liquidity = z.object({ liquidity: z.number().positive() }).parse(json).liquidity;
         return { ok: true };
       case 'POST /admin/klines': {
-        const { symbol, klines } = z.object({ symbol: z.string(), klines: z.array(z.object({ openTime: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number(), closeTime: z.number() })) }).parse(json);
+        // Prices may be the strings 'NaN', 'Infinity' or '-Infinity' (JSON has no such numbers): a corrupt candle, for fault tests.
+        const px = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)]);
+        const { symbol, klines } = z.object({ symbol: z.string(), klines: z.array(z.object({ openTime: z.number(), open: px, high: px, low: px, close: px, volume: z.number(), closeTime: z.number() })) }).parse(json);
         book.symbol(symbol);
         book.klines.set(symbol, [...(book.klines.get(symbol) ?? []).filter((k) => !klines.some((n) => n.openTime === k.openTime)), ...klines].sort((a, b) => a.openTime - b.openTime));
         return { ok: true };

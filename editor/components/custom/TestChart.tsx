@@ -1,7 +1,8 @@
 import { createChart, LineSeries, type LineData, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
 import type { CustomNodeTestResult } from '../../api.ts';
-import { chartOptions } from '../results/chart-theme.ts';
+import { useThemeValue } from '../../theme.ts';
+import { chartOptions, chartPalettes } from '../results/chart-theme.ts';
 
 /** One colour per output, after the close's grey. */
 const palette = ['#3d8bfd', '#ffb74d', '#26a69a', '#f06292', '#9575cd', '#4fc3f7', '#e57373', '#aed581'];
@@ -27,12 +28,13 @@ function tracksPrice(values: readonly (number | null)[], close: readonly number[
  */
 export function TestChart({ result }: { result: CustomNodeTestResult }) {
   const host = useRef<HTMLDivElement>(null);
+  const theme = useThemeValue();
 
-  // One chart per result: a new test draws from scratch, and the chart goes with the component.
+  // One chart per result (and theme): a new test draws from scratch, and the chart goes with the component.
   useEffect(() => {
-    const chart = createChart(host.current!, chartOptions({ timeScale: { timeVisible: true } }));
+    const chart = createChart(host.current!, chartOptions({ timeScale: { timeVisible: true } }, theme));
     const time = result.time.map((t) => Math.floor(t / 1000) as UTCTimestamp);
-    const close = chart.addSeries(LineSeries, { color: '#6b7686', lineWidth: 1, priceLineVisible: false, lastValueVisible: false, title: 'close' });
+    const close = chart.addSeries(LineSeries, { color: chartPalettes[theme].muted, lineWidth: 1, priceLineVisible: false, lastValueVisible: false, title: 'close' });
     close.setData(result.close.map((v, i) => ({ time: time[i]!, value: v })));
     let lower = false;
     result.outputs.forEach((o, k) => {
@@ -45,7 +47,7 @@ export function TestChart({ result }: { result: CustomNodeTestResult }) {
     if (lower) chart.panes()[1]?.setHeight(Math.round((host.current?.clientHeight ?? 340) * 0.4));
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [result]);
+  }, [result, theme]);
 
-  return <div className="custom-test-chart" ref={host} data-testid="custom-test-chart" />;
+  return <div className="custom-test-chart" ref={host} data-testid="custom-test-chart" data-chart-theme={theme} />;
 }

@@ -1,7 +1,7 @@
 import type { Deployment } from '../../api.ts';
 import { fmtAgo, fmtMoney } from '../../format.ts';
 import type { Loadable } from '../../hooks/useResearch.ts';
-import { deploymentState, modeText } from './deployment-view.ts';
+import { deploymentState, failureReason, modeText } from './deployment-view.ts';
 
 interface Props {
   list: Loadable<Deployment[]>;
@@ -38,6 +38,7 @@ export function DeploymentList({ list, selectedId, promoting, onSelect, onPromot
         {list.state === 'ready' && items.length === 0 && <div className="empty-note">Not deployed yet. Promote it to shadow trading first: orders are computed and checked, never sent.</div>}
         {items.map((d) => {
           const s = deploymentState(d);
+          const failure = failureReason(d);
           const pnl = d.equity === null ? null : d.equity - initialCash;
           return (
             <button
@@ -66,6 +67,13 @@ export function DeploymentList({ list, selectedId, promoting, onSelect, onPromot
                 </span>
                 <span>{fmtAgo(d.createdAt)}</span>
               </span>
+              {failure && (
+                <span className="study-item-line small">
+                  <span className="deploy-item-name error-text" title={failure} data-testid="deployment-item-error">
+                    {failure}
+                  </span>
+                </span>
+              )}
             </button>
           );
         })}

@@ -6,7 +6,7 @@ import { EquityChart } from '../EquityChart.tsx';
 import { StatCards } from '../research/StatCards.tsx';
 import { DeploymentControls } from './DeploymentControls.tsx';
 import { EventsTable, FillsTable, OrdersTable } from './DeploymentTables.tsx';
-import { deploymentState, modeText, pnlFromFills } from './deployment-view.ts';
+import { deploymentState, failureReason, modeText, pnlFromFills } from './deployment-view.ts';
 
 interface Props {
   deployment: DeploymentDetail;
@@ -29,6 +29,7 @@ const reasonText = (r: unknown): string | null => {
 export function DeploymentView({ deployment: d, curve, live, busy, controlError, onControl }: Props) {
   const [section, setSection] = useState<Section>('orders');
   const state = deploymentState(d);
+  const failure = failureReason(d);
   // Exact while every fill is in the detail; past the limit the oldest are missing, so say nothing rather than something wrong.
   const pnl = d.fills.length < detailLimit ? pnlFromFills(d.fills, d.lastPrice) : null;
   const risk = d.riskState as { peakEquity?: number; dayStartEquity?: number; dailyLoss?: unknown; killSwitch?: unknown; halt?: unknown; messages?: unknown[] };
@@ -65,6 +66,11 @@ export function DeploymentView({ deployment: d, curve, live, busy, controlError,
         <DeploymentControls deployment={d} busy={busy} onControl={onControl} />
       </div>
       {controlError && <div className="run-error deploy-error">{controlError}</div>}
+      {failure && (
+        <div className="deploy-banner is-failed" role="alert" data-testid="failure-reason">
+          Failed — {failure} It no longer trades.
+        </div>
+      )}
       {d.halt && (
         <div className="deploy-banner is-halted" data-testid="halt-reason">
           Halted — <span className="mono">{d.halt.code}</span>: {d.halt.message}. Nothing trades until someone re-enables it.

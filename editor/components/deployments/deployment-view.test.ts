@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPoint, availableControls, defaultPromoteForm, deploymentState, fieldOfPath, liveConfirmed, pnlFromFills, promoteRequest, promotionBlock, type PromoteForm } from './deployment-view.ts';
+import { appendPoint, availableControls, defaultPromoteForm, deploymentState, failureReason, fieldOfPath, liveConfirmed, pnlFromFills, promoteRequest, promotionBlock, type PromoteForm } from './deployment-view.ts';
 
 const strategyId = '7b0c6a44-3f43-4c55-9d7a-3d1c2b0e9f11';
 const form = (patch: Partial<PromoteForm>): PromoteForm => ({ ...defaultPromoteForm(100_000), ...patch });
@@ -21,6 +21,18 @@ describe('deployment state', () => {
     expect(deploymentState(d('paused', 'HALTED')).tone).toBe('halted');
     expect(deploymentState(d('stopped', 'REDUCING', true))).toEqual({ label: 'Stopped', tone: 'stopped' });
     expect(deploymentState(d('failed', 'HALTED'))).toEqual({ label: 'Failed', tone: 'failed' });
+  });
+
+  it('gives a failed deployment the reason the server recorded, and no reason to one that has not failed', () => {
+    const reason = "a custom node's code failed on the bar of 2024-01-02T01:00:00.000Z again (NodeError: step threw)";
+    expect(failureReason({ status: 'failed', error: reason })).toBe(`${reason}.`);
+    expect(failureReason({ status: 'failed', error: 'Temporal is unreachable, so the deployment could not start.' })).toBe('Temporal is unreachable, so the deployment could not start.');
+    // A deployment that failed before the server recorded reasons still tells the trader where to look.
+    expect(failureReason({ status: 'failed', error: null })).toMatch(/journal/);
+    expect(failureReason({ status: 'failed', error: '  ' })).toMatch(/journal/);
+    // A stale error on a deployment that is not failed is not shown as a failure.
+    expect(failureReason({ status: 'running', error: 'Temporal is unreachable' })).toBeNull();
+    expect(failureReason({ status: 'stopped', error: null })).toBeNull();
   });
 
   it('offers only the controls that would change something', () => {

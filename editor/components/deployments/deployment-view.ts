@@ -25,6 +25,18 @@ export function deploymentState(d: Pick<Deployment, 'status' | 'tradingState' | 
   return { label: 'Active', tone: 'active' };
 }
 
+/**
+ * Why a failed deployment failed, as the server recorded it (its `error`), or null while it has not
+ * failed. An older failure recorded without a reason still says where to look.
+ */
+export function failureReason(d: Pick<Deployment, 'status' | 'error'>): string | null {
+  if (d.status !== 'failed') return null;
+  const reason = d.error?.trim();
+  if (!reason) return 'No reason was recorded; the journal may say more.';
+  // Shown as a sentence, followed by more text in the banner.
+  return /[.!?]$/.test(reason) ? reason : `${reason}.`;
+}
+
 export const modeText: Record<Deployment['mode'], string> = { shadow: 'Shadow', paper: 'Paper', live: 'Live' };
 
 /** Which controls make sense now: the server accepts any of them while running, but most would do nothing. */
