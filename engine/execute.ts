@@ -51,7 +51,8 @@ export interface Executor {
 export interface ExecutorOptions {
   /**
    * Bars per columnar block: small enough that every column of a block stays in cache. With batch nodes
-   * the default is larger (16 384), as every block is a round trip to the sandbox.
+   * the default is larger (16 384 to 131 072 bars, by the plan's size), as every block is a round trip
+   * to the sandbox.
    */
   blockBars?: number;
   /**
@@ -99,7 +100,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const n = market.lanes[0]!.close.length;
   if (market.lanes.some((b) => b.close.length !== n)) throw new Error('every symbol needs the same bars (align them first)');
   const batchNodes = plan.nodes.flatMap((nd, i) => (nd.def.batch ? [i] : []));
-  const block = Math.max(1, Math.floor(options.blockBars ?? (batchNodes.length > 0 ? 16_384 : 2048)));
+  // With batch nodes every block is a round trip to the sandbox per node and symbol, which costs far
+  // more than cache misses: blocks as long as ~32 MB of block columns allows (at least 16 384 bars).
+  const batchBlock = Math.max(16_384, Math.min(131_072, 2 ** Math.floor(Math.log2((32 * 2 ** 20) / (8 * L * Math.max(1, plan.slotCount))))));
+  const block = Math.max(1, Math.floor(options.blockBars ?? (batchNodes.length > 0 ? batchBlock : 2048)));
   const slots = new Float64Array(plan.slotCount * L).fill(NaN);
   if (options.outputs) {
     if (options.outputs.length !== slots.length) throw new Error(`the outputs to start from are for another plan (${options.outputs.length} values, ${slots.length} slots)`);
@@ -299,7 +303,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
 
   const orderSlots = orderFields.map((_, f) => plan.orderSlot + f);
   const rampBars = Math.min(block, 16);
-  const rampBlocks = block > rampBars ? 200 : 0;
+  // Not with batch nodes: each block is a round trip to the sandbox, and costs far more than warm-up.
+  const rampBlocks = block > rampBars && batchNodes.length === 0 ? 200 : 0;
   // A symbol's bar steps its bar-phase nodes unless every one of them is idle (their contract: the step
   // could change no state and no output) and they have stepped before (so their outputs hold a step's
   // values). A skipped bar also skips \`instruct\`, which would see the same order and do nothing.
