@@ -15,6 +15,7 @@ import { CcxtConfig, configureExchange, createCcxtAdapter, type ExchangeCredenti
 import { PaperBroker, PaperState } from '../trading/adapters/paper.ts';
 import { applyFill, bookFromFills, equityOf, type Book, type BookFill } from '../trading/book.ts';
 import { assetsOf, DeploymentControl, VenueConfig, type DeploymentSummary } from '../trading/config.ts';
+import { checkParamChange, describeChanges, restartNodeStates } from '../trading/param-change.ts';
 import { ccxtPoll, FeedConfig, replayPoll, type FeedBar, type FeedPoll } from '../trading/feeds.ts';
 import { flattenOrder, planInstruction, sameInstruction } from '../trading/gateway.ts';
 import { applyControl, checkOrder, HaltCode, observeEquity, RiskLimits, RiskState, tradingState, type ProposedOrder } from '../trading/risk-gate.ts';
@@ -119,21 +120,23 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   const barsPerStep = deps.barsPerStep ?? 20;
   const masterKey = deps.masterKey ?? (() => parseMasterKey(process.env.TRADELOOM_MASTER_KEY));
   // Per process: compiled plans, replay series and venue connections, keyed by deployment.
-  const plans = new Map<string, { plan: Plan; nodeId: string }>();
+  const plans = new Map<string, { plan: Plan; nodeId: string; graph: string }>();
   const series = new Map<string, Bars>();
   const venues = new Map<string, BrokerAdapter>();
   const feeds = new Map<string, ReturnType<typeof configureExchange>>();
 
   const planOf = async (d: Deployment) => {
+    // Keyed by the graph too: a params control (possibly applied by another worker) changes it.
+    const graph = JSON.stringify(d.graph);
     let p = plans.get(d.id);
-    if (!p) {
+    if (!p || p.graph !== graph) {
       // The graph was copied into the deployment when it was created, and custom node versions are
-      // never changed, so the plan is the same in every worker and for the deployment's whole life.
+      // never changed, so the plan only changes when a params control changes the graph.
       const compiled = deps.customNodes ? await deps.customNodes.compile(orm.em.fork(), d.owner, d.graph) : compile(d.graph, registry);
       if (!compiled.ok) throw ApplicationFailure.create({ type: 'CompileFailed', message: `The strategy does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`, nonRetryable: true });
       const plan = compiled.plan;
       const node = plan.nodes.find((n) => Object.values(n.outputSlots).includes(plan.orderSlot));
-      p = { plan, nodeId: node?.id ?? 'order' };
+      p = { plan, nodeId: node?.id ?? 'order', graph };
       plans.set(d.id, p);
     }
     return p;
@@ -729,7 +732,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       }
     },
 
-    /** Pause, resume, the kill switch and re-enabling: applied between steps, recorded, persisted. */
+    /** Pause, resume, the kill switch, re-enabling and param changes: applied between steps, recorded, persisted. */
     async controlDeployment(id: string, input: DeploymentControl): Promise<DeploymentSummary> {
       const control = DeploymentControl.parse(input);
       const em = orm.em.fork();
@@ -737,6 +740,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       let risk = RiskState.parse(d.riskState);
       const t = now();
       let message = '';
+      let data: Record<string, unknown> = {};
       switch (control.action) {
         case 'pause':
           if (d.status === 'running') d.status = 'paused';
@@ -768,10 +772,25 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
           await em.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending' }, { status: 'canceled', reasonCode: 'STOPPED', message: 'the deployment was stopped before it was sent' });
           message = `stopped by ${control.by}`;
           break;
+        case 'params': {
+          // Checked again here (the route checked it too): the deployment may have stopped or changed since.
+          if (d.status !== 'running' && d.status !== 'paused') throw ApplicationFailure.create({ type: 'NotRunning', message: `the deployment is ${d.status}`, nonRetryable: true });
+          const owned = deps.customNodes ? (await deps.customNodes.registryFor(em, d.owner, d.graph)).registry : registry;
+          const checked = await checkParamChange({ graph: d.graph, limits: d.riskLimits }, control.change!, owned, async (g) => (deps.customNodes ? deps.customNodes.compile(orm.em.fork(), d.owner, g) : compile(g, owned)));
+          if (!checked.ok) throw ApplicationFailure.create({ type: 'InvalidParamChange', message: checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '), nonRetryable: true });
+          d.graph = checked.graph;
+          d.riskLimits = checked.limits as unknown as Record<string, unknown>;
+          // Nodes with new params start their state afresh: state built for the old params does not fit the new.
+          d.snapshot = restartNodeStates(d.snapshot, checked.plan, Object.keys(checked.changes.params));
+          plans.delete(id);
+          message = `params changed by ${control.by}: ${describeChanges(checked.changes)}`;
+          data = checked.changes;
+          break;
+        }
       }
       d.riskState = risk;
       await em.flush();
-      await addEvent(em, d, 'control', control.action.toUpperCase(), message, { by: control.by });
+      await addEvent(em, d, 'control', control.action.toUpperCase(), message, { ...data, by: control.by });
       await sendPending(em, d, await venueOf(d), await liveRows(em, id));
       if (control.action === 'stop') {
         await venues.get(id)?.close();

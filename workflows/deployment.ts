@@ -108,7 +108,9 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
     },
     {
       validator: (control) => {
-        if (!control || !['pause', 'resume', 'kill', 'releaseKill', 'reenable', 'stop'].includes(control.action)) throw new Error(`unknown control ${String(control?.action)}`);
+        // Validators do not run on replay, so a new action here is replay-safe.
+        if (!control || !['pause', 'resume', 'kill', 'releaseKill', 'reenable', 'stop', 'params'].includes(control.action)) throw new Error(`unknown control ${String(control?.action)}`);
+        if (control.action === 'params' && (!control.change || typeof control.change !== 'object')) throw new Error('the params control needs a change');
       },
     },
   );

@@ -1,8 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { streamSSE } from 'hono/streaming';
 import { PaperState, initialPaperState } from '../../trading/adapters/paper.ts';
 import { VenueConfig } from '../../trading/config.ts';
 import { FeedConfig } from '../../trading/feeds.ts';
+import { checkParamChange, ParamChangeFields, somethingChanges } from '../../trading/param-change.ts';
 import { initialRiskState, RiskLimits, RiskState, tradingState } from '../../trading/risk-gate.ts';
 import { encryptSecret, MasterKeyMissing, parseMasterKey } from '../../trading/secrets.ts';
 import { catchUpPolicies, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, deploymentModes, deploymentOrderStatuses, deploymentStatuses, Strategy } from '../db/entities.ts';
@@ -84,6 +86,12 @@ export const DeploymentDetail = DeploymentOut.extend({
   denials: z.array(EventOut),
   events: z.array(EventOut),
 }).openapi('DeploymentDetail');
+
+/** The params control's body: the change, and who asks (for the journal). */
+export const DeploymentParamChange = ParamChangeFields.extend({ by: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine(somethingChanges, { message: 'give params and/or limits to change' })
+  .openapi('DeploymentParamChange');
 
 const controlPaths = { pause: 'pause', resume: 'resume', kill: 'kill', 'release-kill': 'releaseKill', reenable: 'reenable', stop: 'stop' } as const;
 
@@ -276,6 +284,49 @@ export function registerDeploymentRoutes(app: OpenAPIHono, deps: AppDeps): void 
       },
     );
   }
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/deployments/{id}/params', tags, summary: 'Change node params and/or risk limits of a running or paused deployment',
+      description:
+        'Node params (by node id, merged over the current ones) are validated by each node’s own schema, and the changed strategy must compile with the ' +
+        'same nodes and edges; limits are merged over the current ones and validated like the limits at creation. Nothing changes unless all of it is ' +
+        'valid. Applied by the deployment workflow between bars and journalled as a `PARAMS` control event (old → new); a node whose params changed ' +
+        'starts its state afresh (warms up again). Data and custom nodes cannot change: deploy again for those.',
+      request: {
+        params: IdParam,
+        body: { content: { 'application/json': { schema: DeploymentParamChange } }, required: true },
+      },
+      responses: {
+        200: json(DeploymentOut, 'Applied'),
+        400: problemResponse('The body is malformed (unknown limit, wrong type, nothing to change)'),
+        404: problemResponse('No such deployment'),
+        409: problemResponse('The deployment is not running'),
+        422: problemResponse('A node id is unknown, a param fails its node’s schema, a limit is invalid, or the changed strategy does not compile'),
+        503: problemResponse('Temporal is unreachable'),
+      },
+    }),
+    async (c) => {
+      const d = await find(c.req.valid('param').id);
+      if (!d) return notFound(c, 'The deployment');
+      if (d.status === 'stopped' || d.status === 'failed') return problem(c, 409, 'Deployment not running', `The deployment is ${d.status}.`);
+      const { by, ...change } = c.req.valid('json');
+      // Checked here, with the owner's custom nodes as the workers compile them, so a bad change is a 4xx and never reaches the workflow.
+      const fork = em();
+      const { registry } = await deps.customNodes.registryFor(fork, deps.owner, d.graph);
+      const checked = await checkParamChange({ graph: d.graph, limits: d.riskLimits }, change, registry, (g) => deps.customNodes.compile(fork, deps.owner, g));
+      if (!checked.ok) return problem(c, 422, 'Invalid parameter change', checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors: checked.errors });
+      try {
+        await deps.temporal.controlDeployment(d.workflowId, { action: 'params', by: by ?? deps.owner, change });
+      } catch (err) {
+        deps.log.error({ err, deploymentId: d.id }, 'deployment params change failed');
+        // The workflow refused it (the deployment stopped meanwhile, or changed under us): say why.
+        if (err instanceof WorkflowUpdateFailedError) return problem(c, 409, 'Change not applied', (err.cause as Error | undefined)?.message ?? err.message);
+        return problem(c, 503, 'Change not applied', 'The deployment workflow could not be reached; the change was not applied. Try again.');
+      }
+      return c.json(deploymentOut((await find(d.id))!), 200);
+    },
+  );
 
   // Live updates stream from the database, so they work whichever worker runs the deployment.
   app.get('/api/deployments/:id/events', async (c) => {
