@@ -57,6 +57,8 @@ type CanvasNode = StrategyFlowNode | AnnotationFlowNode;
  * Rasterising ~300 nodes' text on every frame was what held panning a big strategy under 50 fps.
  */
 export const overviewZoom = 0.5;
+/** Strategies with more nodes than this mount only the nodes in view. */
+const visibleOnlyAbove = 120;
 const selectOverview = (s: { transform: [number, number, number] }) => s.transform[2] < overviewZoom;
 
 /** Minimap colours of the annotations (strategy nodes take their category's colour). */
@@ -186,9 +188,10 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
         connectionRadius={24}
         defaultEdgeOptions={{ interactionWidth: 16 }}
         attributionPosition="top-right"
-        // Mount only what is in view: opening or editing a 300-node strategy at an editing zoom renders a
-        // few dozen nodes, not all of them.
-        onlyRenderVisibleElements
+        // Mount only what is in view on big strategies: opening or editing a 300-node strategy at an
+        // editing zoom renders a few dozen nodes, not all of them. Small ones render whole, so a node
+        // half under the results panel is still there to click and nothing pops in while panning.
+        onlyRenderVisibleElements={canvasNodes.length > visibleOnlyAbove}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="var(--canvas-dots)" />
         <Controls position="bottom-left" showInteractive={false} />
