@@ -472,6 +472,10 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     });
     await addEvent(fork, fork.getReference(Deployment, d.id), 'strategy', 'FAILED', message);
     log.error({ deploymentId: d.id }, message);
+    // Cancel at the venue what was just marked, as the stop control does: an order already sent (a paper
+    // market order waiting for the next open) must not fill after the deployment failed.
+    const failed = await load(fork, d.id);
+    await sendPending(fork, failed, await venueOf(failed), await liveRows(fork, d.id));
   };
 
   /**
