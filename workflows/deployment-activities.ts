@@ -464,18 +464,24 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   /** The strategy cannot go on: the deployment fails, and its orders are cancelled as on a stop. */
   const failStrategy = async (em: EntityManager, d: Deployment, message: string): Promise<void> => {
     const fork = em.fork();
+    const current = await load(fork, d.id);
+    if (current.status !== 'running' && current.status !== 'paused') return;
+    // Orders first, as the stop control cancels them: an order already sent (a paper market order waiting
+    // for the next open) is cancelled at the venue before the deployment shows as failed, so it is never
+    // seen failed with an order still working. A crash in between leaves it running, and the retried bar
+    // fails the same way and gets here again.
     await fork.transactional(async (tx) => {
-      const updated = await tx.nativeUpdate(Deployment, { id: d.id, status: { $in: ['running', 'paused'] } }, { status: 'failed', error: message });
-      if (updated !== 1) return;
       await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working } }, { reasonCode: 'STOPPED' });
       await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending' }, { status: 'canceled', reasonCode: 'STOPPED', message: 'the deployment failed before it was sent' });
     });
-    await addEvent(fork, fork.getReference(Deployment, d.id), 'strategy', 'FAILED', message);
-    log.error({ deploymentId: d.id }, message);
-    // Cancel at the venue what was just marked, as the stop control does: an order already sent (a paper
-    // market order waiting for the next open) must not fill after the deployment failed.
-    const failed = await load(fork, d.id);
-    await sendPending(fork, failed, await venueOf(failed), await liveRows(fork, d.id));
+    await sendPending(fork, current, await venueOf(current), await liveRows(fork, d.id));
+    // The status and its journal entry together: nobody sees one without the other.
+    const failed = await fork.transactional(async (tx) => {
+      const updated = await tx.nativeUpdate(Deployment, { id: d.id, status: { $in: ['running', 'paused'] } }, { status: 'failed', error: message });
+      if (updated === 1) await addEvent(tx, d, 'strategy', 'FAILED', message);
+      return updated === 1;
+    });
+    if (failed) log.error({ deploymentId: d.id }, message);
   };
 
   /**
