@@ -13,7 +13,6 @@ import { DeploymentFill, DeploymentOrder } from '../server/db/entities.ts';
 import { call, createHarness, useHarness, waitFor, type Harness } from '../server/testing/harness.ts';
 import { customCross, jitterEmaSource } from '../trading/testing/custom-node-fixtures.ts';
 import { roomyLimits } from './deployment-fixtures.ts';
-import { createBacktestWorker } from './worker.ts';
 
 /**
  * Deployments of a strategy that uses a saved custom node (real Temporal, real PostgreSQL, real sandbox
@@ -177,16 +176,7 @@ describe('a custom-node deployment across a sandbox crash and a worker restart',
   /** A worker as a separate process would have it: its own custom-node host and sandbox pool. */
   async function startWorker(pool: SandboxPool): Promise<() => Promise<void>> {
     pools.push(pool);
-    const customNodes = createCustomNodeHost({ base: registry, log, pool });
-    const { worker, connection } = await createBacktestWorker({ connection: { address: h!.temporalAddress }, namespace: 'default', taskQueue: h!.taskQueue, orm: h!.orm, registry, customNodes, log });
-    const running = worker.run();
-    let stopped: Promise<void> | undefined;
-    const stop = () =>
-      (stopped ??= (async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-        await connection.close();
-      })());
+    const stop = await h!.startWorker({ customNodes: createCustomNodeHost({ base: registry, log, pool }) });
     stops.push(stop);
     return stop;
   }

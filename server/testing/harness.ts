@@ -18,8 +18,11 @@ export interface Harness {
   databaseUrl: string;
   temporalAddress: string;
   taskQueue: string;
-  /** Start an in-process worker on this harness's task queue. */
-  startWorker(): Promise<() => Promise<void>>;
+  /**
+   * Start an in-process worker on this harness's task queue. `customNodes`: a host of its own (its own
+   * sandbox pool), as a separate worker process would have; by default the app's.
+   */
+  startWorker(options?: { customNodes?: ReturnType<typeof createCustomNodeHost> }): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -46,8 +49,8 @@ export async function createHarness(options: { registry?: Registry } = {}): Prom
     databaseUrl: db.url,
     temporalAddress,
     taskQueue,
-    async startWorker() {
-      const { worker, connection } = await createBacktestWorker({ connection: { address: temporalAddress }, namespace: 'default', taskQueue, orm, registry: reg, customNodes, log });
+    async startWorker(options = {}) {
+      const { worker, connection } = await createBacktestWorker({ connection: { address: temporalAddress }, namespace: 'default', taskQueue, orm, registry: reg, customNodes: options.customNodes ?? customNodes, log });
       const running = worker.run();
       let stopped: Promise<void> | undefined;
       const stop = () =>
