@@ -161,16 +161,51 @@ describe('computeMetrics: VaR selection agrees with a full sort', () => {
   it('on random and on sorted return series', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
-    for (const shape of ['random', 'rising', 'falling'] as const) {
+    // Losing bars hold the tail (random, falling); fewer than 5 % lose and flat bars fill the rest (flat);
+    // fewer than 5 % lose and rising bars fill the rest (rising with dips, rising: every return is needed).
+    const move = { random: () => rand() * 0.04, rising: (i: number) => (i / 2001) * 0.001, falling: (i: number) => -(i / 2001) * 0.001,
+      flat: (i: number) => (i % 50 === 7 ? -0.01 * (1 + (i % 3)) : 0), risingWithDips: (i: number) => (i % 50 === 7 ? -0.01 : 0.0001 * (1 + (i % 5))) };
+    for (const shape of Object.keys(move) as (keyof typeof move)[]) {
       const n = 2001;
       const eq = new Float64Array(n);
       let e = 100;
-      for (let i = 0; i < n; i++) eq[i] = e *= 1 + (shape === 'random' ? rand() * 0.04 : (shape === 'rising' ? 1 : -1) * (i / n) * 0.001);
+      for (let i = 0; i < n; i++) eq[i] = e *= 1 + move[shape](i);
       const m = computeMetrics(eq, Float64Array.from({ length: n }, (_, i) => i * 60_000), [], 100, 0, 0);
       const rets = Array.from(eq, (v, i) => v / (i ? eq[i - 1]! : 100) - 1).sort((a, b) => a - b);
       const k = Math.ceil(n * 0.05);
       expect(m.var95).toBeCloseTo(Math.max(0, -rets[k - 1]!) * 100, 12);
       expect(m.cvar95).toBeCloseTo(Math.max(0, -rets.slice(0, k).reduce((a, b) => a + b, 0) / k) * 100, 12);
     }
+  });
+});
+
+describe('computeMetrics: the one-pass sums agree with the textbook formulas', () => {
+  it('volatility, Sortino, drawdown, beta and alpha on a random curve against a trending benchmark', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    const n = 5000;
+    const eq = new Float64Array(n), bench = new Float64Array(n);
+    let e = 100, b = 50;
+    for (let i = 0; i < n; i++) {
+      const rb = 0.002 + rand() * 0.01;
+      bench[i] = b *= 1 + rb;
+      eq[i] = e *= 1 + (i % 3 === 0 ? 0 : 1.5 * rb + rand() * 0.01);
+    }
+    const time = Float64Array.from({ length: n }, (_, i) => i * 3_600_000);
+    const m = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench });
+    const r = Array.from(eq, (v, i) => v / (i ? eq[i - 1]! : 100) - 1);
+    const mean = r.reduce((a, x) => a + x, 0) / n;
+    const sd = Math.sqrt(r.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+    const down = Math.sqrt(r.reduce((a, x) => a + (x < 0 ? x * x : 0), 0) / n);
+    expect(m.volatility).toBeCloseTo(sd * Math.sqrt(m.periodsPerYear) * 100, 9);
+    expect(m.sortino!).toBeCloseTo((mean / down) * Math.sqrt(m.periodsPerYear), 9);
+    let peak = 100, dd = 0;
+    for (const v of eq) dd = Math.max(dd, 1 - v / (peak = Math.max(peak, v)));
+    expect(m.maxDrawdown).toBeCloseTo(dd * 100, 12);
+    const rs = r.slice(1), rb = Array.from(bench, (v, i) => (i ? v / bench[i - 1]! - 1 : 0)).slice(1);
+    const ms = rs.reduce((a, x) => a + x, 0) / rs.length, mb = rb.reduce((a, x) => a + x, 0) / rb.length;
+    const cov = rs.reduce((a, x, i) => a + (x - ms) * (rb[i]! - mb), 0), varB = rb.reduce((a, x) => a + (x - mb) ** 2, 0);
+    expect(m.beta! / (cov / varB)).toBeCloseTo(1, 10);
+    expect(m.alpha! / ((ms - (cov / varB) * mb) * m.periodsPerYear * 100)).toBeCloseTo(1, 8);
   });
 });

@@ -62,49 +62,21 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const spacing = medianSpacing(time);
   const periodsPerYear = spacing > 0 ? yearMs / spacing : 252;
 
-  // Per-bar returns, starting from the initial cash so the first bar's move counts. Computed once: the
-  // moments, the benchmark fit and the tail (last, as it reorders them) all read this array.
-  const returns = new Float64Array(n);
-  let sum = 0;
-  let sumSq = 0;
-  let downSq = 0;
-  let prev = initialCash;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    const r = e / prev - 1;
-    returns[i] = r;
-    sum += r;
-    sumSq += r * r;
-    if (r < 0) downSq += r * r;
-    prev = e;
-  }
+  const bench = extras.benchmark;
+  const withBench = !!bench && bench.length === n && n >= 3 && bench[0]! > 0;
+  // Losing bars' returns, for VaR and CVaR: the worst 5 % are among them unless fewer than 5 % of bars lose.
+  const losses = new Float64Array(n);
+  const [sum, sumSq, downSq, equitySum, lossCount, zeros] = moments(equity, initialCash, losses) as unknown as number[];
+  const [maxDd, longestUnder] = drawdown(equity, initialCash) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
   const sd = Math.sqrt(Math.max(variance, 0));
   const downside = n ? Math.sqrt(downSq / n) : 0;
 
-  let peak = initialCash;
-  let maxDd = 0;
-  let underSince = -1;
-  let longestUnder = 0;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    if (e >= peak) {
-      peak = e;
-      underSince = -1;
-    } else {
-      if (underSince < 0) underSince = i;
-      longestUnder = Math.max(longestUnder, i - underSince + 1);
-      maxDd = Math.max(maxDd, 1 - e / peak);
-    }
-  }
-
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
-  const bench = benchmarkFit(equity, returns, extras.benchmark, periodsPerYear);
-  const { var95, cvar95 } = tailRisk(returns);
-  let equitySum = 0;
-  for (let i = 0; i < n; i++) equitySum += equity[i]!;
+  const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(equity, bench), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
+  const { var95, cvar95 } = tailRisk(losses, lossCount!, zeros!, n, equity, initialCash);
   const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
   const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
@@ -132,27 +104,127 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
     turnover: years > 0 && meanEquity > 0 ? (extras.tradedNotional ?? 0) / meanEquity / years : 0,
     var95,
     cvar95,
-    ...bench,
+    ...fit,
   };
 }
 
-/** Historical one-bar VaR and CVaR at 95 %, from the per-bar returns (reordered), as positive loss percentages. */
-function tailRisk(returns: Float64Array): { var95: number; cvar95: number } {
-  const n = returns.length;
-  if (n === 0) return { var95: 0, cvar95: 0 };
-  // The worst ⌈5 %⌉ of bars: VaR is the best of them, CVaR their mean. Selecting them (O(n)) instead of
-  // sorting every return keeps this cheap on millions of bars.
-  const k = Math.max(1, Math.ceil(n * 0.05));
-  selectSmallest(returns, k - 1);
-  let tail = 0;
-  for (let i = 0; i < k; i++) tail += returns[i]!;
-  return { var95: Math.max(0, -returns[k - 1]!) * 100, cvar95: Math.max(0, -tail / k) * 100 };
+// Each pass over the equity curve is a function of its own that returns its sums in a typed array, with
+// nothing after its loop: V8 compiles a long loop while it runs (on-stack replacement), and code after
+// the loop that had never run then deoptimized the caller on every call. Three small loops also ran
+// several times faster than one doing everything.
+const sums = new Float64Array(6);
+
+/**
+ * Σr, Σr², Σ(losing r)², Σequity, the count of losing bars (their returns written to `losses`) and of flat
+ * bars (r = 0). A return is stored unconditionally and kept by advancing the count, which spares a branch
+ * the processor cannot predict (the sign of a bar's return).
+ */
+function moments(equity: Float64Array, initialCash: number, losses: Float64Array): Float64Array {
+  const n = equity.length;
+  let lossCount = 0, zeros = 0, sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    const r = e / prev - 1;
+    prev = e;
+    sum += r;
+    sumSq += r * r;
+    equitySum += e;
+    losses[lossCount] = r;
+    lossCount += r < 0 ? 1 : 0;
+    zeros += r === 0 ? 1 : 0;
+    const down = r < 0 ? r : 0;
+    downSq += down * down;
+  }
+  const out = sums;
+  out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum; out[4] = lossCount; out[5] = zeros;
+  return out;
 }
 
-/** Reorder `a` so that a[k] is the value a sort would put there, with everything before it ≤ it (Hoare's quickselect). */
-function selectSmallest(a: Float64Array, k: number): void {
+/** The deepest peak-to-trough fall (a fraction) and the longest stretch under a peak (bars). */
+function drawdown(equity: Float64Array, initialCash: number): Float64Array {
+  const n = equity.length;
+  let peak = initialCash, low = initialCash, maxDd = 0, underSince = -1, longestUnder = 0;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    if (e >= peak) {
+      peak = low = e;
+      underSince = -1;
+    } else {
+      if (underSince < 0) underSince = i;
+      if (i - underSince + 1 > longestUnder) longestUnder = i - underSince + 1;
+      // The deepest point below this peak sets its drawdown; dividing only at new lows gives the same maximum.
+      if (e < low) {
+        low = e;
+        const dd = 1 - e / peak;
+        if (dd > maxDd) maxDd = dd;
+      }
+    }
+  }
+  const out = sums;
+  out[0] = maxDd; out[1] = longestUnder;
+  return out;
+}
+
+/**
+ * Sums for the benchmark fit over bars 1.. (the benchmark has no price before bar 0): the strategy's and
+ * the benchmark's first returns `ks` and `kb`, then Σ(r−ks), Σ(rb−kb), Σ(rb−kb)², Σ(r−ks)(rb−kb). Summed
+ * about the first returns (shifted data), which stays exact enough when the means are large next to the
+ * spread, in one pass.
+ */
+function benchmarkSums(equity: Float64Array, bench: Float64Array): Float64Array {
+  const n = equity.length;
+  const ks = equity[1]! / equity[0]! - 1, kb = bench[1]! / bench[0]! - 1;
+  let ss = 0, sb = 0, sbb = 0, ssb = 0, prev = equity[0]!, prevBench = bench[0]!;
+  for (let i = 1; i < n; i++) {
+    const e = equity[i]!, b = bench[i]!;
+    const ds = e / prev - 1 - ks, db = b / prevBench - 1 - kb;
+    prev = e;
+    prevBench = b;
+    ss += ds;
+    sb += db;
+    sbb += db * db;
+    ssb += ds * db;
+  }
+  const out = sums;
+  out[0] = ks; out[1] = kb; out[2] = ss; out[3] = sb; out[4] = sbb; out[5] = ssb;
+  return out;
+}
+
+/**
+ * Historical one-bar VaR and CVaR at 95 %, as positive loss percentages. The worst ⌈5 %⌉ of bars: VaR is
+ * the best of them, CVaR their mean. Selecting them (O(n)) instead of sorting keeps this cheap on
+ * millions of bars, and selecting among the losing bars only (`losses`, reordered) cheaper still: they
+ * hold the worst 5 % unless fewer than 5 % of bars lose, and then the rest of the tail is flat bars
+ * (returns of 0) when there are enough of them. Otherwise every return is taken from `equity` again.
+ */
+function tailRisk(losses: Float64Array, lossCount: number, zeros: number, n: number, equity: Float64Array, initialCash: number): { var95: number; cvar95: number } {
+  if (n === 0) return { var95: 0, cvar95: 0 };
+  const k = Math.max(1, Math.ceil(n * 0.05));
+  let pool = losses, size = lossCount;
+  if (lossCount < k) {
+    if (lossCount + zeros >= k) {
+      let tail = 0;
+      for (let i = 0; i < lossCount; i++) tail += losses[i]!;
+      return { var95: 0, cvar95: Math.max(0, -tail / k) * 100 };
+    }
+    pool = new Float64Array(n);
+    let prev = initialCash;
+    for (let i = 0; i < n; i++) {
+      pool[i] = equity[i]! / prev - 1;
+      prev = equity[i]!;
+    }
+    size = n;
+  }
+  selectSmallest(pool, size, k - 1);
+  let tail = 0;
+  for (let i = 0; i < k; i++) tail += pool[i]!;
+  return { var95: Math.max(0, -pool[k - 1]!) * 100, cvar95: Math.max(0, -tail / k) * 100 };
+}
+
+/** Reorder `a[0, size)` so that a[k] is the value a sort would put there, with everything before it ≤ it (Hoare's quickselect). */
+function selectSmallest(a: Float64Array, size: number, k: number): void {
   let lo = 0;
-  let hi = a.length - 1;
+  let hi = size - 1;
   while (lo < hi) {
     // Median of three keeps already-sorted runs (common in equity curves) from going quadratic.
     const mid = (lo + hi) >> 1;
@@ -176,28 +248,16 @@ function selectSmallest(a: Float64Array, k: number): void {
   }
 }
 
-/** Buy-and-hold return of the benchmark, and the strategy's beta and annualised alpha against it. */
-function benchmarkFit(equity: Float64Array, returns: Float64Array, benchmark: Float64Array | undefined, periodsPerYear: number) {
-  const n = equity.length;
-  if (!benchmark || benchmark.length !== n || n < 3 || !(benchmark[0]! > 0)) return { benchmarkReturn: null, beta: null, alpha: null };
-  // Returns from bar 1 on: the benchmark has no price before bar 0 to take a first return from.
-  let ms = 0, mb = 0;
-  const m = n - 1;
-  // returns[i] is equity[i] / equity[i − 1] − 1 from bar 1 on.
-  for (let i = 1; i < n; i++) {
-    ms += returns[i]!;
-    mb += benchmark[i]! / benchmark[i - 1]! - 1;
-  }
-  ms /= m;
-  mb /= m;
-  let cov = 0, varB = 0;
-  for (let i = 1; i < n; i++) {
-    const rs = returns[i]! - ms;
-    const rb = benchmark[i]! / benchmark[i - 1]! - 1 - mb;
-    cov += rs * rb;
-    varB += rb * rb;
-  }
-  const benchmarkReturn = (benchmark[n - 1]! / benchmark[0]! - 1) * 100;
+/**
+ * Beta and annualised alpha of the strategy's per-bar returns against the benchmark's, over `m` bars,
+ * from `benchmarkSums`.
+ */
+function benchmarkFit(m: number, sums: Float64Array, growth: number, periodsPerYear: number) {
+  const [ks, kb, ss, sb, sbb, ssb] = sums as unknown as number[];
+  const benchmarkReturn = growth * 100;
+  const ms = ks + ss / m, mb = kb + sb / m;
+  const cov = ssb - (ss * sb) / m;
+  const varB = sbb - (sb * sb) / m;
   if (!(varB > 0) || !Number.isFinite(ms)) return { benchmarkReturn, beta: null, alpha: null };
   const beta = cov / varB;
   return { benchmarkReturn, beta, alpha: (ms - beta * mb) * periodsPerYear * 100 };
