@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OrderType, orderFields, type Order } from '../nodes/ports.ts';
-import { SimBroker } from './broker.ts';
+import { isGoodBar, type Bars } from './bars.ts';
+import { SimBroker, type Fill } from './broker.ts';
 import { BacktestSettings } from './graph.ts';
 
 /** 10 bps of slippage and 10 bps of commission keep the hand arithmetic readable. */
@@ -572,6 +573,48 @@ describe('SimBroker brackets', () => {
     instruct(b, 3, { target: 10, stopLoss: 90 });
     bar(b, 4, 97, 98, 96, 97);
     expect(fills(b)).toEqual([[10, 100, 'signal'], [-10, 95, 'stopLoss'], [10, 97, 'signal']]);
+  });
+});
+
+describe('SimBroker trailing anchor over skipped calm bars', () => {
+  // The executor skips onBarAt on calm bars (no trail, price inside the exits' band); a trail set later
+  // must still hang from the best high since entry, as if every bar had been worked.
+  const n = 40;
+  const bars: Bars = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n).fill(1e9) };
+  for (let t = 0; t < n; t++) {
+    const c = t < 20 ? 100 + t : 120 - (t - 20) * 0.5;
+    bars.time[t] = t * 60_000;
+    bars.open[t] = c;
+    bars.close[t] = c;
+    bars.high[t] = c + (t === 12 ? 9 : 1);
+    bars.low[t] = c - 1;
+  }
+  bars.close[15] = NaN; // a bad bar: never folded in, whether worked or skipped
+  const good = (t: number) => isGoodBar(bars, t);
+  const order = (target: number, trail: number) => Float64Array.from([target, 0, NaN, NaN, 0, NaN, NaN, trail]);
+
+  function run(skip: boolean): Fill[] {
+    const b = new SimBroker(BacktestSettings.parse({ initialCash: 10_000, commissionBps: 0, slippageBps: 0 }));
+    for (let t = 0; t < n; t++) {
+      if (good(t)) {
+        b.calm();
+        const calm = b.calmLow < Math.min(bars.open[t]!, bars.low[t]!) && Math.max(bars.open[t]!, bars.high[t]!) < b.calmHigh;
+        if (!(skip && calm) && b.working()) b.onBarAt(t, bars, t);
+      }
+      // Long from bar 1; a 5 % trailing stop added at the close of bar 25.
+      if (t === 0) b.instruct(t, order(10, NaN), 0);
+      if (t === 25) b.instruct(t, order(10, 0.05), 0);
+    }
+    return b.fills;
+  }
+
+  it('hangs a trail set later from the best high since entry (bar 12), skipped bars included', () => {
+    const worked = run(false);
+    const skipped = run(true);
+    expect(skipped).toEqual(worked);
+    // The anchor is bar 12's high (112 + 9 = 121): the stop at 121 × 0.95 = 114.95 is hit inside bar 29.
+    expect(worked.map((f) => [f.quantity, f.time / 60_000, f.reason ?? 'signal'])).toEqual([[10, 1, 'signal'], [-10, 29, 'trailingStop']]);
+    expect(worked[1]!.price).toBeCloseTo(114.95, 9);
   });
 });
 

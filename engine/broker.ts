@@ -132,6 +132,12 @@ export class SimBroker {
    * at the first fill price; the trailing stop hangs from it.
    */
   private trailAnchor = NaN;
+  /**
+   * The last bar folded into `trailAnchor`. The executor skips `onBarAt` on calm bars (see `calm`), so the
+   * anchor falls behind over them; `onBarAt` catches it up from the columns (a trailing stop set later
+   * hangs from the best price since entry).
+   */
+  private anchorThrough = -1;
   /** A protective stop that has triggered but that the participation cap cut: the rest goes at market. */
   private exitPending: ExitReason | '' = '';
   /** First bar whose whole range the position has seen (the bar after an entry inside a bar). */
@@ -241,6 +247,40 @@ export class SimBroker {
   }
 
   /**
+   * Set by `calm`: a valid bar whose open, high and low all lie strictly between them leaves the broker as
+   * it was, but for the trailing anchor (which `onBarAt` catches up from the columns). An empty band
+   * (low ≥ high) when any bar may matter.
+   */
+  calmLow = Infinity;
+  calmHigh = -Infinity;
+
+  /**
+   * Compute the calm band for the bars to come: everything when flat with nothing working; between the
+   * stop-loss and the take-profit when a position is protected (a long's stop below, a short's above);
+   * nothing with an entry order working, an exit pending, a trailing stop (its level moves with every
+   * bar) or volatility to track. The executor skips `onBarAt` on calm bars (quiet stretches).
+   */
+  calm(): void {
+    if (this.entry.active || this.exitPending !== '' || this.trackVolatility || (this.position !== 0 && this.trail === this.trail)) {
+      this.calmLow = Infinity;
+      this.calmHigh = -Infinity;
+      return;
+    }
+    const stop = this.stopLoss, take = this.takeProfit;
+    if (this.position > 0) {
+      // Sells: the stop triggers at or below its level, the take-profit at or above its own.
+      this.calmLow = stop === stop ? stop : -Infinity;
+      this.calmHigh = take === take ? take : Infinity;
+    } else if (this.position < 0) {
+      this.calmLow = take === take ? take : -Infinity;
+      this.calmHigh = stop === stop ? stop : Infinity;
+    } else {
+      this.calmLow = -Infinity;
+      this.calmHigh = Infinity;
+    }
+  }
+
+  /**
    * `onBar` for row `t` of `bars`. The executor's form: V8 boxes every floating-point argument of a call
    * it does not inline (and this one is too big to inline), so passing six prices per bar allocated about
    * 100 bytes per bar and made garbage collection a large part of a backtest. Here, and in the helpers
@@ -253,6 +293,8 @@ export class SimBroker {
     // Flat with nothing working: no order to fill, no exit to check, no trailing anchor to move. Most bars
     // of most strategies are like this, so they cost one test here.
     if (!this.working()) return;
+    // Calm bars the executor skipped while a position was held still move its trailing anchor.
+    if (this.position !== 0 && this.anchorThrough < bar - 1 && bars !== this.one) this.catchUpAnchor(bar, bars);
     const time = bars.time[t]!, volume = bars.volume[t]!;
     const cap = this.s.maxParticipation;
     this.budget = cap > 0 ? (volume > 0 && volume < Infinity ? (cap / 100) * volume : 0) : Infinity;
@@ -290,6 +332,7 @@ export class SimBroker {
       // tell what came after, so its exits and its trailing anchor start with the next bar.
       this.trailAnchor = price;
       this.heldFrom = atOpen ? bar : bar + 1;
+      this.anchorThrough = this.heldFrom - 1;
       this.exitPending = '';
     }
   }
@@ -376,11 +419,26 @@ export class SimBroker {
     }
   }
 
+  /**
+   * Fold the valid bars the executor skipped since `anchorThrough` (up to the bar before `bar`) into the
+   * trailing anchor, as `afterBar` would have. Only on the executor's columns, where row = bar.
+   */
+  private catchUpAnchor(bar: number, bars: Bars): void {
+    const long = this.position > 0;
+    for (let b = Math.max(this.anchorThrough + 1, this.heldFrom); b < bar; b++) {
+      const open = bars.open[b]!, high = bars.high[b]!, low = bars.low[b]!, close = bars.close[b]!;
+      if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) continue;
+      this.trailAnchor = long ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);
+    }
+    this.anchorThrough = bar - 1;
+  }
+
   private afterBar(bar: number, bars: Bars, t: number): void {
     const high = bars.high[t]!, low = bars.low[t]!, close = bars.close[t]!;
     // The trailing anchor follows the bars the position has seen whole (from the next bar after an intrabar entry).
     if (this.position !== 0 && bar >= this.heldFrom) {
       this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);
+      this.anchorThrough = bar;
     }
     // Only the volatility slippage model needs the rolling returns; the others skip this per-bar work.
     if (this.trackVolatility && this.prevClose > 0) {

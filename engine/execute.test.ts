@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { defineNode } from '../nodes/contract.ts';
 import { registry } from '../nodes/index.ts';
 import { createRegistry } from '../nodes/registry.ts';
-import { syntheticBars } from './bars.ts';
+import { syntheticBars, syntheticMarket } from './bars.ts';
+import { runBacktest } from './backtest.ts';
 import { SimBroker } from './broker.ts';
 import { createExecutor, readsContext } from './execute.ts';
 import { compileOk, fixture, makeBars, runGraph } from './testing.ts';
@@ -95,6 +96,34 @@ describe('executor phases', () => {
     expect(reference.fills.length).toBeGreaterThan(10);
     for (const block of [1, 2048]) expect(go(plan, block)).toEqual(reference);
   });
+
+  // Quiet stretches (runs of bars where nothing can happen, marked in a tight loop): with exits that hold
+  // a position between its stop and target, with a trailing stop (never calm while held), with tight
+  // levels crossed often, and across several symbols, each equals the run without any idle test.
+  const exitVariants = [
+    { basis: 'distance', stopLoss: 2, takeProfit: 3, trail: 0 },
+    { basis: 'distance', stopLoss: 0.3, takeProfit: 0.4, trail: 0 },
+    { basis: 'percent', stopLoss: 0, takeProfit: 4, trail: 1.5 },
+  ];
+  for (const exits of exitVariants) {
+    for (const symbols of [1, 3]) {
+      it(`quiet stretches change nothing: exits ${JSON.stringify(exits)}, ${symbols} symbol(s)`, async () => {
+        const variant = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'exits' ? { ...n, params: exits } : n)) };
+        const plan = compileOk(variant, registry);
+        const noIdle = { ...plan, nodes: plan.nodes.map((n) => ({ ...n, def: { ...n.def, idle: undefined } })) };
+        const market = syntheticMarket({ seed: 11, bars: 3000, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1), symbols });
+        // Bad bars inside stretches, and one symbol's bad bar where the others are fine.
+        for (const t of [5, 700, 2047, 2048]) market.lanes[0]!.close[t] = NaN;
+        const go = async (p: typeof plan) => {
+          const r = await runBacktest(p, market, { chunkBars: 977 });
+          return { trades: r.trades, metrics: r.metrics, skipped: r.skippedBars };
+        };
+        const reference = await go(noIdle);
+        expect(reference.trades.length).toBeGreaterThan(10 * symbols);
+        expect(await go(plan)).toEqual(reference);
+      });
+    }
+  }
 
   it('runs pure nodes in the column phase and context readers bar by bar', () => {
     const plan = compileOk(graph, registry);

@@ -176,8 +176,9 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const columnCalls: string[] = [];
   const perBar: string[] = [];
   const restore: string[] = [];
-  // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`); null once a node cannot say.
-  let idleTests: string[] | null = [];
+  // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`): the inputs to write (port
+  // reference ← value read) and the call; null once a node cannot say.
+  let idleTests: { reads: { to: string; from: string }[]; call: string }[] | null = [];
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
     // Output objects are per symbol (\`O3[k]\`): a step that leaves an output unwritten on a bar (a resample
@@ -265,8 +266,9 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       declare.push(`const idle${i} = idles[${i}];`);
       // With one symbol, an input from another bar-phase node already holds what this node saw on its
       // last step (the contract's premise), so only the column inputs are read.
-      const fresh = ins.filter((x) => L > 1 || !x.wired || barColumn.has(x.s) || columnSlots.has(x.s));
-      idleTests.push(`${fresh.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join(' ')} if (!idle${i}(st${i}[k], p${i}, i${i})) break;`);
+      // An idle test that does not declare the inputs parameter does not read them (the contract).
+      const fresh = node.def.idle.length < 3 ? [] : ins.filter((x) => L > 1 || !x.wired || barColumn.has(x.s) || columnSlots.has(x.s));
+      idleTests.push({ reads: fresh.map((x) => ({ to: portRef(i, 'i', x.port, x.f), from: x.wired ? readPerBar(x.s, 'k') : 'NaN' })), call: `idle${i}(st${i}[k], p${i}, i${i})` });
     } else idleTests = null;
     if (cross[i]) {
       perBar.push(
@@ -311,10 +313,97 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const skipQuiet = idleTests && idleTests.length > 0
     ? `for (let k = 0; k < ${L}; k++) {
       let a = ok[k][j];
-      if (a === 1 && primed[k] === 1) do { ${idleTests.join(' ')} a = 0; } while (false);
+      if (a === 1 && primed[k] === 1) do { ${idleTests.map((x) => `${x.reads.map((r) => `${r.to} = ${r.from};`).join(' ')} if (!${x.call}) break;`).join(' ')} a = 0; } while (false);
       act[k] = a;
     }`
     : `for (let k = 0; k < ${L}; k++) act[k] = ok[k][j];`;
+  // A quiet stretch: bars on which every symbol's bar is valid and inside its broker's calm band (its
+  // orders and exits cannot act on it: see \`SimBroker.calm\`), and its bar-phase nodes have stepped before
+  // and are idle. Nothing changes on such a bar but the equity, marked at the close with the positions
+  // held: a small, tight function tests and marks each bar, for strategies that trade now and then. It
+  // stops at the first bar where anything may happen, which \`barAt\` then steps in full.
+  // Over a stretch no node steps, so a node's idle test (of its state, params and inputs) can only change
+  // its answer when an input does. The tests run on the stretch's first bar and again only on a bar where
+  // an input differs (as Object.is) from the values they last ran with, kept in \`seen\`; the loop that
+  // marks the bars in between calls nothing, so V8 keeps its numbers unboxed.
+  const seenWidth = idleTests?.reduce((a, x) => a + x.reads.length, 0) ?? 0;
+  const reads = (idleTests ?? []).flatMap((x) => x.reads).map((r, q) => ({ ...r, at: `seen[k * ${seenWidth} + ${q}]` }));
+  const same = (v: string, at: string) => `(${v} === ${at} ? ${v} !== 0 || 1 / ${v} === 1 / ${at} : ${v} !== ${v} && ${at} !== ${at})`;
+  const stretch = idleTests && idleTests.length > 0
+    ? `/** Whether every symbol's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
+function idleAt(from, t) {
+  const j = t - from;
+  for (let k = 0; k < ${L}; k++) {
+    ${reads.map((r) => `${r.to} = ${r.at} = ${r.from};`).join('\n    ')}
+    ${idleTests.map((x) => `if (!${x.call}) return false;`).join('\n    ')}
+  }
+  return true;
+}
+/**
+ * The first bar from \`t\` on where a symbol's bar is not valid, leaves its calm band or brings its nodes
+ * inputs other than those last tested; or \`to\`.
+ */
+function quietUntil(from, t, to) {
+  stretch: for (; t < to; t++) {
+    const j = t - from;
+    if (live[j] === 0) break;
+    for (let k = 0; k < ${L}; k++) {
+      if (ok[k][j] === 0) break stretch;
+      const open = D_open[k][t], lo = bandLow[k], hi = bandHigh[k];
+      if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) break stretch;
+      ${reads.map((r, q) => `const v${q} = ${r.from}; if (!${same(`v${q}`, r.at)}) break stretch;`).join('\n      ')}
+    }
+  }
+  return t;
+}
+/**
+ * Equity at the closes of bars [a, b) with the positions held: the cash, plus each symbol's position at
+ * its close, added in symbol order as the full step adds them. Apart from \`quietUntil\`: a running sum
+ * in a loop that can exit early made V8 box it on every bar.
+ */
+function markEquity(a, b) {
+  const cash = account.cash;
+  for (let t = a; t < b; t++) equity[t] = cash;
+  for (let k = 0; k < ${L}; k++) {
+    const p = pos[k], c = D_close[k];
+    if (p !== 0) for (let t = a; t < b; t++) equity[t] += p * c[t];
+  }
+}
+/** Whether bar \`t\` is valid and inside the calm band for every symbol. */
+function calmAt(from, t) {
+  const j = t - from;
+  if (live[j] === 0) return false;
+  for (let k = 0; k < ${L}; k++) {
+    if (ok[k][j] === 0) return false;
+    const open = D_open[k][t], lo = bandLow[k], hi = bandHigh[k];
+    if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) return false;
+  }
+  return true;
+}
+/** A quiet stretch from \`t\`: its bars marked, the first bar that is not quiet returned. */
+function quietOver(from, t, to) {
+  for (let k = 0; k < ${L}; k++) {
+    if (primed[k] === 0) return t;
+    const broker = brokers[k];
+    broker.calm();
+    if (!(broker.calmLow < broker.calmHigh)) return t;
+    bandLow[k] = broker.calmLow;
+    bandHigh[k] = broker.calmHigh;
+    pos[k] = broker.position;
+  }
+  const start = t;
+  // A bar whose inputs changed is tested again; while the nodes stay idle, the stretch goes on.
+  while (t < to && calmAt(from, t) && idleAt(from, t)) t = quietUntil(from, t, to);
+  if (t > start) {
+    markEquity(start, t);
+    let held = false;
+    for (let k = 0; k < ${L}; k++) if (pos[k] !== 0) held = true;
+    if (held) counts[0] += t - start;
+    for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][t - 1]; lastValid[k] = t - 1;${L > 1 ? ' brokers[k].mark = D_open[k][t - 1];' : ''} }
+  }
+  return t;
+}`
+    : '';
   const source = `"use strict";
 ${barFields.map((f) => `const D_${f} = lanes.map((b) => b.${f});`).join('\n')}
 ${columns.map((s) => `const c${s} = cols.get(${s});`).join('\n')}
@@ -330,6 +419,11 @@ const orderBuf = new Float64Array(${8 * L});
 // Per bar, which symbols step their bar-phase nodes; which have stepped them at least once.
 const act = new Uint8Array(${L});
 const primed = new Uint8Array(${L});
+// Each symbol's position over a quiet stretch.
+const pos = new Float64Array(${L}), bandLow = new Float64Array(${L}), bandHigh = new Float64Array(${L});
+const seen = new Float64Array(${Math.max(1, seenWidth * L)});
+// Bars of the block with a position held, and symbol-bars skipped for bad prices.
+const counts = new Float64Array(2);
 ${declare.join('\n')}
 ${loops.join('\n')}
 /**
@@ -361,18 +455,18 @@ function scan(from, to) {
 ${batchNodes.length ? 'async ' : ''}function columnsOver(from, a, b) {
   ${columnCalls.join('\n  ')}
 }
-function barsOver(from, to) {
-  let exposed = 0, skipped = 0;
-  for (let t = from; t < to; t++) {
+${stretch}
+/** Bar \`t\` of the block starting at \`from\`, in full: fills, nodes, instructions. */
+function barAt(from, t) {
     const j = t - from;
     if (live[j] === 0) {
       equity[t] = t > 0 ? equity[t - 1] : account.cash;
-      skipped += ${L};
-      continue;
+      counts[1] += ${L};
+      return;
     }
     ${L > 1 ? `for (let k = 0; k < ${L}; k++) if (ok[k][j] === 1) brokers[k].mark = D_open[k][t];` : ''}
     for (let k = 0; k < ${L}; k++) {
-      if (ok[k][j] === 0) { skipped++; continue; }
+      if (ok[k][j] === 0) { counts[1]++; continue; }
       const c = D_close[k][t];
       const broker = brokers[k];
       // The test inlines; the call (too big to inline) is only made when there is something to work.
@@ -386,7 +480,7 @@ function barsOver(from, to) {
       if (position !== 0) { e += position * lastClose[k]; held = true; }
     }
     equity[t] = e;
-    if (held) exposed++;
+    if (held) counts[0]++;
     ${skipQuiet}
     for (let k = 0; k < ${L}; k++) {
       if (act[k] === 0) continue;
@@ -401,10 +495,22 @@ function barsOver(from, to) {
       ${orderSlots.map((s, f) => `orderBuf[k * 8 + ${f}] = ${readPerBar(s, 'k')};`).join(' ')}
       brokers[k].instruct(t, orderBuf, k * 8);
     }
+}
+/**
+ * Bars [from, to) of the block starting at \`from\`. The quiet stretches and the full bar step are functions
+ * of their own: V8 compiles the small, hot stretch loop quickly, while the full step (every bar-phase
+ * node and the broker inlined) takes it long, and runs only on the bars where something happens.
+ */
+function barsOver(from, to) {
+  counts[0] = 0;
+  counts[1] = 0;
+  for (let t = from; t < to; t++) {
+    ${stretch ? `if (live[t - from] === 1) {
+      t = quietOver(from, t, to);
+      if (t === to) break;
+    }` : ''}
+    barAt(from, t);
   }
-  // Returned, not stored: a property write after the loop has no type feedback when V8 first optimizes
-  // the loop (on-stack replacement), and would deoptimize the function at the end of every block.
-  return exposed * ${block * L + 1} + skipped;
 }
 /** The last valid bar's column values go to \`slots\`, so it shows every output as of the last bar run. */
 function keep(from, to) {
@@ -431,9 +537,9 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
     warm++;
     scan(start, end);
     ${batchNodes.length ? 'await ' : ''}columnsOver(start, start, end);
-    const counts = barsOver(start, end);
-    stats.exposed += Math.floor(counts / ${block * L + 1});
-    stats.skipped += counts % ${block * L + 1};
+    barsOver(start, end);
+    stats.exposed += counts[0];
+    stats.skipped += counts[1];
     keep(start, end);
   }
 };`;

@@ -159,6 +159,9 @@ export interface NodeDefinition<
    * wrongly; answering false is always safe. When every bar-by-bar node of a symbol is idle on a bar, the
    * executor skips their steps for that symbol (docs/engine.md, Execute), which is what makes a strategy
    * that trades rarely cost little per bar. nodes/idle.test.ts checks every node that has one.
+   *
+   * Declared with fewer than three parameters (\`(s) => …\`), it is taken not to read the inputs: the
+   * executor then does not test it again when they change over a run of quiet bars.
    */
   idle?(state: Readonly<S>, params: z.infer<P>, input: Readonly<Values<I>>): boolean;
 }
