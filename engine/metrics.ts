@@ -64,9 +64,9 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 
   const bench = extras.benchmark;
   const withBench = !!bench && bench.length === n && n >= 3 && bench[0]! > 0;
-  // Losing bars' returns, for VaR and CVaR: the worst 5 % are among them unless fewer than 5 % of bars lose.
-  const losses = new Float64Array(n);
-  const [sum, sumSq, downSq, equitySum, lossCount, zeros] = moments(equity, initialCash, losses) as unknown as number[];
+  // How many returns fall in each order bucket, for VaR and CVaR (see `tailRisk`).
+  const histogram = new Uint32Array(65_536);
+  const [sum, sumSq, downSq, equitySum] = moments(equity, initialCash, histogram) as unknown as number[];
   const [maxDd, longestUnder] = drawdown(equity, initialCash) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
@@ -76,7 +76,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
   const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(equity, bench), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
-  const { var95, cvar95 } = tailRisk(losses, lossCount!, zeros!, n, equity, initialCash);
+  const { var95, cvar95 } = tailRisk(histogram, equity, initialCash);
   const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
   const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
@@ -114,14 +114,27 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 // several times faster than one doing everything.
 const sums = new Float64Array(6);
 
+// A double's high 32 bits, read through a shared buffer (the word order is the machine's).
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const high = new Uint8Array(bits.buffer, 0, 1)[0] === 0 ? 1 : 0;
+bits[0] = 0;
+
 /**
- * Σr, Σr², Σ(losing r)², Σequity, the count of losing bars (their returns written to `losses`) and of flat
- * bars (r = 0). A return is stored unconditionally and kept by advancing the count, which spares a branch
- * the processor cannot predict (the sign of a bar's return).
+ * The order bucket of a double: its top 16 bits (sign, exponent, 4 bits of mantissa), arranged so that
+ * a smaller number never lands in a higher bucket (negative numbers' bits grow with their magnitude).
  */
-function moments(equity: Float64Array, initialCash: number, losses: Float64Array): Float64Array {
+function bucketOf(h: number): number {
+  return h ^ (0x8000 | ((h >>> 15) * 0x7fff));
+}
+
+/**
+ * Σr, Σr², Σ(losing r)², Σequity; and the count of returns in each order bucket (`histogram`), from which
+ * `tailRisk` finds the worst 5 % without storing or sorting the returns.
+ */
+function moments(equity: Float64Array, initialCash: number, histogram: Uint32Array): Float64Array {
   const n = equity.length;
-  let lossCount = 0, zeros = 0, sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash;
+  let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const r = e / prev - 1;
@@ -129,14 +142,14 @@ function moments(equity: Float64Array, initialCash: number, losses: Float64Array
     sum += r;
     sumSq += r * r;
     equitySum += e;
-    losses[lossCount] = r;
-    lossCount += r < 0 ? 1 : 0;
-    zeros += r === 0 ? 1 : 0;
+    // Branch-free: the sign of a bar's return is what a processor cannot predict.
     const down = r < 0 ? r : 0;
     downSq += down * down;
+    bits[0] = r;
+    histogram[bucketOf(words[high]! >>> 16)]!++;
   }
   const out = sums;
-  out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum; out[4] = lossCount; out[5] = zeros;
+  out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum;
   return out;
 }
 
@@ -191,34 +204,40 @@ function benchmarkSums(equity: Float64Array, bench: Float64Array): Float64Array 
 }
 
 /**
- * Historical one-bar VaR and CVaR at 95 %, as positive loss percentages. The worst ⌈5 %⌉ of bars: VaR is
- * the best of them, CVaR their mean. Selecting them (O(n)) instead of sorting keeps this cheap on
- * millions of bars, and selecting among the losing bars only (`losses`, reordered) cheaper still: they
- * hold the worst 5 % unless fewer than 5 % of bars lose, and then the rest of the tail is flat bars
- * (returns of 0) when there are enough of them. Otherwise every return is taken from `equity` again.
+ * Historical one-bar VaR and CVaR at 95 %, as positive loss percentages: over the worst ⌈5 %⌉ of bars'
+ * returns, VaR is the best of them and CVaR their mean. The bucket counts locate the k-th smallest
+ * return's bucket; one more pass sums the returns below that bucket and gathers the few inside it, and
+ * only those are ordered. No array of a million returns is stored or sorted.
  */
-function tailRisk(losses: Float64Array, lossCount: number, zeros: number, n: number, equity: Float64Array, initialCash: number): { var95: number; cvar95: number } {
+function tailRisk(histogram: Uint32Array, equity: Float64Array, initialCash: number): { var95: number; cvar95: number } {
+  const n = equity.length;
   if (n === 0) return { var95: 0, cvar95: 0 };
   const k = Math.max(1, Math.ceil(n * 0.05));
-  let pool = losses, size = lossCount;
-  if (lossCount < k) {
-    if (lossCount + zeros >= k) {
-      let tail = 0;
-      for (let i = 0; i < lossCount; i++) tail += losses[i]!;
-      return { var95: 0, cvar95: Math.max(0, -tail / k) * 100 };
-    }
-    pool = new Float64Array(n);
-    let prev = initialCash;
-    for (let i = 0; i < n; i++) {
-      pool[i] = equity[i]! / prev - 1;
-      prev = equity[i]!;
-    }
-    size = n;
+  let bucket = 0, below = 0;
+  while (below + histogram[bucket]! < k) below += histogram[bucket++]!;
+  const inside = new Float64Array(histogram[bucket]!);
+  const tailBelow = gatherBucket(equity, initialCash, bucket, inside);
+  const need = k - below;
+  selectSmallest(inside, inside.length, need - 1);
+  let tail = tailBelow;
+  for (let i = 0; i < need; i++) tail += inside[i]!;
+  return { var95: Math.max(0, -inside[need - 1]!) * 100, cvar95: Math.max(0, -tail / k) * 100 };
+}
+
+/** The returns that fall in order bucket `bucket`, written to `inside`; returns the sum of those below it. */
+function gatherBucket(equity: Float64Array, initialCash: number, bucket: number, inside: Float64Array): number {
+  const n = equity.length;
+  let sum = 0, count = 0, prev = initialCash;
+  for (let i = 0; i < n; i++) {
+    const e = equity[i]!;
+    const r = e / prev - 1;
+    prev = e;
+    bits[0] = r;
+    const b = bucketOf(words[high]! >>> 16);
+    if (b < bucket) sum += r;
+    else if (b === bucket) inside[count++] = r;
   }
-  selectSmallest(pool, size, k - 1);
-  let tail = 0;
-  for (let i = 0; i < k; i++) tail += pool[i]!;
-  return { var95: Math.max(0, -pool[k - 1]!) * 100, cvar95: Math.max(0, -tail / k) * 100 };
+  return sum;
 }
 
 /** Reorder `a[0, size)` so that a[k] is the value a sort would put there, with everything before it ≤ it (Hoare's quickselect). */
