@@ -4,7 +4,9 @@
  * - Data: Tradeloom's seeded generator writes each size once to bench/.cache/*.bin; every
  *   implementation reads that file (load time is reported apart and is not part of bars/s).
  * - Each implementation runs in its own process (its peak RSS is its own): after loading, one warm-up
- *   run on the first BENCH_WARMUP_BARS bars (JIT compilation), then the timed run on all bars.
+ *   run on the first BENCH_WARMUP_BARS bars (JIT compilation), then up to BENCH_INNER_RUNS (3) timed runs
+ *   on all bars (fewer once they pass BENCH_INNER_BUDGET_MS, 10 s): the best is the warm run time, and the
+ *   first is reported apart (what a JIT has not compiled yet after the short warm-up shows there).
  * - Implementations are interleaved round by round, so a change in machine load hits all of them, and
  *   the best of the rounds is kept. A slow peer stops repeating once its runs pass BENCH_BUDGET_S.
  * - Parity (the same trades and final equity as backtesting.py, backtrader and vectorbt) runs first.
@@ -60,7 +62,7 @@ say(`machine: ${machine}; load average at start ${load()} (1/5/15 min)`);
 const peers = impls.some(isPython) ? ensurePeersPython((s) => console.error(s)) : { python: null, unavailable: {} as Record<string, string> };
 const pyVersion = peers.python ? spawnSync(peers.python, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'none';
 say(`node ${process.version}; ${pyVersion}; peers in bench/.venv-peers${Object.keys(peers.unavailable).length ? ` (unavailable: ${Object.entries(peers.unavailable).map(([p, why]) => `${p} — ${why}`).join('; ')})` : ''}`);
-say(`each implementation in its own process; best of up to ${repeats} interleaved rounds (fewer once a peer's runs pass ${budgetMs / 1000} s); warm-up run on ${fmtInt(warmupBars)} bars before each timed run`);
+say(`each implementation in its own process; best of up to ${repeats} interleaved rounds (fewer once a peer's runs pass ${budgetMs / 1000} s); in each, a warm-up run on ${fmtInt(warmupBars)} bars, then up to ${env.BENCH_INNER_RUNS ?? 3} full runs (fewer past ${(Number(env.BENCH_INNER_BUDGET_MS ?? 10_000) / 1000).toFixed(0)} s): the best is "run ms", the first "first run ms"`);
 md.push(`- Machine: ${machine}; load average at start ${load()} (1/5/15 min).`, `- Runtimes: node ${process.version}, ${pyVersion}.`);
 
 // ---- Parity ----
@@ -78,7 +80,10 @@ if (env.BENCH_PARITY !== '0' && peers.python) {
 interface Row {
   impl: Impl;
   best?: PeerResult;
+  /** Timed full runs, over every process. */
   runs: number;
+  /** The best first full run of a process (before the JIT has compiled everything). */
+  firstRunMs?: number;
   peakRssMB: number;
   failure?: string;
 }
@@ -102,8 +107,9 @@ for (const n of sizes) {
           row.failure = r.status === 'unsupported' ? `pending: ${r.reason}` : `failed: ${r.reason}`;
           continue;
         }
-        row.runs++;
-        spent.set(row.impl, (spent.get(row.impl) ?? 0) + r.runMs);
+        row.runs += r.innerRuns;
+        row.firstRunMs = Math.min(row.firstRunMs ?? Infinity, r.firstRunMs);
+        spent.set(row.impl, (spent.get(row.impl) ?? 0) + r.runMs * r.innerRuns);
         row.peakRssMB = Math.max(row.peakRssMB, r.peakRssMB);
         if (!row.best || r.runMs < row.best.runMs) row.best = r;
       }
@@ -118,10 +124,11 @@ function rate(r: PeerResult): number {
 }
 
 function printBlock(b: (typeof blocks)[number]): void {
-  const ours = b.rows.find((r) => r.impl === 'tradeloom')?.best;
+  const ourRow = b.rows.find((r) => r.impl === 'tradeloom');
+  const ours = ourRow?.best;
   say();
   say(`${title(b.spec)} — ${fmtInt(b.bars)} bars (${b.fileMB.toFixed(1)} MB file); load average ${b.loadBefore} → ${b.loadAfter}`);
-  const head = ['implementation', 'bars/s', 'run ms', 'load ms', 'warm-up ms', 'peak RSS MB', 'after load MB', 'runs', 'trades', 'final equity', 'Tradeloom ÷ peer'];
+  const head = ['implementation', 'bars/s', 'run ms', 'first run ms', 'load ms', 'warm-up ms', 'peak RSS MB', 'after load MB', 'runs', 'trades', 'final equity', 'Tradeloom ÷ peer', 'first runs ÷'];
   const table: string[][] = [];
   for (const r of b.rows) {
     if (!r.best) {
@@ -133,6 +140,7 @@ function printBlock(b: (typeof blocks)[number]): void {
       x.version,
       rate(x).toExponential(2),
       x.runMs.toFixed(1),
+      r.firstRunMs!.toFixed(1),
       x.loadMs.toFixed(1),
       x.warmupMs.toFixed(0),
       r.peakRssMB.toFixed(0),
@@ -141,6 +149,7 @@ function printBlock(b: (typeof blocks)[number]): void {
       `${x.trades}${x.openTrade ? '+1' : ''}`,
       x.finalEquity.toFixed(4),
       ours ? `${(rate(ours) / rate(x)).toFixed(2)}×` : '—',
+      ourRow?.firstRunMs ? `${(r.firstRunMs! / ourRow.firstRunMs).toFixed(2)}×` : '—',
     ]);
   }
   const widths = head.map((h, i) => Math.max(h.length, ...table.filter((t) => t.length > 2).map((t) => t[i]!.length)));
@@ -204,7 +213,8 @@ if (env.BENCH_TRADING !== '0') {
 say();
 say('SUMMARY (Tradeloom ÷ peer, bars/s of the timed run; "end to end" adds each side\'s load time)');
 for (const b of blocks) {
-  const ours = b.rows.find((r) => r.impl === 'tradeloom')?.best;
+  const ourRow = b.rows.find((r) => r.impl === 'tradeloom');
+  const ours = ourRow?.best;
   if (!ours) {
     const why = b.rows.find((r) => r.impl === 'tradeloom')?.failure;
     if (why) say(`${b.spec.strategy} ${fmtInt(b.bars)}: Tradeloom ${why}`);

@@ -104,7 +104,8 @@ export async function runParity(python: string | null, unavailable: Partial<Reco
   const vectorbt: Impl = unavailable['vectorbt-rust'] ? 'vectorbt' : 'vectorbt-rust';
   const results: ParityResult[] = [];
   for (const c of parityCases(vectorbt)) {
-    const opts = { python, trades: true, warmupBars: 0 };
+    // One run each: parity compares trades, and backtrader alone takes minutes per run.
+    const opts = { python, trades: true, warmupBars: 0, innerRuns: 1 };
     const tradeloom = await runPeer('tradeloom', path, c.spec, opts);
     const comparisons: Comparison[] = [];
     for (const peer of c.peers) {

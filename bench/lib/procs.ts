@@ -15,6 +15,8 @@ export interface RunOptions {
   trades?: boolean;
   warmupBars?: number;
   timeoutMs?: number;
+  /** Full runs per process (the best is the run time); default BENCH_INNER_RUNS or 3. */
+  innerRuns?: number;
 }
 
 export function isPython(impl: Impl): boolean {
@@ -30,6 +32,7 @@ export function runPeer(impl: Impl, file: string, spec: StrategySpec, o: RunOpti
   const env = {
     ...process.env,
     BENCH_WARMUP_BARS: String(o.warmupBars ?? 20_000),
+    ...(o.innerRuns !== undefined && { BENCH_INNER_RUNS: String(o.innerRuns) }),
     // backtesting.py draws a tqdm progress bar; its output is not ours to show.
     TQDM_DISABLE: '1',
     PYTHONWARNINGS: 'ignore',

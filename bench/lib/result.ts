@@ -22,8 +22,14 @@ export interface PeerResult {
   loadMs: number;
   /** One run on the first bars, before the timed run (JIT compilation: V8, numba); not part of bars/s. */
   warmupMs: number;
-  /** The timed run: indicators, signals, fills, accounting, trades, final equity. */
+  /**
+   * The timed run (indicators, signals, fills, accounting, trades, final equity): the best of the
+   * process's full runs after the warm-up (`innerRuns` of them), the warm figure.
+   */
   runMs: number;
+  /** The first full run after the warm-up, with whatever the JIT had not yet compiled. */
+  firstRunMs: number;
+  innerRuns: number;
   /** Resident set after imports and the data load. */
   rssAfterLoadMB: number;
   /** The process's RSS high-water mark (getrusage ru_maxrss). */
