@@ -599,8 +599,8 @@ export class SimBroker {
 
   private tradeRecord(time: number, bars: number, open: boolean, lastPrice: number, pnl: number): Trade {
     const entryPrice = this.entryNotional / this.entryQty;
-    return {
-      ...(this.symbol !== undefined && { symbol: this.symbol }),
+    // A literal, not a spread of the optional symbol: spreading cost a generic object clone per trade.
+    const trade: Trade = {
       side: this.tradeLong ? 'long' : 'short',
       entryTime: this.tradeStart,
       exitTime: time,
@@ -612,6 +612,8 @@ export class SimBroker {
       bars,
       open,
     };
+    if (this.symbol !== undefined) trade.symbol = this.symbol;
+    return trade;
   }
 }
 
