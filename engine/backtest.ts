@@ -45,7 +45,7 @@ export async function runBacktest(plan: Plan, data: MarketData, options: Backtes
     throw new DataError(`the data has ${n} bars but the strategy needs ${plan.warmup} bars to warm up and at least 2 more to trade`);
   }
   const account = new Account(plan.settings.initialCash);
-  const brokers = market.symbols.map((symbol) => new SimBroker(plan.settings, account, multi ? symbol : undefined));
+  const brokers = market.symbols.map((symbol) => new SimBroker(plan.settings, account, multi ? symbol : undefined, { recordFills: false }));
   const exec = createExecutor(plan, market, brokers);
   const chunk = options.chunkBars ?? 100_000;
   try {
@@ -68,10 +68,9 @@ export async function runBacktest(plan: Plan, data: MarketData, options: Backtes
     return trade ? [trade] : [];
   });
   const trades = [...closed, ...open];
-  const fills = brokers.flatMap((b) => b.fills);
   return {
     metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, brokers.reduce((a, b) => a + b.commissionPaid, 0), {
-      tradedNotional: fills.reduce((a, f) => a + Math.abs(f.quantity * f.price), 0),
+      tradedNotional: brokers.reduce((a, b) => a + b.tradedNotional, 0),
       // The benchmark is holding what the strategy trades: the symbol itself, or all of them equally weighted.
       benchmark: multi ? equalWeightIndex(market) : bars.close,
     }),

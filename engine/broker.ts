@@ -116,7 +116,11 @@ export class SimBroker {
   /** Fills the leverage cap cut down (a count, reported with the result). */
   leverageCuts = 0;
   readonly trades: Trade[] = [];
+  /** Every fill, in order (empty when constructed with `recordFills: false`). */
   readonly fills: Fill[] = [];
+  /** Σ |quantity × price| over the fills. */
+  tradedNotional = 0;
+  private readonly recordFills: boolean;
 
   private readonly s: BacktestSettings;
   private readonly trackVolatility: boolean;
@@ -165,7 +169,12 @@ export class SimBroker {
   private maxQty = 0;
   private tradePnl = 0;
 
-  constructor(settings: BacktestSettings, account?: Account, symbol?: string) {
+  /**
+   * `recordFills: false` keeps no `fills` list (a backtest needs only the trades and `tradedNotional`;
+   * a fill object per fill was most of a long backtest's garbage).
+   */
+  constructor(settings: BacktestSettings, account?: Account, symbol?: string, options: { recordFills?: boolean } = {}) {
+    this.recordFills = options.recordFills ?? true;
     this.trackVolatility = settings.slippageModel === 'volatility';
     this.s = settings;
     this.account = account ?? new Account(settings.initialCash);
@@ -529,9 +538,12 @@ export class SimBroker {
     const fee = this.commissionFor(qty, price);
     this.cash -= qty * price + fee;
     this.commissionPaid += fee;
-    const fill: Fill = reason === 'signal' ? { time, quantity: qty, price, commission: fee } : { time, quantity: qty, price, commission: fee, reason };
-    if (this.symbol !== undefined) fill.symbol = this.symbol;
-    this.fills.push(fill);
+    this.tradedNotional += Math.abs(qty * price);
+    if (this.recordFills) {
+      const fill: Fill = reason === 'signal' ? { time, quantity: qty, price, commission: fee } : { time, quantity: qty, price, commission: fee, reason };
+      if (this.symbol !== undefined) fill.symbol = this.symbol;
+      this.fills.push(fill);
+    }
     this.mark = price;
 
     const sameSide = before !== 0 && target !== 0 && Math.sign(before) === Math.sign(target);
