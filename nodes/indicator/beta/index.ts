@@ -85,4 +85,76 @@ export const beta = defineNode({
     }
     out.value = cov / varB;
   },
+  kernel(s, p, input, out, from, to) {
+    const xa = input.asset, xb = input.benchmark, y = out.value, n = p.period;
+    const rA = s.asset, rB = s.bench, ra = rA.buf, rb = rB.buf, sizeA = rA.size, sizeB = rB.size;
+    let headA = rA.head, countA = rA.count, headB = rB.head, countB = rB.count;
+    let prevAsset = s.prevAsset, prevBench = s.prevBench;
+    for (let t = from; t < to; t++) {
+      const a = xa[t]!;
+      const b = xb[t]!;
+      if (a !== a || b !== b) {
+        prevAsset = prevBench = NaN;
+        headA = countA = headB = countB = 0;
+        y[t] = NaN;
+        continue;
+      }
+      const pa = prevAsset;
+      const pb = prevBench;
+      prevAsset = a;
+      prevBench = b;
+      if (pa !== pa) {
+        y[t] = NaN;
+        continue;
+      }
+      // ringPush on both, inlined.
+      const retA = pa === 0 ? 0 : (a - pa) / pa;
+      ra[headA] = retA;
+      ra[headA + sizeA] = retA;
+      headA = headA + 1 === sizeA ? 0 : headA + 1;
+      if (countA < sizeA) countA++;
+      const retB = pb === 0 ? 0 : (b - pb) / pb;
+      rb[headB] = retB;
+      rb[headB + sizeB] = retB;
+      headB = headB + 1 === sizeB ? 0 : headB + 1;
+      if (countB < sizeB) countB++;
+      if (countA !== sizeA) {
+        y[t] = NaN;
+        continue;
+      }
+      const ia = headA + sizeA - countA;
+      const ib = headB + sizeB - countB;
+      let sa = 0;
+      let sb = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const v = rb[ib + i]!;
+        sa += ra[ia + i]!;
+        sb += v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (lo === hi) {
+        y[t] = 0;
+        continue;
+      }
+      const ma = sa / n;
+      const mb = sb / n;
+      let cov = 0;
+      let varB = 0;
+      for (let i = 0; i < n; i++) {
+        const v = rb[ib + i]! - mb;
+        cov += (ra[ia + i]! - ma) * v;
+        varB += v * v;
+      }
+      y[t] = cov / varB;
+    }
+    s.prevAsset = prevAsset;
+    s.prevBench = prevBench;
+    rA.head = headA;
+    rA.count = countA;
+    rB.head = headB;
+    rB.count = countB;
+  },
 });

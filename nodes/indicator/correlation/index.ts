@@ -42,4 +42,32 @@ export const correlation = defineNode({
     ringPush(s.b, y);
     out.value = ringFull(s.a) ? pearson(s.a.buf, ringStart(s.a), s.b.buf, ringStart(s.b), p.period) : NaN;
   },
+  kernel(s, p, input, out, from, to) {
+    const xa = input.a, xb = input.b, y = out.value, n = p.period;
+    const ra = s.a, rb = s.b, bufA = ra.buf, bufB = rb.buf, sizeA = ra.size, sizeB = rb.size;
+    let headA = ra.head, countA = ra.count, headB = rb.head, countB = rb.count;
+    for (let t = from; t < to; t++) {
+      const x = xa[t]!;
+      const v = xb[t]!;
+      if (x !== x || v !== v) {
+        headA = countA = headB = countB = 0;
+        y[t] = NaN;
+        continue;
+      }
+      // ringPush on both, inlined.
+      bufA[headA] = x;
+      bufA[headA + sizeA] = x;
+      headA = headA + 1 === sizeA ? 0 : headA + 1;
+      if (countA < sizeA) countA++;
+      bufB[headB] = v;
+      bufB[headB + sizeB] = v;
+      headB = headB + 1 === sizeB ? 0 : headB + 1;
+      if (countB < sizeB) countB++;
+      y[t] = countA === sizeA ? pearson(bufA, headA + sizeA - countA, bufB, headB + sizeB - countB, n) : NaN;
+    }
+    ra.head = headA;
+    ra.count = countA;
+    rb.head = headB;
+    rb.count = countB;
+  },
 });

@@ -73,4 +73,60 @@ export const linreg = defineNode({
     out.forecast = mean + slope * (half + 1);
     out.r2 = r2;
   },
+  kernel(s, p, input, out, from, to) {
+    const src = input.source, oSlope = out.slope, oValue = out.value, oIntercept = out.intercept, oForecast = out.forecast, oR2 = out.r2;
+    const r = s.window, buf = r.buf, size = r.size, n = p.period;
+    const half = (n - 1) / 2;
+    const stt = (n * (n * n - 1)) / 12;
+    let head = r.head, count = r.count;
+    for (let t = from; t < to; t++) {
+      const x = src[t]!;
+      // ringFeed, inlined.
+      if (x !== x) {
+        head = 0;
+        count = 0;
+        oSlope[t] = oValue[t] = oIntercept[t] = oForecast[t] = oR2[t] = NaN;
+        continue;
+      }
+      buf[head] = x;
+      buf[head + size] = x;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        oSlope[t] = oValue[t] = oIntercept[t] = oForecast[t] = oR2[t] = NaN;
+        continue;
+      }
+      const start = head + size - count;
+      let sum = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = start; i < start + n; i++) {
+        const v = buf[i]!;
+        sum += v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      const mean = lo === hi ? lo : sum / n;
+      let slope = 0;
+      let r2 = 0;
+      if (lo !== hi) {
+        let sty = 0;
+        let syy = 0;
+        for (let i = 0; i < n; i++) {
+          const d = buf[start + i]! - mean;
+          sty += (i - half) * d;
+          syy += d * d;
+        }
+        slope = sty / stt;
+        r2 = Math.min(1, (sty * sty) / (stt * syy));
+      }
+      oSlope[t] = slope;
+      oValue[t] = mean + slope * half;
+      oIntercept[t] = mean - slope * half;
+      oForecast[t] = mean + slope * (half + 1);
+      oR2[t] = r2;
+    }
+    r.head = head;
+    r.count = count;
+  },
 });

@@ -100,4 +100,72 @@ export const stochRsi = defineNode({
     out.k = k;
     out.d = sum / p.dPeriod;
   },
+  kernel(s, p, input, out, from, to) {
+    const src = input.source, outK = out.k, outD = out.d;
+    const n = p.rsiPeriod, kPeriod = p.kPeriod, dPeriod = p.dPeriod, rsiWin = s.rsi, kWin = s.k;
+    let prev = s.prev, changes = s.changes, gain = s.gain, loss = s.loss;
+    let rsiNext = s.rsiNext, rsiCount = s.rsiCount, kNext = s.kNext, kCount = s.kCount;
+    for (let t = from; t < to; t++) {
+      const x = src[t]!;
+      outK[t] = outD[t] = NaN;
+      if (x !== x) {
+        prev = NaN;
+        changes = gain = loss = 0;
+        rsiNext = rsiCount = 0;
+        kNext = kCount = 0;
+        continue;
+      }
+      if (prev !== prev) {
+        prev = x;
+        continue;
+      }
+      const change = x - prev;
+      prev = x;
+      const up = change > 0 ? change : 0;
+      const down = change < 0 ? -change : 0;
+      if (changes < n) {
+        gain += up;
+        loss += down;
+        changes++;
+        if (changes < n) continue;
+        gain /= n;
+        loss /= n;
+      } else {
+        gain = (gain * (n - 1) + up) / n;
+        loss = (loss * (n - 1) + down) / n;
+      }
+      const total = gain + loss;
+      const rsi = total === 0 ? 50 : 100 * (gain / total);
+
+      rsiWin[rsiNext] = rsi;
+      rsiNext = rsiNext + 1 === kPeriod ? 0 : rsiNext + 1;
+      if (rsiCount < kPeriod) rsiCount++;
+      if (rsiCount < kPeriod) continue;
+      let hi = rsi;
+      let lo = rsi;
+      for (let i = 0; i < kPeriod; i++) {
+        const v = rsiWin[i]!;
+        if (v > hi) hi = v;
+        if (v < lo) lo = v;
+      }
+      const k = hi - lo < flatRange ? 50 : (rsi - lo) / ((hi - lo) / 100);
+
+      kWin[kNext] = k;
+      kNext = kNext + 1 === dPeriod ? 0 : kNext + 1;
+      if (kCount < dPeriod) kCount++;
+      if (kCount < dPeriod) continue;
+      let sum = 0;
+      for (let i = 0; i < dPeriod; i++) sum += kWin[i]!;
+      outK[t] = k;
+      outD[t] = sum / dPeriod;
+    }
+    s.prev = prev;
+    s.changes = changes;
+    s.gain = gain;
+    s.loss = loss;
+    s.rsiNext = rsiNext;
+    s.rsiCount = rsiCount;
+    s.kNext = kNext;
+    s.kCount = kCount;
+  },
 });

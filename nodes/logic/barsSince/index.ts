@@ -26,4 +26,13 @@ export const barsSince = defineNode({
     s.since = input.condition === 1 ? 0 : s.since + 1;
     out.bars = s.since;
   },
+  kernel(s, _p, input, out, from, to) {
+    const cond = input.condition, y = out.bars;
+    let since = s.since;
+    for (let t = from; t < to; t++) {
+      since = cond[t] === 1 ? 0 : since + 1;
+      y[t] = since;
+    }
+    s.since = since;
+  },
 });

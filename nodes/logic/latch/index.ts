@@ -40,4 +40,22 @@ export const latch = defineNode({
     }
     out.active = bool(s.on === 1);
   },
+  kernel(s, p, input, out, from, to) {
+    const set = input.set, reset = input.reset, active = out.active, holdBars = p.holdBars;
+    let on = s.on, left = s.left;
+    for (let t = from; t < to; t++) {
+      if (reset[t] === 1) {
+        on = 0;
+        left = 0;
+      } else if (set[t] === 1) {
+        on = 1;
+        left = holdBars;
+      } else if (on === 1 && holdBars > 0 && --left === 0) {
+        on = 0;
+      }
+      active[t] = on === 1 ? 1 : 0;
+    }
+    s.on = on;
+    s.left = left;
+  },
 });

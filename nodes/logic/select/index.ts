@@ -29,4 +29,11 @@ export const select = defineNode({
     const c = input.condition;
     out.value = c !== c ? NaN : c === 1 ? input.ifTrue : input.ifFalse;
   },
+  kernel(_s, _p, input, out, from, to) {
+    const cond = input.condition, yes = input.ifTrue, no = input.ifFalse, y = out.value;
+    for (let t = from; t < to; t++) {
+      const c = cond[t]!;
+      y[t] = c !== c ? NaN : c === 1 ? yes[t]! : no[t]!;
+    }
+  },
 });

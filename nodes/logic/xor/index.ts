@@ -41,4 +41,17 @@ export const xor = defineNode({
     const count = (a === 1 ? 1 : 0) + (b === 1 ? 1 : 0) + (s.useC === 1 && c === 1 ? 1 : 0) + (s.useD === 1 && d === 1 ? 1 : 0);
     out.result = bool(p.rule === 'odd' ? count % 2 === 1 : count === 1);
   },
+  kernel(s, p, input, out, from, to) {
+    const xa = input.a, xb = input.b, xc = input.c, xd = input.d, r = out.result;
+    const useC = s.useC === 1, useD = s.useD === 1, odd = p.rule === 'odd';
+    for (let t = from; t < to; t++) {
+      const a = xa[t]!, b = xb[t]!, c = xc[t]!, d = xd[t]!;
+      if (a !== a || b !== b || (useC && c !== c) || (useD && d !== d)) {
+        r[t] = 0;
+        continue;
+      }
+      const count = (a === 1 ? 1 : 0) + (b === 1 ? 1 : 0) + (useC && c === 1 ? 1 : 0) + (useD && d === 1 ? 1 : 0);
+      r[t] = (odd ? count % 2 === 1 : count === 1) ? 1 : 0;
+    }
+  },
 });

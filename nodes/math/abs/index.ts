@@ -20,4 +20,8 @@ export const abs = defineNode({
   step(_s, _p, input, out) {
     out.value = Math.abs(input.value);
   },
+  kernel(_s, _p, input, out, from, to) {
+    const x = input.value, y = out.value;
+    for (let t = from; t < to; t++) y[t] = Math.abs(x[t]!);
+  },
 });

@@ -43,4 +43,53 @@ export const arithmetic = defineNode({
     // v − v is 0 only for finite v: NaN and ±Infinity both fail it.
     out.value = v - v === 0 ? v : NaN;
   },
+  kernel(_s, p, input, out, from, to) {
+    const xa = input.a, xb = input.b, y = out.value;
+    // One loop per operator, so the switch is taken once per run rather than once per bar.
+    switch (p.operator) {
+      case '+':
+        for (let t = from; t < to; t++) {
+          const v = xa[t]! + xb[t]!;
+          y[t] = v - v === 0 ? v : NaN;
+        }
+        break;
+      case '-':
+        for (let t = from; t < to; t++) {
+          const v = xa[t]! - xb[t]!;
+          y[t] = v - v === 0 ? v : NaN;
+        }
+        break;
+      case '*':
+        for (let t = from; t < to; t++) {
+          const v = xa[t]! * xb[t]!;
+          y[t] = v - v === 0 ? v : NaN;
+        }
+        break;
+      case '/':
+        for (let t = from; t < to; t++) {
+          const b = xb[t]!;
+          const v = b === 0 ? NaN : xa[t]! / b;
+          y[t] = v - v === 0 ? v : NaN;
+        }
+        break;
+      case 'min':
+        for (let t = from; t < to; t++) {
+          const v = Math.min(xa[t]!, xb[t]!);
+          y[t] = v - v === 0 ? v : NaN;
+        }
+        break;
+      case 'max':
+        for (let t = from; t < to; t++) {
+          const v = Math.max(xa[t]!, xb[t]!);
+          y[t] = v - v === 0 ? v : NaN;
+        }
+        break;
+      case 'pow':
+        for (let t = from; t < to; t++) {
+          const v = Math.pow(xa[t]!, xb[t]!);
+          y[t] = v - v === 0 ? v : NaN;
+        }
+        break;
+    }
+  },
 });

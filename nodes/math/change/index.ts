@@ -27,4 +27,16 @@ export const change = defineNode({
     const x = input.source;
     out.value = x - delayShift(s, x);
   },
+  kernel(s, _p, input, out, from, to) {
+    const src = input.source, y = out.value, window = s.window, period = window.length;
+    let next = s.next;
+    for (let t = from; t < to; t++) {
+      const x = src[t]!;
+      const then = window[next]!;
+      window[next] = x;
+      next = next + 1 === period ? 0 : next + 1;
+      y[t] = x - then;
+    }
+    s.next = next;
+  },
 });

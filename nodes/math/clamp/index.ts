@@ -28,4 +28,11 @@ export const clamp = defineNode({
     const x = input.value;
     out.value = x < s.lo ? s.lo : x > s.hi ? s.hi : x;
   },
+  kernel(s, _p, input, out, from, to) {
+    const src = input.value, y = out.value, lo = s.lo, hi = s.hi;
+    for (let t = from; t < to; t++) {
+      const x = src[t]!;
+      y[t] = x < lo ? lo : x > hi ? hi : x;
+    }
+  },
 });

@@ -26,4 +26,14 @@ export const lag = defineNode({
   step(s, _p, input, out) {
     out.value = delayShift(s, input.source);
   },
+  kernel(s, _p, input, out, from, to) {
+    const x = input.source, y = out.value, window = s.window, period = window.length;
+    let next = s.next;
+    for (let t = from; t < to; t++) {
+      y[t] = window[next]!;
+      window[next] = x[t]!;
+      next = next + 1 === period ? 0 : next + 1;
+    }
+    s.next = next;
+  },
 });

@@ -30,4 +30,16 @@ export const percentChange = defineNode({
     const then = delayShift(s, x);
     out.value = then === 0 ? NaN : (x / then - 1) * 100;
   },
+  kernel(s, _p, input, out, from, to) {
+    const src = input.source, y = out.value, window = s.window, period = window.length;
+    let next = s.next;
+    for (let t = from; t < to; t++) {
+      const x = src[t]!;
+      const then = window[next]!;
+      window[next] = x;
+      next = next + 1 === period ? 0 : next + 1;
+      y[t] = then === 0 ? NaN : (x / then - 1) * 100;
+    }
+    s.next = next;
+  },
 });

@@ -38,4 +38,27 @@ export const rollingSum = defineNode({
     s.next = s.next + 1 === p.period ? 0 : s.next + 1;
     out.value = s.count === p.period ? s.sum : NaN;
   },
+  kernel(s, p, input, out, from, to) {
+    const src = input.source, y = out.value, window = s.window, period = p.period;
+    let next = s.next, count = s.count, sum = s.sum;
+    for (let t = from; t < to; t++) {
+      const x = src[t]!;
+      if (x !== x) {
+        next = 0;
+        count = 0;
+        sum = 0;
+        y[t] = NaN;
+        continue;
+      }
+      if (count === period) sum -= window[next]!;
+      else count++;
+      window[next] = x;
+      sum += x;
+      next = next + 1 === period ? 0 : next + 1;
+      y[t] = count === period ? sum : NaN;
+    }
+    s.next = next;
+    s.count = count;
+    s.sum = sum;
+  },
 });
