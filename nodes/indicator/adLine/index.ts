@@ -33,4 +33,20 @@ export const adLine = defineNode({
     if (range > 0) s.total += ((close - low - (high - close)) / range) * volume;
     out.value = s.total;
   },
+  kernel(s, _p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, V = input.bars.volume, y = out.value;
+    let total = s.total;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!, volume = V[t]!;
+      if (high !== high || low !== low || close !== close || volume !== volume) {
+        total = 0;
+        y[t] = NaN;
+        continue;
+      }
+      const range = high - low;
+      if (range > 0) total += ((close - low - (high - close)) / range) * volume;
+      y[t] = total;
+    }
+    s.total = total;
+  },
 });

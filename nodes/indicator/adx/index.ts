@@ -93,4 +93,80 @@ export const adx = defineNode({
       out.adx = s.adx;
     }
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, outAdx = out.adx, outPlus = out.plusDi, outMinus = out.minusDi;
+    const n = p.period;
+    let count = s.count, prevHigh = s.prevHigh, prevLow = s.prevLow, prevClose = s.prevClose;
+    let sPlusDm = s.plusDm, sMinusDm = s.minusDm, sTr = s.tr, sumDx = s.sumDx, sAdx = s.adx;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!;
+      if (high !== high || low !== low || close !== close) {
+        count = 0;
+        outAdx[t] = outPlus[t] = outMinus[t] = NaN;
+        continue;
+      }
+      const k = count;
+      if (k === 0) {
+        sPlusDm = sMinusDm = sTr = sumDx = 0;
+      } else {
+        const up = high - prevHigh;
+        const down = prevLow - low;
+        const plusDm = up > 0 && up > down ? up : 0;
+        const minusDm = down > 0 && down > up ? down : 0;
+        let tr = high - low;
+        const gapUp = Math.abs(prevClose - high);
+        if (gapUp > tr) tr = gapUp;
+        const gapDown = Math.abs(prevClose - low);
+        if (gapDown > tr) tr = gapDown;
+        if (k < n) {
+          sPlusDm += plusDm;
+          sMinusDm += minusDm;
+          sTr += tr;
+        } else {
+          sPlusDm = sPlusDm - sPlusDm / n + plusDm;
+          sMinusDm = sMinusDm - sMinusDm / n + minusDm;
+          sTr = sTr - sTr / n + tr;
+        }
+      }
+      prevHigh = high;
+      prevLow = low;
+      prevClose = close;
+      if (k < 2 * n) count = k + 1;
+      if (k < n) {
+        outAdx[t] = outPlus[t] = outMinus[t] = NaN;
+        continue;
+      }
+      let dx = NaN;
+      if (isZero(sTr)) {
+        outPlus[t] = outMinus[t] = 0;
+      } else {
+        const plusDi = 100 * (sPlusDm / sTr);
+        const minusDi = 100 * (sMinusDm / sTr);
+        outPlus[t] = plusDi;
+        outMinus[t] = minusDi;
+        const sum = minusDi + plusDi;
+        if (!isZero(sum)) dx = 100 * (Math.abs(minusDi - plusDi) / sum);
+      }
+      if (k < 2 * n - 1) {
+        if (dx === dx) sumDx += dx;
+        outAdx[t] = NaN;
+      } else if (k === 2 * n - 1) {
+        if (dx === dx) sumDx += dx;
+        sAdx = sumDx / n;
+        outAdx[t] = sAdx;
+      } else {
+        if (dx === dx) sAdx = (sAdx * (n - 1) + dx) / n;
+        outAdx[t] = sAdx;
+      }
+    }
+    s.count = count;
+    s.prevHigh = prevHigh;
+    s.prevLow = prevLow;
+    s.prevClose = prevClose;
+    s.plusDm = sPlusDm;
+    s.minusDm = sMinusDm;
+    s.tr = sTr;
+    s.sumDx = sumDx;
+    s.adx = sAdx;
+  },
 });

@@ -89,4 +89,62 @@ export const aroon = defineNode({
     out.down = factor * (n - (today - s.lowIdx));
     out.oscillator = factor * (s.highIdx - s.lowIdx);
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, outUp = out.up, outDown = out.down, outOsc = out.oscillator;
+    const highs = s.highs, lows = s.lows, n = p.period, size = n + 1, factor = 100 / n;
+    let count = s.count, highIdx = s.highIdx, lowIdx = s.lowIdx, highest = s.highest, lowest = s.lowest;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!;
+      if (high !== high || low !== low) {
+        count = 0;
+        highIdx = lowIdx = -1;
+        outUp[t] = outDown[t] = outOsc[t] = NaN;
+        continue;
+      }
+      const today = count++;
+      highs[today % size] = high;
+      lows[today % size] = low;
+      if (today < n) {
+        outUp[t] = outDown[t] = outOsc[t] = NaN;
+        continue;
+      }
+      const trailing = today - n;
+      if (highIdx < trailing) {
+        highIdx = trailing;
+        highest = highs[trailing % size]!;
+        for (let i = trailing + 1; i <= today; i++) {
+          const h = highs[i % size]!;
+          if (h >= highest) {
+            highIdx = i;
+            highest = h;
+          }
+        }
+      } else if (high >= highest) {
+        highIdx = today;
+        highest = high;
+      }
+      if (lowIdx < trailing) {
+        lowIdx = trailing;
+        lowest = lows[trailing % size]!;
+        for (let i = trailing + 1; i <= today; i++) {
+          const l = lows[i % size]!;
+          if (l <= lowest) {
+            lowIdx = i;
+            lowest = l;
+          }
+        }
+      } else if (low <= lowest) {
+        lowIdx = today;
+        lowest = low;
+      }
+      outUp[t] = factor * (n - (today - highIdx));
+      outDown[t] = factor * (n - (today - lowIdx));
+      outOsc[t] = factor * (highIdx - lowIdx);
+    }
+    s.count = count;
+    s.highIdx = highIdx;
+    s.lowIdx = lowIdx;
+    s.highest = highest;
+    s.lowest = lowest;
+  },
 });

@@ -60,4 +60,44 @@ export const cci = defineNode({
     for (let i = 0; i < p.period; i++) deviation += Math.abs(s.typical[i] - mean);
     out.value = (tp - mean) / (0.015 * (deviation / p.period));
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, y = out.value;
+    const typical = s.typical, period = p.period;
+    let next = s.next, count = s.count;
+    for (let t = from; t < to; t++) {
+      const tp = (H[t]! + L[t]! + C[t]!) / 3;
+      if (tp !== tp) {
+        next = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      typical[next] = tp;
+      next = next + 1 === period ? 0 : next + 1;
+      if (count < period) count++;
+      if (count < period) {
+        y[t] = NaN;
+        continue;
+      }
+      let sum = 0;
+      let lo = tp;
+      let hi = tp;
+      for (let i = 0; i < period; i++) {
+        const v = typical[i]!;
+        sum += v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (lo === hi) {
+        y[t] = 0;
+        continue;
+      }
+      const mean = sum / period;
+      let deviation = 0;
+      for (let i = 0; i < period; i++) deviation += Math.abs(typical[i]! - mean);
+      y[t] = (tp - mean) / (0.015 * (deviation / period));
+    }
+    s.next = next;
+    s.count = count;
+  },
 });

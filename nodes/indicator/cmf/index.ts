@@ -51,4 +51,36 @@ export const cmf = defineNode({
     }
     out.value = vol === 0 ? 0 : flow / vol;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, V = input.bars.volume, y = out.value;
+    const flows = s.flows, volumes = s.volumes, n = p.period;
+    let next = s.next, count = s.count;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!, volume = V[t]!;
+      if (high !== high || low !== low || close !== close || volume !== volume) {
+        next = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      const range = high - low;
+      flows[next] = range > 0 ? ((close - low - (high - close)) / range) * volume : 0;
+      volumes[next] = volume;
+      next = next + 1 === n ? 0 : next + 1;
+      if (count < n) count++;
+      if (count < n) {
+        y[t] = NaN;
+        continue;
+      }
+      let flow = 0;
+      let vol = 0;
+      for (let i = 0; i < n; i++) {
+        flow += flows[i]!;
+        vol += volumes[i]!;
+      }
+      y[t] = vol === 0 ? 0 : flow / vol;
+    }
+    s.next = next;
+    s.count = count;
+  },
 });

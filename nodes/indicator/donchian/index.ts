@@ -59,4 +59,40 @@ export const donchian = defineNode({
     out.lower = lower;
     out.middle = (upper + lower) / 2;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, outUpper = out.upper, outMiddle = out.middle, outLower = out.lower;
+    const highs = s.highs, lows = s.lows, period = p.period, size = period + 1;
+    const skip = p.includeCurrentBar ? 0 : 1;
+    let next = s.next, count = s.count;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!;
+      if (high !== high || low !== low) {
+        next = 0;
+        count = 0;
+        outUpper[t] = outMiddle[t] = outLower[t] = NaN;
+        continue;
+      }
+      highs[next] = high;
+      lows[next] = low;
+      const newest = next;
+      next = next + 1 === size ? 0 : next + 1;
+      if (count < size) count++;
+      if (count < period + skip) {
+        outUpper[t] = outMiddle[t] = outLower[t] = NaN;
+        continue;
+      }
+      let upper = -Infinity;
+      let lower = Infinity;
+      for (let j = skip; j < period + skip; j++) {
+        const i = newest - j < 0 ? newest - j + size : newest - j;
+        if (highs[i]! > upper) upper = highs[i]!;
+        if (lows[i]! < lower) lower = lows[i]!;
+      }
+      outUpper[t] = upper;
+      outLower[t] = lower;
+      outMiddle[t] = (upper + lower) / 2;
+    }
+    s.next = next;
+    s.count = count;
+  },
 });

@@ -54,4 +54,61 @@ export const keltner = defineNode({
     out.upper = middle + offset;
     out.lower = middle - offset;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, outUpper = out.upper, outMiddle = out.middle, outLower = out.lower;
+    const period = p.period, atrPeriod = p.atrPeriod, multiplier = p.multiplier, alpha = 2 / (period + 1);
+    const a = s.atr;
+    let emaCount = s.emaCount, emaSum = s.emaSum, ema = s.ema;
+    let prevClose = a.prevClose, atrCount = a.count, atrSum = a.sum, atrValue = a.value;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!;
+      if (high !== high || low !== low || close !== close) {
+        emaCount = 0;
+        emaSum = 0;
+        prevClose = NaN;
+        atrCount = 0;
+        atrSum = 0;
+        atrValue = NaN;
+        outUpper[t] = outMiddle[t] = outLower[t] = NaN;
+        continue;
+      }
+      // stepAtr, inlined.
+      let range: number;
+      const pc = prevClose;
+      prevClose = close;
+      if (pc !== pc) range = NaN;
+      else {
+        let tr = high - low;
+        const up = Math.abs(pc - high);
+        if (up > tr) tr = up;
+        const down = Math.abs(pc - low);
+        if (down > tr) tr = down;
+        if (atrCount < atrPeriod) {
+          atrSum += tr;
+          atrCount++;
+          if (atrCount < atrPeriod) range = NaN;
+          else range = atrValue = atrSum / atrPeriod;
+        } else range = atrValue = (atrValue * (atrPeriod - 1) + tr) / atrPeriod;
+      }
+      let middle: number;
+      if (emaCount < period) {
+        emaSum += close;
+        emaCount++;
+        middle = emaCount < period ? NaN : (ema = emaSum / period);
+      } else {
+        middle = ema += alpha * (close - ema);
+      }
+      const offset = multiplier * range;
+      outMiddle[t] = middle;
+      outUpper[t] = middle + offset;
+      outLower[t] = middle - offset;
+    }
+    s.emaCount = emaCount;
+    s.emaSum = emaSum;
+    s.ema = ema;
+    a.prevClose = prevClose;
+    a.count = atrCount;
+    a.sum = atrSum;
+    a.value = atrValue;
+  },
 });

@@ -77,4 +77,58 @@ export const mfi = defineNode({
     if (s.rising === 0) out.value = s.falling === 0 ? 50 : 0;
     else out.value = s.falling === 0 ? 100 : 100 * (s.positiveSum / (s.positiveSum + s.negativeSum));
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, V = input.bars.volume, y = out.value;
+    const positive = s.positive, negative = s.negative, period = p.period;
+    let prevTp = s.prevTp, next = s.next, count = s.count, positiveSum = s.positiveSum, negativeSum = s.negativeSum, rising = s.rising, falling = s.falling;
+    for (let t = from; t < to; t++) {
+      const volume = V[t]!;
+      const tp = (H[t]! + L[t]! + C[t]!) / 3;
+      if (tp !== tp || volume !== volume) {
+        prevTp = NaN;
+        next = count = 0;
+        positiveSum = negativeSum = 0;
+        rising = falling = 0;
+        y[t] = NaN;
+        continue;
+      }
+      if (prevTp !== prevTp) {
+        prevTp = tp;
+        y[t] = NaN;
+        continue;
+      }
+      const flow = tp * volume;
+      const pos = tp > prevTp ? flow : 0;
+      const neg = tp < prevTp ? flow : 0;
+      prevTp = tp;
+      if (count === period) {
+        const oldPos = positive[next]!;
+        const oldNeg = negative[next]!;
+        positiveSum -= oldPos;
+        negativeSum -= oldNeg;
+        if (oldPos !== 0) rising--;
+        if (oldNeg !== 0) falling--;
+      } else count++;
+      positive[next] = pos;
+      negative[next] = neg;
+      positiveSum += pos;
+      negativeSum += neg;
+      if (pos !== 0) rising++;
+      if (neg !== 0) falling++;
+      next = next + 1 === period ? 0 : next + 1;
+      if (count < period) {
+        y[t] = NaN;
+        continue;
+      }
+      if (rising === 0) y[t] = falling === 0 ? 50 : 0;
+      else y[t] = falling === 0 ? 100 : 100 * (positiveSum / (positiveSum + negativeSum));
+    }
+    s.prevTp = prevTp;
+    s.next = next;
+    s.count = count;
+    s.positiveSum = positiveSum;
+    s.negativeSum = negativeSum;
+    s.rising = rising;
+    s.falling = falling;
+  },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { atrState, stepAtrBar } from '../atr/wilder.ts';
+import { atrColumns, atrState, stepAtrBar } from '../atr/wilder.ts';
 
 /** Normalized ATR: the ATR as a percentage of the close (TA-Lib's NATR). */
 export const natr = defineNode({
@@ -30,5 +30,14 @@ export const natr = defineNode({
     const close = input.bars.close;
     // TA-Lib's TA_IS_ZERO band, so a near-zero close reads 0 on both sides.
     out.value = value !== value ? NaN : close > -1e-8 && close < 1e-8 ? 0 : (value / close) * 100;
+  },
+  kernel(s, p, input, out, from, to) {
+    const C = input.bars.close, y = out.value;
+    // The ATR into the output column first, then each value normalised in place.
+    atrColumns(s, p.period, input.bars.high, input.bars.low, C, y, from, to);
+    for (let t = from; t < to; t++) {
+      const value = y[t]!, close = C[t]!;
+      y[t] = value !== value ? NaN : close > -1e-8 && close < 1e-8 ? 0 : (value / close) * 100;
+    }
   },
 });

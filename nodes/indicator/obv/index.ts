@@ -36,4 +36,26 @@ export const obv = defineNode({
     s.prevClose = close;
     out.value = s.total;
   },
+  kernel(s, _p, input, out, from, to) {
+    const C = input.bars.close, V = input.bars.volume, y = out.value;
+    let started = s.started, prevClose = s.prevClose, total = s.total;
+    for (let t = from; t < to; t++) {
+      const close = C[t]!, volume = V[t]!;
+      if (close !== close || volume !== volume) {
+        started = 0;
+        y[t] = NaN;
+        continue;
+      }
+      if (started === 0) {
+        started = 1;
+        total = volume;
+      } else if (close > prevClose) total += volume;
+      else if (close < prevClose) total -= volume;
+      prevClose = close;
+      y[t] = total;
+    }
+    s.started = started;
+    s.prevClose = prevClose;
+    s.total = total;
+  },
 });

@@ -105,4 +105,91 @@ export const parabolicSar = defineNode({
     }
     s.sar = sar;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, y = out.value;
+    const maximum = p.maximum, step = Math.min(p.acceleration, p.maximum);
+    let count = s.count, isLong = s.isLong, sar = s.sar, ep = s.ep, af = s.af, lastHigh = s.lastHigh, lastLow = s.lastLow;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!;
+      if (high !== high || low !== low) {
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      if (count === 0) {
+        count = 1;
+        lastHigh = high;
+        lastLow = low;
+        y[t] = NaN;
+        continue;
+      }
+      if (count === 1) {
+        count = 2;
+        const up = high - lastHigh;
+        const down = lastLow - low;
+        isLong = down > 0 && up < down ? 0 : 1;
+        sar = isLong ? lastLow : lastHigh;
+        ep = isLong ? high : low;
+        af = step;
+        lastHigh = high;
+        lastLow = low;
+      }
+      const prevHigh = lastHigh;
+      const prevLow = lastLow;
+      lastHigh = high;
+      lastLow = low;
+      if (isLong) {
+        if (low <= sar) {
+          isLong = 0;
+          sar = ep;
+          if (sar < prevHigh) sar = prevHigh;
+          if (sar < high) sar = high;
+          y[t] = sar;
+          af = step;
+          ep = low;
+          sar = sar + af * (ep - sar);
+          if (sar < prevHigh) sar = prevHigh;
+          if (sar < high) sar = high;
+        } else {
+          y[t] = sar;
+          if (high > ep) {
+            ep = high;
+            af += step;
+            if (af > maximum) af = maximum;
+          }
+          sar = sar + af * (ep - sar);
+          if (sar > prevLow) sar = prevLow;
+          if (sar > low) sar = low;
+        }
+      } else if (high >= sar) {
+        isLong = 1;
+        sar = ep;
+        if (sar > prevLow) sar = prevLow;
+        if (sar > low) sar = low;
+        y[t] = sar;
+        af = step;
+        ep = high;
+        sar = sar + af * (ep - sar);
+        if (sar > prevLow) sar = prevLow;
+        if (sar > low) sar = low;
+      } else {
+        y[t] = sar;
+        if (low < ep) {
+          ep = low;
+          af += step;
+          if (af > maximum) af = maximum;
+        }
+        sar = sar + af * (ep - sar);
+        if (sar < prevHigh) sar = prevHigh;
+        if (sar < high) sar = high;
+      }
+    }
+    s.count = count;
+    s.isLong = isLong;
+    s.sar = sar;
+    s.ep = ep;
+    s.af = af;
+    s.lastHigh = lastHigh;
+    s.lastLow = lastLow;
+  },
 });

@@ -82,4 +82,56 @@ export const stochastic = defineNode({
     out.k = k;
     out.d = mean(s.k);
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, outK = out.k, outD = out.d;
+    const highs = s.highs, lows = s.lows, rawK = s.rawK, ks = s.k;
+    const kPeriod = p.kPeriod, kSmoothing = p.kSmoothing, dPeriod = p.dPeriod;
+    let next = s.next, count = s.count, rawNext = s.rawNext, rawCount = s.rawCount, kNext = s.kNext, kCount = s.kCount;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!;
+      outK[t] = NaN;
+      outD[t] = NaN;
+      if (high !== high || low !== low || close !== close) {
+        next = count = 0;
+        rawNext = rawCount = 0;
+        kNext = kCount = 0;
+        continue;
+      }
+      highs[next] = high;
+      lows[next] = low;
+      next = next + 1 === kPeriod ? 0 : next + 1;
+      if (count < kPeriod) count++;
+      if (count < kPeriod) continue;
+      let hh = high;
+      let ll = low;
+      for (let i = 0; i < kPeriod; i++) {
+        if (highs[i]! > hh) hh = highs[i]!;
+        if (lows[i]! < ll) ll = lows[i]!;
+      }
+      const raw = hh === ll ? 50 : (close - ll) / ((hh - ll) / 100);
+
+      rawK[rawNext] = raw;
+      rawNext = rawNext + 1 === kSmoothing ? 0 : rawNext + 1;
+      if (rawCount < kSmoothing) rawCount++;
+      if (rawCount < kSmoothing) continue;
+      let sumRaw = 0;
+      for (let i = 0; i < kSmoothing; i++) sumRaw += rawK[i]!;
+      const k = sumRaw / kSmoothing;
+
+      ks[kNext] = k;
+      kNext = kNext + 1 === dPeriod ? 0 : kNext + 1;
+      if (kCount < dPeriod) kCount++;
+      if (kCount < dPeriod) continue;
+      let sumK = 0;
+      for (let i = 0; i < dPeriod; i++) sumK += ks[i]!;
+      outK[t] = k;
+      outD[t] = sumK / dPeriod;
+    }
+    s.next = next;
+    s.count = count;
+    s.rawNext = rawNext;
+    s.rawCount = rawCount;
+    s.kNext = kNext;
+    s.kCount = kCount;
+  },
 });

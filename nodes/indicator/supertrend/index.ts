@@ -64,4 +64,72 @@ export const supertrend = defineNode({
     out.direction = s.direction;
     out.bullish = s.direction > 0 ? TRUE : FALSE;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, outLine = out.line, outDirection = out.direction, outBullish = out.bullish;
+    const period = p.period, multiplier = p.multiplier;
+    const a = s.atr;
+    let atrPrevClose = a.prevClose, atrCount = a.count, atrSum = a.sum, atrValue = a.value;
+    let started = s.started, upper = s.upper, lower = s.lower, direction = s.direction, prevClose = s.prevClose;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!;
+      if (high !== high || low !== low || close !== close) {
+        atrPrevClose = NaN;
+        atrCount = 0;
+        atrSum = 0;
+        atrValue = NaN;
+        started = 0;
+        outLine[t] = outDirection[t] = outBullish[t] = NaN;
+        continue;
+      }
+      // stepAtr, inlined.
+      const pc = atrPrevClose;
+      atrPrevClose = close;
+      if (pc !== pc) {
+        outLine[t] = outDirection[t] = outBullish[t] = NaN;
+        continue;
+      }
+      let tr = high - low;
+      const up = Math.abs(pc - high);
+      if (up > tr) tr = up;
+      const down = Math.abs(pc - low);
+      if (down > tr) tr = down;
+      if (atrCount < period) {
+        atrSum += tr;
+        atrCount++;
+        if (atrCount < period) {
+          outLine[t] = outDirection[t] = outBullish[t] = NaN;
+          continue;
+        }
+        atrValue = atrSum / period;
+      } else atrValue = (atrValue * (period - 1) + tr) / period;
+      const range = atrValue;
+      const mid = (high + low) / 2;
+      const basicUpper = mid + multiplier * range;
+      const basicLower = mid - multiplier * range;
+      if (started === 0) {
+        started = 1;
+        upper = basicUpper;
+        lower = basicLower;
+        direction = -1;
+      } else {
+        upper = basicUpper < upper || prevClose > upper ? basicUpper : upper;
+        lower = basicLower > lower || prevClose < lower ? basicLower : lower;
+        if (direction < 0) direction = close > upper ? 1 : -1;
+        else direction = close < lower ? -1 : 1;
+      }
+      prevClose = close;
+      outLine[t] = direction > 0 ? lower : upper;
+      outDirection[t] = direction;
+      outBullish[t] = direction > 0 ? TRUE : FALSE;
+    }
+    a.prevClose = atrPrevClose;
+    a.count = atrCount;
+    a.sum = atrSum;
+    a.value = atrValue;
+    s.started = started;
+    s.upper = upper;
+    s.lower = lower;
+    s.direction = direction;
+    s.prevClose = prevClose;
+  },
 });

@@ -48,4 +48,35 @@ export const vwap = defineNode({
     s.bars++;
     out.value = s.volume > 0 ? s.priceVolume / s.volume : s.prices / s.bars;
   },
+  kernel(s, p, input, out, from, to) {
+    const T = input.bars.time, H = input.bars.high, L = input.bars.low, C = input.bars.close, V = input.bars.volume, y = out.value;
+    const daily = p.session === 'day';
+    let sDay = s.day, priceVolume = s.priceVolume, sVolume = s.volume, prices = s.prices, bars = s.bars;
+    for (let t = from; t < to; t++) {
+      const time = T[t]!, high = H[t]!, low = L[t]!, close = C[t]!, volume = V[t]!;
+      if (high !== high || low !== low || close !== close || volume !== volume || (daily && time !== time)) {
+        sDay = NaN;
+        bars = 0;
+        y[t] = NaN;
+        continue;
+      }
+      const day = daily ? Math.floor(time / DAY_MS) : 0;
+      if (bars === 0 || day !== sDay) {
+        sDay = day;
+        priceVolume = sVolume = prices = 0;
+        bars = 0;
+      }
+      const typical = (high + low + close) / 3;
+      priceVolume += typical * volume;
+      sVolume += volume;
+      prices += typical;
+      bars++;
+      y[t] = sVolume > 0 ? priceVolume / sVolume : prices / bars;
+    }
+    s.day = sDay;
+    s.priceVolume = priceVolume;
+    s.volume = sVolume;
+    s.prices = prices;
+    s.bars = bars;
+  },
 });

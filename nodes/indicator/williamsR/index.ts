@@ -49,4 +49,35 @@ export const williamsR = defineNode({
     // 0 − … rather than −100 × …, so a close at the high reads 0 and not −0.
     out.value = hh === ll ? -50 : 0 - ((hh - close) / (hh - ll)) * 100;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close, y = out.value;
+    const highs = s.highs, lows = s.lows, period = p.period;
+    let next = s.next, count = s.count;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!;
+      if (high !== high || low !== low || close !== close) {
+        next = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      highs[next] = high;
+      lows[next] = low;
+      next = next + 1 === period ? 0 : next + 1;
+      if (count < period) count++;
+      if (count < period) {
+        y[t] = NaN;
+        continue;
+      }
+      let hh = high;
+      let ll = low;
+      for (let i = 0; i < period; i++) {
+        if (highs[i]! > hh) hh = highs[i]!;
+        if (lows[i]! < ll) ll = lows[i]!;
+      }
+      y[t] = hh === ll ? -50 : 0 - ((hh - close) / (hh - ll)) * 100;
+    }
+    s.next = next;
+    s.count = count;
+  },
 });
