@@ -177,9 +177,9 @@ if (env.BENCH_S3 !== '0') {
   say(heading);
   md.push('', `### S3, ${assets} assets × ${fmtInt(perAsset)} bars`, '', `Tradeloom only (no peer states this portfolio identically). Load average ${before} → ${load()} (1/5/15 min).`, '');
   try {
-    const r = JSON.parse(line) as { assetBars: number; runMs: number; loadMs: number; warmupMs: number; peakRssMB: number; rssAfterLoadMB: number; trades: number; openTrades: number; finalEquity: number; maxDrawdown: number };
-    const row = [`tradeloom ${JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}`, ((r.assetBars / r.runMs) * 1000).toExponential(2), r.runMs.toFixed(0), r.loadMs.toFixed(0), r.warmupMs.toFixed(0), r.peakRssMB.toFixed(0), r.rssAfterLoadMB.toFixed(0), `${r.trades}+${r.openTrades}`, r.finalEquity.toFixed(2), `${r.maxDrawdown.toFixed(2)} %`];
-    const head = ['implementation', 'asset-bars/s', 'run ms', 'load ms', 'warm-up ms', 'peak RSS MB', 'after load MB', 'trades', 'final equity', 'max drawdown'];
+    const r = JSON.parse(line) as { assetBars: number; runMs: number; firstRunMs: number; loadMs: number; warmupMs: number; peakRssMB: number; rssAfterLoadMB: number; trades: number; openTrades: number; finalEquity: number; maxDrawdown: number };
+    const row = [`tradeloom ${JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}`, ((r.assetBars / r.runMs) * 1000).toExponential(2), r.runMs.toFixed(0), r.firstRunMs.toFixed(0), r.loadMs.toFixed(0), r.warmupMs.toFixed(0), r.peakRssMB.toFixed(0), r.rssAfterLoadMB.toFixed(0), `${r.trades}+${r.openTrades}`, r.finalEquity.toFixed(2), `${r.maxDrawdown.toFixed(2)} %`];
+    const head = ['implementation', 'asset-bars/s', 'run ms', 'first run ms', 'load ms', 'warm-up ms', 'peak RSS MB', 'after load MB', 'trades', 'final equity', 'max drawdown'];
     say(head.join('  '));
     say(row.join('  '));
     md.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, `| ${row.join(' | ')} |`);

@@ -6,8 +6,8 @@
  * 50 assets (by default) of seeded synthetic 1-minute bars; an EMA(200) trend filter, Bollinger(20, 2)
  * entries below the lower band, exit at the middle band, volatility-target sizing (10 % target, 10 % of
  * equity cap per symbol) and a portfolio drawdown breaker (15 %, flatten). Generating the bars is timed
- * as load; a warm-up run on the first BENCH_WARMUP_BARS bars comes before the timed run. Prints one
- * JSON line.
+ * as load; a warm-up run on the first BENCH_WARMUP_BARS bars comes before the timed runs (the best of up
+ * to BENCH_INNER_RUNS, and the first apart). Prints one JSON line.
  */
 import { runBacktest } from '../../engine/backtest.ts';
 import { syntheticMarket, type Market } from '../../engine/bars.ts';
@@ -36,9 +36,19 @@ async function run(m: Market) {
 const t1 = performance.now();
 await run(slice(market, Math.min(barsPerAsset, warmupBars)));
 const warmupMs = performance.now() - t1;
-const t2 = performance.now();
-const result = await run(market);
-const runMs = performance.now() - t2;
+// Up to BENCH_INNER_RUNS full runs (3; fewer past BENCH_INNER_BUDGET_MS): the best is the warm run time,
+// the first is reported too, as bench/peers/node.ts does.
+const innerRuns = Math.max(1, Number(process.env.BENCH_INNER_RUNS ?? 3));
+const innerBudgetMs = Number(process.env.BENCH_INNER_BUDGET_MS ?? 10_000);
+const times: number[] = [];
+let result: Awaited<ReturnType<typeof run>> | undefined;
+while (times.length < innerRuns && (times.length === 0 || times.reduce((a, b) => a + b, 0) < innerBudgetMs)) {
+  const t2 = performance.now();
+  result = await run(market);
+  times.push(performance.now() - t2);
+}
+const runMs = Math.min(...times);
+const firstRunMs = times[0]!;
 process.stdout.write(
   JSON.stringify({
     status: 'ok',
@@ -48,11 +58,12 @@ process.stdout.write(
     loadMs,
     warmupMs,
     runMs,
+    firstRunMs,
     rssAfterLoadMB,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    trades: result.trades.filter((t) => !t.open).length,
-    openTrades: result.trades.filter((t) => t.open).length,
-    finalEquity: result.metrics.finalEquity,
-    maxDrawdown: result.metrics.maxDrawdown,
+    trades: result!.trades.filter((t) => !t.open).length,
+    openTrades: result!.trades.filter((t) => t.open).length,
+    finalEquity: result!.metrics.finalEquity,
+    maxDrawdown: result!.metrics.maxDrawdown,
   }) + '\n',
 );

@@ -40,4 +40,50 @@ export const dema = defineNode({
     const e2 = pushEma(s.e2, p.period, e1);
     out.value = 2 * e1 - e2;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, period = p.period, alpha = 2 / (period + 1);
+    let v1 = s.e1.value, c1 = s.e1.count, s1 = s.e1.sum;
+    let v2 = s.e2.value, c2 = s.e2.count, s2 = s.e2.sum;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      if (v !== v) {
+        v1 = NaN;
+        c1 = 0;
+        s1 = 0;
+        v2 = NaN;
+        c2 = 0;
+        s2 = 0;
+        y[t] = NaN;
+        continue;
+      }
+      // pushEma on both stages, inlined.
+      let e1 = NaN;
+      if (c1 < period) {
+        s1 += v;
+        c1++;
+        if (c1 === period) e1 = v1 = s1 / period;
+      } else {
+        e1 = v1 += alpha * (v - v1);
+      }
+      if (e1 !== e1) {
+        y[t] = NaN;
+        continue;
+      }
+      let e2 = NaN;
+      if (c2 < period) {
+        s2 += e1;
+        c2++;
+        if (c2 === period) e2 = v2 = s2 / period;
+      } else {
+        e2 = v2 += alpha * (e1 - v2);
+      }
+      y[t] = 2 * e1 - e2;
+    }
+    s.e1.value = v1;
+    s.e1.count = c1;
+    s.e1.sum = s1;
+    s.e2.value = v2;
+    s.e2.count = c2;
+    s.e2.sum = s2;
+  },
 });

@@ -71,4 +71,53 @@ export const kama = defineNode({
     s.value += sc * (x - s.value);
     out.value = s.value;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, prices = s.prices, size = p.period + 1;
+    const slowSc = 2 / (Math.max(p.fast, p.slow) + 1);
+    const fastSc = 2 / (Math.min(p.fast, p.slow) + 1);
+    let next = s.next, count = s.count, volatility = s.volatility, moving = s.moving, value = s.value;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      if (v !== v) {
+        next = 0;
+        count = 0;
+        volatility = 0;
+        moving = 0;
+        value = NaN;
+        y[t] = NaN;
+        continue;
+      }
+      const prev = prices[next === 0 ? size - 1 : next - 1]!;
+      if (count === size) {
+        const oldest = prices[next]!;
+        const leaving = Math.abs(prices[next + 1 === size ? 0 : next + 1]! - oldest);
+        volatility -= leaving;
+        if (leaving !== 0) moving--;
+      }
+      if (count > 0) {
+        const change = Math.abs(v - prev);
+        volatility += change;
+        if (change !== 0) moving++;
+      }
+      prices[next] = v;
+      next = next + 1 === size ? 0 : next + 1;
+      if (count < size) count++;
+      if (count < size) {
+        y[t] = NaN;
+        continue;
+      }
+      const direction = Math.abs(v - prices[next]!);
+      const er = moving === 0 || volatility <= direction ? 1 : direction / volatility;
+      const root = er * (fastSc - slowSc) + slowSc;
+      const sc = root * root;
+      if (value !== value) value = prev;
+      value += sc * (v - value);
+      y[t] = value;
+    }
+    s.next = next;
+    s.count = count;
+    s.volatility = volatility;
+    s.moving = moving;
+    s.value = value;
+  },
 });

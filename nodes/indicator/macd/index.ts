@@ -56,4 +56,75 @@ export const macd = defineNode({
     out.signal = signal;
     out.histogram = line - signal;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, outMacd = out.macd, outSignal = out.signal, outHistogram = out.histogram;
+    const fastLength = Math.min(p.fast, p.slow), slowLength = Math.max(p.fast, p.slow), signalLength = p.signal;
+    const fastAlpha = 2 / (fastLength + 1), slowAlpha = 2 / (slowLength + 1), signalAlpha = 2 / (signalLength + 1);
+    const hold = slowLength - fastLength;
+    let seen = s.seen;
+    let fastValue = s.fast.value, fastCount = s.fast.count, fastSum = s.fast.sum;
+    let slowValue = s.slow.value, slowCount = s.slow.count, slowSum = s.slow.sum;
+    let signalValue = s.signal.value, signalCount = s.signal.count, signalSum = s.signal.sum;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      outMacd[t] = outSignal[t] = outHistogram[t] = NaN;
+      if (v !== v) {
+        seen = 0;
+        fastValue = NaN;
+        fastCount = 0;
+        fastSum = 0;
+        slowValue = NaN;
+        slowCount = 0;
+        slowSum = 0;
+        signalValue = NaN;
+        signalCount = 0;
+        signalSum = 0;
+        continue;
+      }
+      // pushEma on each stage, inlined.
+      let fast = NaN;
+      if (seen >= hold) {
+        if (fastCount < fastLength) {
+          fastSum += v;
+          fastCount++;
+          if (fastCount === fastLength) fast = fastValue = fastSum / fastLength;
+        } else {
+          fast = fastValue += fastAlpha * (v - fastValue);
+        }
+      }
+      let slow = NaN;
+      if (slowCount < slowLength) {
+        slowSum += v;
+        slowCount++;
+        if (slowCount === slowLength) slow = slowValue = slowSum / slowLength;
+      } else {
+        slow = slowValue += slowAlpha * (v - slowValue);
+      }
+      if (seen < slowLength) seen++;
+      if (slow !== slow) continue;
+      const line = fast - slow;
+      let signal = NaN;
+      if (signalCount < signalLength) {
+        signalSum += line;
+        signalCount++;
+        if (signalCount === signalLength) signal = signalValue = signalSum / signalLength;
+      } else {
+        signal = signalValue += signalAlpha * (line - signalValue);
+      }
+      if (signal !== signal) continue;
+      outMacd[t] = line;
+      outSignal[t] = signal;
+      outHistogram[t] = line - signal;
+    }
+    s.seen = seen;
+    s.fast.value = fastValue;
+    s.fast.count = fastCount;
+    s.fast.sum = fastSum;
+    s.slow.value = slowValue;
+    s.slow.count = slowCount;
+    s.slow.sum = slowSum;
+    s.signal.value = signalValue;
+    s.signal.count = signalCount;
+    s.signal.sum = signalSum;
+  },
 });

@@ -29,4 +29,29 @@ export const momentum = defineNode({
     const x = input.source;
     out.value = ringFeed(s.window, x) ? x - s.window.buf[ringStart(s.window)]! : NaN;
   },
+  kernel(s, _p, input, out, from, to) {
+    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size;
+    let head = r.head, count = r.count;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      // ringFeed, inlined.
+      if (v !== v) {
+        head = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      buf[head] = v;
+      buf[head + size] = v;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        y[t] = NaN;
+        continue;
+      }
+      y[t] = v - buf[head + size - count]!;
+    }
+    r.head = head;
+    r.count = count;
+  },
 });

@@ -47,4 +47,22 @@ describe('indicator.percentRank against numpy', () => {
     expect(result.compared).toBeGreaterThan(2500);
     expect(result.mismatches.slice(0, 5)).toEqual([]);
   });
+
+  it('kernel equals the step for every ties', () => {
+    // A walk with NaN gaps and repeated values; the kernel runs it in uneven pieces.
+    const n = 500;
+    const source = new Float64Array(n);
+    for (let t = 0; t < n; t++) source[t] = t % 53 === 7 ? NaN : Math.round(100 + 10 * Math.sin(t / 7) + (t % 5)) / (t % 3 === 0 ? 1 : 4);
+    for (const ties of ['half', 'below', 'atOrBelow'] as const) {
+      const params = percentRank.params.parse({ period: 6, ties });
+      const stepState = percentRank.init(params, { source: true });
+      const out = { value: NaN };
+      const expected = [...source].map((x) => (percentRank.step(stepState, params, { source: x }, out, undefined as never), String(out.value)));
+      const kernelState = percentRank.init(params, { source: true });
+      const value = new Float64Array(n);
+      for (const [from, to] of [[0, 3], [3, 200], [200, n]] as const) percentRank.kernel!(kernelState, params, { source }, { value }, from, to);
+      expect([...value].map(String), ties).toEqual(expected);
+      expect(kernelState).toEqual(stepState);
+    }
+  });
 });

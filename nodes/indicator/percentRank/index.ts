@@ -48,4 +48,38 @@ export const percentRank = defineNode({
     const w = p.ties === 'half' ? 0.5 : p.ties === 'below' ? 0 : 1;
     out.value = (100 * (below + w * equal)) / p.period;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size, period = p.period;
+    const w = p.ties === 'half' ? 0.5 : p.ties === 'below' ? 0 : 1;
+    let head = r.head, count = r.count;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      // ringFeed, inlined.
+      if (v !== v) {
+        head = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      buf[head] = v;
+      buf[head + size] = v;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        y[t] = NaN;
+        continue;
+      }
+      const start = head + size - count, end = start + period;
+      let below = 0;
+      let equal = 0;
+      for (let i = start; i < end; i++) {
+        const u = buf[i]!;
+        if (u < v) below++;
+        else if (u === v) equal++;
+      }
+      y[t] = (100 * (below + w * equal)) / period;
+    }
+    r.head = head;
+    r.count = count;
+  },
 });

@@ -41,4 +41,48 @@ export const ppo = defineNode({
     if (Number.isNaN(slow)) out.value = NaN;
     else out.value = slow === 0 ? 0 : ((fast - slow) / slow) * 100;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value;
+    const fastLength = Math.min(p.fast, p.slow), slowLength = Math.max(p.fast, p.slow);
+    const fastAlpha = 2 / (fastLength + 1), slowAlpha = 2 / (slowLength + 1);
+    let fastValue = s.fast.value, fastCount = s.fast.count, fastSum = s.fast.sum;
+    let slowValue = s.slow.value, slowCount = s.slow.count, slowSum = s.slow.sum;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      if (v !== v) {
+        fastValue = NaN;
+        fastCount = 0;
+        fastSum = 0;
+        slowValue = NaN;
+        slowCount = 0;
+        slowSum = 0;
+        y[t] = NaN;
+        continue;
+      }
+      // pushEma on both stages, inlined.
+      let fast = NaN;
+      if (fastCount < fastLength) {
+        fastSum += v;
+        fastCount++;
+        if (fastCount === fastLength) fast = fastValue = fastSum / fastLength;
+      } else {
+        fast = fastValue += fastAlpha * (v - fastValue);
+      }
+      let slow = NaN;
+      if (slowCount < slowLength) {
+        slowSum += v;
+        slowCount++;
+        if (slowCount === slowLength) slow = slowValue = slowSum / slowLength;
+      } else {
+        slow = slowValue += slowAlpha * (v - slowValue);
+      }
+      y[t] = slow !== slow ? NaN : slow === 0 ? 0 : ((fast - slow) / slow) * 100;
+    }
+    s.fast.value = fastValue;
+    s.fast.count = fastCount;
+    s.fast.sum = fastSum;
+    s.slow.value = slowValue;
+    s.slow.count = slowCount;
+    s.slow.sum = slowSum;
+  },
 });

@@ -35,4 +35,30 @@ export const roc = defineNode({
     const then = s.window.buf[ringStart(s.window)]!;
     out.value = then === 0 ? 0 : (x / then - 1) * 100;
   },
+  kernel(s, _p, input, out, from, to) {
+    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size;
+    let head = r.head, count = r.count;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      // ringFeed, inlined.
+      if (v !== v) {
+        head = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      buf[head] = v;
+      buf[head + size] = v;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        y[t] = NaN;
+        continue;
+      }
+      const then = buf[head + size - count]!;
+      y[t] = then === 0 ? 0 : (v / then - 1) * 100;
+    }
+    r.head = head;
+    r.count = count;
+  },
 });

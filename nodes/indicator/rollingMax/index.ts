@@ -27,4 +27,45 @@ export const rollingMax = defineNode({
   step(s, _p, input, out) {
     out.value = extremeStep(s, input.source, true);
   },
+  kernel(s, _p, input, out, from, to) {
+    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size;
+    let head = r.head, count = r.count, extreme = s.extreme, age = s.age;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      // extremeStep, inlined.
+      if (v !== v) {
+        head = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      buf[head] = v;
+      buf[head + size] = v;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      age++;
+      if (count === 1 || v >= extreme) {
+        extreme = v;
+        age = 0;
+      } else if (age >= size) {
+        const start = head + size - count;
+        let best = buf[start]!;
+        let at = 0;
+        for (let i = 1; i < count; i++) {
+          const w = buf[start + i]!;
+          if (w >= best) {
+            best = w;
+            at = i;
+          }
+        }
+        extreme = best;
+        age = count - 1 - at;
+      }
+      y[t] = count === size ? extreme : NaN;
+    }
+    r.head = head;
+    r.count = count;
+    s.extreme = extreme;
+    s.age = age;
+  },
 });

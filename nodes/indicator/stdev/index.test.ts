@@ -76,4 +76,22 @@ describe('indicator.stdev against references', () => {
     expect(result.compared).toBeGreaterThan(2000);
     expect(result.mismatches.slice(0, 5)).toEqual([]);
   });
+
+  it('kernel equals the step for every estimator', () => {
+    // A walk with NaN gaps and repeated values; the kernel runs it in uneven pieces.
+    const n = 500;
+    const source = new Float64Array(n);
+    for (let t = 0; t < n; t++) source[t] = t % 53 === 7 ? NaN : Math.round(100 + 10 * Math.sin(t / 7) + (t % 5)) / (t % 3 === 0 ? 1 : 4);
+    for (const estimator of ['population', 'sample'] as const) {
+      const params = stdev.params.parse({ period: 5, estimator });
+      const stepState = stdev.init(params, { source: true });
+      const out = { value: NaN };
+      const expected = [...source].map((x) => (stdev.step(stepState, params, { source: x }, out, undefined as never), String(out.value)));
+      const kernelState = stdev.init(params, { source: true });
+      const value = new Float64Array(n);
+      for (const [from, to] of [[0, 3], [3, 200], [200, n]] as const) stdev.kernel!(kernelState, params, { source }, { value }, from, to);
+      expect([...value].map(String), estimator).toEqual(expected);
+      expect(kernelState).toEqual(stepState);
+    }
+  });
 });

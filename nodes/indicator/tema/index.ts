@@ -41,4 +41,63 @@ export const tema = defineNode({
     const e3 = pushEma(s.e3, p.period, e2);
     out.value = 3 * e1 - 3 * e2 + e3;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, period = p.period, alpha = 2 / (period + 1);
+    let v1 = s.e1.value, c1 = s.e1.count, s1 = s.e1.sum;
+    let v2 = s.e2.value, c2 = s.e2.count, s2 = s.e2.sum;
+    let v3 = s.e3.value, c3 = s.e3.count, s3 = s.e3.sum;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      y[t] = NaN;
+      if (v !== v) {
+        v1 = NaN;
+        c1 = 0;
+        s1 = 0;
+        v2 = NaN;
+        c2 = 0;
+        s2 = 0;
+        v3 = NaN;
+        c3 = 0;
+        s3 = 0;
+        continue;
+      }
+      // pushEma on the three stages, inlined.
+      let e1 = NaN;
+      if (c1 < period) {
+        s1 += v;
+        c1++;
+        if (c1 === period) e1 = v1 = s1 / period;
+      } else {
+        e1 = v1 += alpha * (v - v1);
+      }
+      if (e1 !== e1) continue;
+      let e2 = NaN;
+      if (c2 < period) {
+        s2 += e1;
+        c2++;
+        if (c2 === period) e2 = v2 = s2 / period;
+      } else {
+        e2 = v2 += alpha * (e1 - v2);
+      }
+      if (e2 !== e2) continue;
+      let e3 = NaN;
+      if (c3 < period) {
+        s3 += e2;
+        c3++;
+        if (c3 === period) e3 = v3 = s3 / period;
+      } else {
+        e3 = v3 += alpha * (e2 - v3);
+      }
+      y[t] = 3 * e1 - 3 * e2 + e3;
+    }
+    s.e1.value = v1;
+    s.e1.count = c1;
+    s.e1.sum = s1;
+    s.e2.value = v2;
+    s.e2.count = c2;
+    s.e2.sum = s2;
+    s.e3.value = v3;
+    s.e3.count = c3;
+    s.e3.sum = s3;
+  },
 });

@@ -71,4 +71,34 @@ describe('indicator.vwma against the published formula', () => {
     expect(result.compared).toBeGreaterThan(2000);
     expect(result.mismatches.slice(0, 5)).toEqual([]);
   });
+
+  it('kernel equals the step for every price', () => {
+    // Bars with NaN gaps, a NaN high now and then, and runs without volume; the kernel runs them in uneven pieces.
+    const n = 500;
+    const cols = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+    for (let t = 0; t < n; t++) {
+      const c = t % 61 === 9 ? NaN : 100 + 10 * Math.sin(t / 7) + (t % 5) / 4;
+      cols.time[t] = t;
+      cols.open[t] = c - 0.5;
+      cols.high[t] = t % 37 === 3 ? NaN : c + 1;
+      cols.low[t] = c - 1.25;
+      cols.close[t] = c;
+      cols.volume[t] = t % 40 < 10 ? 0 : 1000 + (t % 7);
+    }
+    for (const price of ['close', 'hl2', 'hlc3', 'ohlc4'] as const) {
+      const params = vwma.params.parse({ period: 5, price });
+      const stepState = vwma.init(params, { bars: true });
+      const out = { value: NaN };
+      const expected: string[] = [];
+      for (let t = 0; t < n; t++) {
+        vwma.step(stepState, params, { bars: { time: t, open: cols.open[t]!, high: cols.high[t]!, low: cols.low[t]!, close: cols.close[t]!, volume: cols.volume[t]! } }, out, undefined as never);
+        expected.push(String(out.value));
+      }
+      const kernelState = vwma.init(params, { bars: true });
+      const value = new Float64Array(n);
+      for (const [from, to] of [[0, 3], [3, 200], [200, n]] as const) vwma.kernel!(kernelState, params, { bars: cols }, { value }, from, to);
+      expect([...value].map(String), price).toEqual(expected);
+      expect(kernelState).toEqual(stepState);
+    }
+  });
 });

@@ -72,4 +72,45 @@ export const vwma = defineNode({
     // Counting bars with volume keeps the no-volume test exact: the running sum can leave a rounding crumb.
     else out.value = s.traded === 0 ? s.priceSum / p.period : s.weightedSum / s.volumeSum;
   },
+  kernel(s, p, input, out, from, to) {
+    const { open, high, low, close, volume } = input.bars;
+    const y = out.value, period = p.period, priceWindow = s.price, volumeWindow = s.volume;
+    const mode = p.price === 'close' ? 0 : p.price === 'hl2' ? 1 : p.price === 'hlc3' ? 2 : 3;
+    let next = s.next, count = s.count, priceSum = s.priceSum, weightedSum = s.weightedSum, volumeSum = s.volumeSum, traded = s.traded;
+    for (let t = from; t < to; t++) {
+      // The `prices` table, inlined.
+      const x = mode === 0 ? close[t]! : mode === 1 ? (high[t]! + low[t]!) / 2 : mode === 2 ? (high[t]! + low[t]! + close[t]!) / 3 : (open[t]! + high[t]! + low[t]! + close[t]!) / 4;
+      const v = volume[t]!;
+      if (x !== x || v !== v) {
+        next = 0;
+        count = 0;
+        priceSum = weightedSum = volumeSum = 0;
+        traded = 0;
+        y[t] = NaN;
+        continue;
+      }
+      if (count === period) {
+        const oldPrice = priceWindow[next]!;
+        const oldVolume = volumeWindow[next]!;
+        priceSum -= oldPrice;
+        weightedSum -= oldPrice * oldVolume;
+        volumeSum -= oldVolume;
+        if (oldVolume !== 0) traded--;
+      } else count++;
+      priceWindow[next] = x;
+      volumeWindow[next] = v;
+      priceSum += x;
+      weightedSum += x * v;
+      volumeSum += v;
+      if (v !== 0) traded++;
+      next = next + 1 === period ? 0 : next + 1;
+      y[t] = count < period ? NaN : traded === 0 ? priceSum / period : weightedSum / volumeSum;
+    }
+    s.next = next;
+    s.count = count;
+    s.priceSum = priceSum;
+    s.weightedSum = weightedSum;
+    s.volumeSum = volumeSum;
+    s.traded = traded;
+  },
 });

@@ -33,4 +33,35 @@ export const wma = defineNode({
     }
     out.value = pushWma(s, p.period, x);
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, window = s.window, period = p.period, divisor = (period * (period + 1)) / 2;
+    let next = s.next, count = s.count, sum = s.sum, weighted = s.weighted;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      if (v !== v) {
+        next = 0;
+        count = 0;
+        sum = 0;
+        weighted = 0;
+        y[t] = NaN;
+        continue;
+      }
+      // pushWma, inlined.
+      if (count === period) {
+        weighted += period * v - sum;
+        sum += v - window[next]!;
+      } else {
+        count++;
+        weighted += count * v;
+        sum += v;
+      }
+      window[next] = v;
+      next = next + 1 === period ? 0 : next + 1;
+      y[t] = count === period ? weighted / divisor : NaN;
+    }
+    s.next = next;
+    s.count = count;
+    s.sum = sum;
+    s.weighted = weighted;
+  },
 });

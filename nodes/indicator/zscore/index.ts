@@ -39,4 +39,51 @@ export const zscore = defineNode({
     const sd = s.stats[1]!;
     out.value = sd === 0 ? 0 : (x - s.stats[0]!) / sd;
   },
+  kernel(s, p, input, out, from, to) {
+    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size, stats = s.stats, sample = p.estimator === 'sample';
+    let head = r.head, count = r.count, mean = stats[0]!, sd = stats[1]!;
+    for (let t = from; t < to; t++) {
+      const v = x[t]!;
+      // ringFeed, inlined.
+      if (v !== v) {
+        head = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      buf[head] = v;
+      buf[head + size] = v;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        y[t] = NaN;
+        continue;
+      }
+      // windowMeanStdev, inlined.
+      const n = count, start = head + size - count, end = start + n;
+      let sum = 0, lo = Infinity, hi = -Infinity;
+      for (let i = start; i < end; i++) {
+        const w = buf[i]!;
+        sum += w;
+        if (w < lo) lo = w;
+        if (w > hi) hi = w;
+      }
+      mean = sum / n;
+      if (lo === hi) {
+        sd = 0;
+      } else {
+        let ss = 0;
+        for (let i = start; i < end; i++) {
+          const d = buf[i]! - mean;
+          ss += d * d;
+        }
+        sd = Math.sqrt(ss / (sample ? n - 1 : n));
+      }
+      y[t] = sd === 0 ? 0 : (v - mean) / sd;
+    }
+    r.head = head;
+    r.count = count;
+    stats[0] = mean;
+    stats[1] = sd;
+  },
 });
