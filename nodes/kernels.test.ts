@@ -47,12 +47,16 @@ function barColumns(seed: number, n: number): Record<BarField, Float64Array> {
   return cols;
 }
 
-/** Params to try: the defaults, and each integer param (a period) set small so warm-up and resets show. */
+/** Params to try: the defaults, and each integer param (a period) set as small as it may be, so warm-up and resets show. */
 function paramSets(def: (typeof withKernel)[number]): Record<string, unknown>[] {
   const defaults = def.params.parse({}) as Record<string, unknown>;
   const sets: Record<string, unknown>[] = [defaults];
   for (const [key, value] of Object.entries(defaults)) {
-    if (typeof value === 'number' && Number.isInteger(value) && value > 2) sets.push({ ...defaults, [key]: 3 });
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 2) continue;
+    // As small as the param allows (3 where it may be), so warm-up and resets show.
+    let small = 3;
+    while (small < value && !def.params.safeParse({ ...defaults, [key]: small }).success) small++;
+    if (small < value) sets.push({ ...defaults, [key]: small });
   }
   const op = (def.params.shape as Record<string, { options?: string[] }>).operator;
   for (const operator of (op?.options as string[] | undefined) ?? []) sets.push({ ...defaults, operator, level: 100 });
@@ -61,7 +65,7 @@ function paramSets(def: (typeof withKernel)[number]): Record<string, unknown>[] 
 
 describe('node kernels equal their step', () => {
   it('covers the nodes that have one', () => {
-    expect(withKernel.map((d) => d.type).sort()).toEqual(['indicator.adLine', 'indicator.adx', 'indicator.aroon', 'indicator.atr', 'indicator.beta', 'indicator.bollinger', 'indicator.cci', 'indicator.cmf', 'indicator.correlation', 'indicator.dema', 'indicator.donchian', 'indicator.ema', 'indicator.hma', 'indicator.kama', 'indicator.keltner', 'indicator.linreg', 'indicator.macd', 'indicator.mfi', 'indicator.momentum', 'indicator.natr', 'indicator.obv', 'indicator.parabolicSar', 'indicator.percentRank', 'indicator.ppo', 'indicator.roc', 'indicator.rollingMax', 'indicator.rollingMin', 'indicator.rsi', 'indicator.sma', 'indicator.stdev', 'indicator.stochRsi', 'indicator.stochastic', 'indicator.supertrend', 'indicator.tema', 'indicator.vwap', 'indicator.vwma', 'indicator.williamsR', 'indicator.wma', 'indicator.zscore', 'logic.and', 'logic.barsSince', 'logic.compare', 'logic.crossover', 'logic.latch', 'logic.not', 'logic.or', 'logic.select', 'logic.threshold', 'logic.xor', 'math.abs', 'math.arithmetic', 'math.change', 'math.clamp', 'math.lag', 'math.percentChange', 'math.rollingSum']);
+    expect(withKernel.map((d) => d.type).sort()).toEqual(['indicator.adLine', 'indicator.adf', 'indicator.adx', 'indicator.aroon', 'indicator.atr', 'indicator.autocorrelation', 'indicator.beta', 'indicator.bollinger', 'indicator.cci', 'indicator.cmf', 'indicator.correlation', 'indicator.dema', 'indicator.donchian', 'indicator.ema', 'indicator.hma', 'indicator.hurst', 'indicator.ichimoku', 'indicator.kama', 'indicator.keltner', 'indicator.linreg', 'indicator.macd', 'indicator.mfi', 'indicator.momentum', 'indicator.natr', 'indicator.obv', 'indicator.parabolicSar', 'indicator.percentRank', 'indicator.ppo', 'indicator.roc', 'indicator.rollingMax', 'indicator.rollingMin', 'indicator.rsi', 'indicator.sma', 'indicator.stdev', 'indicator.stochRsi', 'indicator.stochastic', 'indicator.supertrend', 'indicator.tema', 'indicator.varianceRatio', 'indicator.vwap', 'indicator.vwma', 'indicator.williamsR', 'indicator.wma', 'indicator.zscore', 'logic.and', 'logic.barsSince', 'logic.compare', 'logic.crossover', 'logic.latch', 'logic.not', 'logic.or', 'logic.select', 'logic.threshold', 'logic.xor', 'math.abs', 'math.arithmetic', 'math.change', 'math.clamp', 'math.lag', 'math.percentChange', 'math.rollingSum', 'model.ensembleVote', 'model.linearForecast', 'model.logisticClassifier', 'model.regime']);
   });
 
   for (const def of withKernel) {

@@ -108,4 +108,90 @@ export const adf = defineNode({
     const tStat = a[y + k - 1]! / Math.sqrt(ssr / df);
     out.value = rLast < 0 ? -tStat : tStat;
   },
+  kernel(s, p, input, out, from, to) {
+    const xs = input.source, value = out.value;
+    const ringW = s.window, w = ringW.buf, size = ringW.size;
+    const a = s.a;
+    const lags = p.lags;
+    const rows = p.window - 1 - lags;
+    const k = lags + 1;
+    const y = k * rows;
+    const df = rows - k - 1;
+    let head = ringW.head, count = ringW.count;
+    bars: for (let t0 = from; t0 < to; t0++) {
+      const x = xs[t0]!;
+      // ringFeed, inlined.
+      if (x !== x) {
+        head = 0;
+        count = 0;
+        value[t0] = NaN;
+        continue;
+      }
+      w[head] = x;
+      w[head + size] = x;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        value[t0] = NaN;
+        continue;
+      }
+      const o = head + size - count;
+      for (let c = 0; c <= k; c++) {
+        const col = c * rows;
+        let sum = 0;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let r = 0; r < rows; r++) {
+          const t = o + lags + 1 + r;
+          const v = c < lags ? w[t - 1 - c]! - w[t - 2 - c]! : c === lags ? w[t - 1]! : w[t]! - w[t - 1]!;
+          a[col + r] = v;
+          sum += v;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        if (lo === hi) {
+          value[t0] = NaN;
+          continue bars;
+        }
+        const mean = sum / rows;
+        for (let r = 0; r < rows; r++) a[col + r] -= mean;
+      }
+      let rLast = 0;
+      for (let j = 0; j < k; j++) {
+        const col = j * rows;
+        let norm2 = 0;
+        let orig2 = 0;
+        for (let r = j; r < rows; r++) norm2 += a[col + r]! * a[col + r]!;
+        for (let r = 0; r < rows; r++) orig2 += a[col + r]! * a[col + r]!;
+        if (!(norm2 > 1e-20 * orig2)) {
+          value[t0] = NaN;
+          continue bars;
+        }
+        const norm = Math.sqrt(norm2);
+        const x0 = a[col + j]!;
+        const alpha = x0 > 0 ? -norm : norm;
+        const v0 = x0 - alpha;
+        a[col + j] = v0;
+        const vtv = norm2 - x0 * x0 + v0 * v0;
+        for (let c = j + 1; c <= k; c++) {
+          const other = c * rows;
+          let dot = 0;
+          for (let r = j; r < rows; r++) dot += a[col + r]! * a[other + r]!;
+          const f = (2 * dot) / vtv;
+          for (let r = j; r < rows; r++) a[other + r] -= f * a[col + r]!;
+        }
+        rLast = alpha;
+      }
+      let ssr = 0;
+      for (let r = k; r < rows; r++) ssr += a[y + r]! * a[y + r]!;
+      if (!(ssr > 0)) {
+        value[t0] = NaN;
+        continue;
+      }
+      const tStat = a[y + k - 1]! / Math.sqrt(ssr / df);
+      value[t0] = rLast < 0 ? -tStat : tStat;
+    }
+    ringW.head = head;
+    ringW.count = count;
+  },
 });

@@ -53,4 +53,40 @@ export const autocorrelation = defineNode({
     const o = ringStart(s.returns);
     out.value = pearson(r, o + p.lag, r, o, p.window - p.lag);
   },
+  kernel(s, p, input, out, from, to) {
+    const xs = input.source, y = out.value, lag = p.lag, n = p.window - p.lag, log = p.returns === 'log';
+    const rs = s.returns, buf = rs.buf, size = rs.size;
+    let prevLevel = s.prev, head = rs.head, count = rs.count;
+    for (let t = from; t < to; t++) {
+      const x = xs[t]!;
+      if (!(x > 0)) {
+        prevLevel = NaN;
+        head = 0;
+        count = 0;
+        y[t] = NaN;
+        continue;
+      }
+      const prev = prevLevel;
+      prevLevel = log ? Math.log(x) : x;
+      if (prev !== prev) {
+        y[t] = NaN;
+        continue;
+      }
+      // ringPush, inlined.
+      const r = log ? prevLevel - prev : (x - prev) / prev;
+      buf[head] = r;
+      buf[head + size] = r;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        y[t] = NaN;
+        continue;
+      }
+      const o = head + size - count;
+      y[t] = pearson(buf, o + lag, buf, o, n);
+    }
+    s.prev = prevLevel;
+    rs.head = head;
+    rs.count = count;
+  },
 });

@@ -85,4 +85,73 @@ export const hurst = defineNode({
     }
     out.value = suv / suu / 2;
   },
+  kernel(s, p, input, out, from, to) {
+    const xs = input.source, value = out.value;
+    const logs = s.logs, y = logs.buf, size = logs.size, logVar = s.logVar;
+    const w = p.window;
+    const last = lastLag(p);
+    const k = last - 1;
+    let head = logs.head, count = logs.count;
+    bars: for (let t = from; t < to; t++) {
+      const x = xs[t]!;
+      // ringFeed, inlined: a price that is not positive has no log and restarts the window.
+      if (!(x > 0)) {
+        head = 0;
+        count = 0;
+        value[t] = NaN;
+        continue;
+      }
+      const v = Math.log(x);
+      y[head] = v;
+      y[head + size] = v;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        value[t] = NaN;
+        continue;
+      }
+      const start = head + size - count;
+      for (let tau = 2; tau <= last; tau++) {
+        const m = w - tau;
+        let sum = 0;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = start; i < start + m; i++) {
+          const d = y[i + tau]! - y[i]!;
+          sum += d;
+          if (d < lo) lo = d;
+          if (d > hi) hi = d;
+        }
+        if (lo === hi) {
+          value[t] = NaN;
+          continue bars;
+        }
+        const mean = sum / m;
+        let ss = 0;
+        for (let i = start; i < start + m; i++) {
+          const d = y[i + tau]! - y[i]! - mean;
+          ss += d * d;
+        }
+        logVar[tau - 2] = Math.log(ss / m);
+      }
+      let su = 0;
+      let sv = 0;
+      for (let tau = 2; tau <= last; tau++) {
+        su += Math.log(tau);
+        sv += logVar[tau - 2]!;
+      }
+      const mu = su / k;
+      const mv = sv / k;
+      let suu = 0;
+      let suv = 0;
+      for (let tau = 2; tau <= last; tau++) {
+        const u = Math.log(tau) - mu;
+        suu += u * u;
+        suv += u * (logVar[tau - 2]! - mv);
+      }
+      value[t] = suv / suu / 2;
+    }
+    logs.head = head;
+    logs.count = count;
+  },
 });

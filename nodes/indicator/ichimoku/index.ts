@@ -69,4 +69,45 @@ export const ichimoku = defineNode({
     out.senkouB = senkouB;
     out.chikou = close;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.bars.high, L = input.bars.low, C = input.bars.close;
+    const outTenkan = out.tenkan, outKijun = out.kijun, outSenkouA = out.senkouA, outSenkouB = out.senkouB, outChikou = out.chikou;
+    const highs = s.highs, lows = s.lows, size = highs.length;
+    const tenkanPeriod = p.tenkanPeriod, kijunPeriod = p.kijunPeriod, senkouBPeriod = p.senkouBPeriod;
+    let next = s.next, count = s.count;
+    for (let t = from; t < to; t++) {
+      const high = H[t]!, low = L[t]!, close = C[t]!;
+      if (high !== high || low !== low || close !== close) {
+        next = 0;
+        count = 0;
+        outTenkan[t] = outKijun[t] = outSenkouA[t] = outSenkouB[t] = outChikou[t] = NaN;
+        continue;
+      }
+      highs[next] = high;
+      lows[next] = low;
+      const newest = next;
+      next = next + 1 === size ? 0 : next + 1;
+      if (count < size) count++;
+      let hi = -Infinity;
+      let lo = Infinity;
+      let tenkan = NaN;
+      let kijun = NaN;
+      let senkouB = NaN;
+      for (let j = 0; j < count; j++) {
+        const i = newest - j < 0 ? newest - j + size : newest - j;
+        if (highs[i]! > hi) hi = highs[i]!;
+        if (lows[i]! < lo) lo = lows[i]!;
+        if (j + 1 === tenkanPeriod) tenkan = (hi + lo) / 2;
+        if (j + 1 === kijunPeriod) kijun = (hi + lo) / 2;
+        if (j + 1 === senkouBPeriod) senkouB = (hi + lo) / 2;
+      }
+      outTenkan[t] = tenkan;
+      outKijun[t] = kijun;
+      outSenkouA[t] = (tenkan + kijun) / 2;
+      outSenkouB[t] = senkouB;
+      outChikou[t] = close;
+    }
+    s.next = next;
+    s.count = count;
+  },
 });

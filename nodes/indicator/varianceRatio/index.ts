@@ -84,4 +84,71 @@ export const varianceRatio = defineNode({
     }
     out.z = theta > 0 ? (Math.sqrt(nq) * (vr - 1)) / Math.sqrt(theta) : NaN;
   },
+  kernel(s, p, input, out, from, to) {
+    const xs = input.source, outVr = out.vr, outZ = out.z;
+    const q = p.q;
+    const nq = p.n * q;
+    const iid = p.zStat === 'iid';
+    const logs = s.logs, X = logs.buf, size = logs.size;
+    const dev2 = s.dev2;
+    let head = logs.head, count = logs.count;
+    for (let t = from; t < to; t++) {
+      const x = xs[t]!;
+      // ringFeed, inlined: a price that is not positive has no log and restarts the window.
+      if (!(x > 0)) {
+        head = 0;
+        count = 0;
+        outVr[t] = outZ[t] = NaN;
+        continue;
+      }
+      const v = Math.log(x);
+      X[head] = v;
+      X[head + size] = v;
+      head = head + 1 === size ? 0 : head + 1;
+      if (count < size) count++;
+      if (count !== size) {
+        outVr[t] = outZ[t] = NaN;
+        continue;
+      }
+      const o = head + size - count;
+      const mu = (X[o + nq]! - X[o]!) / nq;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let sa = 0;
+      for (let k = 1; k <= nq; k++) {
+        const r = X[o + k]! - X[o + k - 1]!;
+        if (r < lo) lo = r;
+        if (r > hi) hi = r;
+        const d = r - mu;
+        dev2[k - 1] = d * d;
+        sa += d * d;
+      }
+      if (lo === hi) {
+        outVr[t] = outZ[t] = NaN;
+        continue;
+      }
+      let sc = 0;
+      for (let k = q; k <= nq; k++) {
+        const d = X[o + k]! - X[o + k - q]! - q * mu;
+        sc += d * d;
+      }
+      const m = q * (nq - q + 1) * (1 - q / nq);
+      const vr = sc / m / (sa / (nq - 1));
+      outVr[t] = vr;
+      if (iid) {
+        outZ[t] = (vr - 1) / Math.sqrt((2 * (2 * q - 1) * (q - 1)) / (3 * q * nq));
+        continue;
+      }
+      let theta = 0;
+      for (let j = 1; j < q; j++) {
+        let acc = 0;
+        for (let k = j; k < nq; k++) acc += dev2[k]! * dev2[k - j]!;
+        const w = (2 * (q - j)) / q;
+        theta += w * w * ((nq * acc) / (sa * sa));
+      }
+      outZ[t] = theta > 0 ? (Math.sqrt(nq) * (vr - 1)) / Math.sqrt(theta) : NaN;
+    }
+    logs.head = head;
+    logs.count = count;
+  },
 });

@@ -46,4 +46,19 @@ export const ensembleVote = defineNode({
     out.share = share;
     out.agreed = share >= p.threshold ? 1 : 0;
   },
+  kernel(s, p, input, out, from, to) {
+    const S1 = input.s1, S2 = input.s2, S3 = input.s3, S4 = input.s4, S5 = input.s5, share = out.share, agreed = out.agreed;
+    const count = s.count, threshold = p.threshold;
+    if (count === 0) {
+      for (let t = from; t < to; t++) share[t] = agreed[t] = NaN;
+      return;
+    }
+    for (let t = from; t < to; t++) {
+      // An unwired input reads NaN, never 1, so only the denominator needs the wiring.
+      const yes = (S1[t] === 1 ? 1 : 0) + (S2[t] === 1 ? 1 : 0) + (S3[t] === 1 ? 1 : 0) + (S4[t] === 1 ? 1 : 0) + (S5[t] === 1 ? 1 : 0);
+      const v = yes / count;
+      share[t] = v;
+      agreed[t] = v >= threshold ? 1 : 0;
+    }
+  },
 });

@@ -99,6 +99,68 @@ export const linearForecast = defineNode({
     for (let i = 0; i < d; i++) f += s.coef[i] * (x[active[i]] - meanX[active[i]]);
     out.forecast = f;
   },
+  kernel(s, p, input, out, from, to) {
+    const Y = input.y, X1 = input.x1, X2 = input.x2, X3 = input.x3, F = out.forecast;
+    const { active, x, delta, past, pastOk, meanX, covXX, covXY, coef } = s;
+    const d = active.length, horizon = p.horizon, lambda = p.forgetting, minSamples = p.minSamples;
+    let next = s.next, samples = s.samples, weight = s.weight, meanY = s.meanY;
+    for (let t = from; t < to; t++) {
+      // readFeatures, inlined.
+      x[0] = X1[t]!;
+      x[1] = X2[t]!;
+      x[2] = X3[t]!;
+      let known = 1;
+      for (let i = 0; i < d; i++) {
+        if (x[active[i]!]! !== x[active[i]!]!) {
+          known = 0;
+          break;
+        }
+      }
+
+      const slot = next;
+      const base = 3 * slot;
+      const y = Y[t]!;
+      if (pastOk[slot] === 1 && y === y) {
+        const w = lambda * weight + 1;
+        const dy = y - meanY;
+        meanY += dy / w;
+        for (let i = 0; i < d; i++) {
+          const j = active[i]!;
+          delta[j] = past[base + j]! - meanX[j]!;
+          meanX[j] += delta[j]! / w;
+        }
+        for (let i = 0; i < d; i++) {
+          const j = active[i]!;
+          covXY[j] = lambda * covXY[j]! + delta[j]! * (y - meanY);
+          for (let k = 0; k < d; k++) {
+            const l = active[k]!;
+            covXX[3 * j + l] = lambda * covXX[3 * j + l]! + delta[j]! * (past[base + l]! - meanX[l]!);
+          }
+        }
+        weight = w;
+        samples++;
+      }
+      past[base] = x[0]!;
+      past[base + 1] = x[1]!;
+      past[base + 2] = x[2]!;
+      pastOk[slot] = known;
+      next = slot + 1 === horizon ? 0 : slot + 1;
+
+      if (samples < minSamples || known === 0) {
+        F[t] = NaN;
+        continue;
+      }
+      // solve reads only the state's arrays, which are in place.
+      solve(s, d);
+      let f = meanY;
+      for (let i = 0; i < d; i++) f += coef[i]! * (x[active[i]!]! - meanX[active[i]!]!);
+      F[t] = f;
+    }
+    s.next = next;
+    s.samples = samples;
+    s.weight = weight;
+    s.meanY = meanY;
+  },
 });
 
 /**

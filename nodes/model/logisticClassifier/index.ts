@@ -104,9 +104,81 @@ export const logisticClassifier = defineNode({
     out.probability = prob;
     out.signal = prob > p.threshold ? 1 : 0;
   },
+  kernel(s, p, input, out, from, to) {
+    const T = input.target, X1 = input.x1, X2 = input.x2, X3 = input.x3, P = out.probability, S = out.signal;
+    const { active, x, past, pastTarget, pastOk, mean, m2, weights } = s;
+    const d = active.length, horizon = p.horizon, rate = p.learningRate, l2 = p.l2, threshold = p.threshold, minSamples = p.minSamples;
+    let next = s.next, samples = s.samples, seen = s.seen, bias = s.bias;
+    for (let t = from; t < to; t++) {
+      // readFeatures, inlined.
+      x[0] = X1[t]!;
+      x[1] = X2[t]!;
+      x[2] = X3[t]!;
+      let known = 1;
+      for (let i = 0; i < d; i++) {
+        if (x[active[i]!]! !== x[active[i]!]!) {
+          known = 0;
+          break;
+        }
+      }
+      if (known === 1) {
+        seen++;
+        for (let i = 0; i < d; i++) {
+          const j = active[i]!;
+          const dev = x[j]! - mean[j]!;
+          mean[j] += dev / seen;
+          m2[j] += dev * (x[j]! - mean[j]!);
+        }
+      }
+
+      const slot = next;
+      const base = 3 * slot;
+      const target = T[t]!;
+      const before = pastTarget[slot]!;
+      if (pastOk[slot] === 1 && target === target && before === before) {
+        const label = target > before ? 1 : 0;
+        let score = bias;
+        for (let i = 0; i < d; i++) score += weights[active[i]!]! * standardised(seen, mean, m2, active[i]!, past[base + active[i]!]!);
+        const error = 1 / (1 + Math.exp(-score)) - label;
+        for (let i = 0; i < d; i++) {
+          const j = active[i]!;
+          weights[j] -= rate * (error * standardised(seen, mean, m2, j, past[base + j]!) + l2 * weights[j]!);
+        }
+        bias -= rate * error;
+        samples++;
+      }
+      past[base] = x[0]!;
+      past[base + 1] = x[1]!;
+      past[base + 2] = x[2]!;
+      pastTarget[slot] = target;
+      pastOk[slot] = known;
+      next = slot + 1 === horizon ? 0 : slot + 1;
+
+      if (samples < minSamples || known === 0) {
+        P[t] = NaN;
+        S[t] = NaN;
+        continue;
+      }
+      let score = bias;
+      for (let i = 0; i < d; i++) score += weights[active[i]!]! * standardised(seen, mean, m2, active[i]!, x[active[i]!]!);
+      const prob = 1 / (1 + Math.exp(-score));
+      P[t] = prob;
+      S[t] = prob > threshold ? 1 : 0;
+    }
+    s.next = next;
+    s.samples = samples;
+    s.seen = seen;
+    s.bias = bias;
+  },
 });
 
 function standard(s: { seen: number; mean: number[]; m2: number[] }, j: number, v: number): number {
   const sd = Math.sqrt(s.m2[j] / s.seen);
   return sd > 0 ? (v - s.mean[j]) / sd : 0;
+}
+
+/** {@link standard} with the count passed in, for the kernel, which keeps it in a local. */
+function standardised(seen: number, mean: readonly number[], m2: readonly number[], j: number, v: number): number {
+  const sd = Math.sqrt(m2[j]! / seen);
+  return sd > 0 ? (v - mean[j]!) / sd : 0;
 }

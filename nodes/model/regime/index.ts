@@ -60,4 +60,31 @@ export const regime = defineNode({
     out.trending = code === 1 ? 1 : 0;
     out.meanReverting = code === -1 ? 1 : 0;
   },
+  kernel(s, p, input, out, from, to) {
+    const H = input.hurst, V = input.varianceRatio, A = input.adf, R = out.regime, trending = out.trending, meanReverting = out.meanReverting;
+    const useHurst = s.useHurst === 1, useVr = s.useVr === 1, useAdf = s.useAdf === 1;
+    const hurstTrending = p.hurstTrending, hurstMeanReverting = p.hurstMeanReverting, vrTrending = p.vrTrending, vrMeanReverting = p.vrMeanReverting, adfLevel = p.adfLevel, minVotes = p.minVotes;
+    for (let t = from; t < to; t++) {
+      const hurst = H[t]!, vr = V[t]!, adf = A[t]!;
+      if ((useHurst && hurst !== hurst) || (useVr && vr !== vr) || (useAdf && adf !== adf)) {
+        R[t] = trending[t] = meanReverting[t] = NaN;
+        continue;
+      }
+      let up = 0;
+      let down = 0;
+      if (useHurst) {
+        if (hurst > hurstTrending) up++;
+        else if (hurst < hurstMeanReverting) down++;
+      }
+      if (useVr) {
+        if (vr > vrTrending) up++;
+        else if (vr < vrMeanReverting) down++;
+      }
+      if (useAdf && adf < adfLevel) down++;
+      const code = up >= minVotes && down === 0 ? 1 : down >= minVotes && up === 0 ? -1 : 0;
+      R[t] = code;
+      trending[t] = code === 1 ? 1 : 0;
+      meanReverting[t] = code === -1 ? 1 : 0;
+    }
+  },
 });
