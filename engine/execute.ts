@@ -435,6 +435,18 @@ function scan(from, to) {
   live.fill(0, 0, to - from);
   for (let k = 0; k < ${L}; k++) {
     const o = D_open[k], h = D_high[k], l = D_low[k], c = D_close[k], okk = ok[k], r = runs[k];
+    // Most blocks are valid throughout: one test per bar without a branch (the comparisons combined
+    // with &), then the block's flags filled at once; otherwise bar by bar below.
+    let all = 1;
+    for (let t = from; t < to; t++) all &= (o[t] > 0) & (o[t] < Infinity) & (c[t] > 0) & (c[t] < Infinity) & (l[t] > 0) & (h[t] < Infinity) & (h[t] >= l[t]);
+    if (all === 1) {
+      okk.fill(1, 0, to - from);
+      live.fill(1, 0, to - from);
+      r[0] = from;
+      r[1] = to;
+      runCount[k] = 2;
+      continue;
+    }
     let count = 0, inRun = false;
     for (let t = from; t < to; t++) {
       const j = t - from;
