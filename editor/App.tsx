@@ -3,24 +3,19 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CompileError } from '../engine/compile.ts';
 import type { CatalogEntry } from '../nodes/registry.ts';
 import { api, errorMessage, type Strategy, type TemplateSummary } from './api.ts';
-import { blankDocument, lastStrategyKey, pickStartStrategy, readLastStrategy } from './boot.ts';
+import { blankDocument, lastStrategyKey, pickStartStrategy, readLastStrategy, type BootRequests } from './boot.ts';
 import { CatalogContext, catalogInfo, NodeErrorsContext } from './catalog-context.ts';
 import { Banner } from './components/Banner.tsx';
 import { BottomPanel, type BottomTab } from './components/BottomPanel.tsx';
 import { Canvas } from './components/Canvas.tsx';
-import { CustomNodeEditorHost } from './components/custom/CustomNodeEditorHost.tsx';
-import { DiffViewCanvas } from './components/DiffViewCanvas.tsx';
 import { dataChoiceOf, type DataPick } from './components/DataPicker.tsx';
 import { Inspector } from './components/Inspector.tsx';
+import { lazyComponent } from './components/lazy-component.tsx';
 import { Dialog } from './components/Dialog.tsx';
 import { Palette } from './components/Palette.tsx';
-import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
-import { StrategiesDialog } from './components/StrategiesDialog.tsx';
-import { TemplateGalleryDialog } from './components/TemplateGalleryDialog.tsx';
 import { TemplateWelcome } from './components/TemplateWelcome.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { UnsavedChangesDialog } from './components/UnsavedChangesDialog.tsx';
-import { VersionHistory } from './components/VersionHistory.tsx';
 import { describeGraphData } from './data-source.ts';
 import type { Settings } from './graph-mapping.ts';
 import { errorsOf, useCompile } from './hooks/useCompile.ts';
@@ -35,31 +30,25 @@ import { useUnsavedGuard } from './hooks/useUnsavedGuard.ts';
 import { useVersionHistory } from './hooks/useVersionHistory.ts';
 import { ThemeContext, useTheme } from './theme.ts';
 
+// What the editor shows only on demand loads on demand, each its own chunk: the first paint needs none of it.
+const CustomNodeEditorHost = lazyComponent(async () => (await import('./components/custom/CustomNodeEditorHost.tsx')).CustomNodeEditorHost);
+const DiffViewCanvas = lazyComponent(async () => (await import('./components/DiffViewCanvas.tsx')).DiffViewCanvas);
+const ShortcutsDialog = lazyComponent(async () => (await import('./components/ShortcutsDialog.tsx')).ShortcutsDialog);
+const StrategiesDialog = lazyComponent(async () => (await import('./components/StrategiesDialog.tsx')).StrategiesDialog);
+const TemplateGalleryDialog = lazyComponent(async () => (await import('./components/TemplateGalleryDialog.tsx')).TemplateGalleryDialog);
+const VersionHistory = lazyComponent(
+  async () => (await import('./components/VersionHistory.tsx')).VersionHistory,
+  <aside className="inspector version-history" aria-label="Version history" aria-busy="true" />,
+);
+
 const noSettings: Settings = {};
 const noEntry = () => undefined;
 
-export function App() {
+/** `boot`: the first requests, already on their way when the app renders (boot.ts, boot-start.ts). */
+export function App({ boot }: { boot: BootRequests }) {
   const health = useHealth();
-  const [catalog, reloadCatalog] = useLoad(api.catalog);
-  /**
-   * The strategy a fresh page reopens, requested the moment the list arrives: in parallel with the node
-   * catalog, not after it and the render it causes (a big strategy then opened visibly later).
-   */
-  const startFetch = useRef<{ id: string; strategy: Promise<Strategy> } | null>(null);
-  const listStrategies = useCallback(async () => {
-    const items = await api.listStrategies();
-    if (!booted.current && !startFetch.current) {
-      const id = pickStartStrategy(items, readLastStrategy());
-      if (id) {
-        const strategy = api.getStrategy(id);
-        // Awaited (and its failure shown) by the first-load effect; unless the user opened another first.
-        strategy.catch(() => undefined);
-        startFetch.current = { id, strategy };
-      }
-    }
-    return items;
-  }, []);
-  const [strategies, reloadStrategies] = useLoad(listStrategies);
+  const [catalog, reloadCatalog] = useLoad(api.catalog, boot.catalog);
+  const [strategies, reloadStrategies] = useLoad(api.listStrategies, boot.strategies);
   const [templates, reloadTemplates] = useLoad(api.listTemplates);
   const datasets = useDatasets();
   const info = useMemo(() => (catalog.data ? catalogInfo(catalog.data) : null), [catalog.data]);
@@ -142,8 +131,9 @@ export function App() {
     if (booted.current || strategies.state !== 'ready' || !info) return;
     booted.current = true;
     const id = pickStartStrategy(strategies.data, readLastStrategy());
-    if (id) void openStrategy(id, startFetch.current?.id === id ? startFetch.current.strategy : undefined);
-  }, [strategies, info, openStrategy]);
+    // The boot requests fetched it as soon as the list arrived; unless the user opened another first.
+    if (id) void openStrategy(id, boot.start?.id === id ? boot.start.strategy : undefined);
+  }, [strategies, info, openStrategy, boot]);
 
   const save = useCallback(async (): Promise<string | null> => {
     setSaving(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphInput } from '../engine/graph.ts';
-import { clipFormat, clipSize, copySelection, parseClip, pasteClip, readClip, serializeClip, writeClip } from './clipboard.ts';
+import { parseClip } from './clip-payload.ts';
+import { clipFormat, clipSize, copySelection, pasteClip, readClip, serializeClip, writeClip } from './clipboard.ts';
 
 const graph: GraphInput = {
   nodes: [

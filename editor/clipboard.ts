@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { GraphComment, GraphEdge, GraphGroup, GraphNode, type GraphInput } from '../engine/graph.ts';
+import type { GraphComment, GraphGroup, GraphInput } from '../engine/graph.ts';
 import { newEdgeId, newNodeId } from './graph-mapping.ts';
 
 type GraphNodeInput = GraphInput['nodes'][number];
@@ -86,48 +85,8 @@ export function pasteClip(
  */
 export const clipFormat = 'application/vnd.tradeloom.nodes+json';
 
-/**
- * The clipboard payload. Parsed with the graph's own schemas: it may come from anywhere. Notes and
- * groups are optional, so a payload from before they were copied still pastes.
- */
-export const ClipPayload = z
-  .object({
-    format: z.literal(clipFormat),
-    version: z.literal(1),
-    nodes: z.array(GraphNode).max(2000),
-    edges: z.array(GraphEdge).max(10_000),
-    comments: z.array(GraphComment).max(500).default([]),
-    groups: z.array(GraphGroup).max(200).default([]),
-  })
-  .refine((p) => p.nodes.length + p.comments.length > 0, 'an empty clip');
-
 export function serializeClip(clip: Clip): string {
   return JSON.stringify({ format: clipFormat, version: 1, nodes: clip.nodes, edges: clip.edges, comments: clip.comments, groups: clip.groups });
-}
-
-/** The clip in clipboard text, or null for anything else (plain text, another app's JSON, a damaged payload). */
-export function parseClip(text: string): Clip | null {
-  if (!text.includes(clipFormat)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const parsed = ClipPayload.safeParse(json);
-  if (!parsed.success) return null;
-  const { nodes, edges, comments, groups } = parsed.data;
-  const ids = new Set(nodes.map((n) => n.id));
-  // Keep only the wires and group members among the copied nodes, as `copySelection` does, whatever the payload claims.
-  return {
-    nodes,
-    edges: edges.filter((e) => ids.has(e.source.node) && ids.has(e.target.node)),
-    comments,
-    groups: groups.flatMap((g) => {
-      const members = g.nodes.filter((m) => ids.has(m));
-      return members.length > 0 ? [{ ...g, nodes: members }] : [];
-    }),
-  };
 }
 
 /**
@@ -137,8 +96,13 @@ export function parseClip(text: string): Clip | null {
 export async function readClip(fallback: Clip | null, clipboard: Pick<Clipboard, 'readText'> | undefined = globalThis.navigator?.clipboard): Promise<Clip | null> {
   if (clipboard) {
     try {
-      const clip = parseClip(await clipboard.readText());
-      if (clip) return clip;
+      const text = await clipboard.readText();
+      // The payload's schemas (zod) load with the first clip pasted, not with the editor.
+      if (text.includes(clipFormat)) {
+        const { parseClip } = await import('./clip-payload.ts');
+        const clip = parseClip(text);
+        if (clip) return clip;
+      }
     } catch {
       // Permission refused or no focus: the in-app clipboard still works.
     }

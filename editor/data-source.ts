@@ -1,6 +1,6 @@
 import type { DataChoice } from '../engine/data.ts';
 import type { GraphInput } from '../engine/graph.ts';
-import { symbolOfName } from '../nodes/data/basket.ts';
+import { symbolOfName } from '../nodes/data/basket-names.ts';
 import type { Dataset } from './api.ts';
 import { fmtInt } from './format.ts';
 

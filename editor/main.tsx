@@ -1,3 +1,5 @@
+// First, so the catalog and strategy requests go out before the app's modules evaluate.
+import { bootRequests } from './boot-start.ts';
 import { ReactFlowProvider } from '@xyflow/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -6,7 +8,7 @@ import { App } from './App.tsx';
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ReactFlowProvider>
-      <App />
+      <App boot={bootRequests} />
     </ReactFlowProvider>
   </StrictMode>,
 );

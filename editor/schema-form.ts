@@ -3,6 +3,8 @@
  * and validates what the user types, so the form never needs a second copy of any schema.
  */
 
+import { fmtLocale } from './format.ts';
+
 export type FieldKind = 'number' | 'integer' | 'string' | 'enum' | 'boolean' | 'unsupported';
 
 export interface FieldSpec {
@@ -133,7 +135,10 @@ function safeTest(pattern: string | undefined, text: string): boolean {
 /** Short "key value" pairs shown on a canvas node, e.g. `period 10`. */
 export function paramSummary(schema: JsonSchema, params: Record<string, unknown>, max = 3): string[] {
   const out: string[] = [];
-  for (const field of fieldsOf(schema)) {
+  // Every canvas node summarises its params on each render: read each catalog schema's fields once.
+  let fields = summaryFields.get(schema);
+  if (!fields) summaryFields.set(schema, (fields = fieldsOf(schema)));
+  for (const field of fields) {
     if (out.length >= max) break;
     const value = params[field.key] ?? field.defaultValue;
     if (value === undefined || value === '') continue;
@@ -145,6 +150,8 @@ export function paramSummary(schema: JsonSchema, params: Record<string, unknown>
   return out;
 }
 
+const summaryFields = new WeakMap<JsonSchema, readonly FieldSpec[]>();
+
 function formatParamNumber(n: number): string {
-  return Math.abs(n) >= 10_000 && Number.isInteger(n) ? n.toLocaleString('en-US') : String(n);
+  return Math.abs(n) >= 10_000 && Number.isInteger(n) ? fmtLocale(n) : String(n);
 }

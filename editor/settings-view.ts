@@ -1,4 +1,5 @@
 import type { Settings } from './graph-mapping.ts';
+import { fmtLocale } from './format.ts';
 import type { FieldSpec } from './schema-form.ts';
 
 /**
@@ -37,7 +38,7 @@ const rank = (key: string) => {
 };
 
 const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-const short = (n: number) => (Math.abs(n) >= 10_000 ? n.toLocaleString('en-US', { notation: 'compact', maximumFractionDigits: 2 }) : n.toLocaleString('en-US', { maximumFractionDigits: 4 }));
+const short = (n: number) => (Math.abs(n) >= 10_000 ? fmtLocale(n, { notation: 'compact', maximumFractionDigits: 2 }) : fmtLocale(n, { maximumFractionDigits: 4 }));
 
 /**
  * The settings in one short line for beside the Run button, e.g. "Cash 100K · Fee 1 bps · Slip 2 bps".

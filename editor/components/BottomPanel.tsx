@@ -6,15 +6,22 @@ import { useResearch } from '../hooks/useResearch.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
 import { useState } from 'react';
 import { CompileStatus } from './CompileStatus.tsx';
-import { DeploymentsTab } from './deployments/DeploymentsTab.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
-import { ResearchTab } from './research/ResearchTab.tsx';
 import { MetricsTable } from './results/MetricsTable.tsx';
 import { PriceChart } from './results/PriceChart.tsx';
 import { RunHistory } from './results/RunHistory.tsx';
 import { resultPending, ResultsView } from './ResultsView.tsx';
 import { RunPanel, type RunPanelProps } from './RunPanel.tsx';
 import { TradesTable } from './TradesTable.tsx';
+import { lazyComponent } from './lazy-component.tsx';
+
+// Loaded when their tab is first opened: their forms validate with the engine's and the risk gate's zod schemas.
+const ResearchTab = lazyComponent(async () => (await import('./research/ResearchTab.tsx')).ResearchTab, <TabLoading />);
+const DeploymentsTab = lazyComponent(async () => (await import('./deployments/DeploymentsTab.tsx')).DeploymentsTab, <TabLoading />);
+
+function TabLoading() {
+  return <div className="muted" aria-busy="true" />;
+}
 
 export type BottomTab = 'results' | 'chart' | 'metrics' | 'trades' | 'runs' | 'research' | 'deployments' | 'problems';
 

@@ -1,5 +1,5 @@
 import { useId, useState, type ChangeEvent } from 'react';
-import { maxBasketDatasets, maxSymbolLength, symbolOfName } from '../../nodes/data/basket.ts';
+import { maxBasketDatasets, maxSymbolLength, symbolOfName } from '../../nodes/data/basket-names.ts';
 import { errorMessage, type Dataset } from '../api.ts';
 import { basketEntries } from '../data-source.ts';
 import { fmtDate, fmtInt } from '../format.ts';

@@ -2,8 +2,14 @@ import type { CompileError } from '../../engine/compile.ts';
 import { useCatalogInfo } from '../catalog-context.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
-import { NodeInspector } from './NodeInspector.tsx';
+import { lazyComponent } from './lazy-component.tsx';
 import { StrategyOverview } from './StrategyOverview.tsx';
+
+/**
+ * A node's form loads with the first node selected: its fields (optimisation ranges, CSV baskets) parse
+ * with the engine's zod schemas, which the editor's start then need not build.
+ */
+const NodeInspector = lazyComponent(async () => (await import('./NodeInspector.tsx')).NodeInspector, <div className="inspector-body" aria-busy="true" />);
 
 interface Props {
   doc: StrategyDocument;

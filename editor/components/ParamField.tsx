@@ -1,4 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
+import { fmtLocale } from '../format.ts';
 import { parseField, toText, type FieldSpec } from '../schema-form.ts';
 
 interface Props {
@@ -119,5 +120,5 @@ function range(f: FieldSpec): string | null {
 
 /** 10000 → "10,000", 1e12 → "1T": a range hint must stay short enough for the label row. */
 function bound(n: number): string {
-  return Math.abs(n) >= 1e6 ? n.toLocaleString('en-US', { notation: 'compact' }) : n.toLocaleString('en-US');
+  return Math.abs(n) >= 1e6 ? fmtLocale(n, { notation: 'compact' }) : fmtLocale(n);
 }

@@ -3,7 +3,7 @@ import { memo, useState, type ReactNode } from 'react';
 import { categoryColors, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
 import { diffBadges, useDiffStatus } from '../diff-context.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
-import { usePinnedEntry } from '../hooks/useCustomNodes.ts';
+import { isCustomType, usePinnedEntry } from '../hooks/useCustomNodes.ts';
 import { paramSummary } from '../schema-form.ts';
 import { CustomVersionBadge } from './custom/CustomVersionBadge.tsx';
 
@@ -49,7 +49,8 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
         )}
       </div>
       {summary.length > 0 && <div className="tl-node-params">{summary.join(' · ')}</div>}
-      {latest && <CustomVersionBadge nodeId={id} data={data} latest={latest} />}
+      {/* Only a custom node pinned to an older version has a badge (and its hooks): most nodes skip them. */}
+      {latest && isCustomType(data.type) && data.version < latest.version && <CustomVersionBadge nodeId={id} data={data} latest={latest} />}
       <div className="tl-node-ports">
         {Array.from({ length: rows }, (_, i) => {
           const input = entry.inputs[i];

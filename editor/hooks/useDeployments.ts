@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, errorMessage, type Deployment, type DeploymentControlPath, type DeploymentDetail, type DeploymentRequest } from '../api.ts';
-import { appendPoint, equityPoint } from '../components/deployments/deployment-view.ts';
+import { appendPoint, equityPoint } from '../components/deployments/equity-curve.ts';
 import type { Loadable } from './useResearch.ts';
 
 export type DeployResult = { ok: true; deployment: Deployment } | { ok: false; message: string; fieldErrors: { path: string; message: string }[] };

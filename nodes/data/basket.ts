@@ -6,11 +6,11 @@ import { z } from 'zod';
  * a basket the node accepts is exactly one the engine can load.
  */
 
-/** Most datasets in one basket: each is a lane the executor steps every bar. */
-export const maxBasketDatasets = 100;
+// The limits and the default symbol live in a module without zod, so the editor can use them without
+// building the schemas below on its first paint; re-exported here, the basket's one home.
+import { maxBasketDatasets, maxSymbolLength, symbolOfName } from './basket-names.ts';
 
-/** Longest symbol: it names trades, chart tabs and export rows, and `?symbol=` takes at most this. */
-export const maxSymbolLength = 64;
+export { maxBasketDatasets, maxSymbolLength, symbolOfName };
 
 export const SymbolName = z
   .string()
@@ -44,12 +44,3 @@ export const BasketDatasets = z
       else symbols.add(symbolKey(entry.symbol));
     });
   });
-
-/**
- * The symbol a dataset trades as when none is given: its name without a `.csv` ending, cut to the
- * longest symbol, with control characters dropped ("spy-daily.csv" → "spy-daily").
- */
-export function symbolOfName(name: string): string {
-  const base = name.replace(/[\u0000-\u001f\u007f]/g, '').trim().replace(/\.csv$/i, '').trim();
-  return (base || name.trim() || 'dataset').slice(0, maxSymbolLength).trim();
-}

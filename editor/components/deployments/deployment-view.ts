@@ -70,18 +70,9 @@ export function pnlFromFills(fills: readonly Pick<DeploymentFillRow, 'side' | 'q
   return cash + (Math.abs(position) > 1e-9 && lastPrice !== null ? position * lastPrice : 0);
 }
 
-/** A point of the equity curve from one streamed state: the bar it was marked on and the equity. */
-export function equityPoint(d: Pick<Deployment, 'cursor' | 'equity'>): { time: number; value: number } | null {
-  return d.cursor === null || d.equity === null ? null : { time: d.cursor, value: d.equity };
-}
-
-/** Append a point unless the curve already has that bar (the stream repeats a state on every change, not every bar). */
-export function appendPoint(curve: readonly { time: number; value: number }[], p: { time: number; value: number } | null): readonly { time: number; value: number }[] {
-  if (!p) return curve;
-  const last = curve.at(-1);
-  if (last && last.time >= p.time) return last.time === p.time && last.value !== p.value ? [...curve.slice(0, -1), p] : curve;
-  return [...curve, p];
-}
+// The equity curve's points live apart from the promotion form's checks (and their zod schema), so the
+// deployments hook that streams them can be part of the editor's first paint.
+export { appendPoint, equityPoint } from './equity-curve.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Promotion
