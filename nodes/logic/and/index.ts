@@ -31,6 +31,8 @@ export const and = defineNode({
   },
   kernel(s, _p, input, out, from, to) {
     const { a, b, c, d } = input, r = out.result, useC = s.useC === 1, useD = s.useD === 1;
-    for (let t = from; t < to; t++) r[t] = a[t] === 1 && b[t] === 1 && (!useC || c[t] === 1) && (!useD || d[t] === 1) ? 1 : 0;
+    // Combined with & as numbers: no branch to mispredict.
+    const skipC = useC ? 0 : 1, skipD = useD ? 0 : 1;
+    for (let t = from; t < to; t++) r[t] = +(a[t] === 1) & +(b[t] === 1) & (skipC | +(c[t] === 1)) & (skipD | +(d[t] === 1));
   },
 });

@@ -39,9 +39,10 @@ export const crossover = defineNode({
     let prevA = s.prevA, prevB = s.prevB;
     for (let t = from; t < to; t++) {
       const a = xa[t]!, b = xb[t]!;
-      const known = a === a && b === b && prevA === prevA && prevB === prevB;
-      above[t] = known && prevA <= prevB && a > b ? 1 : 0;
-      below[t] = known && prevA >= prevB && a < b ? 1 : 0;
+      // The flags as numbers combined with &, not chosen by branches the processor would mispredict.
+      const known = +(a === a) & +(b === b) & +(prevA === prevA) & +(prevB === prevB);
+      above[t] = known & +(prevA <= prevB) & +(a > b);
+      below[t] = known & +(prevA >= prevB) & +(a < b);
       prevA = a;
       prevB = b;
     }

@@ -27,6 +27,7 @@ export const or = defineNode({
   },
   kernel(_s, _p, input, out, from, to) {
     const { a, b, c, d } = input, r = out.result;
-    for (let t = from; t < to; t++) r[t] = a[t] === 1 || b[t] === 1 || c[t] === 1 || d[t] === 1 ? 1 : 0;
+    // Combined with | as numbers: no branch to mispredict.
+    for (let t = from; t < to; t++) r[t] = +(a[t] === 1) | +(b[t] === 1) | +(c[t] === 1) | +(d[t] === 1);
   },
 });
