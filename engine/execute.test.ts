@@ -131,3 +131,91 @@ describe('executor phases', () => {
     expect(phase).toMatchObject({ rsi: 'column', atr: 'column', low: 'column', order: 'bar', exits: 'bar' });
   });
 });
+
+describe('quiet bars with the entry, bracket and cap nodes', () => {
+  // Graphs built from the nodes with idle tests, each run with and without them: the same trades and
+  // metrics, with fewer bar-phase steps. Target position is not bar-by-bar, so the orders it sends move
+  // between steps: the idle tests downstream must see that.
+  const cases: Record<string, { nodes: Parameters<typeof fixture>[0]; edges: string[] }> = {
+    'market → bracket → max order notional': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        rsi: { type: 'indicator.rsi', params: { period: 14 } },
+        atr: { type: 'indicator.atr', params: { period: 14 } },
+        low: { type: 'logic.threshold', params: { operator: '<', level: 35 } },
+        high: { type: 'logic.threshold', params: { operator: '>', level: 65 } },
+        order: { type: 'order.market', params: { size: 50 } },
+        exits: { type: 'order.bracket', params: { stopLoss: 2, takeProfit: 3 } },
+        cap: { type: 'risk.maxOrderNotional', params: { maxPercentEquity: 30 } },
+      },
+      edges: ['data.close -> rsi.source', 'data.bars -> atr.bars', 'rsi.value -> low.value', 'rsi.value -> high.value', 'low.result -> order.enter', 'high.result -> order.exit', 'order.order -> exits.order', 'atr.value -> exits.distance', 'exits.order -> cap.order'],
+    },
+    'limit (level mode) → max gross exposure': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        rsi: { type: 'indicator.rsi', params: { period: 14 } },
+        low: { type: 'logic.threshold', params: { operator: '<', level: 40 } },
+        order: { type: 'order.limit', params: { size: 80, offsetPercent: 0.2, timeInForce: 'bars', expiryBars: 3 } },
+        cap: { type: 'risk.maxGrossExposure', params: { maxPercent: 60, tolerance: 5 } },
+      },
+      edges: ['data.close -> rsi.source', 'rsi.value -> low.value', 'low.result -> order.enter', 'order.order -> cap.order'],
+    },
+    'target position → max position': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        mom: { type: 'indicator.momentum' },
+        units: { type: 'order.targetPosition', params: { rebalanceBandPercent: 5 } },
+        cap: { type: 'risk.maxPosition', params: { maxQuantity: 400 } },
+      },
+      edges: ['data.close -> mom.source', 'mom.value -> units.units', 'units.order -> cap.order'],
+    },
+    'target position → stop / take-profit': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        mom: { type: 'indicator.momentum' },
+        units: { type: 'order.targetPosition', params: { rebalanceBandPercent: 10 } },
+        exits: { type: 'risk.stopTakeProfit', params: { stopLoss: 1, takeProfit: 1.5 } },
+      },
+      edges: ['data.close -> mom.source', 'mom.value -> units.units', 'units.order -> exits.order'],
+    },
+    'target position → bracket → max order notional': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        mom: { type: 'indicator.momentum' },
+        units: { type: 'order.targetPosition', params: { rebalanceBandPercent: 20 } },
+        exits: { type: 'order.bracket', params: { stopLoss: 1, takeProfit: 1 } },
+        cap: { type: 'risk.maxOrderNotional', params: { maxPercentEquity: 50 } },
+      },
+      edges: ['data.close -> mom.source', 'mom.value -> units.units', 'units.order -> exits.order', 'exits.order -> cap.order'],
+    },
+  };
+  for (const [name, { nodes, edges }] of Object.entries(cases)) {
+    for (const symbols of [1, 3]) {
+      it(`${name}, ${symbols} symbol(s): the same trades and metrics, with steps skipped`, async () => {
+        const plan = compileOk(fixture(nodes, edges), registry);
+        let steps = 0;
+        const counted = (p: typeof plan, idle: boolean) => ({
+          ...p,
+          nodes: p.nodes.map((n) => {
+            const step = n.def.step;
+            if (!readsContext(step)) return idle ? n : { ...n, def: { ...n.def, idle: undefined } };
+            const def = { ...n.def, step: (s: never, q: never, i: never, o: never, c: never) => (steps++, step(s, q, i, o, c)), idle: idle ? n.def.idle : undefined };
+            return { ...n, def };
+          }),
+        });
+        const market = syntheticMarket({ seed: 5, bars: 3000, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1), symbols });
+        for (const t of [5, 700, 2047, 2048]) market.lanes[0]!.close[t] = NaN;
+        const go = async (p: typeof plan) => {
+          steps = 0;
+          const r = await runBacktest(p, market, { chunkBars: 977 });
+          return { result: { trades: r.trades, metrics: r.metrics, skipped: r.skippedBars }, steps };
+        };
+        const reference = await go(counted(plan, false));
+        expect(reference.result.trades.length).toBeGreaterThan(10 * symbols);
+        const quiet = await go(counted(plan, true));
+        expect(quiet.result).toEqual(reference.result);
+        expect(quiet.steps).toBeLessThan(reference.steps);
+      });
+    }
+  }
+});

@@ -266,8 +266,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       declare.push(`const idle${i} = idles[${i}];`);
       // With one symbol, an input from another bar-phase node already holds what this node saw on its
       // last step (the contract's premise), so only the column inputs are read.
-      // An idle test that does not declare the inputs parameter does not read them (the contract).
-      const fresh = node.def.idle.length < 3 ? [] : ins.filter((x) => L > 1 || !x.wired || barColumn.has(x.s) || columnSlots.has(x.s));
+      // The inputs the idle test reads (the contract: \`idleInputs\`, else all of them, or none when it does
+      // not declare the inputs parameter).
+      const reads = node.def.idleInputs ?? (node.def.idle.length < 3 ? [] : Object.keys(inputs));
+      const fresh = ins.filter((x) => reads.includes(x.port) && (L > 1 || !x.wired || barColumn.has(x.s) || columnSlots.has(x.s)));
       idleTests.push({ reads: fresh.map((x) => ({ to: portRef(i, 'i', x.port, x.f), from: x.wired ? readPerBar(x.s, 'k') : 'NaN' })), call: `idle${i}(st${i}[k], p${i}, i${i})` });
     } else idleTests = null;
     if (cross[i]) {

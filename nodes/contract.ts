@@ -164,6 +164,13 @@ export interface NodeDefinition<
    * executor then does not test it again when they change over a run of quiet bars.
    */
   idle?(state: Readonly<S>, params: z.infer<P>, input: Readonly<Values<I>>): boolean;
+  /**
+   * The inputs `idle` reads, when not all of them: over a run of quiet bars the executor tests the node
+   * again only when one of these changes (a Distance that moves every bar but matters only at entry need
+   * not end the run). Without it, an idle test with the input parameter is taken to read every input.
+   * nodes/idle.test.ts checks that the answer does not depend on the others.
+   */
+  idleInputs?: readonly (keyof I & string)[];
 }
 
 // Definitions differ in params, ports and state; code that handles any of them works at this erased type.
@@ -229,6 +236,7 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
     if (def.step.length >= 5) throw new Error(`${def.type}: a node that reads the context cannot have a kernel`);
   }
   if (def.idle && def.step.length < 5) throw new Error(`${def.type}: only a node that reads the context steps bar by bar and can be idle`);
+  for (const port of def.idleInputs ?? []) if (!(port in def.inputs)) throw new Error(`${def.type}: idleInputs names ${port}, which is not an input`);
   for (let v = 1; v < def.version; v++) {
     if (!def.migrations?.[v]) throw new Error(`${def.type}: version ${def.version} needs a params migration from version ${v}`);
   }

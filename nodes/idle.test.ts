@@ -19,6 +19,14 @@ function rng(seed: number): () => number {
 /** Params to try beyond the defaults, per node type. */
 const variants: Record<string, Record<string, unknown>[]> = {
   'order.targetPercent': [{ side: 'short', percent: 50 }],
+  'order.market': [{ side: 'short', sizeMode: 'units', size: 3 }, { size: 1e-300 }],
+  'order.limit': [{ side: 'short', offsetPercent: -1, timeInForce: 'bars', expiryBars: 3 }, { sizeMode: 'units', size: 2, timeInForce: 'day' }],
+  'order.stop': [{ side: 'short', timeInForce: 'day' }, { sizeMode: 'units', size: 2, offsetPercent: 0 }],
+  'order.stopLimit': [{ side: 'short', limitOffsetPercent: 0 }, { sizeMode: 'units', size: 2, timeInForce: 'bars', expiryBars: 2 }],
+  'order.bracket': [{ stopLoss: 2, takeProfit: 3, trailPercent: 1 }, { takeProfit: 1.5 }, { trailPercent: 5 }],
+  'risk.kelly': [{ fraction: 1, maxPercent: 50, side: 'short' }, { winProbability: 0.3, payoffRatio: 1 }],
+  'risk.maxOrderNotional': [{ maxNotional: 300 }, { maxPercentEquity: 1 }],
+  'risk.maxGrossExposure': [{ maxPercent: 1, tolerance: 0 }, { maxPercent: 500, tolerance: 50 }],
   'risk.maxPosition': [{ maxQuantity: 3 }, { maxPercentEquity: 20 }],
   'risk.stopTakeProfit': [{ basis: 'percent', stopLoss: 2, takeProfit: 3, trail: 1 }, { basis: 'distance', stopLoss: 1.5, takeProfit: 0, trail: 0.5 }],
 };
@@ -49,7 +57,19 @@ const same = (a: unknown, b: unknown): boolean =>
 
 describe('idle nodes: an idle step changes nothing', () => {
   it('covers the nodes that have one', () => {
-    expect(withIdle.map((d) => d.type).sort()).toEqual(['order.targetPercent', 'risk.maxPosition', 'risk.stopTakeProfit']);
+    expect(withIdle.map((d) => d.type).sort()).toEqual([
+      'order.bracket',
+      'order.limit',
+      'order.market',
+      'order.stop',
+      'order.stopLimit',
+      'order.targetPercent',
+      'risk.kelly',
+      'risk.maxGrossExposure',
+      'risk.maxOrderNotional',
+      'risk.maxPosition',
+      'risk.stopTakeProfit',
+    ]);
   });
 
   for (const def of withIdle) {
@@ -78,6 +98,12 @@ describe('idle nodes: an idle step changes nothing', () => {
             const ctx: StepContext = { bar, time: bar * 60_000, open: c, high: c + 2, low: c - 2, close: c, volume: 1e4, equity: 50_000 + rand() * 100_000, cash: 50_000, position: Math.round((rand() - 0.5) * 10) };
             const ordersRepeat = last !== undefined && Object.entries(def.inputs).every(([p, spec]) => spec.kind !== 'order' || same(input[p], last![p]));
             const idle = bar > 0 && ordersRepeat && def.idle!(state, params, input as never);
+            if (def.idleInputs && bar > 0) {
+              // The inputs it does not declare as read may be anything: the answer must not move.
+              const other = { ...input };
+              for (const [p, spec] of Object.entries(def.inputs)) if (!def.idleInputs.includes(p as never)) other[p] = valueFor(spec.kind, rand);
+              expect(def.idle!(state, params, other as never), `${def.type} reads an input outside idleInputs at bar ${bar}`).toBe(def.idle!(state, params, input as never));
+            }
             const before = idle ? clone({ state, out }) : undefined;
             def.step(state, params, input as never, out as never, ctx);
             if (before) {

@@ -59,6 +59,17 @@ export function wantsIn(latched: number, holding: boolean, enter: number, exit: 
   return latched === 1 ? !isTrue(exit) && (isTrue(enter) || holding) : isTrue(enter);
 }
 
+/**
+ * The idle test of a node that sizes once, at entry, and holds the size (`target`, 0 when flat) while
+ * in: true when this bar's Enter and Exit cannot change it. In, it stays in unless the signals say out
+ * (Exit in latched mode, Enter false in level mode); out, it stays out unless they say in, and a step
+ * would only write the flat 0 it already holds (a -0, which a step rewrites as 0, is not idle).
+ */
+export function holdIdle(latched: number, target: number, enter: number, exit: number): boolean {
+  if (target !== 0) return latched === 1 ? !isTrue(exit) : isTrue(enter);
+  return 1 / target > 0 && !wantsIn(latched, false, enter, exit);
+}
+
 /** Write an entry instruction: `target` units by an order of `type` at `limit`/`stop` (NaN when unused). */
 export function setEntry(order: Order, target: number, type: number, limit: number, stop: number, expiry: number): void {
   order.target = target;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { OrderType, type Order } from '../../ports.ts';
 import { runNode, targets } from '../../testing.ts';
-import { orderRegistry } from '../testing.ts';
+import { idleAfter, orderRegistry } from '../testing.ts';
 import { bracket } from './index.ts';
 
 const exits = (orders: Order[]) => orders.map((o) => [o.stopLoss, o.takeProfit]);
@@ -94,5 +94,30 @@ describe('order.bracket', () => {
     const bars = makeBars({ close: [99, 101, 102, 106], open: [99, 99, 100, 102], high: [99, 101, 102, 108] });
     const run = runGraph(graph, bars, {}, orderRegistry);
     expect(run.broker.fills.map((f) => [f.quantity, f.price, f.reason ?? 'signal'])).toEqual([[10, 100, 'signal'], [-10, 107, 'takeProfit']]);
+  });
+});
+
+describe('order.bracket idle', () => {
+  const params = { stopLoss: 2, takeProfit: 3 };
+  it('idle while the order it armed repeats, or while going flat; not on a new order', () => {
+    expect(idleAfter(bracket, { params, bars: [{ order: 10 }] }, { order: 10 })).toBe(true);
+    expect(idleAfter(bracket, { params, bars: [{ order: 10 }, { order: 0 }] }, { order: 0 })).toBe(true);
+    // A new target (Target position upstream, say, which is not bar-by-bar) re-arms: not idle.
+    expect(idleAfter(bracket, { params, bars: [{ order: 10 }] }, { order: 12 })).toBe(false);
+    expect(idleAfter(bracket, { params, bars: [{ order: 10 }] }, { order: { target: 10, type: 1, limit: 95, expiry: 0 } })).toBe(false);
+  });
+
+  it('no instruction: idle only after no instruction, and an order after one is not idle', () => {
+    expect(idleAfter(bracket, { params, bars: [{ order: 10 }, { order: NaN }] }, { order: NaN })).toBe(true);
+    expect(idleAfter(bracket, { params, bars: [{ order: 10 }] }, { order: NaN })).toBe(false);
+    // The same order as before the gap would be written again, with its levels.
+    expect(idleAfter(bracket, { params, bars: [{ order: 10 }, { order: NaN }] }, { order: 10 })).toBe(false);
+  });
+
+  it('an entry held back for want of a Distance stays idle until the Distance is known', () => {
+    const held = { params, bars: [{ order: 10, distance: NaN }] };
+    expect(idleAfter(bracket, held, { order: 10, distance: NaN })).toBe(true);
+    expect(idleAfter(bracket, held, { order: 10, distance: 1.5 })).toBe(false);
+    expect(idleAfter(bracket, { params, bars: [{ order: 10, distance: 1.5 }] }, { order: 10, distance: NaN })).toBe(true);
   });
 });

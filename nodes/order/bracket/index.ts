@@ -38,12 +38,18 @@ export const bracket = defineNode({
     stopLoss: NaN,
     takeProfit: NaN,
     seen: noOrder(),
+    /** 1 when the last step had no instruction (NaN target), for the idle test. */
+    none: 0,
   }),
   step(s, p, input, out, ctx) {
     const o = input.order;
     copyOrder(o, out.order);
     // No instruction: nothing to protect, and nothing for the broker to change.
-    if (o.target !== o.target) return;
+    if (o.target !== o.target) {
+      s.none = 1;
+      return;
+    }
+    s.none = 0;
     if (!sameOrder(s.seen, o)) {
       copyOrder(o, s.seen);
       if (o.target !== 0) s.armed = 0;
@@ -67,5 +73,18 @@ export const bracket = defineNode({
     if (p.stopLoss !== undefined) out.order.stopLoss = s.stopLoss;
     if (p.takeProfit !== undefined) out.order.takeProfit = s.takeProfit;
     if (p.trailPercent !== undefined) out.order.trail = p.trailPercent / 100;
+  },
+  // Levels are set once per new instruction and then repeated: the order it saw last (`seen`, and whether
+  // it was none) repeated changes nothing once armed, or while it goes flat, or while an entry stays held
+  // back for want of a Distance. The order is compared with the state rather than assumed unchanged,
+  // because it may come from a node that is not bar-by-bar (Target position), which changes it between
+  // steps; such nodes write every field but the target the same on every bar.
+  idle: (s, p, input) => {
+    const o = input.order;
+    if (o.target !== o.target) return s.none === 1;
+    if (s.none !== 0 || !sameOrder(s.seen, o)) return false;
+    if (s.armed === 1 || o.target === 0) return true;
+    const d = input.distance;
+    return s.useDistance === 1 && !(d > 0 && d < Infinity) && (p.stopLoss !== undefined || p.takeProfit !== undefined);
   },
 });

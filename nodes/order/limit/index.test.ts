@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { OrderType } from '../../ports.ts';
 import { runNode, targets } from '../../testing.ts';
-import { orderRegistry } from '../testing.ts';
+import { idleAfter, orderRegistry } from '../testing.ts';
 import { limitOrder } from './index.ts';
 
 const book = { equity: 9_800, close: 100 };
@@ -64,5 +64,36 @@ describe('order.limit', () => {
     const run = runGraph(graph, bars, {}, orderRegistry);
     expect(run.broker.fills).toEqual([{ time: bars.time[3], quantity: 10, price: expect.closeTo(98.01, 9), commission: 0 }]);
     expect(run.broker.position).toBe(10);
+  });
+});
+
+describe('order.limit idle', () => {
+  const units = { sizeMode: 'units', size: 3 };
+  it('level mode: idle while Enter agrees with what is held, not on a bar that opens or closes', () => {
+    const inside = { params: units, wired: [], bars: [{ enter: 1 }] };
+    expect(idleAfter(limitOrder, inside, { enter: 1 })).toBe(true);
+    expect(idleAfter(limitOrder, inside, { enter: 0 })).toBe(false);
+    expect(idleAfter(limitOrder, inside, { enter: NaN })).toBe(false);
+    const outside = { params: units, wired: [], bars: [{ enter: 1 }, { enter: 0 }] };
+    expect(idleAfter(limitOrder, outside, { enter: 0 })).toBe(true);
+    expect(idleAfter(limitOrder, outside, { enter: 1 })).toBe(false);
+  });
+
+  it('latched mode: in, idle until Exit; out, idle until an Enter without Exit', () => {
+    const inside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }] };
+    expect(idleAfter(limitOrder, inside, { enter: 0, exit: NaN })).toBe(true);
+    expect(idleAfter(limitOrder, inside, { enter: 1, exit: 1 })).toBe(false);
+    const outside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }, { enter: 0, exit: 1 }] };
+    expect(idleAfter(limitOrder, outside, { enter: 1, exit: 1 })).toBe(true);
+    expect(idleAfter(limitOrder, outside, { enter: 0, exit: 0 })).toBe(true);
+    expect(idleAfter(limitOrder, outside, { enter: 1, exit: 0 })).toBe(false);
+  });
+});
+
+describe('order.limit idle, Price wired', () => {
+  it('a held entry ignores the Price input; a flat one waiting for a known Price is not idle', () => {
+    const params = { sizeMode: 'units', size: 3 };
+    expect(idleAfter(limitOrder, { params, bars: [{ enter: 1, price: 95 }] }, { enter: 1, price: 80 })).toBe(true);
+    expect(idleAfter(limitOrder, { params, bars: [{ enter: 1, price: NaN }] }, { enter: 1, price: 95 })).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { registry } from '../../index.ts';
 import { createRegistry } from '../../registry.ts';
+import { idleAfter } from '../../order/testing.ts';
 import { runNode, targets } from '../../testing.ts';
 import { kelly } from './index.ts';
 
@@ -56,5 +57,21 @@ describe('risk.kelly', () => {
     // f* = 0.6 − 0.4 / 2 = 0.4; half is 20 % of 100 000 at 50 = 400 units.
     const run = runGraph(graph, makeBars({ close: [50, 51, 52] }), {}, reg);
     expect(run.broker.fills.map((f) => f.quantity)).toEqual([400]);
+  });
+});
+
+describe('risk.kelly idle', () => {
+  it('with the params: idle while the signals agree with what is held, not on an entry or an exit', () => {
+    expect(idleAfter(kelly, { bars: [{ enter: 1 }] }, { enter: 1 })).toBe(true);
+    expect(idleAfter(kelly, { bars: [{ enter: 1 }] }, { enter: 0 })).toBe(false);
+    expect(idleAfter(kelly, { bars: [{ enter: 0 }] }, { enter: 0 })).toBe(true);
+    expect(idleAfter(kelly, { bars: [{ enter: 0 }] }, { enter: 1 })).toBe(false);
+    expect(idleAfter(kelly, { bars: [{ enter: 1, exit: 0 }] }, { enter: 0, exit: 0 })).toBe(true);
+    expect(idleAfter(kelly, { bars: [{ enter: 1, exit: 0 }] }, { enter: 0, exit: 1 })).toBe(false);
+  });
+
+  it('never idle with Win probability or Payoff wired: `percent` follows them', () => {
+    expect(idleAfter(kelly, { bars: [{ enter: 1, winProbability: 0.6 }] }, { enter: 1, winProbability: 0.6 })).toBe(false);
+    expect(idleAfter(kelly, { bars: [{ enter: 0, payoffRatio: 2 }] }, { enter: 0, payoffRatio: 2 })).toBe(false);
   });
 });

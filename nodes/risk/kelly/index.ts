@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { holdIdle } from '../../order/entry.ts';
 import { setMarket } from '../../order/instruction.ts';
 import { capParam, entryInputs, sideParam, wantsIn } from '../shared/sizing.ts';
 
@@ -55,4 +56,9 @@ export const kelly = defineNode({
     }
     setMarket(out.order, s.target);
   },
+  // Sized once, at entry, and `percent` comes from the params alone when neither input is wired: only a
+  // bar whose signals open or close the position can change anything. With an input wired, `percent`
+  // follows it, and what it read last is not kept.
+  idleInputs: ['enter', 'exit'],
+  idle: (s, _p, input) => s.pWired === 0 && s.bWired === 0 && holdIdle(s.latched, s.target, input.enter, input.exit),
 });

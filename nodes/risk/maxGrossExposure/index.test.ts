@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { registry } from '../../index.ts';
 import { createRegistry } from '../../registry.ts';
+import { idleAfter } from '../../order/testing.ts';
 import { runNode, targets } from '../../testing.ts';
 import { maxGrossExposure } from './index.ts';
 
@@ -63,5 +64,17 @@ describe('risk.maxGrossExposure', () => {
     expect(run.broker.fills[0]!.quantity).toBe(-100);
     expect(run.broker.position).toBeCloseTo(-9_400 / 106, 9);
     expect(run.broker.fills[1]!.price).toBe(106);
+  });
+});
+
+describe('risk.maxGrossExposure idle', () => {
+  it('idle while a flat target or no instruction repeats; a held position is watched every bar', () => {
+    expect(idleAfter(maxGrossExposure, { bars: [{ order: 0 }] }, { order: 0 })).toBe(true);
+    expect(idleAfter(maxGrossExposure, { bars: [{ order: NaN }] }, { order: NaN })).toBe(true);
+    // Capped to nothing (equity ≤ 0): 0 is held, and can never be trimmed.
+    expect(idleAfter(maxGrossExposure, { bars: [{ order: 5 }], ctx: { equity: -1 } }, { order: 5 })).toBe(true);
+    expect(idleAfter(maxGrossExposure, { bars: [{ order: 5 }] }, { order: 5 })).toBe(false);
+    expect(idleAfter(maxGrossExposure, { bars: [{ order: 0 }] }, { order: 5 })).toBe(false);
+    expect(idleAfter(maxGrossExposure, { bars: [{ order: 0 }] }, { order: NaN })).toBe(false);
   });
 });

@@ -56,4 +56,11 @@ export const maxGrossExposure = defineNode({
     out.order.target = s.capped;
     out.limited = bool(s.capped !== target);
   },
+  // A new target is capped again, and a held one is watched every bar; but a target held at 0 (flat, or
+  // capped to nothing) can never be trimmed, and no instruction (NaN) is not watched. Compared with the
+  // target in the state, because the order may come from a node that is not bar-by-bar (Target position).
+  idle: (s, _p, input) => {
+    const t = input.order.target;
+    return t !== t ? s.target !== s.target : t === s.target && s.capped === 0;
+  },
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { registry } from '../../index.ts';
 import { createRegistry } from '../../registry.ts';
+import { idleAfter } from '../../order/testing.ts';
 import { runNode, targets } from '../../testing.ts';
 import { maxOrderNotional } from './index.ts';
 
@@ -62,5 +63,17 @@ describe('risk.maxOrderNotional', () => {
     expect(run.broker.fills.map((f) => f.quantity)).toEqual([200]);
     expect(run.values.cap).toEqual([200, 200, 200, 200, 200]);
     expect(run.values.limited).toEqual([1, 1, 1, 1, 1]);
+  });
+});
+
+describe('risk.maxOrderNotional idle', () => {
+  it('idle while the target it capped repeats (or no instruction does), not on a new target', () => {
+    const ctx = { equity: 1_000, close: 10 };
+    expect(idleAfter(maxOrderNotional, { bars: [{ order: 500 }], ctx }, { order: 500 })).toBe(true);
+    expect(idleAfter(maxOrderNotional, { bars: [{ order: NaN }], ctx }, { order: NaN })).toBe(true);
+    // Target position upstream is not bar-by-bar: its target can move between steps.
+    expect(idleAfter(maxOrderNotional, { bars: [{ order: 500 }], ctx }, { order: 400 })).toBe(false);
+    expect(idleAfter(maxOrderNotional, { bars: [{ order: 500 }], ctx }, { order: NaN })).toBe(false);
+    expect(idleAfter(maxOrderNotional, { bars: [{ order: NaN }], ctx }, { order: 0 })).toBe(false);
   });
 });

@@ -59,4 +59,11 @@ export const maxOrderNotional = defineNode({
     out.order.target = s.capped;
     out.limited = bool(s.capped !== target);
   },
+  // The order is capped when its target changes, then held: the same target (NaN included, which the
+  // state keeps too) changes nothing. Compared with the state rather than assumed, because the order may
+  // come from a node that is not bar-by-bar (Target position), whose target moves between steps.
+  idle: (s, _p, input) => {
+    const t = input.order.target;
+    return t === s.target || (t !== t && s.target !== s.target);
+  },
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
+import { idleAfter } from '../../order/testing.ts';
 import { runNode, targets } from '../../testing.ts';
 import { maxPosition } from './index.ts';
 
@@ -71,5 +72,14 @@ describe('risk.maxPosition', () => {
     expect(run.broker.fills).toHaveLength(1);
     expect(run.broker.fills[0]!.quantity).toBe(100);
     expect(new Set(run.values.gate)).toEqual(new Set([100]));
+  });
+});
+
+describe('risk.maxPosition idle', () => {
+  it('idle while the target it capped repeats, not when it moves (Target position upstream is not bar-by-bar)', () => {
+    expect(idleAfter(maxPosition, { bars: [{ order: 5 }] }, { order: 5 })).toBe(true);
+    expect(idleAfter(maxPosition, { bars: [{ order: NaN }] }, { order: NaN })).toBe(true);
+    expect(idleAfter(maxPosition, { bars: [{ order: 5 }] }, { order: 7 })).toBe(false);
+    expect(idleAfter(maxPosition, { bars: [{ order: 5 }] }, { order: NaN })).toBe(false);
   });
 });

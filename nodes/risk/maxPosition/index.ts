@@ -48,6 +48,12 @@ export const maxPosition = defineNode({
     out.order.target = s.capped;
     out.limited = bool(s.capped !== target);
   },
-  // Its only input is an order from a bar-by-bar node: unchanged, it is capped as it was.
-  idle: () => true,
+  // An unchanged target is capped as it was (NaN included, which the state keeps too). Compared with the
+  // state rather than assumed, because the order may come from a node that is not bar-by-bar (Target
+  // position), whose target moves between steps; its other fields pass through, and such nodes (Target
+  // position, Close all) write them the same on every bar.
+  idle: (s, _p, input) => {
+    const t = input.order.target;
+    return t === s.target || (t !== t && s.target !== s.target);
+  },
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { registry } from '../../index.ts';
 import { createRegistry } from '../../registry.ts';
+import { idleAfter } from '../../order/testing.ts';
 import { runNode, targets } from '../../testing.ts';
 import { stopTakeProfit } from './index.ts';
 
@@ -83,5 +84,21 @@ describe('risk.stopTakeProfit', () => {
       [500, 100, undefined],
       [-500, 110, 'takeProfit'],
     ]);
+  });
+});
+
+describe('risk.stopTakeProfit idle', () => {
+  it('idle while the target it protected repeats, not when it moves (Target position upstream is not bar-by-bar)', () => {
+    expect(idleAfter(stopTakeProfit, { bars: [{ order: 5 }] }, { order: 5 })).toBe(true);
+    expect(idleAfter(stopTakeProfit, { bars: [{ order: 5 }] }, { order: 7 })).toBe(false);
+    expect(idleAfter(stopTakeProfit, { bars: [{ order: NaN }] }, { order: NaN })).toBe(true);
+    expect(idleAfter(stopTakeProfit, { bars: [{ order: 5 }] }, { order: NaN })).toBe(false);
+    expect(idleAfter(stopTakeProfit, { bars: [{ order: 5 }, { order: NaN }] }, { order: 5 })).toBe(false);
+  });
+
+  it('a trade waiting for a known Distance is not idle', () => {
+    const params = { basis: 'distance' };
+    expect(idleAfter(stopTakeProfit, { params, bars: [{ order: 5, distance: NaN }] }, { order: 5, distance: 2 })).toBe(false);
+    expect(idleAfter(stopTakeProfit, { params, bars: [{ order: 5, distance: 2 }] }, { order: 5, distance: NaN })).toBe(true);
   });
 });

@@ -48,10 +48,12 @@ export const stopTakeProfit = defineNode({
     trail: level('Trailing stop', 0),
   }),
   warmup: () => 0,
-  init: () => ({ side: 0, tradeSide: 0, pending: 0, stopLoss: NaN, takeProfit: NaN, trail: NaN }),
+  // `target`: the incoming target on the last step (+0 for -0), for the idle test.
+  init: () => ({ target: NaN, side: 0, tradeSide: 0, pending: 0, stopLoss: NaN, takeProfit: NaN, trail: NaN }),
   step(s, p, input, out, ctx) {
     const target = input.order.target;
     copyOrder(input.order, out.order);
+    s.target = target + 0;
     if (target !== target) {
       out.stopLoss = out.order.stopLoss;
       out.takeProfit = out.order.takeProfit;
@@ -85,6 +87,13 @@ export const stopTakeProfit = defineNode({
     out.stopLoss = out.order.stopLoss;
     out.takeProfit = out.order.takeProfit;
   },
-  // With the order unchanged, only a trade still waiting for its levels (a distance not yet known) can change.
-  idle: (s) => s.pending === 0 || s.side === 0,
+  // With the order unchanged, only a trade still waiting for its levels (a distance not yet known) can
+  // change. The target is compared with the state rather than assumed unchanged, because the order may
+  // come from a node that is not bar-by-bar (Target position), whose target moves between steps; such
+  // nodes (Target position, Close all) write every other field the same on every bar.
+  idleInputs: ['order'],
+  idle: (s, _p, input) => {
+    const t = input.order.target;
+    return t !== t ? s.target !== s.target : t === s.target && (s.pending === 0 || s.side === 0);
+  },
 });
