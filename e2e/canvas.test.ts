@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { GraphInput } from '../engine/graph.ts';
+import { withDeclaredGeometry } from '../editor/components/node-geometry.ts';
+import type { EditorCatalog } from '../editor/api.ts';
 import { useApp } from './setup.ts';
 import {
   boxSelect,
@@ -355,6 +358,136 @@ describe('the canvas tools', () => {
     await page.getByTestId('shortcuts-dialog').waitFor();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('shortcuts-dialog').count()).toBe(0);
+    await finish();
+  });
+
+  it('draws every node type with its handles exactly where the canvas declared them to React Flow', async () => {
+    // One node of every built-in type, unconnected (so most show compile errors: the error list and badge
+    // must not move a handle), with each type's default params: with and without a summary line.
+    const catalog = (await (await fetch(`${e2e.app.url}/api/nodes`)).json()) as EditorCatalog;
+    const entries = catalog.nodes.filter((n) => !n.type.startsWith('custom.'));
+    const graph: GraphInput = {
+      schemaVersion: 1,
+      nodes: entries.map((n, i) => ({ id: `n${i}`, type: n.type, version: n.version, params: structuredClone(n.defaults), position: { x: (i % 8) * 240, y: Math.floor(i / 8) * 260 } })),
+      edges: [],
+    };
+    const res = await fetch(`${e2e.app.url}/api/strategies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Every node', graph }) });
+    expect(res.ok).toBe(true);
+
+    const { page, shot, finish } = await e2e.open('canvas-node-geometry');
+    await expect.poll(() => page.locator('.react-flow__node-strategy').count(), { timeout: 30_000 }).toBe(entries.length);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.react-flow__node')].every((el) => el.style.visibility !== 'hidden'));
+    await page.waitForTimeout(400);
+    // Every handle in the DOM, relative to its node's corner at zoom 1.
+    const readDrawn = () => page.evaluate(() => {
+      const t = document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform;
+      const zoom = Number(/scale\(([\d.e+-]+)\)/.exec(t)![1]);
+      return [...document.querySelectorAll<HTMLElement>('.react-flow__node-strategy')].map((node) => {
+        const box = node.getBoundingClientRect();
+        return {
+          id: node.dataset.id!,
+          summary: node.querySelector('.tl-node-params') !== null,
+          errors: node.querySelector('.tl-node-errors') !== null,
+          height: node.offsetHeight,
+          width: node.offsetWidth,
+          handles: [...node.querySelectorAll<HTMLElement>('.react-flow__handle')].map((h) => {
+            const r = h.getBoundingClientRect();
+            return { id: h.dataset.handleid!, type: h.classList.contains('source') ? 'source' : 'target', x: (r.left - box.left) / zoom, y: (r.top - box.top) / zoom, width: r.width / zoom, height: r.height / zoom };
+          }),
+        };
+      });
+    });
+    const drawn = await readDrawn();
+    expect(drawn).toHaveLength(entries.length);
+    let withSummary = 0;
+    let withErrors = 0;
+    for (const d of drawn) {
+      const entry = entries[Number(d.id.slice(1))]!;
+      // What the canvas handed React Flow for this node before it was mounted.
+      const node = withDeclaredGeometry({ id: d.id, type: 'strategy', position: { x: 0, y: 0 }, data: { type: entry.type, version: entry.version, params: structuredClone(entry.defaults) } }, entry);
+      const declared = { width: node.initialWidth!, height: node.initialHeight!, handles: node.handles! };
+      withSummary += d.summary ? 1 : 0;
+      withErrors += d.errors ? 1 : 0;
+      expect(d.width, entry.type).toBe(declared.width);
+      // The declared height is the node's without an error list; the list only adds below the ports.
+      if (d.errors) expect(d.height, entry.type).toBeGreaterThan(declared.height);
+      else expect(d.height, entry.type).toBe(declared.height);
+      expect(d.handles, entry.type).toHaveLength(declared.handles.length);
+      for (const h of declared.handles) {
+        const seen = d.handles.find((x) => x.id === h.id && x.type === h.type);
+        expect(seen, `${entry.type} ${h.type} ${h.id}`).toBeDefined();
+        for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(seen![k] - h[k]!), `${entry.type} ${h.id} ${k}: drawn ${seen![k]}, declared ${h[k]}`).toBeLessThanOrEqual(1);
+      }
+    }
+    // The check covered nodes with and without a summary line, and with an error list.
+    expect(withSummary).toBeGreaterThan(0);
+    expect(withSummary).toBeLessThan(drawn.length);
+    expect(withErrors).toBeGreaterThan(0);
+    await shot();
+
+    // Zoomed in to an editing zoom (the full look, text and all), the nodes in view are laid out the same.
+    for (let i = 0; i < 12 && (await page.locator('.canvas.is-overview').count()) > 0; i++) {
+      await page.locator('.react-flow__controls-zoomin').click();
+      await page.waitForTimeout(300);
+    }
+    await page.locator('.react-flow__controls-zoomin').click();
+    await page.waitForTimeout(400);
+    expect(await page.locator('.canvas.is-overview').count()).toBe(0);
+    const zoomed = new Map((await readDrawn()).map((d) => [d.id, d]));
+    expect(zoomed.size).toBeGreaterThan(0);
+    for (const d of drawn) {
+      const z = zoomed.get(d.id);
+      if (!z) continue;
+      expect(z.height).toBe(d.height);
+      for (const [i, h] of z.handles.entries()) for (const k of ['x', 'y'] as const) expect(Math.abs(h[k] - d.handles[i]![k])).toBeLessThanOrEqual(1);
+    }
+    // The view the trader zoomed to stays put when they select a node: the strategy opened fitted
+    // without React Flow's fit left queued to fire at the next change.
+    const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+    const before = await transform();
+    // A node whose title is inside the canvas, clear of the panels around it.
+    const visibleId = await page.evaluate(() => {
+      const pane = document.querySelector('[data-testid="canvas"]')!.getBoundingClientRect();
+      const inside = [...document.querySelectorAll<HTMLElement>('.react-flow__node-strategy')].find((el) => {
+        const r = el.querySelector('.tl-node-title')!.getBoundingClientRect();
+        return r.left > pane.left + 80 && r.right < pane.right - 200 && r.top > pane.top + 20 && r.bottom < pane.bottom - 150;
+      });
+      return inside?.dataset.id;
+    });
+    expect(visibleId).toBeDefined();
+    await page.locator(`.react-flow__node[data-id="${visibleId}"] .tl-node-title`).click();
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(1);
+    await page.waitForTimeout(400);
+    expect(await transform()).toBe(before);
+    await shot();
+    await finish();
+  });
+
+  it('keeps the view the trader moved to when they select a node of a strategy that opened fitted', async () => {
+    const graph: GraphInput = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'data', type: 'data.synthetic', params: { seed: 3 }, position: { x: 0, y: 0 } },
+        { id: 'fast', type: 'indicator.sma', params: { period: 5 }, position: { x: 300, y: 0 } },
+      ],
+      edges: [{ id: 'e1', source: { node: 'data', port: 'close' }, target: { node: 'fast', port: 'source' } }],
+    };
+    const res = await fetch(`${e2e.app.url}/api/strategies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Fitted', graph }) });
+    expect(res.ok).toBe(true);
+    const { page, finish } = await e2e.open('canvas-fitted-view');
+    await page.getByTestId('node-fast').waitFor({ timeout: 30_000 });
+    await expect.poll(() => edgeCount(page)).toBe(1);
+    const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+    const opened = await transform();
+    await page.locator('.react-flow__controls-zoomout').click();
+    await page.waitForTimeout(400);
+    const moved = await transform();
+    expect(moved).not.toBe(opened);
+    // Selecting changes the nodes React Flow is given: a fit left queued since opening would fire now.
+    await page.locator('[data-testid="node-fast"] .tl-node-title').click();
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(1);
+    await page.waitForTimeout(400);
+    expect(await transform()).toBe(moved);
     await finish();
   });
 });

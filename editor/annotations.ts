@@ -26,8 +26,8 @@ export function frameRect(members: readonly StrategyFlowNode[]): Rect | null {
   let right = -Infinity;
   let bottom = -Infinity;
   for (const n of members) {
-    const w = n.measured?.width ?? n.width ?? unmeasured.width;
-    const h = n.measured?.height ?? n.height ?? unmeasured.height;
+    const w = n.measured?.width ?? n.width ?? n.initialWidth ?? unmeasured.width;
+    const h = n.measured?.height ?? n.height ?? n.initialHeight ?? unmeasured.height;
     left = Math.min(left, n.position.x);
     top = Math.min(top, n.position.y);
     right = Math.max(right, n.position.x + w);

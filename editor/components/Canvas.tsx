@@ -2,11 +2,14 @@ import {
   Background,
   BackgroundVariant,
   Controls,
+  getNodesBounds,
+  getViewportForBounds,
   MiniMap,
   ReactFlow,
   SelectionMode,
   useReactFlow,
   useStore,
+  useStoreApi,
   type Connection,
   type Edge,
   type FinalConnectionState,
@@ -14,8 +17,9 @@ import {
   type IsValidConnection,
   type NodeChange,
   type OnConnectEnd,
+  type Viewport,
 } from '@xyflow/react';
-import { useCallback, useMemo, useState, type DragEvent, type MouseEvent, type PointerEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent, type PointerEvent } from 'react';
 import { AnnotationActionsContext, type AnnotationActions } from '../annotation-actions.ts';
 import { placeAnnotations, routeChanges } from '../annotations.ts';
 import { categoryColors, useCatalogInfo } from '../catalog-context.ts';
@@ -25,6 +29,7 @@ import { newEdgeId, type AnnotationFlowNode, type StrategyFlowNode } from '../gr
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
 import { CanvasToast, type Toast } from './CanvasToast.tsx';
 import { EmptyCanvasHint } from './EmptyCanvasHint.tsx';
+import { withDeclaredGeometry } from './node-geometry.ts';
 import { nodeTypes } from './node-types.ts';
 
 /**
@@ -57,6 +62,9 @@ type CanvasNode = StrategyFlowNode | AnnotationFlowNode;
  * Rasterising ~300 nodes' text on every frame was what held panning a big strategy under 50 fps.
  */
 export const overviewZoom = 0.5;
+/** How a loaded strategy is fitted to the canvas when it opens. */
+const fitViewOptions = { padding: 0.25, maxZoom: 1 };
+const minZoom = 0.2;
 /** Strategies with more nodes than this mount only the nodes in view. */
 const visibleOnlyAbove = 120;
 const selectOverview = (s: { transform: [number, number, number] }) => s.transform[2] < overviewZoom;
@@ -70,19 +78,38 @@ const minimapColors = { comment: '#c9a227', frame: 'rgba(120, 140, 170, 0.18)' }
  */
 export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: StrategyDocument; hint?: boolean; colorMode?: ColorMode }) {
   const { catalog, entry } = useCatalogInfo();
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, fitView } = useReactFlow();
   const [toast, setToast] = useState<Toast | null>(null);
   // Fit a loaded strategy once; never later, or the first node dropped on an empty canvas would jump.
   const [fitOnOpen] = useState(() => doc.nodes.length > 0);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const store = useStoreApi();
+  // The viewport a loaded strategy opens at, and whether React Flow must refit it once it has measured a
+  // node whose size was not declared; undefined until the canvas's size is known, null when not fitted.
+  const [opening, setOpening] = useState<{ viewport: Viewport; refit: boolean } | null | undefined>(undefined);
   const dismissToast = useCallback(() => setToast(null), []);
   const overview = useStore(selectOverview);
   const { nodes, edges, setEdges, addNode, annotations, onNodesChange: onStrategyNodesChange, onAnnotationsChange } = doc;
 
+  // Each node's size and handles declared up front (node-geometry.ts) until React Flow measures a
+  // different size: React Flow draws wires to nodes it has not mounted and mounts only the nodes in view,
+  // instead of rendering every node once to measure it, and reads no handle positions from the DOM. One declared object per node object (a WeakMap, new
+  // per catalog), so a node that did not change stays the same object and React Flow skips it.
+  const declared = useMemo(() => new WeakMap<StrategyFlowNode, StrategyFlowNode>(), [entry]);
+  const flowNodes = useMemo(
+    () =>
+      nodes.map((n) => {
+        let d = declared.get(n);
+        if (!d) declared.set(n, (d = withDeclaredGeometry(n, entry(n.data.type))));
+        return d;
+      }),
+    [declared, entry, nodes],
+  );
   // Frames are placed around their members on every render, so they follow any move of a member.
-  const placed = useMemo(() => placeAnnotations(annotations, nodes), [annotations, nodes]);
+  const placed = useMemo(() => placeAnnotations(annotations, flowNodes), [annotations, flowNodes]);
   const canvasNodes = useMemo<CanvasNode[]>(
-    () => [...placed.filter((a) => a.type === 'frame'), ...nodes, ...placed.filter((a) => a.type !== 'frame')],
-    [nodes, placed],
+    () => [...placed.filter((a) => a.type === 'frame'), ...flowNodes, ...placed.filter((a) => a.type !== 'frame')],
+    [flowNodes, placed],
   );
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
@@ -92,6 +119,30 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
     },
     [nodes, onAnnotationsChange, onStrategyNodesChange, placed],
   );
+  // Open a loaded strategy already fitted: its nodes' sizes are declared, so the fit is known before React
+  // Flow renders anything. Otherwise React Flow would first render at the store's viewport (zoom 1 at the
+  // origin: the top-left corner of the strategy), measure those nodes, and only then fit, mounting the
+  // rest a frame later. Runs once, before the first paint. React Flow's own `fitView` is used only for a
+  // strategy with a node whose size is not declared (it refits once it has measured it): with every size
+  // declared React Flow measures nothing, and a queued `fitView` would wait and fire at some later
+  // measurement or selection, snapping the view back after the trader had moved it.
+  useLayoutEffect(() => {
+    const el = canvasRef.current;
+    if (!fitOnOpen || !el || el.clientWidth === 0 || el.clientHeight === 0) {
+      setOpening(null);
+      return;
+    }
+    const viewport = getViewportForBounds(getNodesBounds(canvasNodes), el.clientWidth, el.clientHeight, minZoom, fitViewOptions.maxZoom, fitViewOptions.padding);
+    const sized = (n: CanvasNode) => (n.measured?.width ?? n.width ?? n.initialWidth) !== undefined && (n.measured?.height ?? n.height ?? n.initialHeight) !== undefined;
+    store.setState({ transform: [viewport.x, viewport.y, viewport.zoom] });
+    setOpening({ viewport, refit: !canvasNodes.every(sized) });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the strategy opens
+  }, []);
+  // No size to fit to when it opened (a hidden canvas): fit once React Flow is there.
+  useEffect(() => {
+    if (fitOnOpen && opening === null) void fitView(fitViewOptions);
+  }, [fitOnOpen, fitView, opening]);
+
   const annotationActions = useMemo<AnnotationActions>(
     () => ({ setCommentText: doc.setCommentText, setGroupLabel: doc.setGroupLabel, removeAnnotation: doc.removeAnnotation }),
     [doc.removeAnnotation, doc.setCommentText, doc.setGroupLabel],
@@ -164,49 +215,52 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
   );
 
   return (
-    <div className={overview ? 'canvas is-overview' : 'canvas'} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected} onPointerDown={capturePan}>
+    <div ref={canvasRef} className={overview ? 'canvas is-overview' : 'canvas'} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onMouseDownCapture={keepTextUnselected} onPointerDown={capturePan}>
       <AnnotationActionsContext.Provider value={annotationActions}>
-      <ReactFlow<CanvasNode, Edge>
-        nodes={canvasNodes}
-        edges={styledEdges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={doc.onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        deleteKeyCode={['Delete', 'Backspace']}
-        // Shift adds to the selection on click and draws a selection box on drag; a box takes every node it touches.
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        selectionKeyCode="Shift"
-        selectionMode={SelectionMode.Partial}
-        colorMode={colorMode}
-        fitView={fitOnOpen}
-        fitViewOptions={{ padding: 0.25, maxZoom: 1 }}
-        minZoom={0.2}
-        maxZoom={2}
-        connectionRadius={24}
-        defaultEdgeOptions={{ interactionWidth: 16 }}
-        attributionPosition="top-right"
-        // Mount only what is in view on big strategies: opening or editing a 300-node strategy at an
-        // editing zoom renders a few dozen nodes, not all of them. Small ones render whole, so a node
-        // half under the results panel is still there to click and nothing pops in while panning.
-        onlyRenderVisibleElements={canvasNodes.length > visibleOnlyAbove}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="var(--canvas-dots)" />
-        <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap
-          position="bottom-right"
-          pannable
-          zoomable
-          nodeColor={(n) =>
-            n.type === 'comment' || n.type === 'frame' ? minimapColors[n.type] : (categoryColors[entry((n as StrategyFlowNode).data.type)?.category ?? ''] ?? '#90a4ae')
-          }
-          maskColor="var(--minimap-mask)"
-          ariaLabel="Minimap: drag to pan, scroll to zoom"
-          style={{ width: 160, height: 100 }}
-        />
-      </ReactFlow>
+      {opening !== undefined && (
+        <ReactFlow<CanvasNode, Edge>
+          nodes={canvasNodes}
+          edges={styledEdges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={doc.onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          deleteKeyCode={['Delete', 'Backspace']}
+          // Shift adds to the selection on click and draws a selection box on drag; a box takes every node it touches.
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          selectionKeyCode="Shift"
+          selectionMode={SelectionMode.Partial}
+          colorMode={colorMode}
+          fitView={opening?.refit === true}
+          fitViewOptions={fitViewOptions}
+          {...(opening ? { defaultViewport: opening.viewport } : {})}
+          minZoom={minZoom}
+          maxZoom={2}
+          connectionRadius={24}
+          defaultEdgeOptions={{ interactionWidth: 16 }}
+          attributionPosition="top-right"
+          // Mount only what is in view on big strategies: opening or editing a 300-node strategy at an
+          // editing zoom renders a few dozen nodes, not all of them. Small ones render whole, so a node
+          // half under the results panel is still there to click and nothing pops in while panning.
+          onlyRenderVisibleElements={canvasNodes.length > visibleOnlyAbove}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="var(--canvas-dots)" />
+          <Controls position="bottom-left" showInteractive={false} />
+          <MiniMap
+            position="bottom-right"
+            pannable
+            zoomable
+            nodeColor={(n) =>
+              n.type === 'comment' || n.type === 'frame' ? minimapColors[n.type] : (categoryColors[entry((n as StrategyFlowNode).data.type)?.category ?? ''] ?? '#90a4ae')
+            }
+            maskColor="var(--minimap-mask)"
+            ariaLabel="Minimap: drag to pan, scroll to zoom"
+            style={{ width: 160, height: 100 }}
+          />
+        </ReactFlow>
+      )}
       </AnnotationActionsContext.Provider>
       {hint && nodes.length === 0 && <EmptyCanvasHint />}
       <CanvasToast toast={toast} onDismiss={dismissToast} />

@@ -6,10 +6,13 @@ import type { StrategyFlowNode } from '../graph-mapping.ts';
 import { isCustomType, usePinnedEntry } from '../hooks/useCustomNodes.ts';
 import { paramSummary } from '../schema-form.ts';
 import { CustomVersionBadge } from './custom/CustomVersionBadge.tsx';
+import { nodeMetricsStyle } from './node-geometry.ts';
 
 /**
  * The one canvas node component: title, key params, and typed ports. Handle ids are port names, and
- * each handle sits on the row that names it so the wiring reads like a form.
+ * each handle sits on the row that names it so the wiring reads like a form. Its geometry is fixed by
+ * node-geometry.ts (`nodeMetricsStyle` sets the sizes styles.css lays it out with), which declares the
+ * same size and handle positions to React Flow: any row added here must be added there too.
  */
 function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
   const { catalog, entry: lookup } = useCatalogInfo();
@@ -23,7 +26,7 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
 
   if (!entry) {
     return (
-      <div className={`${classes} has-error`} data-testid={`node-${id}`} data-node-type={data.type}>
+      <div className={`${classes} has-error`} data-testid={`node-${id}`} data-node-type={data.type} style={nodeMetricsStyle}>
         <div className="tl-node-header">
           <span className="tl-node-title">Unknown node</span>
           {diffBadge}
@@ -38,7 +41,7 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
   const badPorts = new Set(errors.map((e) => e.port).filter(Boolean));
 
   return (
-    <div className={classes} data-testid={`node-${id}`} data-node-type={data.type} style={{ ['--cat' as string]: categoryColors[entry.category] ?? '#90a4ae' }}>
+    <div className={classes} data-testid={`node-${id}`} data-node-type={data.type} style={{ ...nodeMetricsStyle, ['--cat' as string]: categoryColors[entry.category] ?? '#90a4ae' }}>
       <div className="tl-node-header">
         <span className="tl-node-title">{data.label || entry.title}</span>
         {diffBadge}

@@ -29,8 +29,8 @@ export function useAutoLayout(doc: StrategyDocument, entry: CatalogInfo['entry']
     try {
       const layoutNodes = nodes.map((n): LayoutNode => {
         const internal = getInternalNode(n.id);
-        const width = internal?.measured.width ?? 180;
-        const height = internal?.measured.height ?? 80;
+        const width = internal?.measured.width ?? internal?.initialWidth ?? 180;
+        const height = internal?.measured.height ?? internal?.initialHeight ?? 80;
         const bounds = internal?.internals.handleBounds;
         const handleAt = (side: LayoutPort['side'], name: string) => {
           const h = (side === 'in' ? bounds?.target : bounds?.source)?.find((b) => b.id === name);
