@@ -1,5 +1,5 @@
 import { OrderType, type Order } from '../nodes/ports.ts';
-import type { Bars } from './bars.ts';
+import { isGoodBar, type Bars } from './bars.ts';
 import type { BacktestSettings } from './graph.ts';
 
 /** A closed round trip: from flat (or a flip) back to flat (or the next flip). */
@@ -435,9 +435,8 @@ export class SimBroker {
   private catchUpAnchor(bar: number, bars: Bars): void {
     const long = this.position > 0;
     for (let b = Math.max(this.anchorThrough + 1, this.heldFrom); b < bar; b++) {
-      const open = bars.open[b]!, high = bars.high[b]!, low = bars.low[b]!, close = bars.close[b]!;
-      if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) continue;
-      this.trailAnchor = long ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);
+      if (!isGoodBar(bars, b)) continue;
+      this.trailAnchor = long ? Math.max(this.trailAnchor, bars.high[b]!) : Math.min(this.trailAnchor, bars.low[b]!);
     }
     this.anchorThrough = bar - 1;
   }

@@ -331,6 +331,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const seenWidth = idleTests?.reduce((a, x) => a + x.reads.length, 0) ?? 0;
   const reads = (idleTests ?? []).flatMap((x) => x.reads).map((r, q) => ({ ...r, at: `seen[k * ${seenWidth} + ${q}]` }));
   const same = (v: string, at: string) => `(${v} === ${at} ? ${v} !== 0 || 1 / ${v} === 1 / ${at} : ${v} !== ${v} && ${at} !== ${at})`;
+  // Symbol k's bar at t is valid and inside its calm band (run \`stop\` when not), for \`quietUntil\` and \`calmAt\`.
+  const calmBar = (stop: string) => `if (ok[k][j] === 0) ${stop};
+    const open = D_open[k][t], lo = bandLow[k], hi = bandHigh[k];
+    if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) ${stop};`;
   const stretch = idleTests && idleTests.length > 0
     ? `/** Whether every symbol's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
 function idleAt(from, t) {
@@ -350,9 +354,7 @@ function quietUntil(from, t, to) {
     const j = t - from;
     if (live[j] === 0) break;
     for (let k = 0; k < ${L}; k++) {
-      if (ok[k][j] === 0) break stretch;
-      const open = D_open[k][t], lo = bandLow[k], hi = bandHigh[k];
-      if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) break stretch;
+      ${calmBar('break stretch')}
       ${reads.map((r, q) => `const v${q} = ${r.from}; if (!${same(`v${q}`, r.at)}) break stretch;`).join('\n      ')}
     }
   }
@@ -376,9 +378,7 @@ function calmAt(from, t) {
   const j = t - from;
   if (live[j] === 0) return false;
   for (let k = 0; k < ${L}; k++) {
-    if (ok[k][j] === 0) return false;
-    const open = D_open[k][t], lo = bandLow[k], hi = bandHigh[k];
-    if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) return false;
+    ${calmBar('return false')}
   }
   return true;
 }
