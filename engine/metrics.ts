@@ -117,8 +117,9 @@ const sums = new Float64Array(6);
 // A double's high 32 bits, read through a shared buffer (the word order is the machine's).
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
+// 1.0 is 0x3FF0…0: its first byte is 0 where the high word comes second (little-endian).
+bits[0] = 1;
 const high = new Uint8Array(bits.buffer, 0, 1)[0] === 0 ? 1 : 0;
-bits[0] = 0;
 
 /**
  * The order bucket of a double: its top 16 bits (sign, exponent, 4 bits of mantissa), arranged so that
