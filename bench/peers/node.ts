@@ -14,6 +14,7 @@ import { runBacktest } from '../../engine/backtest.ts';
 import { compile } from '../../engine/compile.ts';
 import { registry } from '../../nodes/index.ts';
 import { readBars, sliceBars } from '../lib/data.ts';
+import { timedRuns } from '../lib/inner-runs.ts';
 import type { PeerResult, PeerTrade } from '../lib/result.ts';
 import { tradeloomGraph, type StrategySpec } from '../lib/strategies.ts';
 import { handLoops } from './hand-loops.ts';
@@ -23,8 +24,6 @@ type Run = (b: Bars) => Promise<{ finalEquity: number; trades: PeerTrade[] }>;
 const [impl, file, specJson] = process.argv.slice(2);
 const withTrades = process.argv.includes('--trades');
 const warmupBars = Number(process.env.BENCH_WARMUP_BARS ?? 20_000);
-const innerRuns = Math.max(1, Number(process.env.BENCH_INNER_RUNS ?? 3));
-const innerBudgetMs = Number(process.env.BENCH_INNER_BUDGET_MS ?? 10_000);
 const spec = JSON.parse(specJson!) as StrategySpec;
 const versionOf = (pkg: string) => (JSON.parse(readFileSync(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -65,19 +64,7 @@ if (typeof run === 'string') {
   const t1 = performance.now();
   if (warmupBars > 0) await run(sliceBars(bars, Math.min(n, warmupBars)));
   const warmupMs = performance.now() - t1;
-  // The full run is repeated in this process until BENCH_INNER_RUNS runs or BENCH_INNER_BUDGET_MS of them:
-  // the first is reported apart (the JIT still compiling what the short warm-up did not make hot), the
-  // best is the warm figure the targets speak of.
-  let r: Awaited<ReturnType<Run>> | undefined;
-  const times: number[] = [];
-  while (times.length < innerRuns && (times.length === 0 || times.reduce((a, b) => a + b, 0) < innerBudgetMs)) {
-    const t2 = performance.now();
-    r = await run(bars);
-    times.push(performance.now() - t2);
-  }
-  const runMs = Math.min(...times);
-  const firstRunMs = times[0]!;
-  r = r!;
+  const { result: r, runMs, firstRunMs, innerRuns } = await timedRuns(() => run(bars));
   const closed = r.trades.filter((t) => !t.open);
   out({
     status: 'ok',
@@ -87,7 +74,7 @@ if (typeof run === 'string') {
     warmupMs,
     runMs,
     firstRunMs,
-    innerRuns: times.length,
+    innerRuns,
     rssAfterLoadMB,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     finalEquity: r.finalEquity,

@@ -13,6 +13,7 @@ import { runBacktest } from '../../engine/backtest.ts';
 import { syntheticMarket, type Market } from '../../engine/bars.ts';
 import { compile } from '../../engine/compile.ts';
 import { registry } from '../../nodes/index.ts';
+import { timedRuns } from '../lib/inner-runs.ts';
 import { s3Graph } from '../lib/strategies.ts';
 
 const assets = Number(process.argv[2] ?? 50);
@@ -36,19 +37,7 @@ async function run(m: Market) {
 const t1 = performance.now();
 await run(slice(market, Math.min(barsPerAsset, warmupBars)));
 const warmupMs = performance.now() - t1;
-// Up to BENCH_INNER_RUNS full runs (3; fewer past BENCH_INNER_BUDGET_MS): the best is the warm run time,
-// the first is reported too, as bench/peers/node.ts does.
-const innerRuns = Math.max(1, Number(process.env.BENCH_INNER_RUNS ?? 3));
-const innerBudgetMs = Number(process.env.BENCH_INNER_BUDGET_MS ?? 10_000);
-const times: number[] = [];
-let result: Awaited<ReturnType<typeof run>> | undefined;
-while (times.length < innerRuns && (times.length === 0 || times.reduce((a, b) => a + b, 0) < innerBudgetMs)) {
-  const t2 = performance.now();
-  result = await run(market);
-  times.push(performance.now() - t2);
-}
-const runMs = Math.min(...times);
-const firstRunMs = times[0]!;
+const { result, runMs, firstRunMs } = await timedRuns(() => run(market));
 process.stdout.write(
   JSON.stringify({
     status: 'ok',
@@ -61,9 +50,9 @@ process.stdout.write(
     firstRunMs,
     rssAfterLoadMB,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    trades: result!.trades.filter((t) => !t.open).length,
-    openTrades: result!.trades.filter((t) => t.open).length,
-    finalEquity: result!.metrics.finalEquity,
-    maxDrawdown: result!.metrics.maxDrawdown,
+    trades: result.trades.filter((t) => !t.open).length,
+    openTrades: result.trades.filter((t) => t.open).length,
+    finalEquity: result.metrics.finalEquity,
+    maxDrawdown: result.metrics.maxDrawdown,
   }) + '\n',
 );
