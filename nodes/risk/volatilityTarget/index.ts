@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringClear, ringFull, ringPush } from '../../indicator/ring.ts';
-import { windowMeanStdev } from '../../indicator/stdev/index.ts';
+import { ring, ringClearSummed, ringFull, ringPushSummed, ringSums, ringSumsStdev } from '../../indicator/ring.ts';
 import { setMarket } from '../../order/instruction.ts';
 import { capParam, entryInputs, sideParam, wantsIn } from '../shared/sizing.ts';
 
@@ -49,7 +48,9 @@ export const volatilityTarget = defineNode({
     prevClose: NaN,
     prevTime: NaN,
     minGap: NaN,
-    stats: [0, 0],
+    // Running sums of `returns`: the σ is needed every bar (for `percent`), and a walk over the window
+    // each bar was most of a many-symbol backtest's time.
+    sums: ringSums(),
   }),
   step(s, p, input, out, ctx) {
     const close = ctx.close;
@@ -57,15 +58,16 @@ export const volatilityTarget = defineNode({
     const gap = ctx.time - s.prevTime;
     if (gap > 0 && !(gap >= s.minGap)) s.minGap = gap;
     s.prevTime = ctx.time;
-    if (s.prevClose > 0 && close > 0) ringPush(s.returns, close / s.prevClose - 1);
-    else if (s.prevClose === s.prevClose) ringClear(s.returns);
+    // A state saved before the sums existed starts them here (the next push recomputes them).
+    s.sums ??= ringSums();
+    if (s.prevClose > 0 && close > 0) ringPushSummed(s.returns, s.sums, close / s.prevClose - 1);
+    else if (s.prevClose === s.prevClose) ringClearSummed(s.returns, s.sums);
     s.prevClose = close;
 
     let weight = NaN;
     const periods = p.periodsPerYear ?? yearMs / s.minGap;
     if (ringFull(s.returns) && periods === periods) {
-      windowMeanStdev(s.returns, true, s.stats);
-      const annual = s.stats[1]! * Math.sqrt(periods);
+      const annual = ringSumsStdev(s.returns, s.sums, true) * Math.sqrt(periods);
       weight = Math.min(p.maxPercent / 100, annual > 0 ? p.targetVolatility / 100 / annual : Infinity);
     }
     out.percent = weight * 100;
