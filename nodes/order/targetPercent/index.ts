@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isTrue } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
+import { holdIdle } from '../entry.ts';
 import { setMarket } from '../instruction.ts';
 
 /**
@@ -42,6 +43,7 @@ export const targetPercent = defineNode({
     }
     setMarket(out.order, s.target);
   },
-  // Unchanged while the signals agree with what is held: no exit, and Enter only while already in.
-  idle: (s, _p, input) => (s.latched === 1 ? !isTrue(input.exit) && (s.target !== 0 || !isTrue(input.enter)) : isTrue(input.enter) === (s.target !== 0)),
+  // Unchanged while the signals agree with what is held, the entry nodes' rule: flat with Exit true is
+  // idle too (the step would write the 0 it holds), which the old test here did not see.
+  idle: (s, _p, input) => holdIdle(s.latched, s.target, input.enter, input.exit),
 });
