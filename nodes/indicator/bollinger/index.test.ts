@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../engine/random.ts';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { registry } from '../../index.ts';
 import { compareWithReference } from '../../reference.ts';
@@ -61,7 +62,7 @@ describe('indicator.bollinger', () => {
     expect(out.percentB[2]).toBeCloseTo((1 + 2 * Math.sqrt(2 / 3)) / (4 * Math.sqrt(2 / 3)), 12);
   });
 
-  it('keeps its precision on large prices (no running sum of squares)', () => {
+  it('keeps its precision on large prices (sums taken about a value in the window)', () => {
     const out = runNode(bollinger, { params: { period: 3, multiplier: 1 }, inputs: { source: [1e9 + 1, 1e9 + 1, 1e9 + 4] } });
     expect(out.upper[2]! - out.middle[2]!).toBeCloseTo(SQRT2, 6);
   });
@@ -87,6 +88,32 @@ describe('indicator.bollinger', () => {
     // Two values: the newer one sits exactly on a band (1 if it rose, 0 if it fell, 0.5 if flat).
     expect(run.values.mid).toEqual([NaN, 11, 11.5, 11]);
     expect(run.values.pb).toEqual([NaN, 1, 0, 0.5]);
+  });
+
+  it('running sums stay within 1e-12 of the two-pass bands over a long random walk with gaps, and a state saved without them resumes', () => {
+    const rand = mulberry32(3);
+    const source: number[] = [];
+    for (let i = 0, x = 5_000; i < 20_000; i++) source.push(i % 4_999 === 100 ? NaN : (x += (rand() - 0.5) * 2));
+    const n = 20;
+    const out = runNode(bollinger, { params: { period: n, multiplier: 2 }, inputs: { source } });
+    let worst = 0, from = 0;
+    for (let t = 0; t < source.length; t++) {
+      if (Number.isNaN(source[t])) from = t + 1;
+      if (t - from + 1 < n) continue;
+      const w = source.slice(t - n + 1, t + 1);
+      const mean = w.reduce((a, v) => a + v, 0) / n;
+      const sd = Math.sqrt(w.reduce((a, v) => a + (v - mean) ** 2, 0) / n);
+      worst = Math.max(worst, Math.abs(out.middle[t]! - mean) / mean, Math.abs(out.upper[t]! - out.lower[t]! - 4 * sd) / (4 * sd));
+    }
+    expect(worst).toBeLessThan(1e-12);
+    // A state from before the running sums (window, next and count only) carries on as a fresh one would.
+    const s = bollinger.init(bollinger.params.parse({ period: 3 }), {});
+    const o = { upper: NaN, middle: NaN, lower: NaN, percentB: NaN, bandwidth: NaN };
+    for (const v of [1, 1, 4]) bollinger.step(s, bollinger.params.parse({ period: 3 }), { source: v }, o, undefined as never);
+    const old = { window: [...s.window], next: s.next, count: s.count } as typeof s;
+    bollinger.step(old, bollinger.params.parse({ period: 3 }), { source: 7 }, o, undefined as never);
+    expect(o.middle).toBeCloseTo(4, 12);
+    expect(o.upper).toBeCloseTo(4 + 2 * SQRT6, 12);
   });
 });
 

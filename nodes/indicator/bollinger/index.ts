@@ -14,7 +14,7 @@ export const bollinger = defineNode({
       'First values at bar N (index N−1). The middle is the N-bar SMA and the deviation is the population standard deviation (divided by N, not N−1), as in TA-Lib’s BBANDS.',
       '%B = (source − lower) / (upper − lower): 0 on the lower band, 1 on the upper. When the bands collapse (N equal values) it reads 0.5.',
       'Bandwidth = (upper − lower) / middle, a ratio (0.1 = bands 10 % of the middle apart). Meant for positive series such as prices: it is NaN when the middle is exactly 0.',
-      'The deviation is computed from the window itself each bar (not from running sums), so it is exactly 0 on flat data; TA-Lib rounds any variance below 1e-8 to 0, which only differs for series whose deviation is under 0.0001.',
+      'The deviation comes from running sums taken about a value in the window and recomputed from the window every N bars, so rounding does not build up and large prices keep their precision; on flat data (N equal values) the deviation is exactly 0 and the middle is that value. TA-Lib rounds any variance below 1e-8 to 0, which only differs for series whose deviation is under 0.0001.',
       'A NaN input outputs NaN and restarts the window.',
     ],
   },
@@ -31,35 +31,58 @@ export const bollinger = defineNode({
     multiplier: z.number().positive().max(10).default(2).describe('Distance of each band from the middle, in standard deviations.'),
   }),
   warmup: (p) => p.period - 1,
-  init: (p) => ({ window: new Array<number>(p.period).fill(0), next: 0, count: 0 }),
+  // Running sums of the window about `shift` (a value that was in it), recomputed from the window each
+  // time the ring wraps, so rounding never builds up past one window; `same` counts the trailing run of
+  // identical values, so a flat window has a deviation of exactly 0 and its own value as the middle.
+  init: (p) => ({ window: new Array<number>(p.period).fill(0), next: 0, count: 0, shift: NaN, sum: 0, sumSq: 0, same: 0, last: NaN }),
   step(s, p, input, out) {
     const x = input.source;
     const n = p.period;
+    // A state saved before the sums existed starts them from its window (at the recompute below).
+    if (s.same === undefined) Object.assign(s, { shift: NaN, sum: 0, sumSq: 0, same: 0, last: NaN });
     if (x !== x) {
       s.next = 0;
       s.count = 0;
+      s.shift = NaN;
+      s.same = 0;
+      s.last = NaN;
       out.upper = out.middle = out.lower = out.percentB = out.bandwidth = NaN;
       return;
     }
+    const leaving = s.count === n ? s.window[s.next] : NaN;
     s.window[s.next] = x;
     s.next = s.next + 1 === n ? 0 : s.next + 1;
     if (s.count < n) s.count++;
+    s.same = x === s.last ? s.same + 1 : 1;
+    s.last = x;
+    if (s.next === 0 || s.shift !== s.shift) {
+      const shift = s.window[(s.next - s.count + n) % n];
+      let sum = 0, sumSq = 0;
+      for (let q = 0, i = (s.next - s.count + n) % n; q < s.count; q++, i = i + 1 === n ? 0 : i + 1) {
+        const d = s.window[i] - shift;
+        sum += d;
+        sumSq += d * d;
+      }
+      s.shift = shift;
+      s.sum = sum;
+      s.sumSq = sumSq;
+    } else {
+      const d = x - s.shift;
+      s.sum += d;
+      s.sumSq += d * d;
+      if (leaving === leaving) {
+        const o = leaving - s.shift;
+        s.sum -= o;
+        s.sumSq -= o * o;
+      }
+    }
     if (s.count < n) {
       out.upper = out.middle = out.lower = out.percentB = out.bandwidth = NaN;
       return;
     }
-    // Deviations from the oldest value keep precision on large prices and give exactly 0 on flat data.
-    const origin = s.window[s.next];
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += s.window[i] - origin;
-    const meanShift = sum / n;
-    let squares = 0;
-    for (let i = 0; i < n; i++) {
-      const d = s.window[i] - origin - meanShift;
-      squares += d * d;
-    }
-    const middle = origin + meanShift;
-    const offset = p.multiplier * Math.sqrt(squares / n);
+    const flat = s.same >= n;
+    const middle = flat ? x : s.shift + s.sum / n;
+    const offset = flat ? 0 : p.multiplier * Math.sqrt(Math.max(0, s.sumSq - (s.sum * s.sum) / n) / n);
     const upper = middle + offset;
     const lower = middle - offset;
     const width = upper - lower;
@@ -69,37 +92,56 @@ export const bollinger = defineNode({
     out.percentB = width === 0 ? 0.5 : (x - lower) / width;
     out.bandwidth = middle === 0 ? NaN : width / middle;
   },
-  // The step's arithmetic, in the same order, over a run of bars with the ring position in locals.
+  // The step's arithmetic, in the same order, over a run of bars with the state in locals.
   kernel(s, p, input, out, from, to) {
     const src = input.source, window = s.window, n = p.period, m = p.multiplier;
     const { upper: up, middle: mid, lower: low, percentB: pb, bandwidth: bw } = out;
-    let next = s.next, count = s.count;
+    if (s.same === undefined) Object.assign(s, { shift: NaN, sum: 0, sumSq: 0, same: 0, last: NaN });
+    let next = s.next, count = s.count, shift = s.shift, sum = s.sum, sumSq = s.sumSq, same = s.same, last = s.last;
     for (let t = from; t < to; t++) {
       const x = src[t]!;
       if (x !== x) {
         next = 0;
         count = 0;
+        shift = NaN;
+        same = 0;
+        last = NaN;
         up[t] = mid[t] = low[t] = pb[t] = bw[t] = NaN;
         continue;
       }
+      const leaving = count === n ? window[next]! : NaN;
       window[next] = x;
       next = next + 1 === n ? 0 : next + 1;
       if (count < n) count++;
+      same = x === last ? same + 1 : 1;
+      last = x;
+      if (next === 0 || shift !== shift) {
+        const first = (next - count + n) % n;
+        shift = window[first]!;
+        sum = 0;
+        sumSq = 0;
+        for (let q = 0, i = first; q < count; q++, i = i + 1 === n ? 0 : i + 1) {
+          const d = window[i]! - shift;
+          sum += d;
+          sumSq += d * d;
+        }
+      } else {
+        const d = x - shift;
+        sum += d;
+        sumSq += d * d;
+        if (leaving === leaving) {
+          const o = leaving - shift;
+          sum -= o;
+          sumSq -= o * o;
+        }
+      }
       if (count < n) {
         up[t] = mid[t] = low[t] = pb[t] = bw[t] = NaN;
         continue;
       }
-      const origin = window[next]!;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += window[i]! - origin;
-      const meanShift = sum / n;
-      let squares = 0;
-      for (let i = 0; i < n; i++) {
-        const d = window[i]! - origin - meanShift;
-        squares += d * d;
-      }
-      const middle = origin + meanShift;
-      const offset = m * Math.sqrt(squares / n);
+      const flat = same >= n;
+      const middle = flat ? x : shift + sum / n;
+      const offset = flat ? 0 : m * Math.sqrt(Math.max(0, sumSq - (sum * sum) / n) / n);
       const upper = middle + offset;
       const lower = middle - offset;
       const width = upper - lower;
@@ -111,5 +153,10 @@ export const bollinger = defineNode({
     }
     s.next = next;
     s.count = count;
+    s.shift = shift;
+    s.sum = sum;
+    s.sumSq = sumSq;
+    s.same = same;
+    s.last = last;
   },
 });
