@@ -66,7 +66,8 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const withBench = !!bench && bench.length === n && n >= 3 && bench[0]! > 0;
   // How many returns fall in each order bucket, for VaR and CVaR (see `tailRisk`).
   const histogram = new Uint32Array(65_536);
-  const [sum, sumSq, downSq, equitySum] = moments(equity, initialCash, histogram) as unknown as number[];
+  const returns = returnsBuffer(n);
+  const [sum, sumSq, downSq, equitySum] = moments(equity, initialCash, histogram, returns) as unknown as number[];
   const [maxDd, longestUnder] = drawdown(equity, initialCash) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
@@ -75,8 +76,8 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
-  const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(equity, bench), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
-  const { var95, cvar95 } = tailRisk(histogram, equity, initialCash);
+  const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(returns, bench, n), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
+  const { var95, cvar95 } = tailRisk(histogram, returns, n);
   const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
   const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
@@ -114,12 +115,20 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 // several times faster than one doing everything.
 const sums = new Float64Array(6);
 
-// A double's high 32 bits, read through a shared buffer (the word order is the machine's).
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
+// Each bar's return, kept for the passes after `moments` (no second division per bar), in a buffer
+// reused across calls; its 32-bit words give each return's high word for the order buckets.
+let returnsStore = new Float64Array(0);
+let returnWords = new Uint32Array(0);
+function returnsBuffer(n: number): Float64Array {
+  if (returnsStore.length < n) {
+    returnsStore = new Float64Array(n);
+    returnWords = new Uint32Array(returnsStore.buffer);
+  }
+  return returnsStore;
+}
+
 // 1.0 is 0x3FF0…0: its first byte is 0 where the high word comes second (little-endian).
-bits[0] = 1;
-const high = new Uint8Array(bits.buffer, 0, 1)[0] === 0 ? 1 : 0;
+const high = new Uint8Array(new Float64Array([1]).buffer, 0, 1)[0] === 0 ? 1 : 0;
 
 /**
  * The order bucket of a double: its top 16 bits (sign, exponent, 4 bits of mantissa), arranged so that
@@ -130,28 +139,42 @@ function bucketOf(h: number): number {
 }
 
 /**
- * Σr, Σr², Σ(losing r)², Σequity; and the count of returns in each order bucket (`histogram`), from which
- * `tailRisk` finds the worst 5 % without storing or sorting the returns.
+ * Σr, Σr², Σ(losing r)², Σequity; each return into `returns`, and the count of returns in each order
+ * bucket (`histogram`), from which `tailRisk` finds the worst 5 % without sorting the returns.
  */
-function moments(equity: Float64Array, initialCash: number, histogram: Uint32Array): Float64Array {
+function moments(equity: Float64Array, initialCash: number, histogram: Uint32Array, returns: Float64Array): Float64Array {
   const n = equity.length;
+  const words = returnWords;
   let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const r = e / prev - 1;
     prev = e;
+    returns[i] = r;
     sum += r;
-    sumSq += r * r;
+    const q = r * r;
+    sumSq += q;
     equitySum += e;
-    // Branch-free: the sign of a bar's return is what a processor cannot predict.
-    const down = r < 0 ? r : 0;
-    downSq += down * down;
-    bits[0] = r;
-    histogram[bucketOf(words[high]! >>> 16)]!++;
+    // A losing bar's square, chosen without a branch: the sign of a return is what a processor cannot
+    // predict (the branch cost more than the rest of the loop). Exact for finite returns; see below.
+    downSq += +(r < 0) * q;
+    histogram[bucketOf(words[2 * i + high]! >>> 16)]!++;
   }
   const out = sums;
   out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum;
+  // An infinite or NaN return (equity from 0) would make 0 × ∞ a NaN above: redo that sum with the branch.
+  if (!(sum - sum === 0)) out[2] = losingSquares(returns, n);
   return out;
+}
+
+function losingSquares(returns: Float64Array, n: number): number {
+  let downSq = 0;
+  for (let i = 0; i < n; i++) {
+    const r = returns[i]!;
+    const down = r < 0 ? r : 0;
+    downSq += down * down;
+  }
+  return downSq;
 }
 
 /** The deepest peak-to-trough fall (a fraction) and the longest stretch under a peak (bars). */
@@ -185,14 +208,12 @@ function drawdown(equity: Float64Array, initialCash: number): Float64Array {
  * about the first returns (shifted data), which stays exact enough when the means are large next to the
  * spread, in one pass.
  */
-function benchmarkSums(equity: Float64Array, bench: Float64Array): Float64Array {
-  const n = equity.length;
-  const ks = equity[1]! / equity[0]! - 1, kb = bench[1]! / bench[0]! - 1;
-  let ss = 0, sb = 0, sbb = 0, ssb = 0, prev = equity[0]!, prevBench = bench[0]!;
+function benchmarkSums(returns: Float64Array, bench: Float64Array, n: number): Float64Array {
+  const ks = returns[1]!, kb = bench[1]! / bench[0]! - 1;
+  let ss = 0, sb = 0, sbb = 0, ssb = 0, prevBench = bench[0]!;
   for (let i = 1; i < n; i++) {
-    const e = equity[i]!, b = bench[i]!;
-    const ds = e / prev - 1 - ks, db = b / prevBench - 1 - kb;
-    prev = e;
+    const b = bench[i]!;
+    const ds = returns[i]! - ks, db = b / prevBench - 1 - kb;
     prevBench = b;
     ss += ds;
     sb += db;
@@ -210,14 +231,13 @@ function benchmarkSums(equity: Float64Array, bench: Float64Array): Float64Array 
  * return's bucket; one more pass sums the returns below that bucket and gathers the few inside it, and
  * only those are ordered. No array of a million returns is stored or sorted.
  */
-function tailRisk(histogram: Uint32Array, equity: Float64Array, initialCash: number): { var95: number; cvar95: number } {
-  const n = equity.length;
+function tailRisk(histogram: Uint32Array, returns: Float64Array, n: number): { var95: number; cvar95: number } {
   if (n === 0) return { var95: 0, cvar95: 0 };
   const k = Math.max(1, Math.ceil(n * 0.05));
   let bucket = 0, below = 0;
   while (below + histogram[bucket]! < k) below += histogram[bucket++]!;
   const inside = new Float64Array(histogram[bucket]!);
-  const tailBelow = gatherBucket(equity, initialCash, bucket, inside);
+  const tailBelow = gatherBucket(returns, n, bucket, inside);
   const need = k - below;
   selectSmallest(inside, inside.length, need - 1);
   let tail = tailBelow;
@@ -226,17 +246,13 @@ function tailRisk(histogram: Uint32Array, equity: Float64Array, initialCash: num
 }
 
 /** The returns that fall in order bucket `bucket`, written to `inside`; returns the sum of those below it. */
-function gatherBucket(equity: Float64Array, initialCash: number, bucket: number, inside: Float64Array): number {
-  const n = equity.length;
-  let sum = 0, count = 0, prev = initialCash;
+function gatherBucket(returns: Float64Array, n: number, bucket: number, inside: Float64Array): number {
+  const words = returnWords;
+  let sum = 0, count = 0;
   for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    const r = e / prev - 1;
-    prev = e;
-    bits[0] = r;
-    const b = bucketOf(words[high]! >>> 16);
-    if (b < bucket) sum += r;
-    else if (b === bucket) inside[count++] = r;
+    const b = bucketOf(words[2 * i + high]! >>> 16);
+    if (b < bucket) sum += returns[i]!;
+    else if (b === bucket) inside[count++] = returns[i]!;
   }
   return sum;
 }

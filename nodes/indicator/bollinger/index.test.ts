@@ -107,7 +107,7 @@ describe('indicator.bollinger', () => {
     }
     expect(worst).toBeLessThan(1e-12);
     // A state from before the running sums (window, next and count only) carries on as a fresh one would.
-    const s = bollinger.init(bollinger.params.parse({ period: 3 }), {});
+    const s = bollinger.init(bollinger.params.parse({ period: 3 }), { source: true });
     const o = { upper: NaN, middle: NaN, lower: NaN, percentB: NaN, bandwidth: NaN };
     for (const v of [1, 1, 4]) bollinger.step(s, bollinger.params.parse({ period: 3 }), { source: v }, o, undefined as never);
     const old = { window: [...s.window], next: s.next, count: s.count } as typeof s;
