@@ -76,6 +76,23 @@ describe('indicator.rsi', () => {
   });
 });
 
+describe('indicator.rsi kernel', () => {
+  it('gives the step\'s values and state bar for bar on infinite and flat changes too', () => {
+    const source = Float64Array.from([1, 2, 2, 1, Infinity, 3, -Infinity, 4, 4, 4, 5, 3, 2, 3, 1, 1, 2]);
+    const p = rsi.params.parse({ period: 2 });
+    const stepped = rsi.init(p, { source: true });
+    const kerneled = rsi.init(p, { source: true });
+    const one = { value: NaN };
+    const got = new Float64Array(source.length);
+    for (let t = 0; t < source.length; t++) {
+      rsi.step(stepped, p, { source: source[t]! }, one, undefined as never);
+      rsi.kernel!(kerneled, p, { source }, { value: got }, t, t + 1);
+      expect(got[t], `bar ${t}`).toBe(one.value);
+      expect(kerneled, `bar ${t}`).toEqual(stepped);
+    }
+  });
+});
+
 describe('indicator.rsi against TA-Lib', () => {
   it('matches TA-Lib RSI to 1e-9 on the reference bars, including its warm-up', () => {
     const result = compareWithReference(rsi);

@@ -77,8 +77,14 @@ export const rsi = defineNode({
       }
       const change = v - prev;
       prev = v;
-      const up = change > 0 ? change : 0;
-      const down = change < 0 ? -change : 0;
+      // The sign of a change is a coin flip to the processor: chosen by branches, it mispredicted on half
+      // the bars. Multiplying by the comparison as a number gives the step's values (a -0 where the step
+      // has 0, which adds the same); only an infinite change (∞ × 0 is NaN) takes the branches.
+      let up = change * +(change > 0), down = -change * +(change < 0);
+      if (!(change - change === 0)) {
+        up = change > 0 ? change : 0;
+        down = change < 0 ? -change : 0;
+      }
       if (count < period) {
         gain += up;
         loss += down;
