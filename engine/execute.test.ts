@@ -81,6 +81,19 @@ describe('executor phases', () => {
     }
   });
 
+  it('marks every bar into a lent equity buffer, whatever it held before (runBacktest reuses them)', () => {
+    const plan = compileOk(graph, registry);
+    const own = createExecutor(plan, bars, new SimBroker(plan.settings));
+    own.run(0, 3000);
+    const lent = new Float64Array(3100).fill(-12345);
+    const exec = createExecutor(plan, bars, new SimBroker(plan.settings), { equity: lent });
+    exec.run(0, 3000);
+    expect(exec.equity.length).toBe(3000);
+    expect([...exec.equity]).toEqual([...own.equity]);
+    expect(lent[3000]).toBe(-12345);
+    expect(() => createExecutor(plan, bars, new SimBroker(plan.settings), { equity: new Float64Array(10) })).toThrow(/10 values, not the 3000 bars/);
+  });
+
   it('skips the bar-phase steps of idle bars without changing fills, equity, outputs or states', () => {
     // The same graph with a max-position gate (idle nodes all the way) and without any idle test.
     const gated = { ...graph, nodes: [...graph.nodes, { id: 'gate', type: 'risk.maxPosition', params: { maxQuantity: 400 }, position: { x: 0, y: 0 } }], edges: [...graph.edges, { id: 'g', source: { node: 'exits', port: 'order' }, target: { node: 'gate', port: 'order' } }] };

@@ -65,6 +65,11 @@ export interface ExecutorOptions {
   seed?: number;
   /** Batch node states to continue from, as an earlier executor's `batchSnapshots()` gave them. */
   batchSnapshots?: Readonly<Record<string, readonly BatchLaneSnapshot[]>>;
+  /**
+   * Where to mark equity: a buffer of at least as many values as there are bars, whose first values the
+   * run overwrites (every bar run is marked), instead of a new array (see `runBacktest`'s pool).
+   */
+  equity?: Float64Array;
 }
 
 /** A batch node's memory for one symbol: its instance's own snapshot and the outputs it holds between the bars it steps on. */
@@ -109,7 +114,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     if (options.outputs.length !== slots.length) throw new Error(`the outputs to start from are for another plan (${options.outputs.length} values, ${slots.length} slots)`);
     slots.set(options.outputs);
   }
-  const equity = new Float64Array(n);
+  if (options.equity && options.equity.length < n) throw new RangeError(`the equity buffer holds ${options.equity.length} values, not the ${n} bars`);
+  const equity = options.equity ? options.equity.subarray(0, n) : new Float64Array(n);
   const ctxs: StepContext[] = market.lanes.map(() => ({ bar: 0, time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN, equity: 0, cash: 0, position: 0 }));
   const steps = plan.nodes.map((nd) => nd.def.step);
   const cross = plan.nodes.map((nd) => isCrossSectional(nd.def));
