@@ -366,6 +366,15 @@ function idleAt(from, t) {
 function quietLane(k, from, t, to) {
   const okk = ok[k], o = D_open[k], l = D_low[k], h = D_high[k], lo = bandLow[k], hi = bandHigh[k];
   ${hoisted.map((x) => x.once).join('\n  ')}
+  if (whole[k] === 1 && lo === -Infinity && hi === Infinity) {
+    // Every bar valid and no band (flat, or held without a stop-loss or take-profit): only a changed
+    // input can end the stretch, so that is all this loop reads.
+    for (; t < to; t++) {
+      const j = t - from;
+      ${hoisted.map((x) => `if (!Object.is(${x.now}, ${x.at})) break;`).join('\n      ')}
+    }
+    return t;
+  }
   for (; t < to; t++) {
     const j = t - from;
     if (okk[j] === 0) break;
@@ -438,6 +447,8 @@ ${columns.map((s) => `const c${s} = cols.get(${s});`).join('\n')}
 const ok = okv;
 const runs = Array.from({ length: ${L} }, () => new Int32Array(${block + 2}));
 const runCount = new Int32Array(${L});
+// Per block: 1 where the symbol's bars are all valid.
+const whole = new Uint8Array(${L});
 const live = new Uint8Array(${block});
 const lastClose = new Float64Array(${L});
 const NANS = new Float64Array(${block}).fill(NaN);
@@ -472,6 +483,7 @@ function scan(from, to) {
       r[0] = from;
       r[1] = to;
       runCount[k] = 2;
+      whole[k] = 1;
       continue;
     }
     let count = 0, inRun = false;
@@ -489,6 +501,7 @@ function scan(from, to) {
     }
     if (inRun) r[count++] = to;
     runCount[k] = count;
+    whole[k] = 0;
   }
 }
 ${batchNodes.length ? 'async ' : ''}function columnsOver(from, a, b) {
