@@ -1,5 +1,6 @@
 import { asMarket, DataError, type Market, type MarketData } from './bars.ts';
 import { Account, SimBroker, type Trade } from './broker.ts';
+import type { ColumnCache } from './column-cache.ts';
 import type { Plan } from './compile.ts';
 import { createExecutor, type SinkEvent } from './execute.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
@@ -30,6 +31,8 @@ export interface BacktestOptions {
   onProgress?: (done: number, total: number) => void | Promise<void>;
   chunkBars?: number;
   maxCurvePoints?: number;
+  /** Indicator columns shared with other runs over the same bars (see `ExecutorOptions.columnCache`). */
+  columnCache?: ColumnCache;
 }
 
 /**
@@ -56,7 +59,7 @@ async function backtestWith(plan: Plan, market: Market, buffer: Float64Array, op
   const n = bars.close.length;
   const account = new Account(plan.settings.initialCash);
   const brokers = market.symbols.map((symbol) => new SimBroker(plan.settings, account, multi ? symbol : undefined, { recordFills: false }));
-  const exec = createExecutor(plan, market, brokers, { equity: buffer });
+  const exec = createExecutor(plan, market, brokers, { equity: buffer, columnCache: options.columnCache });
   const chunk = options.chunkBars ?? 100_000;
   try {
     for (let from = 0; from < n; from += chunk) {

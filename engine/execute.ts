@@ -2,6 +2,7 @@ import { isCrossSectional, readsContext, type BatchInstance, type PortSpec, type
 import { barFields, compoundFields, orderFields, type PortKind } from '../nodes/ports.ts';
 import type { Bars, Market } from './bars.ts';
 import type { SimBroker } from './broker.ts';
+import type { ColumnCache } from './column-cache.ts';
 import type { Plan } from './compile.ts';
 
 /** One row an output node emitted: the bar, the symbol and the node's input values. */
@@ -70,6 +71,13 @@ export interface ExecutorOptions {
    * run overwrites (every bar run is marked), instead of a new array (see `runBacktest`'s pool).
    */
   equity?: Float64Array;
+  /**
+   * Indicator columns shared with other runs over the same bars (a sweep's trials): a node found there
+   * copies its columns instead of running its kernel (its state then stays as `init` made it); one not
+   * found is recorded and stored once the run has covered every bar, from the first, in order. Ignored
+   * when the cache is for other bars or the plan has batch nodes.
+   */
+  columnCache?: ColumnCache;
 }
 
 /** A batch node's memory for one symbol: its instance's own snapshot and the outputs it holds between the bars it steps on. */
@@ -185,6 +193,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`): the inputs to write (port
   // reference ← value read) and the call; null once a node cannot say.
   let idleTests: { reads: { to: string; from: string }[]; call: string }[] | null = [];
+  // The column cache key of each node whose columns may be shared (see `ExecutorOptions.columnCache`).
+  const cacheKeys: (string | undefined)[] = plan.nodes.map(() => undefined);
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
     // Output objects are per symbol (\`O3[k]\`): a step that leaves an output unwritten on a bar (a resample
@@ -215,9 +225,28 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
         const fields = ins.filter((x) => x.port === port);
         return fields[0]!.f ? `${port}: { ${fields.map((x) => `${x.f}: ${column(x)}`).join(', ')} }` : `${port}: ${column(fields[0]!)}`;
       });
-      loops.push(`function node${i}(from, a, b, k) {
-  kern${i}(st${i}[k], p${i}, { ${ports.join(', ')} }, { ${outs.map((x) => `${x.port}: c${x.s}[k]`).join(', ')} }, a - from, b - from);
+      const call = `kern${i}(st${i}[k], p${i}, { ${ports.join(', ')} }, { ${outs.map((x) => `${x.port}: c${x.s}[k]`).join(', ')} }, a - from, b - from);`;
+      // An indicator of the bars themselves can come from (or go to) the column cache. The code is the same
+      // with or without a cache, so every run of this graph shape shares one compiled factory.
+      if (batchNodes.length === 0 && ins.every((x) => !x.wired || barColumn.has(x.s))) {
+        cacheKeys[i] = `${node.def.type}@${node.def.version} ${JSON.stringify(node.params)} ${ins.map((x) => `${x.port}${x.f ? `.${x.f}` : ''}=${x.wired ? barColumn.get(x.s) : 'NaN'}`).join(',')}`;
+        loops.push(`function node${i}(from, a, b, k) {
+  const hit = cacheIn[${i}];
+  if (hit !== null) {
+    ${outs.map((x, q) => `c${x.s}[k].set(hit[k][${q}].subarray(a, b), a - from);`).join('\n    ')}
+    return;
+  }
+  ${call}
+  const rec = cacheOut[${i}];
+  if (rec !== null) {
+    ${outs.map((x, q) => `rec[k][${q}].set(c${x.s}[k].subarray(a - from, b - from), a);`).join('\n    ')}
+  }
 }`);
+      } else {
+        loops.push(`function node${i}(from, a, b, k) {
+  ${call}
+}`);
+      }
       declare.push(`const kern${i} = kernels[${i}];`);
       columnCalls.push(`for (let k = 0; k < ${L}; k++) { const r = runs[k]; for (let q = 0; q < runCount[k]; q += 2) node${i}(from, r[q], r[q + 1], k); }`);
       return;
@@ -445,6 +474,8 @@ ${barFields.map((f) => `const D_${f} = lanes.map((b) => b.${f});`).join('\n')}
 ${columns.map((s) => `const c${s} = cols.get(${s});`).join('\n')}
 // Per block: which symbol-bars are valid, the runs of valid bars per symbol, and whether any symbol traded.
 const ok = okv;
+// Per node: its cached columns to copy, or the full-length columns to record it into (else null).
+const cacheIn = colCache.in, cacheOut = colCache.out;
 const runs = Array.from({ length: ${L} }, () => new Int32Array(${block + 2}));
 const runCount = new Int32Array(${L});
 // Per block: 1 where the symbol's bars are all valid.
@@ -602,9 +633,42 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0, options.batchSnapshots);
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
   const idles = plan.nodes.map((nd) => nd.def.idle);
-  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', source) as (...args: unknown[]) => unknown);
-  const run = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs) as Executor['run'];
-  return { run, close: batch.close, batchSnapshots: batch.snapshots, equity, slots, lanes: L, states, stats, events, eventsTruncated };
+  const colCache = columnCacheFor(options.columnCache, market, cacheKeys, plan, n);
+  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', source) as (...args: unknown[]) => unknown);
+  const runBars = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache) as Executor['run'];
+  return { run: colCache.recording ? colCache.watch(runBars as (from: number, to: number) => void) : runBars, close: batch.close, batchSnapshots: batch.snapshots, equity, slots, lanes: L, states, stats, events, eventsTruncated };
+}
+
+/**
+ * The executor's side of the column cache: which nodes copy cached columns (`in`), which record theirs
+ * (`out`, full-length columns per symbol and output), and `watch`, which stores the recorded columns
+ * once runs from bar 0 on, in order, have covered every bar.
+ */
+function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: readonly (string | undefined)[], plan: Plan, n: number) {
+  const none = keys.map(() => null);
+  const use = cache && keys.some((k) => k !== undefined) && cache.covers(market) ? cache : undefined;
+  if (!use) return { in: none, out: none, recording: false, watch: (run: (from: number, to: number) => void) => run };
+  const lanes = market.lanes.length;
+  const width = (i: number) => Object.keys(plan.nodes[i]!.outputSlots).length;
+  const hits = keys.map((key) => (key === undefined ? null : (use.get(key) ?? null)));
+  // Recording is skipped for a node whose columns could not be kept anyway (over the cache's budget).
+  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * width(i) * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: width(i) }, () => new Float64Array(n)))));
+  let covered = 0;
+  return {
+    in: hits,
+    out,
+    recording: out.some((o) => o !== null),
+    watch: (run: (from: number, to: number) => void) => (from: number, to: number) => {
+      run(from, to);
+      if (from !== covered) covered = -1;
+      else covered = to;
+      if (covered !== n) return;
+      out.forEach((columns, i) => {
+        if (columns) use.put(keys[i]!, columns);
+        out[i] = null;
+      });
+    },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { thin } from '../engine/backtest.ts';
 import { DataError, type Bars, type Market } from '../engine/bars.ts';
+import { ColumnCache } from '../engine/column-cache.ts';
 import { loadMarket } from '../engine/data.ts';
 import { Graph } from '../engine/graph.ts';
 import type { Metrics } from '../engine/metrics.ts';
@@ -64,6 +65,8 @@ interface RunContext {
   execution: Execution;
   /** Built-ins plus the custom node versions the graph pins. */
   registry: Registry;
+  /** Indicator columns the run's full-range trials share (one cache per loaded market). */
+  columns: ColumnCache;
 }
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
@@ -99,6 +102,14 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
   const barsCache = lru<Market>(4);
   const contexts = lru<RunContext>(8);
   const monteCarloBases = lru<{ source: MonteCarloSource; outcome: TrialOutcome }>(4);
+  // Per loaded market (at most four are cached), so runs on the same data share indicator columns too.
+  // 96 MB each holds a dozen 1M-bar columns: the ten fast SMAs and the current slow one of a 10 × 10 grid.
+  const columnCaches = new WeakMap<Market, ColumnCache>();
+  const columnsOf = (market: Market) => {
+    let cache = columnCaches.get(market);
+    if (!cache) columnCaches.set(market, (cache = new ColumnCache(market, 96 * 2 ** 20)));
+    return cache;
+  };
 
   async function loadRunMarket(owner: string, request: DataRequest): Promise<Market> {
     const key = request.kind === 'synthetic' ? JSON.stringify(request) : `${owner}:${JSON.stringify(request)}`;
@@ -126,7 +137,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       const market = await loadRunMarket(run.owner, DataRequest.parse(run.data));
       const bars = market.lanes[0]!;
       const plan = layout(spec, space.dimensions, bars.close.length, execution.trialsPerActivity);
-      return { owner: run.owner, graph, spec, dimensions: space.dimensions, market, bars, plan, execution, registry };
+      return { owner: run.owner, graph, spec, dimensions: space.dimensions, market, bars, plan, execution, registry, columns: columnsOf(market) };
     });
   }
 
@@ -149,7 +160,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
   async function computeTrial(id: string, ctx: RunContext, index: number, work: TrialWork, onProgress: () => Promise<void>): Promise<{ params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null }> {
     switch (work.phase) {
       case 'sweep': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart' });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', columnCache: ctx.columns });
         return { params: work.params, metrics: outcome.metrics, detail: { equity: equitySummary(outcome) } };
       }
       case 'inSample': {
@@ -195,7 +206,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
         return { params: config.params, metrics: null, detail: detail as unknown as Record<string, unknown> };
       }
       case 'cost': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage) });
+        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage), columnCache: ctx.columns });
         return { params: work.params, metrics: outcome.metrics, detail: { commission: work.commission, slippage: work.slippage, equity: equitySummary(outcome) } };
       }
     }

@@ -2,6 +2,7 @@ import type { Registry } from '../../nodes/registry.ts';
 import { equalWeightIndex, runBacktest, thin } from '../backtest.ts';
 import { asMarket, type Bars, type Market, type MarketData } from '../bars.ts';
 import type { Trade } from '../broker.ts';
+import type { ColumnCache } from '../column-cache.ts';
 import { compile } from '../compile.ts';
 import type { BacktestSettings, Graph } from '../graph.ts';
 import { computeMetrics, type Metrics } from '../metrics.ts';
@@ -33,6 +34,11 @@ export interface TrialSettings {
   curve?: 'perBar' | 'chart';
   /** Called between engine chunks (activities heartbeat here); throw to stop. */
   onProgress?: () => void | Promise<void>;
+  /**
+   * Indicator columns shared between the trials of a run over the same data: used by trials measured on
+   * all the bars (a window's trial runs over other bars and ignores it).
+   */
+  columnCache?: ColumnCache;
 }
 
 export interface TrialOutcome {
@@ -71,7 +77,7 @@ export async function runTrial(graph: Graph, paramsOverride: ParamsOverride, dat
   const length = to - start;
   const skip = from - start;
   const chartOnly = settings.curve === 'chart' && skip === 0 && to === n;
-  const result = await runBacktest(plan, sliced, { maxCurvePoints: chartOnly ? 2000 : length + 4, onProgress: settings.onProgress ? () => settings.onProgress!() : undefined });
+  const result = await runBacktest(plan, sliced, { maxCurvePoints: chartOnly ? 2000 : length + 4, onProgress: settings.onProgress ? () => settings.onProgress!() : undefined, columnCache: settings.columnCache });
   if (chartOnly) {
     return { metrics: result.metrics, equity: Float64Array.from(result.equity, (p) => p.value), time: Float64Array.from(result.equity, (p) => p.time), trades: result.trades, startEquity: plan.settings.initialCash, warmup: plan.warmup };
   }
