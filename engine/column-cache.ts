@@ -1,5 +1,5 @@
 import { barFields } from '../nodes/ports.ts';
-import type { Market } from './bars.ts';
+import { isGoodBar, type Market } from './bars.ts';
 
 /**
  * Indicator columns kept between runs over the same bars, so the trials of a parameter sweep compute
@@ -10,6 +10,8 @@ import type { Market } from './bars.ts';
  * fields of the bars (an indicator of the data itself), keyed by its type, version, params and wiring.
  * Deeper nodes (a crossover of two SMAs) differ between sets and are not kept. A cached column is
  * exactly what the kernel wrote on the same bars, so results do not change (engine/execute.test.ts).
+ *
+ * It also keeps each symbol's count of bad bars, so the executor checks a block's validity in one step.
  *
  * A cache belongs to one set of bars (the arrays themselves, compared by buffer, offset and length): an
  * executor over other bars does not use it. Least recently used columns go first past `maxBytes`.
@@ -58,6 +60,20 @@ export class ColumnCache {
       this.entries.delete(old);
       this.bytes -= cols.reduce((a, lane) => a + lane.reduce((b, c) => b + c.byteLength, 0), 0);
     }
+  }
+
+  private bad: Int32Array[] | undefined;
+  /**
+   * Per symbol, how many of bars [0, t) are bad (`isGoodBar`, the executor's rule) at index t: a block
+   * holds no bad bar when the counts at its ends are equal, so sweeps validate the bars once.
+   */
+  badBefore(): Int32Array[] {
+    this.bad ??= this.market.lanes.map((lane) => {
+      const counts = new Int32Array(lane.close.length + 1);
+      for (let t = 0; t < lane.close.length; t++) counts[t + 1] = counts[t]! + (isGoodBar(lane, t) ? 0 : 1);
+      return counts;
+    });
+    return this.bad;
   }
 
   get size(): number {

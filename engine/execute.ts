@@ -475,7 +475,7 @@ ${columns.map((s) => `const c${s} = cols.get(${s});`).join('\n')}
 // Per block: which symbol-bars are valid, the runs of valid bars per symbol, and whether any symbol traded.
 const ok = okv;
 // Per node: its cached columns to copy, or the full-length columns to record it into (else null).
-const cacheIn = colCache.in, cacheOut = colCache.out;
+const cacheIn = colCache.in, cacheOut = colCache.out, badBefore = colCache.bad;
 const runs = Array.from({ length: ${L} }, () => new Int32Array(${block + 2}));
 const runCount = new Int32Array(${L});
 // Per block: 1 where the symbol's bars are all valid.
@@ -506,8 +506,11 @@ function scan(from, to) {
     const o = D_open[k], h = D_high[k], l = D_low[k], c = D_close[k], okk = ok[k], r = runs[k];
     // Most blocks are valid throughout: one test per bar without a branch (the comparisons combined
     // with &), then the block's flags filled at once; otherwise bar by bar below.
+    // With a column cache, its count of bad bars (the same rule) answers without reading the bars.
     let all = 1;
-    for (let t = from; t < to; t++) all &= (o[t] > 0) & (o[t] < Infinity) & (c[t] > 0) & (c[t] < Infinity) & (l[t] > 0) & (h[t] < Infinity) & (h[t] >= l[t]);
+    const bad = badBefore === null ? null : badBefore[k];
+    if (bad !== null) all = +(bad[to] === bad[from]);
+    else for (let t = from; t < to; t++) all &= (o[t] > 0) & (o[t] < Infinity) & (c[t] > 0) & (c[t] < Infinity) & (l[t] > 0) & (h[t] < Infinity) & (h[t] >= l[t]);
     if (all === 1) {
       okk.fill(1, 0, to - from);
       live.fill(1, 0, to - from);
@@ -641,13 +644,15 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
 
 /**
  * The executor's side of the column cache: which nodes copy cached columns (`in`), which record theirs
- * (`out`, full-length columns per symbol and output), and `watch`, which stores the recorded columns
- * once runs from bar 0 on, in order, have covered every bar.
+ * (`out`, full-length columns per symbol and output), each symbol's count of bad bars before each bar
+ * (`bad`, for the block scan), and `watch`, which stores the recorded columns once runs from bar 0 on,
+ * in order, have covered every bar.
  */
 function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: readonly (string | undefined)[], plan: Plan, n: number) {
   const none = keys.map(() => null);
-  const use = cache && keys.some((k) => k !== undefined) && cache.covers(market) ? cache : undefined;
-  if (!use) return { in: none, out: none, recording: false, watch: (run: (from: number, to: number) => void) => run };
+  // Batch plans never use it: their kernels run in the sandbox, and their runs are asynchronous.
+  const use = cache && !plan.nodes.some((nd) => nd.def.batch) && cache.covers(market) ? cache : undefined;
+  if (!use) return { in: none, out: none, bad: null, recording: false, watch: (run: (from: number, to: number) => void) => run };
   const lanes = market.lanes.length;
   const width = (i: number) => Object.keys(plan.nodes[i]!.outputSlots).length;
   const hits = keys.map((key) => (key === undefined ? null : (use.get(key) ?? null)));
@@ -657,6 +662,7 @@ function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: re
   return {
     in: hits,
     out,
+    bad: use.badBefore(),
     recording: out.some((o) => o !== null),
     watch: (run: (from: number, to: number) => void) => (from: number, to: number) => {
       run(from, to);
