@@ -202,6 +202,20 @@ describe('computeMetrics: the one-pass sums agree with the textbook formulas', (
     let peak = 100, dd = 0;
     for (const v of eq) dd = Math.max(dd, 1 - v / (peak = Math.max(peak, v)));
     expect(m.maxDrawdown).toBeCloseTo(dd * 100, 12);
+    // The longest run under the running peak, counted bar by bar, on this curve and on one that ends
+    // under water and starts below the initial cash.
+    const longest = (curve: Float64Array, start: number) => {
+      let top = start, run = 0, best = 0;
+      for (const v of curve) {
+        if (v >= top) (top = v), (run = 0);
+        else best = Math.max(best, ++run);
+      }
+      return best;
+    };
+    expect(m.maxDrawdownBars).toBe(longest(eq, 100));
+    expect(m.maxDrawdownBars).toBeGreaterThan(5);
+    const sinking = eq.map((v, i) => v * (1 - i / n) * 0.9);
+    expect(computeMetrics(sinking, time, [], 100, 0, 0).maxDrawdownBars).toBe(longest(sinking, 100));
     const rs = r.slice(1), rb = Array.from(bench, (v, i) => (i ? v / bench[i - 1]! - 1 : 0)).slice(1);
     const ms = rs.reduce((a, x) => a + x, 0) / rs.length, mb = rb.reduce((a, x) => a + x, 0) / rb.length;
     const cov = rs.reduce((a, x, i) => a + (x - ms) * (rb[i]! - mb), 0), varB = rb.reduce((a, x) => a + (x - mb) ** 2, 0);

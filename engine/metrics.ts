@@ -180,25 +180,24 @@ function losingSquares(returns: Float64Array, n: number): number {
 /** The deepest peak-to-trough fall (a fraction) and the longest stretch under a peak (bars). */
 function drawdown(equity: Float64Array, initialCash: number): Float64Array {
   const n = equity.length;
-  let peak = initialCash, low = initialCash, maxDd = 0, underSince = -1, longestUnder = 0;
+  // The initial cash is the first peak, "before" bar 0; a stretch under a peak is measured when the next
+  // peak ends it (and at the end), not counted bar by bar.
+  let peak = initialCash, low = initialCash, maxDd = 0, lastPeak = -1, longestUnder = 0;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     if (e >= peak) {
+      if (i - lastPeak - 1 > longestUnder) longestUnder = i - lastPeak - 1;
       peak = low = e;
-      underSince = -1;
-    } else {
-      if (underSince < 0) underSince = i;
-      if (i - underSince + 1 > longestUnder) longestUnder = i - underSince + 1;
+      lastPeak = i;
+    } else if (e < low) {
       // The deepest point below this peak sets its drawdown; dividing only at new lows gives the same maximum.
-      if (e < low) {
-        low = e;
-        const dd = 1 - e / peak;
-        if (dd > maxDd) maxDd = dd;
-      }
+      low = e;
+      const dd = 1 - e / peak;
+      if (dd > maxDd) maxDd = dd;
     }
   }
   const out = sums;
-  out[0] = maxDd; out[1] = longestUnder;
+  out[0] = maxDd; out[1] = Math.max(longestUnder, n - lastPeak - 1);
   return out;
 }
 
