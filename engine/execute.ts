@@ -555,8 +555,14 @@ function barAt(from, t) {
       if (ok[k][j] === 0) { counts[1]++; continue; }
       const c = D_close[k][t];
       const broker = brokers[k];
-      // The test inlines; the call (too big to inline) is only made when there is something to work.
-      if (broker.working()) broker.onBarAt(t, lanes[k], t);
+      // The test inlines; the call (too big to inline) is only made when there is something to work,
+      // and not on a bar inside the broker's calm band (a held position whose exits the bar does not
+      // reach), which leaves it as it was: the quiet stretches' rule, here for single bars.
+      if (broker.working()) {
+        broker.calm();
+        const open = D_open[k][t], lo = broker.calmLow, hi = broker.calmHigh;
+        if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) broker.onBarAt(t, lanes[k], t);
+      }
       lastClose[k] = c;
       lastValid[k] = t;
     }
