@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useApp } from './setup.ts';
-import { buildCrossover, clickEmptyCanvas, metric, runAndWait, runRows, setParam } from './ui.ts';
+import { buildCrossover, clickEmptyCanvas, connect, dropNode, metric, runAndWait, runRows, setParam } from './ui.ts';
 
 const e2e = useApp();
 
@@ -9,6 +9,11 @@ describe('run control', () => {
     const { page, shot, finish } = await e2e.open('cancel');
     await page.getByTestId('empty-hint').waitFor({ timeout: 30_000 });
     const ids = await buildCrossover(page);
+    // A Hurst exponent of the close (about 10 µs a bar) keeps the run going long enough to cancel it: the
+    // crossover alone runs 15M bars in about a second, faster than a cancel gets through.
+    const hurst = await dropNode(page, 'indicator.hurst', 560, 380);
+    await connect(page, [ids.data, 'close'], [hurst, 'source']);
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 7);
     await setParam(page, ids.data, 'bars', '15000000');
     await clickEmptyCanvas(page);
     await expect.poll(() => page.getByTestId('data-detail').textContent()).toBe('Synthetic · seed 42 · 15,000,000 bars');

@@ -7,6 +7,7 @@ import { registry } from '../nodes/index.ts';
 import { createRegistry } from '../nodes/registry.ts';
 import { Strategy } from './db/entities.ts';
 import { call, createHarness, useHarness, waitFor, type Harness } from './testing/harness.ts';
+import { slowGraph } from './testing/slow-graph.ts';
 
 const smaCross = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
 
@@ -174,7 +175,10 @@ describe('API against real PostgreSQL and Temporal', () => {
   });
 
   it('cancels a long run', async () => {
-    const s = await call(h.app, 'POST', '/api/strategies', { name: 'long', graph: smaCross });
+    // Slow on purpose (server/testing/slow-graph.ts): the plain crossover would finish before the cancel.
+    const slow = slowGraph(smaCross);
+    const s = await call(h.app, 'POST', '/api/strategies', { name: 'long', graph: slow });
+    expect(s.status).toBe(201);
     const started = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id, data: { kind: 'synthetic', seed: 3, bars: 15_000_000 } });
     await waitFor('the run to start', async () => ((await call(h.app, 'GET', `/api/runs/${started.json.id}`)).json.barsDone > 0 ? true : undefined));
     expect((await call(h.app, 'POST', `/api/runs/${started.json.id}/cancel`)).status).toBe(202);

@@ -9,6 +9,7 @@ import { chooseData, loadBars } from '../engine/data.ts';
 import { registry } from '../nodes/index.ts';
 import { RunResult } from '../server/db/entities.ts';
 import { call, createHarness, waitFor, type Harness } from '../server/testing/harness.ts';
+import { slowGraph } from '../server/testing/slow-graph.ts';
 
 const smaCross = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,8 +38,10 @@ describe('a worker killed mid-backtest', () => {
   });
 
   it('is replaced by another worker and the run completes exactly once', async () => {
-    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'failover', graph: smaCross });
-    const data = { kind: 'synthetic' as const, seed: 5, bars: 6_000_000 };
+    // Slow on purpose (about 10 s for these bars): the plain crossover would finish before the kill.
+    const graph = slowGraph(smaCross);
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'failover', graph });
+    const data = { kind: 'synthetic' as const, seed: 5, bars: 1_000_000 };
     const first = startWorkerProcess(h, 'worker-1');
     children.push(first);
     const started = await call(h.app, 'POST', '/api/runs', { strategyId: strategy.json.id, data });
@@ -82,7 +85,7 @@ describe('a worker killed mid-backtest', () => {
     }
 
     // And the result is the one the engine computes without any crash.
-    const compiled = compile(smaCross, registry);
+    const compiled = compile(graph, registry);
     if (!compiled.ok) throw new Error('fixture must compile');
     const expected = await runBacktest(compiled.plan, await loadBars(chooseData(compiled.plan.data.request, data), async () => undefined));
     const stored = await call(h.app, 'GET', `/api/runs/${runId}/result`);

@@ -11,6 +11,7 @@ import { initPostgresCluster, type PostgresCluster } from '../scripts/postgres-c
 import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, Run, RunResult, Strategy, StrategyVersion } from '../server/db/entities.ts';
 import { sameDocument } from '../server/strategy-store.ts';
 import { call, createHarness, waitFor, type Harness } from '../server/testing/harness.ts';
+import { slowGraph } from '../server/testing/slow-graph.ts';
 import { PaperState } from '../trading/adapters/paper.ts';
 import { bookFromFills } from '../trading/book.ts';
 import { fastCross, roomyLimits } from './deployment-fixtures.ts';
@@ -125,8 +126,9 @@ describe('a PostgreSQL restart mid-run', () => {
       return d.barsProcessed >= 20 && d.fills.length > 0 ? true : undefined;
     }, 90_000);
 
-    const btStrategy = await call(stack.app, 'POST', '/api/strategies', { name: 'pg restart backtest', graph: smaCross });
-    const runStarted = await call(stack.app, 'POST', '/api/runs', { strategyId: btStrategy.json.id, data: { kind: 'synthetic', seed: 5, bars: 4_000_000 } });
+    // Slow on purpose (about 10 s for these bars): the plain crossover would finish before the outage.
+    const btStrategy = await call(stack.app, 'POST', '/api/strategies', { name: 'pg restart backtest', graph: slowGraph(smaCross) });
+    const runStarted = await call(stack.app, 'POST', '/api/runs', { strategyId: btStrategy.json.id, data: { kind: 'synthetic', seed: 5, bars: 1_000_000 } });
     expect(runStarted.status).toBe(201);
     const runId: string = runStarted.json.id;
     await waitFor('the backtest to be mid-run', async () => {
