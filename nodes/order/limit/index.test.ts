@@ -67,29 +67,6 @@ describe('order.limit', () => {
   });
 });
 
-describe('order.limit idle', () => {
-  const units = { sizeMode: 'units', size: 3 };
-  it('level mode: idle while Enter agrees with what is held, not on a bar that opens or closes', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1 }] };
-    expect(idleAfter(limitOrder, inside, { enter: 1 })).toBe(true);
-    expect(idleAfter(limitOrder, inside, { enter: 0 })).toBe(false);
-    expect(idleAfter(limitOrder, inside, { enter: NaN })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1 }, { enter: 0 }] };
-    expect(idleAfter(limitOrder, outside, { enter: 0 })).toBe(true);
-    expect(idleAfter(limitOrder, outside, { enter: 1 })).toBe(false);
-  });
-
-  it('latched mode: in, idle until Exit; out, idle until an Enter without Exit', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }] };
-    expect(idleAfter(limitOrder, inside, { enter: 0, exit: NaN })).toBe(true);
-    expect(idleAfter(limitOrder, inside, { enter: 1, exit: 1 })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }, { enter: 0, exit: 1 }] };
-    expect(idleAfter(limitOrder, outside, { enter: 1, exit: 1 })).toBe(true);
-    expect(idleAfter(limitOrder, outside, { enter: 0, exit: 0 })).toBe(true);
-    expect(idleAfter(limitOrder, outside, { enter: 1, exit: 0 })).toBe(false);
-  });
-});
-
 describe('order.limit idle, Price wired', () => {
   it('a held entry ignores the Price input; a flat one waiting for a known Price is not idle', () => {
     const params = { sizeMode: 'units', size: 3 };

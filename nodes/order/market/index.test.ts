@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { runNode, targets } from '../../testing.ts';
-import { idleAfter, orderRegistry } from '../testing.ts';
+import { orderRegistry } from '../testing.ts';
 import { marketOrder } from './index.ts';
 
 const book = { equity: 10_000, close: 50 };
@@ -59,28 +59,5 @@ describe('order.market', () => {
       [10, expect.closeTo(103.103, 9)],
       [-10, expect.closeTo(96.903, 9)],
     ]);
-  });
-});
-
-describe('order.market idle', () => {
-  const units = { sizeMode: 'units', size: 3 };
-  it('level mode: idle while Enter agrees with what is held, not on a bar that opens or closes', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1 }] };
-    expect(idleAfter(marketOrder, inside, { enter: 1 })).toBe(true);
-    expect(idleAfter(marketOrder, inside, { enter: 0 })).toBe(false);
-    expect(idleAfter(marketOrder, inside, { enter: NaN })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1 }, { enter: 0 }] };
-    expect(idleAfter(marketOrder, outside, { enter: 0 })).toBe(true);
-    expect(idleAfter(marketOrder, outside, { enter: 1 })).toBe(false);
-  });
-
-  it('latched mode: in, idle until Exit; out, idle until an Enter without Exit', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }] };
-    expect(idleAfter(marketOrder, inside, { enter: 0, exit: NaN })).toBe(true);
-    expect(idleAfter(marketOrder, inside, { enter: 1, exit: 1 })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }, { enter: 0, exit: 1 }] };
-    expect(idleAfter(marketOrder, outside, { enter: 1, exit: 1 })).toBe(true);
-    expect(idleAfter(marketOrder, outside, { enter: 0, exit: 0 })).toBe(true);
-    expect(idleAfter(marketOrder, outside, { enter: 1, exit: 0 })).toBe(false);
   });
 });

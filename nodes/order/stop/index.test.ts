@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { OrderType } from '../../ports.ts';
 import { runNode, targets } from '../../testing.ts';
-import { idleAfter, orderRegistry } from '../testing.ts';
+import { orderRegistry } from '../testing.ts';
 import { stopOrder } from './index.ts';
 
 const book = { equity: 10_200, close: 100 };
@@ -37,28 +37,5 @@ describe('order.stop', () => {
     const bars = makeBars({ close: [99, 101, 101.5, 103], open: [99, 99, 101, 103], high: [99, 101, 101.8, 103.5] });
     const run = runGraph(graph, bars, {}, orderRegistry);
     expect(run.broker.fills.map((f) => [f.time, f.quantity, f.price])).toEqual([[bars.time[3], 10, expect.closeTo(103.103, 9)]]);
-  });
-});
-
-describe('order.stop idle', () => {
-  const units = { sizeMode: 'units', size: 3 };
-  it('level mode: idle while Enter agrees with what is held, not on a bar that opens or closes', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1 }] };
-    expect(idleAfter(stopOrder, inside, { enter: 1 })).toBe(true);
-    expect(idleAfter(stopOrder, inside, { enter: 0 })).toBe(false);
-    expect(idleAfter(stopOrder, inside, { enter: NaN })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1 }, { enter: 0 }] };
-    expect(idleAfter(stopOrder, outside, { enter: 0 })).toBe(true);
-    expect(idleAfter(stopOrder, outside, { enter: 1 })).toBe(false);
-  });
-
-  it('latched mode: in, idle until Exit; out, idle until an Enter without Exit', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }] };
-    expect(idleAfter(stopOrder, inside, { enter: 0, exit: NaN })).toBe(true);
-    expect(idleAfter(stopOrder, inside, { enter: 1, exit: 1 })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }, { enter: 0, exit: 1 }] };
-    expect(idleAfter(stopOrder, outside, { enter: 1, exit: 1 })).toBe(true);
-    expect(idleAfter(stopOrder, outside, { enter: 0, exit: 0 })).toBe(true);
-    expect(idleAfter(stopOrder, outside, { enter: 1, exit: 0 })).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { OrderType } from '../../ports.ts';
 import { runNode } from '../../testing.ts';
-import { idleAfter, orderRegistry } from '../testing.ts';
+import { orderRegistry } from '../testing.ts';
 import { stopLimitOrder } from './index.ts';
 
 describe('order.stopLimit', () => {
@@ -36,28 +36,5 @@ describe('order.stopLimit', () => {
     const bars = makeBars({ close: [99, 101, 101.5, 103], open: [99, 99, 101, 103], high: [99, 101, 101.8, 103.5], low: [99, 99, 101, 102.4] });
     const run = runGraph(graph, bars, {}, orderRegistry);
     expect(run.broker.fills.map((f) => [f.time, f.quantity, f.price])).toEqual([[bars.time[3], 10, expect.closeTo(102.52005, 9)]]);
-  });
-});
-
-describe('order.stopLimit idle', () => {
-  const units = { sizeMode: 'units', size: 3 };
-  it('level mode: idle while Enter agrees with what is held, not on a bar that opens or closes', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1 }] };
-    expect(idleAfter(stopLimitOrder, inside, { enter: 1 })).toBe(true);
-    expect(idleAfter(stopLimitOrder, inside, { enter: 0 })).toBe(false);
-    expect(idleAfter(stopLimitOrder, inside, { enter: NaN })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1 }, { enter: 0 }] };
-    expect(idleAfter(stopLimitOrder, outside, { enter: 0 })).toBe(true);
-    expect(idleAfter(stopLimitOrder, outside, { enter: 1 })).toBe(false);
-  });
-
-  it('latched mode: in, idle until Exit; out, idle until an Enter without Exit', () => {
-    const inside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }] };
-    expect(idleAfter(stopLimitOrder, inside, { enter: 0, exit: NaN })).toBe(true);
-    expect(idleAfter(stopLimitOrder, inside, { enter: 1, exit: 1 })).toBe(false);
-    const outside = { params: units, wired: [], bars: [{ enter: 1, exit: 0 }, { enter: 0, exit: 1 }] };
-    expect(idleAfter(stopLimitOrder, outside, { enter: 1, exit: 1 })).toBe(true);
-    expect(idleAfter(stopLimitOrder, outside, { enter: 0, exit: 0 })).toBe(true);
-    expect(idleAfter(stopLimitOrder, outside, { enter: 1, exit: 0 })).toBe(false);
   });
 });
