@@ -7,8 +7,8 @@ import { ColumnCache } from './column-cache.ts';
 import { createExecutor } from './execute.ts';
 import { compileOk, fixture } from './testing.ts';
 
-// A crossover of two SMAs with an RSI filter and ATR exits: the SMAs, the RSI and the ATR are
-// indicators of the bars (cacheable); the crossover and the rest are not.
+// A crossover of two SMAs with a Bollinger %B filter and ATR exits: the SMAs, the bands (five output
+// columns) and the ATR are indicators of the bars (cacheable); the crossover and the rest are not.
 const graph = (fast: number, slow: number) =>
   fixture(
     {
@@ -16,8 +16,8 @@ const graph = (fast: number, slow: number) =>
       fast: { type: 'indicator.sma', params: { period: fast } },
       slow: { type: 'indicator.sma', params: { period: slow } },
       cross: { type: 'logic.crossover' },
-      rsi: { type: 'indicator.rsi', params: { period: 14 } },
-      calm: { type: 'logic.threshold', params: { operator: '<', level: 70 } },
+      bands: { type: 'indicator.bollinger', params: { period: 20, multiplier: 2 } },
+      calm: { type: 'logic.threshold', params: { operator: '<', level: 0.8 } },
       enter: { type: 'logic.and' },
       atr: { type: 'indicator.atr', params: { period: 14 } },
       order: { type: 'order.targetPercent', params: { percent: 30 } },
@@ -28,8 +28,8 @@ const graph = (fast: number, slow: number) =>
       'data.close -> slow.source',
       'fast.value -> cross.a',
       'slow.value -> cross.b',
-      'data.close -> rsi.source',
-      'rsi.value -> calm.value',
+      'data.close -> bands.source',
+      'bands.percentB -> calm.value',
       'cross.above -> enter.a',
       'calm.result -> enter.b',
       'enter.result -> order.enter',
@@ -63,7 +63,7 @@ describe('column cache', () => {
         expect(comparable(shared), `${fast}/${slow}`).toEqual(comparable(alone));
         expect(alone.trades.length).toBeGreaterThan(5);
       }
-      // SMA 10, 40, 60, 20, RSI and ATR computed once each; every later use of them came from the cache.
+      // SMA 10, 40, 60, 20, the bands and ATR computed once each; every later use of them came from the cache.
       expect(cache.size).toBe(6);
       expect(cache.misses).toBe(6);
       expect(cache.hits).toBe(sets.length * 4 - 6);

@@ -195,6 +195,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   let idleTests: { reads: { to: string; from: string }[]; call: string }[] | null = [];
   // The column cache key of each node whose columns may be shared (see `ExecutorOptions.columnCache`).
   const cacheKeys: (string | undefined)[] = plan.nodes.map(() => undefined);
+  // How many columns each such node writes (one per output, one per field of a compound output).
+  const cacheWidths = plan.nodes.map(() => 0);
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
     // Output objects are per symbol (\`O3[k]\`): a step that leaves an output unwritten on a bar (a resample
@@ -229,6 +231,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       // An indicator of the bars themselves can come from (or go to) the column cache. The code is the same
       // with or without a cache, so every run of this graph shape shares one compiled factory.
       if (batchNodes.length === 0 && ins.every((x) => !x.wired || barColumn.has(x.s))) {
+        cacheWidths[i] = outs.length;
         cacheKeys[i] = `${node.def.type}@${node.def.version} ${JSON.stringify(node.params)} ${ins.map((x) => `${x.port}${x.f ? `.${x.f}` : ''}=${x.wired ? barColumn.get(x.s) : 'NaN'}`).join(',')}`;
         loops.push(`function node${i}(from, a, b, k) {
   const hit = cacheIn[${i}];
@@ -642,7 +645,7 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0, options.batchSnapshots);
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
   const idles = plan.nodes.map((nd) => nd.def.idle);
-  const colCache = columnCacheFor(options.columnCache, market, cacheKeys, plan, n);
+  const colCache = columnCacheFor(options.columnCache, market, cacheKeys, cacheWidths, batchNodes.length > 0, n);
   const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', source) as (...args: unknown[]) => unknown);
   const runBars = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache) as Executor['run'];
   return { run: colCache.recording ? colCache.watch(runBars as (from: number, to: number) => void) : runBars, close: batch.close, batchSnapshots: batch.snapshots, equity, slots, lanes: L, states, stats, events, eventsTruncated };
@@ -654,16 +657,15 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
  * (`bad`, for the block scan), and `watch`, which stores the recorded columns once runs from bar 0 on,
  * in order, have covered every bar.
  */
-function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: readonly (string | undefined)[], plan: Plan, n: number) {
+function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: readonly (string | undefined)[], widths: readonly number[], batch: boolean, n: number) {
   const none = keys.map(() => null);
   // Batch plans never use it: their kernels run in the sandbox, and their runs are asynchronous.
-  const use = cache && !plan.nodes.some((nd) => nd.def.batch) && cache.covers(market) ? cache : undefined;
+  const use = cache && !batch && cache.covers(market) ? cache : undefined;
   if (!use) return { in: none, out: none, bad: null, recording: false, watch: (run: (from: number, to: number) => void) => run };
   const lanes = market.lanes.length;
-  const width = (i: number) => Object.keys(plan.nodes[i]!.outputSlots).length;
   const hits = keys.map((key) => (key === undefined ? null : (use.get(key) ?? null)));
   // Recording is skipped for a node whose columns could not be kept anyway (over the cache's budget).
-  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * width(i) * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: width(i) }, () => new Float64Array(n)))));
+  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * widths[i]! * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: widths[i]! }, () => new Float64Array(n)))));
   let covered = 0;
   return {
     in: hits,
