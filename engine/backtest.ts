@@ -150,8 +150,11 @@ export function equalWeightIndex(market: Market): Float64Array {
 export function thin(equity: Float64Array, time: Float64Array, max: number): { time: number; value: number }[] {
   const n = equity.length;
   if (n === 0) return [];
-  let low = 0;
-  for (let i = 1; i < n; i++) if (equity[i]! < equity[low]!) low = i;
+  let low = 0, lowest = equity[0]!;
+  for (let i = 1; i < n; i++) {
+    const e = equity[i]!;
+    if (e < lowest) (low = i), (lowest = e);
+  }
   // Room for the sampled points plus the last and the lowest.
   const cap = Math.max(4, max);
   const step = n <= cap ? 1 : Math.ceil((n - 1) / (cap - 3));

@@ -161,10 +161,11 @@ describe('computeMetrics: VaR selection agrees with a full sort', () => {
   it('on random and on sorted return series', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
-    // Losing bars hold the tail (random, falling); fewer than 5 % lose and flat bars fill the rest (flat);
+    // Losing bars hold the tail (random, falling); fewer than 5 % lose and flat bars fill the rest (flat:
+    // the k-th smallest return is one of the zeros, which are counted, not ordered); 10 % lose (flat with losses);
     // fewer than 5 % lose and rising bars fill the rest (rising with dips, rising: every return is needed).
     const move = { random: () => rand() * 0.04, rising: (i: number) => (i / 2001) * 0.001, falling: (i: number) => -(i / 2001) * 0.001,
-      flat: (i: number) => (i % 50 === 7 ? -0.01 * (1 + (i % 3)) : 0), risingWithDips: (i: number) => (i % 50 === 7 ? -0.01 : 0.0001 * (1 + (i % 5))) };
+      flat: (i: number) => (i % 50 === 7 ? -0.01 * (1 + (i % 3)) : 0), flatWithLosses: (i: number) => (i % 10 === 3 ? -0.001 * (1 + (i % 7)) : 0), risingWithDips: (i: number) => (i % 50 === 7 ? -0.01 : 0.0001 * (1 + (i % 5))) };
     for (const shape of Object.keys(move) as (keyof typeof move)[]) {
       const n = 2001;
       const eq = new Float64Array(n);

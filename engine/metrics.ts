@@ -65,9 +65,9 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const bench = extras.benchmark;
   const withBench = !!bench && bench.length === n && n >= 3 && bench[0]! > 0;
   // How many returns fall in each order bucket, for VaR and CVaR (see `tailRisk`).
-  const histogram = new Uint32Array(65_536);
+  const histogram = bucketCounts.fill(0);
   const returns = returnsBuffer(n);
-  const [sum, sumSq, downSq, equitySum] = moments(equity, initialCash, histogram, returns) as unknown as number[];
+  const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, histogram, returns) as unknown as number[];
   const [maxDd, longestUnder] = drawdown(equity, initialCash) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
@@ -77,7 +77,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
   const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(returns, bench, n), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
-  const { var95, cvar95 } = tailRisk(histogram, returns, n);
+  const { var95, cvar95 } = tailRisk(histogram, returns, n, zeros!);
   const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
   const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
@@ -114,6 +114,8 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 // the loop that had never run then deoptimized the caller on every call. Three small loops also ran
 // several times faster than one doing everything.
 const sums = new Float64Array(6);
+// The order buckets' counts, zeroed for each call (a new 256 kB array faulted its pages in every time).
+const bucketCounts = new Uint32Array(65_536);
 
 // Each bar's return, kept for the passes after `moments` (no second division per bar), in a buffer
 // reused across calls; its 32-bit words give each return's high word for the order buckets.
@@ -138,14 +140,18 @@ function bucketOf(h: number): number {
   return h ^ (0x8000 | ((h >>> 15) * 0x7fff));
 }
 
+/** The order bucket of a zero return (+0). */
+const zeroBucket = bucketOf(0);
+
 /**
- * Σr, Σr², Σ(losing r)², Σequity; each return into `returns`, and the count of returns in each order
- * bucket (`histogram`), from which `tailRisk` finds the worst 5 % without sorting the returns.
+ * Σr, Σr², Σ(losing r)², Σequity, and how many returns are exactly 0; each return into `returns`, and
+ * the count of returns in each order bucket (`histogram`), from which `tailRisk` finds the worst 5 %
+ * without sorting the returns.
  */
 function moments(equity: Float64Array, initialCash: number, histogram: Uint32Array, returns: Float64Array): Float64Array {
   const n = equity.length;
   const words = returnWords;
-  let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash;
+  let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash, zeros = 0;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const r = e / prev - 1;
@@ -157,11 +163,14 @@ function moments(equity: Float64Array, initialCash: number, histogram: Uint32Arr
     equitySum += e;
     // A losing bar's square, chosen without a branch: the sign of a return is what a processor cannot
     // predict (the branch cost more than the rest of the loop). Exact for finite returns; see below.
+    // Zero returns are counted the same way: a held position's close is often unchanged from bar to
+    // bar. (r is never −0: x − 1 is −0 only when rounding toward −∞.)
     downSq += +(r < 0) * q;
+    zeros += +(r === 0);
     histogram[bucketOf(words[2 * i + high]! >>> 16)]!++;
   }
   const out = sums;
-  out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum;
+  out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum; out[4] = zeros;
   // An infinite or NaN return (equity from 0) would make 0 × ∞ a NaN above: redo that sum with the branch.
   if (!(sum - sum === 0)) out[2] = losingSquares(returns, n);
   return out;
@@ -228,30 +237,38 @@ function benchmarkSums(returns: Float64Array, bench: Float64Array, n: number): F
  * Historical one-bar VaR and CVaR at 95 %, as positive loss percentages: over the worst ⌈5 %⌉ of bars'
  * returns, VaR is the best of them and CVaR their mean. The bucket counts locate the k-th smallest
  * return's bucket; one more pass sums the returns below that bucket and gathers the few inside it, and
- * only those are ordered. No array of a million returns is stored or sorted.
+ * only those are ordered. No array of a million returns is stored or sorted. The `zeros` zero returns
+ * are counted in their bucket but not gathered: a strategy flat on more than 95 % of bars has its k-th
+ * smallest return there, and ordering a million equal values found nothing.
  */
-function tailRisk(histogram: Uint32Array, returns: Float64Array, n: number): { var95: number; cvar95: number } {
+function tailRisk(histogram: Uint32Array, returns: Float64Array, n: number, zeros: number): { var95: number; cvar95: number } {
   if (n === 0) return { var95: 0, cvar95: 0 };
   const k = Math.max(1, Math.ceil(n * 0.05));
   let bucket = 0, below = 0;
   while (below + histogram[bucket]! < k) below += histogram[bucket++]!;
-  const inside = new Float64Array(histogram[bucket]!);
+  const skipped = bucket === zeroBucket ? zeros : 0;
+  const inside = new Float64Array(histogram[bucket]! - skipped);
   const tailBelow = gatherBucket(returns, n, bucket, inside);
-  const need = k - below;
+  // The zeros are the smallest values of their bucket; when the k-th smallest return is one, VaR is 0.
+  const need = k - below - skipped;
+  if (need <= 0) return { var95: 0, cvar95: Math.max(0, -tailBelow / k) * 100 };
   selectSmallest(inside, inside.length, need - 1);
   let tail = tailBelow;
   for (let i = 0; i < need; i++) tail += inside[i]!;
   return { var95: Math.max(0, -inside[need - 1]!) * 100, cvar95: Math.max(0, -tail / k) * 100 };
 }
 
-/** The returns that fall in order bucket `bucket`, written to `inside`; returns the sum of those below it. */
+/**
+ * The non-zero returns that fall in order bucket `bucket`, written to `inside`; returns the sum of those
+ * below it.
+ */
 function gatherBucket(returns: Float64Array, n: number, bucket: number, inside: Float64Array): number {
   const words = returnWords;
   let sum = 0, count = 0;
   for (let i = 0; i < n; i++) {
     const b = bucketOf(words[2 * i + high]! >>> 16);
     if (b < bucket) sum += returns[i]!;
-    else if (b === bucket) inside[count++] = returns[i]!;
+    else if (b === bucket && returns[i] !== 0) inside[count++] = returns[i]!;
   }
   return sum;
 }
