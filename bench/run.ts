@@ -4,7 +4,7 @@
  * - Data: Tradeloom's seeded generator writes each size once to bench/.cache/*.bin; every
  *   implementation reads that file (load time is reported apart and is not part of bars/s).
  * - Each implementation runs in its own process (its peak RSS is its own): after loading, one warm-up
- *   run on the first BENCH_WARMUP_BARS bars (JIT compilation), then up to BENCH_INNER_RUNS (3) timed runs
+ *   run on the first BENCH_WARMUP_BARS bars (JIT compilation), then up to BENCH_INNER_RUNS (8) timed runs
  *   on all bars (fewer once they pass BENCH_INNER_BUDGET_MS, 10 s): the best is the warm run time, and the
  *   first is reported apart (what a JIT has not compiled yet after the short warm-up shows there).
  * - Implementations are interleaved round by round, so a change in machine load hits all of them, and
@@ -62,7 +62,7 @@ say(`machine: ${machine}; load average at start ${load()} (1/5/15 min)`);
 const peers = impls.some(isPython) ? ensurePeersPython((s) => console.error(s)) : { python: null, unavailable: {} as Record<string, string> };
 const pyVersion = peers.python ? spawnSync(peers.python, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'none';
 say(`node ${process.version}; ${pyVersion}; peers in bench/.venv-peers${Object.keys(peers.unavailable).length ? ` (unavailable: ${Object.entries(peers.unavailable).map(([p, why]) => `${p} — ${why}`).join('; ')})` : ''}`);
-say(`each implementation in its own process; best of up to ${repeats} interleaved rounds (fewer once a peer's runs pass ${budgetMs / 1000} s); in each, a warm-up run on ${fmtInt(warmupBars)} bars, then up to ${env.BENCH_INNER_RUNS ?? 3} full runs (fewer past ${(Number(env.BENCH_INNER_BUDGET_MS ?? 10_000) / 1000).toFixed(0)} s): the best is "run ms", the first "first run ms"`);
+say(`each implementation in its own process; best of up to ${repeats} interleaved rounds (fewer once a peer's runs pass ${budgetMs / 1000} s); in each, a warm-up run on ${fmtInt(warmupBars)} bars, then up to ${env.BENCH_INNER_RUNS ?? 8} full runs (fewer past ${(Number(env.BENCH_INNER_BUDGET_MS ?? 10_000) / 1000).toFixed(0)} s): the best is "run ms", the first "first run ms"`);
 md.push(`- Machine: ${machine}; load average at start ${load()} (1/5/15 min).`, `- Runtimes: node ${process.version}, ${pyVersion}.`);
 
 // ---- Parity ----

@@ -4,7 +4,7 @@
  *   node bench/peers/node.ts <tradeloom|fused|trading-signals|technicalindicators> <bars file> <spec json> [--trades]
  *
  * Loads the bars file (timed as load), runs once on the first BENCH_WARMUP_BARS bars to warm the JIT
- * (timed apart), then on all of them up to BENCH_INNER_RUNS times (3; fewer once they take
+ * (timed apart), then on all of them up to BENCH_INNER_RUNS times (8; fewer once they take
  * BENCH_INNER_BUDGET_MS, 10 s): the best is the run time, the first is reported too. Prints one JSON
  * line (`PeerResult`).
  */

@@ -393,7 +393,7 @@ def main():
     warm_ms = (time.perf_counter() - t1) * 1e3
 
     # The full run repeated, as in bench/peers/node.ts: the best is the warm run time, the first is reported too.
-    inner_runs = max(1, int(os.environ.get("BENCH_INNER_RUNS", "3")))
+    inner_runs = max(1, int(os.environ.get("BENCH_INNER_RUNS", "8")))
     inner_budget_ms = float(os.environ.get("BENCH_INNER_BUDGET_MS", "10000"))
     times = []
     while len(times) < inner_runs and (not times or sum(times) < inner_budget_ms):
