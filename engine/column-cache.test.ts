@@ -56,13 +56,19 @@ describe('column cache', () => {
       const m = market(symbols);
       const cache = new ColumnCache(m);
       const sets = [[10, 40], [10, 60], [20, 40], [20, 60], [10, 40]] as const;
+      const stored = (cache as unknown as { entries: Map<string, Float64Array[][]> }).entries;
+      let recorded: [string, Float64Array[][]][] = [];
       for (const [fast, slow] of sets) {
         const plan = compileOk(graph(fast, slow), registry);
         const alone = await runBacktest(plan, m);
         const shared = await runBacktest(plan, m, { columnCache: cache, chunkBars: 1000 });
         expect(comparable(shared), `${fast}/${slow}`).toEqual(comparable(alone));
         expect(alone.trades.length).toBeGreaterThan(5);
+        if (!recorded.length) recorded = [...stored].map(([key, lanes]) => [key, lanes.map((columns) => columns.map((c) => c.slice()))]);
       }
+      // Later runs read the first run's columns in place (bad bars included) and leave them as recorded.
+      expect(recorded.length).toBe(4);
+      for (const [key, lanes] of recorded) expect(stored.get(key), key).toEqual(lanes);
       // SMA 10, 40, 60, 20, the bands and ATR computed once each; every later use of them came from the cache.
       expect(cache.size).toBe(6);
       expect(cache.misses).toBe(6);

@@ -197,6 +197,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const cacheKeys: (string | undefined)[] = plan.nodes.map(() => undefined);
   // How many columns each such node writes (one per output, one per field of a compound output).
   const cacheWidths = plan.nodes.map(() => 0);
+  // Per cacheable node, the statement that points its block columns into the cached columns.
+  const cachedViews: string[] = [];
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
     // Output objects are per symbol (\`O3[k]\`): a step that leaves an output unwritten on a bar (a resample
@@ -233,12 +235,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       if (batchNodes.length === 0 && ins.every((x) => !x.wired || barColumn.has(x.s))) {
         cacheWidths[i] = outs.length;
         cacheKeys[i] = `${node.def.type}@${node.def.version} ${JSON.stringify(node.params)} ${ins.map((x) => `${x.port}${x.f ? `.${x.f}` : ''}=${x.wired ? barColumn.get(x.s) : 'NaN'}`).join(',')}`;
+        // Served from the cache, its columns are views of the cached ones (\`viewCached\`): nothing to run.
+        cachedViews.push(`  if (cacheIn[${i}] !== null) for (let k = 0; k < ${L}; k++) { ${outs.map((x, q) => `c${x.s}[k] = cacheIn[${i}][k][${q}].subarray(from, from + ${block});`).join(' ')} }`);
         loops.push(`function node${i}(from, a, b, k) {
-  const hit = cacheIn[${i}];
-  if (hit !== null) {
-    ${outs.map((x, q) => `c${x.s}[k].set(hit[k][${q}].subarray(a, b), a - from);`).join('\n    ')}
-    return;
-  }
+  if (cacheIn[${i}] !== null) return;
   ${call}
   const rec = cacheOut[${i}];
   if (rec !== null) {
@@ -626,10 +626,19 @@ if (heldOutputs) {
 // interpreter (where every floating-point result is a new heap object). Many short calls first let V8
 // see every path and compile each function whole. Block sizes never change results.
 let warm = 0;
+/**
+ * A node served from the column cache reads and writes nothing: its block columns become views of the
+ * cached columns at the block's first bar (a copy cost as much as a third of a sweep set's column work).
+ * Set before \`scan\`, which writes NaN into a column at a bad bar: the cached column holds NaN there too.
+ */
+function viewCached(from) {
+${cachedViews.join('\n')}
+}
 return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   for (let start = from, end = from; start < to; start = end) {
     end = Math.min(to, start + (warm < ${rampBlocks} ? ${rampBars} : ${block}));
     warm++;
+    viewCached(start);
     scan(start, end);
     ${batchNodes.length ? 'await ' : ''}columnsOver(start, start, end);
     barsOver(start, end);
@@ -665,7 +674,9 @@ function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: re
   const lanes = market.lanes.length;
   const hits = keys.map((key) => (key === undefined ? null : (use.get(key) ?? null)));
   // Recording is skipped for a node whose columns could not be kept anyway (over the cache's budget).
-  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * widths[i]! * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: widths[i]! }, () => new Float64Array(n)))));
+  // NaN where a run records nothing (bad bars), as the executor's own columns hold there: a run served
+  // from the cache reads these columns in place.
+  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * widths[i]! * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: widths[i]! }, () => new Float64Array(n).fill(NaN)))));
   let covered = 0;
   return {
     in: hits,
