@@ -86,6 +86,7 @@ async function backtestWith(plan: Plan, market: Market, buffer: Float64Array, op
       tradedNotional: brokers.reduce((a, b) => a + b.tradedNotional, 0),
       // The benchmark is holding what the strategy trades: the symbol itself, or all of them equally weighted.
       benchmark: multi ? equalWeightIndex(market) : bars.close,
+      flat: exec.flat,
     }),
     equity: thin(exec.equity, bars.time, options.maxCurvePoints ?? 2000),
     trades,

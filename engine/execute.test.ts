@@ -5,7 +5,7 @@ import { registry } from '../nodes/index.ts';
 import { createRegistry } from '../nodes/registry.ts';
 import { syntheticBars, syntheticMarket } from './bars.ts';
 import { runBacktest } from './backtest.ts';
-import { SimBroker } from './broker.ts';
+import { Account, SimBroker } from './broker.ts';
 import { createExecutor, readsContext } from './execute.ts';
 import { compileOk, fixture, makeBars, runGraph } from './testing.ts';
 
@@ -202,6 +202,30 @@ describe('quiet bars with the entry, bracket and cap nodes', () => {
       edges: ['data.close -> mom.source', 'mom.value -> units.units', 'units.order -> exits.order', 'exits.order -> cap.order'],
     },
   };
+  // The metrics skip the flat stretches the executor records (\`flat\`): a quiet run recomputes the figures
+  // of a reference run that has none (no idle tests, no quiet stretches), which must agree bit for bit.
+  for (const symbols of [1, 3]) {
+    it(`records flat stretches where no position is held and the equity repeats (${symbols} symbol(s))`, () => {
+      const { nodes, edges } = cases['market → bracket → max order notional']!;
+      const plan = compileOk(fixture(nodes, edges), registry);
+      const market = syntheticMarket({ seed: 5, bars: 6000, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1), symbols });
+      const account = new Account(plan.settings.initialCash);
+      const exec = createExecutor(plan, market, market.symbols.map((symbol) => new SimBroker(plan.settings, account, symbol)));
+      for (let t = 0; t < 6000; t += 1000) exec.run(t, t + 1000);
+      const { runs, count } = exec.flat;
+      let flatBars = 0;
+      for (let q = 0; q < count; q++) {
+        const a = runs[2 * q]!, b = runs[2 * q + 1]!;
+        expect(a).toBeLessThan(b);
+        if (q > 0) expect(a).toBeGreaterThanOrEqual(runs[2 * q - 1]!);
+        for (let t = a; t < b; t++) expect(exec.equity[t]).toBe(exec.equity[a]);
+        flatBars += b - a;
+      }
+      // Out of the market most of the time, in long stretches (joined across blocks and calls).
+      expect(flatBars).toBeGreaterThan(6000 / 4);
+      expect(count).toBeLessThan(flatBars / 10);
+    });
+  }
   for (const [name, { nodes, edges }] of Object.entries(cases)) {
     for (const symbols of [1, 3]) {
       it(`${name}, ${symbols} symbol(s): the same trades and metrics, with steps skipped`, async () => {

@@ -4,6 +4,7 @@ import type { Bars, Market } from './bars.ts';
 import type { SimBroker } from './broker.ts';
 import type { ColumnCache } from './column-cache.ts';
 import type { Plan } from './compile.ts';
+import type { FlatRuns } from './metrics.ts';
 
 /** One row an output node emitted: the bar, the symbol and the node's input values. */
 export interface SinkEvent {
@@ -36,6 +37,8 @@ export interface Executor {
   readonly stats: { exposed: number; skipped: number };
   /** Portfolio equity marked at each bar's close. */
   readonly equity: Float64Array;
+  /** Stretches of bars with no position held, where the equity stays the same (for the metrics). */
+  readonly flat: FlatRuns;
   /**
    * Every output's value after the last bar run, by the plan's slot numbers: `slots[slot * lanes + k]`
    * for symbol k (so with one symbol, simply `slots[slot]`). For inspection and tests.
@@ -431,13 +434,18 @@ function markEquity(a, b) {
   ${L === 1
     ? `// One symbol: one pass (cash + position × close, the same sum the full step makes).
   const p = pos[0], c = D_close[0];
-  if (p === 0) equity.fill(cash, a, b);
-  else for (let t = a; t < b; t++) equity[t] = cash + p * c[t];`
+  if (p === 0) {
+    equity.fill(cash, a, b);
+    flatRun(a, b, cash);
+  } else for (let t = a; t < b; t++) equity[t] = cash + p * c[t];`
     : `for (let t = a; t < b; t++) equity[t] = cash;
+  let held = false;
   for (let k = 0; k < ${L}; k++) {
     const p = pos[k], c = D_close[k];
     if (p !== 0) for (let t = a; t < b; t++) equity[t] += p * c[t];
-  }`}
+    if (p !== 0) held = true;
+  }
+  if (!held) flatRun(a, b, cash);`}
 }
 /** Whether bar \`t\` is valid and inside the calm band for every symbol. */
 function calmAt(from, t) {
@@ -648,6 +656,26 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   }
 };`;
   const stats = { exposed: 0, skipped: 0 };
+  const flat: FlatRuns = { runs: new Int32Array(256), count: 0 };
+  // A quiet stretch with no position held: its bars' equity is the cash. Recorded only when that is a
+  // finite, non-zero number (so each bar's return after the first is exactly 0), joined to the previous
+  // stretch when it continues it at the same equity.
+  const flatRun = (a: number, b: number, cash: number) => {
+    if (!(cash / cash === 1) || b <= a) return;
+    const c = flat.count;
+    if (c > 0 && flat.runs[2 * c - 1] === a && equity[flat.runs[2 * c - 2]!] === cash) {
+      flat.runs[2 * c - 1] = b;
+      return;
+    }
+    if (2 * c + 2 > flat.runs.length) {
+      const grown = new Int32Array(flat.runs.length * 2);
+      grown.set(flat.runs);
+      flat.runs = grown;
+    }
+    flat.runs[2 * c] = a;
+    flat.runs[2 * c + 1] = b;
+    flat.count = c + 1;
+  };
   const cols = new Map(columns.map((s) => [s, Array.from({ length: L }, () => new Float64Array(block))]));
   // Which bars of the current block are valid, per symbol: written by the generated `scan`, read by all.
   const okv = Array.from({ length: L }, () => new Uint8Array(block));
@@ -655,9 +683,9 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
   const idles = plan.nodes.map((nd) => nd.def.idle);
   const colCache = columnCacheFor(options.columnCache, market, cacheKeys, cacheWidths, batchNodes.length > 0, n);
-  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', source) as (...args: unknown[]) => unknown);
-  const runBars = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache) as Executor['run'];
-  return { run: colCache.recording ? colCache.watch(runBars as (from: number, to: number) => void) : runBars, close: batch.close, batchSnapshots: batch.snapshots, equity, slots, lanes: L, states, stats, events, eventsTruncated };
+  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', 'flatRun', source) as (...args: unknown[]) => unknown);
+  const runBars = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache, flatRun) as Executor['run'];
+  return { run: colCache.recording ? colCache.watch(runBars as (from: number, to: number) => void) : runBars, close: batch.close, batchSnapshots: batch.snapshots, equity, flat, slots, lanes: L, states, stats, events, eventsTruncated };
 }
 
 /**

@@ -224,3 +224,45 @@ describe('computeMetrics: the one-pass sums agree with the textbook formulas', (
     expect(m.alpha! / ((ms - (cov / varB) * mb) * m.periodsPerYear * 100)).toBeCloseTo(1, 8);
   });
 });
+
+describe('computeMetrics: flat runs', () => {
+  // Every maximal stretch of equal, finite, non-zero equity, as the executor records them (its `flat`).
+  const runsOf = (eq: Float64Array) => {
+    const runs: number[] = [];
+    for (let a = 0; a < eq.length; ) {
+      let b = a + 1;
+      while (b < eq.length && eq[b] === eq[a]) b++;
+      if (b - a > 1 && eq[a]! / eq[a]! === 1) runs.push(a, b);
+      a = b;
+    }
+    return { runs: Int32Array.from(runs), count: runs.length / 2 };
+  };
+
+  it('skipping them gives the same figures, bit for bit', () => {
+    let seed = 5;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    const n = 20_000;
+    const time = Float64Array.from({ length: n }, (_, i) => i * 60_000);
+    const bench = new Float64Array(n);
+    let b = 50;
+    for (let i = 0; i < n; i++) bench[i] = b *= 1 + rand() * 0.01;
+    // Flat from the start at the initial cash, flat at new peaks and under water, runs of 2 bars and
+    // of hundreds, a run to the end; losses in 3 % or 10 % of the moving bars (the tail in the zeros, or below).
+    for (const losing of [0.03, 0.1]) {
+      const eq = new Float64Array(n);
+      let e = 100, i = 0;
+      while (i < n) {
+        const flat = i === 0 ? 300 : Math.floor((rand() + 0.5) * 400) + 2 * +(rand() > 0);
+        for (let j = 0; j < flat && i < n; j++) eq[i++] = e;
+        const moving = Math.floor((rand() + 0.5) * 200);
+        for (let j = 0; j < moving && i < n; j++) eq[i++] = e *= 1 + (rand() + 0.5 < losing ? -0.01 : rand() * 0.002 + 0.0008);
+      }
+      const flat = runsOf(eq);
+      expect(flat.count).toBeGreaterThan(20);
+      const without = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5 });
+      const withRuns = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5, flat });
+      expect(withRuns).toEqual(without);
+      expect(without.maxDrawdownBars).toBeGreaterThan(300);
+    }
+  });
+});

@@ -42,11 +42,28 @@ export interface Metrics {
   alpha: number | null;
 }
 
+/**
+ * Bars [runs[2q], runs[2q + 1]) for q < count, in bar order and apart: stretches with no position held,
+ * whose equity is the same finite, non-zero value on every bar (the executor's \`flat\`). A run's first bar
+ * may differ from the bar before it; every later one repeats it, a return of exactly 0.
+ */
+export interface FlatRuns {
+  runs: Int32Array;
+  count: number;
+}
+
+const noRuns: FlatRuns = { runs: new Int32Array(0), count: 0 };
+
 export interface MetricsExtras {
   /** Sum of |quantity × price| over all fills. */
   tradedNotional?: number;
   /** Benchmark prices aligned with the equity curve (by default the strategy's own closes: buy and hold). */
   benchmark?: Float64Array;
+  /**
+   * The curve's flat stretches, which the passes over the equity skip (most bars of a strategy that is
+   * mostly out of the market). The figures are the same, bit for bit, with or without them.
+   */
+  flat?: FlatRuns;
 }
 
 const yearMs = 365.25 * 24 * 3600 * 1000;
@@ -67,8 +84,9 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   // How many returns fall in each order bucket, for VaR and CVaR (see `tailRisk`).
   const histogram = bucketCounts.fill(0);
   const returns = returnsBuffer(n);
-  const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, histogram, returns) as unknown as number[];
-  const [maxDd, longestUnder] = drawdown(equity, initialCash) as unknown as number[];
+  const flat = extras.flat ?? noRuns;
+  const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, histogram, returns, flat.runs, flat.count) as unknown as number[];
+  const [maxDd, longestUnder] = drawdown(equity, initialCash, flat.runs, flat.count) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
   const sd = Math.sqrt(Math.max(variance, 0));
@@ -77,7 +95,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
   const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(returns, bench, n), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
-  const { var95, cvar95 } = tailRisk(histogram, returns, n, zeros!);
+  const { var95, cvar95 } = tailRisk(histogram, returns, n, zeros!, flat);
   const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
   const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
@@ -148,26 +166,40 @@ const zeroBucket = bucketOf(0);
  * the count of returns in each order bucket (`histogram`), from which `tailRisk` finds the worst 5 %
  * without sorting the returns.
  */
-function moments(equity: Float64Array, initialCash: number, histogram: Uint32Array, returns: Float64Array): Float64Array {
+function moments(equity: Float64Array, initialCash: number, histogram: Uint32Array, returns: Float64Array, runs: Int32Array, count: number): Float64Array {
   const n = equity.length;
   const words = returnWords;
-  let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash, zeros = 0;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    const r = e / prev - 1;
-    prev = e;
-    returns[i] = r;
-    sum += r;
-    const q = r * r;
-    sumSq += q;
-    equitySum += e;
-    // A losing bar's square, chosen without a branch: the sign of a return is what a processor cannot
-    // predict (the branch cost more than the rest of the loop). Exact for finite returns; see below.
-    // Zero returns are counted the same way: a held position's close is often unchanged from bar to
-    // bar. (r is never −0: x − 1 is −0 only when rounding toward −∞.)
-    downSq += +(r < 0) * q;
-    zeros += +(r === 0);
-    histogram[bucketOf(words[2 * i + high]! >>> 16)]!++;
+  let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash, zeros = 0, i = 0;
+  for (let q = 0; q <= count; q++) {
+    // Bar by bar up to and including the next flat run's first bar, then the rest of the run at once:
+    // returns of 0 (nothing to add but the count), and the equity added bar by bar as below, so the sum
+    // is the same to the last bit.
+    const until = q < count ? Math.min(n, runs[2 * q]! + 1) : n;
+    for (; i < until; i++) {
+      const e = equity[i]!;
+      const r = e / prev - 1;
+      prev = e;
+      returns[i] = r;
+      sum += r;
+      const square = r * r;
+      sumSq += square;
+      equitySum += e;
+      // A losing bar's square, chosen without a branch: the sign of a return is what a processor cannot
+      // predict (the branch cost more than the rest of the loop). Exact for finite returns; see below.
+      // Zero returns are counted the same way: a held position's close is often unchanged from bar to
+      // bar. (r is never −0: x − 1 is −0 only when rounding toward −∞.)
+      downSq += +(r < 0) * square;
+      zeros += +(r === 0);
+      histogram[bucketOf(words[2 * i + high]! >>> 16)]!++;
+    }
+    if (q === count) break;
+    const from = i, end = Math.min(n, runs[2 * q + 1]!);
+    for (; i < end; i++) {
+      returns[i] = 0;
+      equitySum += prev;
+    }
+    zeros += i - from;
+    histogram[zeroBucket]! += i - from;
   }
   const out = sums;
   out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum; out[4] = zeros;
@@ -187,22 +219,33 @@ function losingSquares(returns: Float64Array, n: number): number {
 }
 
 /** The deepest peak-to-trough fall (a fraction) and the longest stretch under a peak (bars). */
-function drawdown(equity: Float64Array, initialCash: number): Float64Array {
+function drawdown(equity: Float64Array, initialCash: number, runs: Int32Array, count: number): Float64Array {
   const n = equity.length;
   // The initial cash is the first peak, "before" bar 0; a stretch under a peak is measured when the next
   // peak ends it (and at the end), not counted bar by bar.
-  let peak = initialCash, low = initialCash, maxDd = 0, lastPeak = -1, longestUnder = 0;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    if (e >= peak) {
-      if (i - lastPeak - 1 > longestUnder) longestUnder = i - lastPeak - 1;
-      peak = low = e;
-      lastPeak = i;
-    } else if (e < low) {
-      // The deepest point below this peak sets its drawdown; dividing only at new lows gives the same maximum.
-      low = e;
-      const dd = 1 - e / peak;
-      if (dd > maxDd) maxDd = dd;
+  let peak = initialCash, low = initialCash, maxDd = 0, lastPeak = -1, longestUnder = 0, i = 0;
+  for (let q = 0; q <= count; q++) {
+    const until = q < count ? Math.min(n, runs[2 * q]! + 1) : n;
+    for (; i < until; i++) {
+      const e = equity[i]!;
+      if (e >= peak) {
+        if (i - lastPeak - 1 > longestUnder) longestUnder = i - lastPeak - 1;
+        peak = low = e;
+        lastPeak = i;
+      } else if (e < low) {
+        // The deepest point below this peak sets its drawdown; dividing only at new lows gives the same maximum.
+        low = e;
+        const dd = 1 - e / peak;
+        if (dd > maxDd) maxDd = dd;
+      }
+    }
+    if (q === count) break;
+    // The rest of a flat run repeats its first bar: each bar is a peak again if that one was, and under a
+    // peak nothing changes.
+    const end = Math.min(n, runs[2 * q + 1]!);
+    if (i < end) {
+      if (lastPeak === i - 1) lastPeak = end - 1;
+      i = end;
     }
   }
   const out = sums;
@@ -241,14 +284,14 @@ function benchmarkSums(returns: Float64Array, bench: Float64Array, n: number): F
  * are counted in their bucket but not gathered: a strategy flat on more than 95 % of bars has its k-th
  * smallest return there, and ordering a million equal values found nothing.
  */
-function tailRisk(histogram: Uint32Array, returns: Float64Array, n: number, zeros: number): { var95: number; cvar95: number } {
+function tailRisk(histogram: Uint32Array, returns: Float64Array, n: number, zeros: number, flat: FlatRuns): { var95: number; cvar95: number } {
   if (n === 0) return { var95: 0, cvar95: 0 };
   const k = Math.max(1, Math.ceil(n * 0.05));
   let bucket = 0, below = 0;
   while (below + histogram[bucket]! < k) below += histogram[bucket++]!;
   const skipped = bucket === zeroBucket ? zeros : 0;
   const inside = new Float64Array(histogram[bucket]! - skipped);
-  const tailBelow = gatherBucket(returns, n, bucket, inside);
+  const tailBelow = gatherBucket(returns, n, bucket, inside, flat.runs, flat.count);
   // The zeros are the smallest values of their bucket; when the k-th smallest return is one, VaR is 0.
   const need = k - below - skipped;
   if (need <= 0) return { var95: 0, cvar95: Math.max(0, -tailBelow / k) * 100 };
@@ -262,13 +305,18 @@ function tailRisk(histogram: Uint32Array, returns: Float64Array, n: number, zero
  * The non-zero returns that fall in order bucket `bucket`, written to `inside`; returns the sum of those
  * below it.
  */
-function gatherBucket(returns: Float64Array, n: number, bucket: number, inside: Float64Array): number {
+function gatherBucket(returns: Float64Array, n: number, bucket: number, inside: Float64Array, runs: Int32Array, runCount: number): number {
   const words = returnWords;
-  let sum = 0, count = 0;
-  for (let i = 0; i < n; i++) {
-    const b = bucketOf(words[2 * i + high]! >>> 16);
-    if (b < bucket) sum += returns[i]!;
-    else if (b === bucket && returns[i] !== 0) inside[count++] = returns[i]!;
+  let sum = 0, count = 0, i = 0;
+  for (let q = 0; q <= runCount; q++) {
+    const until = q < runCount ? Math.min(n, runs[2 * q]! + 1) : n;
+    for (; i < until; i++) {
+      const b = bucketOf(words[2 * i + high]! >>> 16);
+      if (b < bucket) sum += returns[i]!;
+      else if (b === bucket && returns[i] !== 0) inside[count++] = returns[i]!;
+    }
+    // The rest of a flat run: zeros, which add nothing below the bucket and are not gathered in it.
+    if (q < runCount) i = Math.max(i, Math.min(n, runs[2 * q + 1]!));
   }
   return sum;
 }
