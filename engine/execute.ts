@@ -238,7 +238,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       if (batchNodes.length === 0 && ins.every((x) => !x.wired || barColumn.has(x.s))) {
         cacheWidths[i] = outs.length;
         cacheKeys[i] = `${node.def.type}@${node.def.version} ${JSON.stringify(node.params)} ${ins.map((x) => `${x.port}${x.f ? `.${x.f}` : ''}=${x.wired ? barColumn.get(x.s) : 'NaN'}`).join(',')}`;
-        // Served from the cache, its columns are views of the cached ones (\`viewCached\`): nothing to run.
+        // Served from the cache, its columns are views of the cached ones (`viewCached`): nothing to run.
         cachedViews.push(`  if (cacheIn[${i}] !== null) for (let k = 0; k < ${L}; k++) { ${outs.map((x, q) => `c${x.s}[k] = cacheIn[${i}][k][${q}].subarray(from, from + ${block});`).join(' ')} }`);
         loops.push(`function node${i}(from, a, b, k) {
   if (cacheIn[${i}] !== null) return;

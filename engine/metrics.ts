@@ -44,7 +44,7 @@ export interface Metrics {
 
 /**
  * Bars [runs[2q], runs[2q + 1]) for q < count, in bar order and apart: stretches with no position held,
- * whose equity is the same finite, non-zero value on every bar (the executor's \`flat\`). A run's first bar
+ * whose equity is the same finite, non-zero value on every bar (the executor's `flat`). A run's first bar
  * may differ from the bar before it; every later one repeats it, a return of exactly 0.
  */
 export interface FlatRuns {
@@ -81,11 +81,9 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 
   const bench = extras.benchmark;
   const withBench = !!bench && bench.length === n && n >= 3 && bench[0]! > 0;
-  // How many returns fall in each order bucket, for VaR and CVaR (see `tailRisk`).
-  const histogram = bucketCounts.fill(0);
   const returns = returnsBuffer(n);
   const flat = extras.flat ?? noRuns;
-  const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, histogram, returns, flat.runs, flat.count) as unknown as number[];
+  const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, returns, flat.runs, flat.count) as unknown as number[];
   const [maxDd, longestUnder] = drawdown(equity, initialCash, flat.runs, flat.count) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
@@ -95,7 +93,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
   const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(returns, bench, n), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
-  const { var95, cvar95 } = tailRisk(histogram, returns, n, zeros!, flat);
+  const { var95, cvar95 } = tailRisk(returns, n, zeros!, flat);
   const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
   const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
@@ -132,43 +130,18 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 // the loop that had never run then deoptimized the caller on every call. Three small loops also ran
 // several times faster than one doing everything.
 const sums = new Float64Array(6);
-// The order buckets' counts, zeroed for each call (a new 256 kB array faulted its pages in every time).
-const bucketCounts = new Uint32Array(65_536);
 
 // Each bar's return, kept for the passes after `moments` (no second division per bar), in a buffer
-// reused across calls; its 32-bit words give each return's high word for the order buckets.
+// reused across calls.
 let returnsStore = new Float64Array(0);
-let returnWords = new Uint32Array(0);
 function returnsBuffer(n: number): Float64Array {
-  if (returnsStore.length < n) {
-    returnsStore = new Float64Array(n);
-    returnWords = new Uint32Array(returnsStore.buffer);
-  }
+  if (returnsStore.length < n) returnsStore = new Float64Array(n);
   return returnsStore;
 }
 
-// 1.0 is 0x3FF0…0: its first byte is 0 where the high word comes second (little-endian).
-const high = new Uint8Array(new Float64Array([1]).buffer, 0, 1)[0] === 0 ? 1 : 0;
-
-/**
- * The order bucket of a double: its top 16 bits (sign, exponent, 4 bits of mantissa), arranged so that
- * a smaller number never lands in a higher bucket (negative numbers' bits grow with their magnitude).
- */
-function bucketOf(h: number): number {
-  return h ^ (0x8000 | ((h >>> 15) * 0x7fff));
-}
-
-/** The order bucket of a zero return (+0). */
-const zeroBucket = bucketOf(0);
-
-/**
- * Σr, Σr², Σ(losing r)², Σequity, and how many returns are exactly 0; each return into `returns`, and
- * the count of returns in each order bucket (`histogram`), from which `tailRisk` finds the worst 5 %
- * without sorting the returns.
- */
-function moments(equity: Float64Array, initialCash: number, histogram: Uint32Array, returns: Float64Array, runs: Int32Array, count: number): Float64Array {
+/** Σr, Σr², Σ(losing r)², Σequity, and how many returns are exactly 0; each return into `returns`. */
+function moments(equity: Float64Array, initialCash: number, returns: Float64Array, runs: Int32Array, count: number): Float64Array {
   const n = equity.length;
-  const words = returnWords;
   let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash, zeros = 0, i = 0;
   for (let q = 0; q <= count; q++) {
     // Bar by bar up to and including the next flat run's first bar, then the rest of the run at once:
@@ -190,7 +163,6 @@ function moments(equity: Float64Array, initialCash: number, histogram: Uint32Arr
       // bar. (r is never −0: x − 1 is −0 only when rounding toward −∞.)
       downSq += +(r < 0) * square;
       zeros += +(r === 0);
-      histogram[bucketOf(words[2 * i + high]! >>> 16)]!++;
     }
     if (q === count) break;
     const from = i, end = Math.min(n, runs[2 * q + 1]!);
@@ -199,7 +171,6 @@ function moments(equity: Float64Array, initialCash: number, histogram: Uint32Arr
       equitySum += prev;
     }
     zeros += i - from;
-    histogram[zeroBucket]! += i - from;
   }
   const out = sums;
   out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum; out[4] = zeros;
@@ -278,47 +249,68 @@ function benchmarkSums(returns: Float64Array, bench: Float64Array, n: number): F
 
 /**
  * Historical one-bar VaR and CVaR at 95 %, as positive loss percentages: over the worst ⌈5 %⌉ of bars'
- * returns, VaR is the best of them and CVaR their mean. The bucket counts locate the k-th smallest
- * return's bucket; one more pass sums the returns below that bucket and gathers the few inside it, and
- * only those are ordered. No array of a million returns is stored or sorted. The `zeros` zero returns
- * are counted in their bucket but not gathered: a strategy flat on more than 95 % of bars has its k-th
- * smallest return there, and ordering a million equal values found nothing.
+ * returns, VaR is the best of them and CVaR their mean. Exact, without sorting a million returns: a
+ * strided sample of the returns gives a threshold a little above the 5 % point, one pass gathers the
+ * returns at or below it (≈ 6 % of them), and only those are ordered; were there too few (a sample
+ * fooled by the data), a higher threshold is tried. The `zeros` zero returns (flat bars) are counted,
+ * not gathered: a strategy flat on more than 95 % of bars has one of them as its k-th smallest return.
  */
-function tailRisk(histogram: Uint32Array, returns: Float64Array, n: number, zeros: number, flat: FlatRuns): { var95: number; cvar95: number } {
+function tailRisk(returns: Float64Array, n: number, zeros: number, flat: FlatRuns): { var95: number; cvar95: number } {
   if (n === 0) return { var95: 0, cvar95: 0 };
   const k = Math.max(1, Math.ceil(n * 0.05));
-  let bucket = 0, below = 0;
-  while (below + histogram[bucket]! < k) below += histogram[bucket++]!;
-  const skipped = bucket === zeroBucket ? zeros : 0;
-  const inside = new Float64Array(histogram[bucket]! - skipped);
-  const tailBelow = gatherBucket(returns, n, bucket, inside, flat.runs, flat.count);
-  // The zeros are the smallest values of their bucket; when the k-th smallest return is one, VaR is 0.
-  const need = k - below - skipped;
-  if (need <= 0) return { var95: 0, cvar95: Math.max(0, -tailBelow / k) * 100 };
-  selectSmallest(inside, inside.length, need - 1);
-  let tail = tailBelow;
-  for (let i = 0; i < need; i++) tail += inside[i]!;
-  return { var95: Math.max(0, -inside[need - 1]!) * 100, cvar95: Math.max(0, -tail / k) * 100 };
+  const m = Math.min(n, 4096);
+  const sample = new Float64Array(m);
+  for (let i = 0; i < m; i++) sample[i] = returns[Math.floor((i * n) / m)]!;
+  sample.sort();
+  // A rank a quarter above the 5 % point, plus a margin for small samples; doubled on a miss.
+  for (let rank = Math.ceil(m * 0.0625) + 16; ; rank *= 2) {
+    const threshold = rank < m ? sample[rank]! : Infinity;
+    const tail = gatherTail(returns, n, threshold, flat.runs, flat.count);
+    const negatives = tailCounts[0]!, gathered = tailCounts[1]!;
+    // Enough when the gathered values and the zeros (if the threshold reaches them) hold the k smallest.
+    if (gathered + (threshold >= 0 ? zeros : 0) < k && threshold !== Infinity) continue;
+    // The k smallest: the k smallest losses; or every loss, then zeros (which add nothing), then the
+    // smallest gains. Fewer than k only when NaN returns leave too few numbers.
+    const taken = Math.min(gathered, k <= negatives ? k : negatives + Math.max(0, k - negatives - zeros));
+    if (taken > 0) selectSmallest(tail, gathered, taken - 1);
+    let sum = 0;
+    for (let i = 0; i < taken; i++) sum += tail[i]!;
+    // The k-th smallest is a zero when the losses end before it and the zeros reach it.
+    const kth = k > negatives && k <= negatives + zeros ? 0 : taken > 0 ? tail[taken - 1]! : NaN;
+    return { var95: Math.max(0, -kth) * 100, cvar95: Math.max(0, -sum / k) * 100 };
+  }
 }
 
+// The returns gathered by `gatherTail`, in a buffer reused across calls, and how many are losses and in all.
+let tailStore = new Float64Array(0);
+const tailCounts = new Float64Array(2);
+
 /**
- * The non-zero returns that fall in order bucket `bucket`, written to `inside`; returns the sum of those
- * below it.
+ * The non-zero returns at or below `threshold`, in bar order (a NaN return is never one). Flat runs hold
+ * only zeros, and are skipped.
  */
-function gatherBucket(returns: Float64Array, n: number, bucket: number, inside: Float64Array, runs: Int32Array, runCount: number): number {
-  const words = returnWords;
-  let sum = 0, count = 0, i = 0;
+function gatherTail(returns: Float64Array, n: number, threshold: number, runs: Int32Array, runCount: number): Float64Array {
+  if (tailStore.length < 1024) tailStore = new Float64Array(1024);
+  let tail = tailStore, count = 0, negatives = 0, i = 0;
   for (let q = 0; q <= runCount; q++) {
     const until = q < runCount ? Math.min(n, runs[2 * q]! + 1) : n;
     for (; i < until; i++) {
-      const b = bucketOf(words[2 * i + high]! >>> 16);
-      if (b < bucket) sum += returns[i]!;
-      else if (b === bucket && returns[i] !== 0) inside[count++] = returns[i]!;
+      const r = returns[i]!;
+      if (r <= threshold && r !== 0) {
+        if (count === tail.length) {
+          const grown = new Float64Array(tail.length * 2);
+          grown.set(tail);
+          tail = tailStore = grown;
+        }
+        tail[count++] = r;
+        negatives += +(r < 0);
+      }
     }
-    // The rest of a flat run: zeros, which add nothing below the bucket and are not gathered in it.
     if (q < runCount) i = Math.max(i, Math.min(n, runs[2 * q + 1]!));
   }
-  return sum;
+  tailCounts[0] = negatives;
+  tailCounts[1] = count;
+  return tail;
 }
 
 /** Reorder `a[0, size)` so that a[k] is the value a sort would put there, with everything before it ≤ it (Hoare's quickselect). */
