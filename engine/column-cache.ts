@@ -11,7 +11,8 @@ import { isGoodBar, type Market } from './bars.ts';
  * Deeper nodes (a crossover of two SMAs) differ between sets and are not kept. A cached column is
  * exactly what the kernel wrote on the same bars, so results do not change (engine/execute.test.ts).
  *
- * It also keeps each symbol's count of bad bars, so the executor checks a block's validity in one step.
+ * It also keeps each symbol's count of bad bars, so the executor checks a block's validity in one step,
+ * and the metrics' sums of the benchmark's returns (`memo`).
  *
  * A cache belongs to one set of bars (the arrays themselves, compared by buffer, offset and length): an
  * executor over other bars does not use it. Least recently used columns go first past `maxBytes`.
@@ -60,6 +61,16 @@ export class ColumnCache {
       this.entries.delete(old);
       this.bytes -= cols.reduce((a, lane) => a + lane.reduce((b, c) => b + c.byteLength, 0), 0);
     }
+  }
+
+  private readonly derived = new Map<string, unknown>();
+  /**
+   * A value derived from these bars alone (the metrics' benchmark sums), made once: `make`'s result for
+   * `key` the first time, the same value after. For small values; they are not counted in `maxBytes`.
+   */
+  memo<T>(key: string, make: () => T): T {
+    if (!this.derived.has(key)) this.derived.set(key, make());
+    return this.derived.get(key) as T;
   }
 
   private bad: Int32Array[] | undefined;

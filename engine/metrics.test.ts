@@ -266,6 +266,12 @@ describe('computeMetrics: flat runs', () => {
       const without = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5 });
       const withRuns = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5, flat });
       expect(withRuns).toEqual(without);
+      // A sweep's runs keep the benchmark's sums (memo) and sum the strategy's terms over its moving bars.
+      const kept = new Map<string, unknown>();
+      const memo = <T,>(key: string, make: () => T): T => (kept.has(key) ? kept.get(key) : kept.set(key, make()).get(key)) as T;
+      for (let run = 0; run < 2; run++) expect(computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5, flat, memo })).toEqual(without);
+      expect(kept.size).toBe(1);
+      expect(without.beta).not.toBeNull();
       expect(without.maxDrawdownBars).toBeGreaterThan(300);
     }
   });

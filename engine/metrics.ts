@@ -64,6 +64,12 @@ export interface MetricsExtras {
    * mostly out of the market). The figures are the same, bit for bit, with or without them.
    */
   flat?: FlatRuns;
+  /**
+   * Keeps what depends on the benchmark alone (its return sums) between runs over the same bars, as a
+   * sweep's sets are: `memo(key, make)` gives what `make` gave for `key` before. The engine passes one
+   * (engine/column-cache.ts) only for runs over the bars the cache was made for.
+   */
+  memo?: <T>(key: string, make: () => T) => T;
 }
 
 const yearMs = 365.25 * 24 * 3600 * 1000;
@@ -92,7 +98,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 
   const years = n * spacing / yearMs;
   const closed = trades.filter((t) => !t.open);
-  const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(returns, bench, n), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
+  const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(returns, bench, n, flat, extras.memo), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
   const { var95, cvar95 } = tailRisk(returns, n, zeros!, flat);
   const meanEquity = n ? equitySum / n : initialCash;
   const wins = closed.filter((t) => t.pnl > 0);
@@ -230,8 +236,15 @@ function drawdown(equity: Float64Array, initialCash: number, runs: Int32Array, c
  * about the first returns (shifted data), which stays exact enough when the means are large next to the
  * spread, in one pass.
  */
-function benchmarkSums(returns: Float64Array, bench: Float64Array, n: number): Float64Array {
+function benchmarkSums(returns: Float64Array, bench: Float64Array, n: number, flat: FlatRuns, memo: MetricsExtras['memo']): Float64Array {
   const ks = returns[1]!, kb = bench[1]! / bench[0]! - 1;
+  // Repeated runs on the same bars that start flat (ks = 0, as most do): the benchmark's own sums come
+  // from the memo, and the strategy's terms are summed over its moving bars only. A flat bar's terms are
+  // 0 and 0 × (rb − kb) (with every benchmark return finite), which change no sum: the same bits.
+  if (memo && ks === 0) {
+    const own = memo(`benchmark return sums over ${n} bars`, () => benchmarkOwn(bench, n, kb));
+    if (Number.isFinite(own[0]! + own[1]!)) return movingSums(returns, bench, n, kb, own, flat.runs, flat.count);
+  }
   let ss = 0, sb = 0, sbb = 0, ssb = 0, prevBench = bench[0]!;
   for (let i = 1; i < n; i++) {
     const b = bench[i]!;
@@ -244,6 +257,36 @@ function benchmarkSums(returns: Float64Array, bench: Float64Array, n: number): F
   }
   const out = sums;
   out[0] = ks; out[1] = kb; out[2] = ss; out[3] = sb; out[4] = sbb; out[5] = ssb;
+  return out;
+}
+
+/** The benchmark's Σ(rb−kb) and Σ(rb−kb)² over bars 1.., as `benchmarkSums` adds them. */
+function benchmarkOwn(bench: Float64Array, n: number, kb: number): Float64Array {
+  let sb = 0, sbb = 0, prevBench = bench[0]!;
+  for (let i = 1; i < n; i++) {
+    const b = bench[i]!;
+    const db = b / prevBench - 1 - kb;
+    prevBench = b;
+    sb += db;
+    sbb += db * db;
+  }
+  return Float64Array.of(sb, sbb);
+}
+
+/** `benchmarkSums` for a strategy whose first return is 0, over the bars outside its flat runs. */
+function movingSums(returns: Float64Array, bench: Float64Array, n: number, kb: number, own: Float64Array, runs: Int32Array, count: number): Float64Array {
+  let ss = 0, ssb = 0, i = 1;
+  for (let q = 0; q <= count; q++) {
+    const until = q < count ? Math.min(n, runs[2 * q]! + 1) : n;
+    for (; i < until; i++) {
+      const ds = returns[i]!, db = bench[i]! / bench[i - 1]! - 1 - kb;
+      ss += ds;
+      ssb += ds * db;
+    }
+    if (q < count) i = Math.max(i, Math.min(n, runs[2 * q + 1]!));
+  }
+  const out = sums;
+  out[0] = 0; out[1] = kb; out[2] = ss; out[3] = own[0]!; out[4] = own[1]!; out[5] = ssb;
   return out;
 }
 
