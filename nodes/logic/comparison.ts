@@ -24,14 +24,32 @@ export function compareValues(a: number, op: ComparisonOperator, b: number): num
  * whenever the comparison flips often (3× faster on a noisy series).
  */
 export function compareColumns(a: Float64Array, op: ComparisonOperator, b: Float64Array | undefined, level: number, out: Float64Array, from: number, to: number): void {
-  const rhs = b ?? new Float64Array(0);
-  const constant = b === undefined;
+  if (b === undefined) return compareLevel(a, op, level, out, from, to);
   switch (op) {
-    case '>': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : +(x > y); } return;
-    case '>=': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : +(x >= y); } return;
-    case '<': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : +(x < y); } return;
-    case '<=': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : +(x <= y); } return;
-    case '==': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : +(x === y); } return;
-    case '!=': for (let t = from; t < to; t++) { const x = a[t]!, y = constant ? level : rhs[t]!; out[t] = x !== x || y !== y ? NaN : +(x !== y); } return;
+    case '>': for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!; out[t] = x !== x || y !== y ? NaN : +(x > y); } return;
+    case '>=': for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!; out[t] = x !== x || y !== y ? NaN : +(x >= y); } return;
+    case '<': for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!; out[t] = x !== x || y !== y ? NaN : +(x < y); } return;
+    case '<=': for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!; out[t] = x !== x || y !== y ? NaN : +(x <= y); } return;
+    case '==': for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!; out[t] = x !== x || y !== y ? NaN : +(x === y); } return;
+    case '!=': for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!; out[t] = x !== x || y !== y ? NaN : +(x !== y); } return;
+  }
+}
+
+/**
+ * Against a constant: loops of their own. With the column and the constant in one loop (a choice per bar
+ * between them), a Threshold node's kernel ran at ≈ 5.5 ns a bar in a backtest; alone, ≈ 2.5.
+ */
+function compareLevel(a: Float64Array, op: ComparisonOperator, level: number, out: Float64Array, from: number, to: number): void {
+  if (level !== level) {
+    out.fill(NaN, from, to);
+    return;
+  }
+  switch (op) {
+    case '>': for (let t = from; t < to; t++) { const x = a[t]!; out[t] = x !== x ? NaN : +(x > level); } return;
+    case '>=': for (let t = from; t < to; t++) { const x = a[t]!; out[t] = x !== x ? NaN : +(x >= level); } return;
+    case '<': for (let t = from; t < to; t++) { const x = a[t]!; out[t] = x !== x ? NaN : +(x < level); } return;
+    case '<=': for (let t = from; t < to; t++) { const x = a[t]!; out[t] = x !== x ? NaN : +(x <= level); } return;
+    case '==': for (let t = from; t < to; t++) { const x = a[t]!; out[t] = x !== x ? NaN : +(x === level); } return;
+    case '!=': for (let t = from; t < to; t++) { const x = a[t]!; out[t] = x !== x ? NaN : +(x !== level); } return;
   }
 }
