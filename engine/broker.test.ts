@@ -586,7 +586,7 @@ describe('SimBroker trailing anchor over skipped calm bars', () => {
     bars.time[t] = t * 60_000;
     bars.open[t] = c;
     bars.close[t] = c;
-    bars.high[t] = c + (t === 12 ? 9 : 1);
+    bars.high[t] = c + (t === 12 ? 12 : 1);
     bars.low[t] = c - 1;
   }
   bars.close[15] = NaN; // a bad bar: never folded in, whether worked or skipped
@@ -601,9 +601,11 @@ describe('SimBroker trailing anchor over skipped calm bars', () => {
         const calm = b.calmLow < Math.min(bars.open[t]!, bars.low[t]!) && Math.max(bars.open[t]!, bars.high[t]!) < b.calmHigh;
         if (!(skip && calm) && b.working()) b.onBarAt(t, bars, t);
       }
-      // Long from bar 1; a 5 % trailing stop added at the close of bar 25.
+      // Long from bar 1, two more units bought at bar 18's open (a bar worked after skipped ones, before
+      // any trail), and a 5 % trailing stop added at the close of bar 25.
       if (t === 0) b.instruct(t, order(10, NaN), 0);
-      if (t === 25) b.instruct(t, order(10, 0.05), 0);
+      if (t === 17) b.instruct(t, order(12, NaN), 0);
+      if (t === 25) b.instruct(t, order(12, 0.05), 0);
     }
     return b.fills;
   }
@@ -612,9 +614,10 @@ describe('SimBroker trailing anchor over skipped calm bars', () => {
     const worked = run(false);
     const skipped = run(true);
     expect(skipped).toEqual(worked);
-    // The anchor is bar 12's high (112 + 9 = 121): the stop at 121 × 0.95 = 114.95 is hit inside bar 29.
-    expect(worked.map((f) => [f.quantity, f.time / 60_000, f.reason ?? 'signal'])).toEqual([[10, 1, 'signal'], [-10, 29, 'trailingStop']]);
-    expect(worked[1]!.price).toBeCloseTo(114.95, 9);
+    // The anchor is bar 12's high (112 + 12 = 124; no later bar reaches it): the stop at 124 × 0.95 =
+    // 117.8 is already through at bar 26's open (117), where it fills.
+    expect(worked.map((f) => [f.quantity, f.time / 60_000, f.reason ?? 'signal'])).toEqual([[10, 1, 'signal'], [2, 18, 'signal'], [-12, 26, 'trailingStop']]);
+    expect(worked[2]!.price).toBe(117);
   });
 });
 

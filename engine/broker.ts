@@ -138,8 +138,9 @@ export class SimBroker {
   private trailAnchor = NaN;
   /**
    * The last bar folded into `trailAnchor`. The executor skips `onBarAt` on calm bars (see `calm`), so the
-   * anchor falls behind over them; `onBarAt` catches it up from the columns (a trailing stop set later
-   * hangs from the best price since entry).
+   * anchor falls behind over them; it is caught up from the columns when a trailing stop reads it (a
+   * trailing stop set later hangs from the best price since entry), and until then a worked bar is not
+   * folded in after a gap: the catch-up will fold it, in order.
    */
   private anchorThrough = -1;
   /** A protective stop that has triggered but that the participation cap cut: the rest goes at market. */
@@ -303,7 +304,7 @@ export class SimBroker {
     // of most strategies are like this, so they cost one test here.
     if (!this.working()) return;
     // Calm bars the executor skipped while a position was held still move its trailing anchor.
-    if (this.position !== 0 && this.anchorThrough < bar - 1 && bars !== this.one) this.catchUpAnchor(bar, bars);
+    if (this.position !== 0 && this.trail === this.trail && this.anchorThrough < bar - 1 && bars !== this.one) this.catchUpAnchor(bar, bars);
     const time = bars.time[t]!, volume = bars.volume[t]!;
     const cap = this.s.maxParticipation;
     this.budget = cap > 0 ? (volume > 0 && volume < Infinity ? (cap / 100) * volume : 0) : Infinity;
@@ -444,7 +445,9 @@ export class SimBroker {
   private afterBar(bar: number, bars: Bars, t: number): void {
     const high = bars.high[t]!, low = bars.low[t]!, close = bars.close[t]!;
     // The trailing anchor follows the bars the position has seen whole (from the next bar after an intrabar entry).
-    if (this.position !== 0 && bar >= this.heldFrom) {
+    // On the executor's columns only after the last folded bar (a gap is the catch-up's, later); loose
+    // prices (`onBar`) have no columns to catch up from, so every worked bar is folded as it comes.
+    if (this.position !== 0 && bar >= this.heldFrom && (this.anchorThrough >= bar - 1 || bars === this.one)) {
       this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);
       this.anchorThrough = bar;
     }
