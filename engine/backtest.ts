@@ -118,7 +118,7 @@ function spareEquity(buffer: Float64Array): void {
   if (spare.length > 2) spare.splice(spare.indexOf(spare.reduce((a, b) => (a.length <= b.length ? a : b))), 1);
 }
 
-/** The first bar with the lowest equity (NaN never is), skipping the rest of each flat run. */
+/** The first bar with the lowest equity (a NaN is never lower), skipping the rest of each flat run. */
 function lowestBar(equity: Float64Array, runs: Int32Array, count: number): number {
   const n = equity.length;
   let low = 0, lowest = equity[0]!, i = 1;

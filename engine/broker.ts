@@ -303,7 +303,8 @@ export class SimBroker {
     // Flat with nothing working: no order to fill, no exit to check, no trailing anchor to move. Most bars
     // of most strategies are like this, so they cost one test here.
     if (!this.working()) return;
-    // Calm bars the executor skipped while a position was held still move its trailing anchor.
+    // Calm bars the executor skipped while a position was held still move its trailing anchor: folded in
+    // here once a trailing stop is set, the only thing that reads it.
     if (this.position !== 0 && this.trail === this.trail && this.anchorThrough < bar - 1 && bars !== this.one) this.catchUpAnchor(bar, bars);
     const time = bars.time[t]!, volume = bars.volume[t]!;
     const cap = this.s.maxParticipation;
