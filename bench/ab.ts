@@ -1,0 +1,84 @@
+/**
+ * Two versions of the engine side by side in one process, for changes smaller than this machine's noise
+ * (absolute figures here move by up to 1.5× from run to run, and one process can settle faster or slower
+ * than the next). Both checkouts are loaded into the same process and their runs alternate, so a change
+ * in machine load hits both; the minimum and median of each are printed, and whether the two agree (trades
+ * and every metric, compared bit for bit).
+ *
+ *   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/node_modules
+ *   node bench/ab.ts /tmp/base . s1|s2|sweep [runs=16]
+ *
+ * s1 and s2 run the strategy on the bench's 1M bars, compile included, alternating run by run. sweep runs
+ * the 100 S1 parameter sets of bench/sweep.ts on one thread, each version with its own column cache,
+ * alternating in chunks of 10 sets, and prints each version's total.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Bars } from '../engine/bars.ts';
+import { ensureBars, readBars, sliceBars } from './lib/data.ts';
+import type { StrategySpec } from './lib/strategies.ts';
+
+const [rootA, rootB, which = 's1', runsArg = '16'] = process.argv.slice(2);
+if (!rootA || !rootB || !['s1', 's2', 'sweep'].includes(which)) {
+  console.error('usage: node bench/ab.ts <checkout A> <checkout B> s1|s2|sweep [runs]');
+  process.exit(2);
+}
+const runs = Number(runsArg);
+
+/** The engine of one checkout: its own modules, so its generated code and caches are its own. */
+async function engineAt(root: string) {
+  const at = (path: string) => import(pathToFileURL(resolve(root, path)).href);
+  const [backtest, cache, compile, nodes, strategies] = await Promise.all([at('engine/backtest.ts'), at('engine/column-cache.ts'), at('engine/compile.ts'), at('nodes/index.ts'), at('bench/lib/strategies.ts')]);
+  return {
+    async run(spec: StrategySpec, bars: Bars, columnCache?: unknown) {
+      const compiled = compile.compile(strategies.tradeloomGraph(spec), nodes.registry);
+      if (!compiled.ok) throw new Error(`${root}: the strategy does not compile`);
+      const result = await backtest.runBacktest(compiled.plan, bars, { columnCache });
+      return { trades: result.trades.length as number, metrics: result.metrics as Record<string, unknown> };
+    },
+    cacheFor: (bars: Bars): unknown => new cache.ColumnCache({ symbols: [''], lanes: [bars] }),
+    spec: (name: 's1' | 's2', overrides: Partial<StrategySpec> = {}): StrategySpec => ({ ...strategies[name], ...overrides }),
+  };
+}
+
+const engines = [await engineAt(rootA), await engineAt(rootB)];
+const bars = readBars(ensureBars(1_000_000).path);
+const warm = sliceBars(bars, 20_000);
+type Outcome = Awaited<ReturnType<(typeof engines)[0]['run']>>;
+const same = (a: Outcome, b: Outcome) => a.trades === b.trades && Object.keys(a.metrics).every((k) => Object.is(a.metrics[k], b.metrics[k]));
+const median = (x: number[]) => [...x].sort((p, q) => p - q)[x.length >> 1]!;
+const times: number[][] = [[], []];
+let agree = true;
+
+if (which === 'sweep') {
+  const side = 10;
+  const sets = Array.from({ length: 100 }, (_, i) => ({ fast: 5 + 5 * (i % side), slow: 60 + 20 * Math.floor(i / side) }));
+  const caches = engines.map((e) => e.cacheFor(bars));
+  for (const e of engines) for (const set of sets.slice(0, 3)) await e.run(e.spec('s1', set), warm);
+  for (let c = 0; c < 10; c++) {
+    const outcomes: Outcome[][] = [[], []];
+    for (const w of c % 2 ? [1, 0] : [0, 1]) {
+      const t0 = performance.now();
+      for (const set of sets.slice(c * 10, c * 10 + 10)) outcomes[w]!.push(await engines[w]!.run(engines[w]!.spec('s1', set), bars, caches[w]));
+      times[w]!.push(performance.now() - t0);
+    }
+    agree &&= outcomes[0]!.every((o, i) => same(o, outcomes[1]![i]!));
+  }
+  const total = (w: number) => times[w]!.reduce((a, b) => a + b, 0) / 1000;
+  console.log(`sweep, 100 sets × 1M bars, one thread: A ${total(0).toFixed(2)} s, B ${total(1).toFixed(2)} s, B/A ${(total(1) / total(0)).toFixed(3)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
+} else {
+  const name = which as 's1' | 's2';
+  for (const e of engines) for (let i = 0; i < 3; i++) await e.run(e.spec(name), warm);
+  for (let r = 0; r < runs; r++) {
+    const outcomes: Outcome[] = [];
+    for (const w of r % 2 ? [1, 0] : [0, 1]) {
+      const t0 = performance.now();
+      outcomes[w] = await engines[w]!.run(engines[w]!.spec(name), bars);
+      times[w]!.push(performance.now() - t0);
+    }
+    agree &&= same(outcomes[0]!, outcomes[1]!);
+  }
+  const show = (w: number) => `min ${Math.min(...times[w]!).toFixed(1)} ms, median ${median(times[w]!).toFixed(1)} ms`;
+  console.log(`${name}, 1M bars, ${runs} runs each: A ${show(0)}; B ${show(1)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
+}
+if (!agree) process.exitCode = 1;
