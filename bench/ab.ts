@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Bars } from '../engine/bars.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
-import type { StrategySpec } from './lib/strategies.ts';
+import { sweepSets, type StrategySpec } from './lib/strategies.ts';
 
 const [rootA, rootB, which = 's1', runsArg = '16'] = process.argv.slice(2);
 if (!rootA || !rootB || !['s1', 's2', 'sweep'].includes(which)) {
@@ -51,8 +51,7 @@ const times: number[][] = [[], []];
 let agree = true;
 
 if (which === 'sweep') {
-  const side = 10;
-  const sets = Array.from({ length: 100 }, (_, i) => ({ fast: 5 + 5 * (i % side), slow: 60 + 20 * Math.floor(i / side) }));
+  const sets = sweepSets(100);
   const caches = engines.map((e) => e.cacheFor(bars));
   for (const e of engines) for (const set of sets.slice(0, 3)) await e.run(e.spec('s1', set), warm);
   for (let c = 0; c < 10; c++) {

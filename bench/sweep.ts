@@ -19,7 +19,7 @@ import { ColumnCache } from '../engine/column-cache.ts';
 import { compile } from '../engine/compile.ts';
 import { registry } from '../nodes/index.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
-import { s1, tradeloomGraph } from './lib/strategies.ts';
+import { s1, sweepSets, tradeloomGraph } from './lib/strategies.ts';
 
 type Set = { fast: number; slow: number };
 
@@ -47,8 +47,7 @@ if (!isMainThread) {
   const n = Number(process.argv[2] ?? 1_000_000);
   const trials = Number(process.argv[3] ?? 100);
   const { path } = ensureBars(n);
-  const side = Math.ceil(Math.sqrt(trials));
-  const sets = Array.from({ length: trials }, (_, i) => ({ fast: 5 + 5 * (i % side), slow: 60 + 20 * Math.floor(i / side) }));
+  const sets = sweepSets(trials);
 
   const results: Record<string, number> = {};
   for (const threads of [1, Math.min(availableParallelism(), 8)]) {

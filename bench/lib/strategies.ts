@@ -171,3 +171,12 @@ export function s3Graph(assets: number, bars: number): GraphInput {
     settings: { initialCash: 1_000_000, commissionBps: 1, slippageModel: 'bps', slippageBps: 1 },
   };
 }
+
+/**
+ * The sweep benchmark's parameter sets: S1's fast × slow grid, fast 5, 10, 15, … and slow 60, 80, 100, …
+ * (10 × 10 for 100 sets). bench/sweep.ts and bench/ab.ts run these.
+ */
+export function sweepSets(trials: number): { fast: number; slow: number }[] {
+  const side = Math.ceil(Math.sqrt(trials));
+  return Array.from({ length: trials }, (_, i) => ({ fast: 5 + 5 * (i % side), slow: 60 + 20 * Math.floor(i / side) }));
+}
