@@ -3,7 +3,7 @@ import { Account, SimBroker, type Trade } from './broker.ts';
 import type { ColumnCache } from './column-cache.ts';
 import type { Plan } from './compile.ts';
 import { createExecutor, type SinkEvent } from './execute.ts';
-import { computeMetrics, type FlatRuns, type Metrics } from './metrics.ts';
+import { computeMetrics, noFlatRuns, type FlatRuns, type Metrics } from './metrics.ts';
 
 export interface BacktestResult {
   metrics: Metrics;
@@ -167,7 +167,7 @@ export function equalWeightIndex(market: Market): Float64Array {
  * search for the lowest point skips the curve's flat runs (`flat`, as the executor records them): a run
  * repeats its first bar, so it holds no new low.
  */
-export function thin(equity: Float64Array, time: Float64Array, max: number, flat: FlatRuns = { runs: new Int32Array(0), count: 0 }): { time: number; value: number }[] {
+export function thin(equity: Float64Array, time: Float64Array, max: number, flat: FlatRuns = noFlatRuns): { time: number; value: number }[] {
   const n = equity.length;
   if (n === 0) return [];
   const low = lowestBar(equity, flat.runs, flat.count);

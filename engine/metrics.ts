@@ -52,7 +52,8 @@ export interface FlatRuns {
   count: number;
 }
 
-const noRuns: FlatRuns = { runs: new Int32Array(0), count: 0 };
+/** No flat runs: every bar is taken one by one. */
+export const noFlatRuns: FlatRuns = { runs: new Int32Array(0), count: 0 };
 
 export interface MetricsExtras {
   /** Sum of |quantity × price| over all fills. */
@@ -88,7 +89,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const bench = extras.benchmark;
   const withBench = !!bench && bench.length === n && n >= 3 && bench[0]! > 0;
   const returns = returnsBuffer(n);
-  const flat = extras.flat ?? noRuns;
+  const flat = extras.flat ?? noFlatRuns;
   const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, returns, flat.runs, flat.count) as unknown as number[];
   const [maxDd, longestUnder] = drawdown(equity, initialCash, flat.runs, flat.count) as unknown as number[];
   const mean = n ? sum / n : 0;
@@ -324,7 +325,9 @@ function tailRisk(returns: Float64Array, n: number, zeros: number, flat: FlatRun
   }
 }
 
-// The returns gathered by `gatherTail`, in a buffer reused across calls, and how many are losses and in all.
+// The returns gathered by `gatherTail`, in a buffer reused across calls (it keeps the largest tail seen:
+// ≈ 6 % of the longest curve, all of it only if the threshold had to go to +∞), and how many are losses
+// and in all.
 let tailStore = new Float64Array(0);
 const tailCounts = new Float64Array(2);
 
