@@ -3,7 +3,7 @@ import { Account, SimBroker, type Trade } from './broker.ts';
 import type { ColumnCache } from './column-cache.ts';
 import type { Plan } from './compile.ts';
 import { createExecutor, type SinkEvent } from './execute.ts';
-import { computeMetrics, noFlatRuns, type FlatRuns, type Metrics } from './metrics.ts';
+import { measure, type Metrics } from './metrics.ts';
 
 export interface BacktestResult {
   metrics: Metrics;
@@ -81,16 +81,17 @@ async function backtestWith(plan: Plan, market: Market, buffer: Float64Array, op
     return trade ? [trade] : [];
   });
   const trades = [...closed, ...open];
+  const { metrics, lowestBar } = measure(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, brokers.reduce((a, b) => a + b.commissionPaid, 0), {
+    tradedNotional: brokers.reduce((a, b) => a + b.tradedNotional, 0),
+    // The benchmark is holding what the strategy trades: the symbol itself, or all of them equally weighted.
+    benchmark: multi ? equalWeightIndex(market) : bars.close,
+    flat: exec.flat,
+    // The benchmark is the same for every run over these bars: its sums are kept with their columns.
+    memo: options.columnCache?.covers(market) ? (key, make) => options.columnCache!.memo(key, make) : undefined,
+  });
   return {
-    metrics: computeMetrics(exec.equity, bars.time, trades, plan.settings.initialCash, exec.stats.exposed, brokers.reduce((a, b) => a + b.commissionPaid, 0), {
-      tradedNotional: brokers.reduce((a, b) => a + b.tradedNotional, 0),
-      // The benchmark is holding what the strategy trades: the symbol itself, or all of them equally weighted.
-      benchmark: multi ? equalWeightIndex(market) : bars.close,
-      flat: exec.flat,
-      // The benchmark is the same for every run over these bars: its sums are kept with their columns.
-      memo: options.columnCache?.covers(market) ? (key, make) => options.columnCache!.memo(key, make) : undefined,
-    }),
-    equity: thin(exec.equity, bars.time, options.maxCurvePoints ?? 2000, exec.flat),
+    metrics,
+    equity: thin(exec.equity, bars.time, options.maxCurvePoints ?? 2000, lowestBar),
     trades,
     bars: n,
     skippedBars: exec.stats.skipped,
@@ -118,17 +119,12 @@ function spareEquity(buffer: Float64Array): void {
   if (spare.length > 2) spare.splice(spare.indexOf(spare.reduce((a, b) => (a.length <= b.length ? a : b))), 1);
 }
 
-/** The first bar with the lowest equity (a NaN is never lower), skipping the rest of each flat run. */
-function lowestBar(equity: Float64Array, runs: Int32Array, count: number): number {
-  const n = equity.length;
-  let low = 0, lowest = equity[0]!, i = 1;
-  for (let q = 0; q <= count; q++) {
-    const until = q < count ? Math.min(n, runs[2 * q]! + 1) : n;
-    for (; i < until; i++) {
-      const e = equity[i]!;
-      if (e < lowest) (low = i), (lowest = e);
-    }
-    if (q < count) i = Math.max(i, Math.min(n, runs[2 * q + 1]!));
+/** The first bar with the lowest equity (a NaN is never lower). */
+function lowestBar(equity: Float64Array): number {
+  let low = 0, lowest = equity[0]!;
+  for (let i = 1; i < equity.length; i++) {
+    const e = equity[i]!;
+    if (e < lowest) (low = i), (lowest = e);
   }
   return low;
 }
@@ -163,14 +159,12 @@ export function equalWeightIndex(market: Market): Float64Array {
 
 /**
  * Keep every k-th point, the last point and the lowest point (so the chart shows the worst dip), at
- * most `max` points in all (`max` is raised to 4, the least that can hold first, last and lowest). The
- * search for the lowest point skips the curve's flat runs (`flat`, as the executor records them): a run
- * repeats its first bar, so it holds no new low.
+ * most `max` points in all (`max` is raised to 4, the least that can hold first, last and lowest). `low`
+ * is that lowest point's bar when the caller has it already (the metrics' drawdown pass finds it).
  */
-export function thin(equity: Float64Array, time: Float64Array, max: number, flat: FlatRuns = noFlatRuns): { time: number; value: number }[] {
+export function thin(equity: Float64Array, time: Float64Array, max: number, low = lowestBar(equity)): { time: number; value: number }[] {
   const n = equity.length;
   if (n === 0) return [];
-  const low = lowestBar(equity, flat.runs, flat.count);
   // Room for the sampled points plus the last and the lowest.
   const cap = Math.max(4, max);
   const step = n <= cap ? 1 : Math.ceil((n - 1) / (cap - 3));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Trade } from './broker.ts';
-import { computeMetrics } from './metrics.ts';
+import { computeMetrics, measure } from './metrics.ts';
 
 const yearMs = 365.25 * 86_400_000;
 const trade = (pnl: number, open = false): Trade => ({ side: 'long', entryTime: 0, exitTime: 1, quantity: 1, entryPrice: 100, exitPrice: 100, pnl, returnPct: pnl, bars: 1, open });
@@ -273,6 +273,50 @@ describe('computeMetrics: flat runs', () => {
       expect(kept.size).toBe(1);
       expect(without.beta).not.toBeNull();
       expect(without.maxDrawdownBars).toBeGreaterThan(300);
+    }
+  });
+});
+
+describe('measure: the lowest bar', () => {
+  // The first bar of least equity, brute force (a NaN is never lower).
+  const firstLowest = (eq: Float64Array) => eq.reduce((at, e, i) => (e < eq[at]! ? i : at), 0);
+
+  it('is the first bar of lowest equity, found in the drawdown pass', () => {
+    const time = (n: number) => Float64Array.from({ length: n }, (_, i) => i * 60_000);
+    const cases = [
+      [100, 100, 100], // flat at the initial cash: bar 0
+      [99, 98, 97, 99, 101, 96, 96, 102, 96], // a new low under a later peak; the same low again is not first
+      [101, 102, 100.5, 103], // bar 0 above the initial cash, the low under a later peak
+      [101, 102, 103, 104], // rising from above the initial cash: bar 0 is a peak and the lowest
+      [98, NaN, 97, NaN, 99], // NaN is never lower
+      [NaN, 90, 80], // nor is anything lower than a NaN first bar
+      [100, 90, 95, 90, 85, 110, 85, 84.9], // equal lows keep the first; the last bar the lowest
+    ];
+    for (const c of cases) {
+      const eq = Float64Array.from(c);
+      expect(measure(eq, time(eq.length), [], 100, 0, 0).lowestBar, c.join(' ')).toBe(firstLowest(eq));
+    }
+  });
+
+  it('skips flat runs and still finds it', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    for (let round = 0; round < 20; round++) {
+      const n = 3000;
+      const eq = new Float64Array(n);
+      const runs: number[] = [];
+      let e = 100, i = 0;
+      while (i < n) {
+        const flat = Math.floor((rand() + 0.5) * 60) + 2;
+        if (i + flat <= n) runs.push(i, i + flat);
+        for (let j = 0; j < flat && i < n; j++) eq[i++] = e;
+        const moving = Math.floor((rand() + 0.5) * 40);
+        for (let j = 0; j < moving && i < n; j++) eq[i++] = e *= 1 + rand() * 0.02;
+      }
+      const flat = { runs: Int32Array.from(runs), count: runs.length / 2 };
+      const time = Float64Array.from({ length: n }, (_, k) => k * 60_000);
+      expect(measure(eq, time, [], 100, 0, 0, { flat }).lowestBar).toBe(firstLowest(eq));
+      expect(measure(eq, time, [], 100, 0, 0).lowestBar).toBe(firstLowest(eq));
     }
   });
 });

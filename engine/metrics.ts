@@ -81,6 +81,15 @@ const yearMs = 365.25 * 24 * 3600 * 1000;
  * same way (daily stock data with weekend gaps counts as 365.25 calendar days: documented in docs/engine.md).
  */
 export function computeMetrics(equity: Float64Array, time: Float64Array, trades: Trade[], initialCash: number, exposedBars: number, commissionPaid: number, extras: MetricsExtras = {}): Metrics {
+  return measure(equity, time, trades, initialCash, exposedBars, commissionPaid, extras).metrics;
+}
+
+/**
+ * {@link computeMetrics}, and the first bar with the lowest equity (a NaN is never lower), which the
+ * drawdown pass finds on the way: the backtest's chart keeps that point, and a pass of its own cost
+ * ≈ 2–3 ms per 1M bars.
+ */
+export function measure(equity: Float64Array, time: Float64Array, trades: Trade[], initialCash: number, exposedBars: number, commissionPaid: number, extras: MetricsExtras = {}): { metrics: Metrics; lowestBar: number } {
   const n = equity.length;
   const final = n ? equity[n - 1]! : initialCash;
   const spacing = medianSpacing(time);
@@ -91,7 +100,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const returns = returnsBuffer(n);
   const flat = extras.flat ?? noFlatRuns;
   const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, returns, flat.runs, flat.count) as unknown as number[];
-  const [maxDd, longestUnder] = drawdown(equity, initialCash, flat.runs, flat.count) as unknown as number[];
+  const [maxDd, longestUnder, lowestBar] = drawdown(equity, initialCash, flat.runs, flat.count) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
   const sd = Math.sqrt(Math.max(variance, 0));
@@ -108,7 +117,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
   const growth = final / initialCash;
   // Under a month of data, an annualised figure is mostly noise blown up by the exponent.
   const cagr = years >= 1 / 12 && growth > 0 ? (growth ** (1 / years) - 1) * 100 : null;
-  return {
+  const metrics: Metrics = {
     totalReturn: (growth - 1) * 100,
     cagr,
     volatility: sd * Math.sqrt(periodsPerYear) * 100,
@@ -130,6 +139,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
     cvar95,
     ...fit,
   };
+  return { metrics, lowestBar: lowestBar! };
 }
 
 // Each pass over the equity curve is a function of its own that returns its sums in a typed array, with
@@ -196,12 +206,17 @@ function losingSquares(returns: Float64Array, n: number): number {
   return downSq;
 }
 
-/** The deepest peak-to-trough fall (a fraction) and the longest stretch under a peak (bars). */
+/**
+ * The deepest peak-to-trough fall (a fraction), the longest stretch under a peak (bars), and the first bar
+ * with the lowest equity. That bar is bar 0 or a new low under a peak: any lower bar is below the lowest
+ * point since the last peak too, so only those are compared.
+ */
 function drawdown(equity: Float64Array, initialCash: number, runs: Int32Array, count: number): Float64Array {
   const n = equity.length;
   // The initial cash is the first peak, "before" bar 0; a stretch under a peak is measured when the next
   // peak ends it (and at the end), not counted bar by bar.
   let peak = initialCash, low = initialCash, maxDd = 0, lastPeak = -1, longestUnder = 0, i = 0;
+  let lowest = n ? equity[0]! : NaN, lowestAt = 0;
   for (let q = 0; q <= count; q++) {
     const until = q < count ? Math.min(n, runs[2 * q]! + 1) : n;
     for (; i < until; i++) {
@@ -215,6 +230,7 @@ function drawdown(equity: Float64Array, initialCash: number, runs: Int32Array, c
         low = e;
         const dd = 1 - e / peak;
         if (dd > maxDd) maxDd = dd;
+        if (e < lowest) (lowest = e), (lowestAt = i);
       }
     }
     if (q === count) break;
@@ -227,7 +243,7 @@ function drawdown(equity: Float64Array, initialCash: number, runs: Int32Array, c
     }
   }
   const out = sums;
-  out[0] = maxDd; out[1] = Math.max(longestUnder, n - lastPeak - 1);
+  out[0] = maxDd; out[1] = Math.max(longestUnder, n - lastPeak - 1); out[2] = lowestAt;
   return out;
 }
 
