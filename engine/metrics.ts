@@ -86,7 +86,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 
 /**
  * {@link computeMetrics}, and the first bar with the lowest equity (a NaN is never lower), which the
- * drawdown pass finds on the way: the backtest's chart keeps that point, and a pass of its own cost
+ * pass over the curve finds on the way: the backtest's chart keeps that point, and a pass of its own cost
  * ≈ 2–3 ms per 1M bars.
  */
 export function measure(equity: Float64Array, time: Float64Array, trades: Trade[], initialCash: number, exposedBars: number, commissionPaid: number, extras: MetricsExtras = {}): { metrics: Metrics; lowestBar: number } {
@@ -99,8 +99,7 @@ export function measure(equity: Float64Array, time: Float64Array, trades: Trade[
   const withBench = !!bench && bench.length === n && n >= 3 && bench[0]! > 0;
   const returns = returnsBuffer(n);
   const flat = extras.flat ?? noFlatRuns;
-  const [sum, sumSq, downSq, equitySum, zeros] = moments(equity, initialCash, returns, flat.runs, flat.count) as unknown as number[];
-  const [maxDd, longestUnder, lowestBar] = drawdown(equity, initialCash, flat.runs, flat.count) as unknown as number[];
+  const [sum, sumSq, downSq, equitySum, zeros, maxDd, longestUnder, lowestBar] = curve(equity, initialCash, returns, flat.runs, flat.count) as unknown as number[];
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : 0;
   const sd = Math.sqrt(Math.max(variance, 0));
@@ -144,11 +143,12 @@ export function measure(equity: Float64Array, time: Float64Array, trades: Trade[
 
 // Each pass over the equity curve is a function of its own that returns its sums in a typed array, with
 // nothing after its loop: V8 compiles a long loop while it runs (on-stack replacement), and code after
-// the loop that had never run then deoptimized the caller on every call. Three small loops also ran
-// several times faster than one doing everything.
-const sums = new Float64Array(6);
+// the loop that had never run then deoptimized the caller on every call. The moments and the drawdown
+// share one loop (≈ 5 % of a sweep set's time less than two, bench/ab.ts); the tail's gathering and the
+// benchmark's terms in that loop too made it twice as slow on S1, so they keep their own.
+const sums = new Float64Array(8);
 
-// Each bar's return, kept for the passes after `moments` (no second division per bar), in a buffer
+// Each bar's return, kept for the passes after `curve` (no second division per bar), in a buffer
 // reused across calls.
 let returnsStore = new Float64Array(0);
 function returnsBuffer(n: number): Float64Array {
@@ -156,10 +156,19 @@ function returnsBuffer(n: number): Float64Array {
   return returnsStore;
 }
 
-/** Σr, Σr², Σ(losing r)², Σequity, and how many returns are exactly 0; each return into `returns`. */
-function moments(equity: Float64Array, initialCash: number, returns: Float64Array, runs: Int32Array, count: number): Float64Array {
+/**
+ * One pass over the curve. The moments: Σr, Σr², Σ(losing r)², Σequity, and how many returns are exactly
+ * 0, each return into `returns`. The drawdown: the deepest peak-to-trough fall (a fraction), the longest
+ * stretch under a peak (bars), and the first bar with the lowest equity (bar 0 or a new low under a peak:
+ * any lower bar is below the lowest point since the last peak too, so only those are compared).
+ */
+function curve(equity: Float64Array, initialCash: number, returns: Float64Array, runs: Int32Array, count: number): Float64Array {
   const n = equity.length;
   let sum = 0, sumSq = 0, downSq = 0, equitySum = 0, prev = initialCash, zeros = 0, i = 0;
+  // The initial cash is the first peak, "before" bar 0; a stretch under a peak is measured when the next
+  // peak ends it (and at the end), not counted bar by bar.
+  let peak = initialCash, low = initialCash, maxDd = 0, lastPeak = -1, longestUnder = 0;
+  let lowest = n ? equity[0]! : NaN, lowestAt = 0;
   for (let q = 0; q <= count; q++) {
     // Bar by bar up to and including the next flat run's first bar, then the rest of the run at once:
     // returns of 0 (nothing to add but the count), and the equity added bar by bar as below, so the sum
@@ -180,47 +189,6 @@ function moments(equity: Float64Array, initialCash: number, returns: Float64Arra
       // bar. (r is never −0: x − 1 is −0 only when rounding toward −∞.)
       downSq += +(r < 0) * square;
       zeros += +(r === 0);
-    }
-    if (q === count) break;
-    const from = i, end = Math.min(n, runs[2 * q + 1]!);
-    for (; i < end; i++) {
-      returns[i] = 0;
-      equitySum += prev;
-    }
-    zeros += i - from;
-  }
-  const out = sums;
-  out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum; out[4] = zeros;
-  // An infinite or NaN return (equity from 0) would make 0 × ∞ a NaN above: redo that sum with the branch.
-  if (!(sum - sum === 0)) out[2] = losingSquares(returns, n);
-  return out;
-}
-
-function losingSquares(returns: Float64Array, n: number): number {
-  let downSq = 0;
-  for (let i = 0; i < n; i++) {
-    const r = returns[i]!;
-    const down = r < 0 ? r : 0;
-    downSq += down * down;
-  }
-  return downSq;
-}
-
-/**
- * The deepest peak-to-trough fall (a fraction), the longest stretch under a peak (bars), and the first bar
- * with the lowest equity. That bar is bar 0 or a new low under a peak: any lower bar is below the lowest
- * point since the last peak too, so only those are compared.
- */
-function drawdown(equity: Float64Array, initialCash: number, runs: Int32Array, count: number): Float64Array {
-  const n = equity.length;
-  // The initial cash is the first peak, "before" bar 0; a stretch under a peak is measured when the next
-  // peak ends it (and at the end), not counted bar by bar.
-  let peak = initialCash, low = initialCash, maxDd = 0, lastPeak = -1, longestUnder = 0, i = 0;
-  let lowest = n ? equity[0]! : NaN, lowestAt = 0;
-  for (let q = 0; q <= count; q++) {
-    const until = q < count ? Math.min(n, runs[2 * q]! + 1) : n;
-    for (; i < until; i++) {
-      const e = equity[i]!;
       if (e >= peak) {
         if (i - lastPeak - 1 > longestUnder) longestUnder = i - lastPeak - 1;
         peak = low = e;
@@ -234,17 +202,32 @@ function drawdown(equity: Float64Array, initialCash: number, runs: Int32Array, c
       }
     }
     if (q === count) break;
+    const from = i, end = Math.min(n, runs[2 * q + 1]!);
+    for (; i < end; i++) {
+      returns[i] = 0;
+      equitySum += prev;
+    }
+    zeros += i - from;
     // The rest of a flat run repeats its first bar: each bar is a peak again if that one was, and under a
     // peak nothing changes.
-    const end = Math.min(n, runs[2 * q + 1]!);
-    if (i < end) {
-      if (lastPeak === i - 1) lastPeak = end - 1;
-      i = end;
-    }
+    if (i > from && lastPeak === from - 1) lastPeak = i - 1;
   }
   const out = sums;
-  out[0] = maxDd; out[1] = Math.max(longestUnder, n - lastPeak - 1); out[2] = lowestAt;
+  out[0] = sum; out[1] = sumSq; out[2] = downSq; out[3] = equitySum; out[4] = zeros;
+  out[5] = maxDd; out[6] = Math.max(longestUnder, n - lastPeak - 1); out[7] = lowestAt;
+  // An infinite or NaN return (equity from 0) would make 0 × ∞ a NaN above: redo that sum with the branch.
+  if (!(sum - sum === 0)) out[2] = losingSquares(returns, n);
   return out;
+}
+
+function losingSquares(returns: Float64Array, n: number): number {
+  let downSq = 0;
+  for (let i = 0; i < n; i++) {
+    const r = returns[i]!;
+    const down = r < 0 ? r : 0;
+    downSq += down * down;
+  }
+  return downSq;
 }
 
 /**
