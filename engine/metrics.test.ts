@@ -169,9 +169,11 @@ describe('computeMetrics: VaR selection agrees with a full sort', () => {
     // Losses only on the bars a strided sample of 40 960 returns reads (every tenth): the sample puts the
     // 5 % point far too low, and the threshold is raised until the tail is whole.
     const sampledLosses = (i: number) => (i % 10 === 0 ? -0.001 * (1 + (i % 997) / 997) : 0.0005);
-    for (const shape of [...Object.keys(move), 'sampledLosses'] as (keyof typeof move | 'sampledLosses')[]) {
-      const n = shape === 'sampledLosses' ? 40_960 : 2001;
-      const step = shape === 'sampledLosses' ? sampledLosses : move[shape];
+    // A long random curve: the gathered tail (≈ 25 000 returns) outgrows the buffer the shorter curves
+    // left, while returns are being gathered into it.
+    for (const shape of [...Object.keys(move), 'sampledLosses', 'longRandom'] as (keyof typeof move | 'sampledLosses' | 'longRandom')[]) {
+      const n = shape === 'sampledLosses' ? 40_960 : shape === 'longRandom' ? 400_000 : 2001;
+      const step = shape === 'sampledLosses' ? sampledLosses : shape === 'longRandom' ? move.random : move[shape];
       const eq = new Float64Array(n);
       let e = 100;
       for (let i = 0; i < n; i++) eq[i] = e *= 1 + step(i);

@@ -324,9 +324,9 @@ function tailRisk(returns: Float64Array, n: number, zeros: number, flat: FlatRun
   }
 }
 
-// The returns gathered by `gatherTail`, in a buffer reused across calls (it keeps the largest tail seen:
-// ≈ 6 % of the longest curve, all of it only if the threshold had to go to +∞), and how many are losses
-// and in all.
+// The returns gathered by `gatherTail`, in a buffer reused across calls (it keeps the largest tail seen,
+// plus a chunk: ≈ 6 % of the longest curve, all of it only if the threshold had to go to +∞), and how
+// many are losses and in all.
 let tailStore = new Float64Array(0);
 const tailCounts = new Float64Array(2);
 
@@ -335,20 +335,25 @@ const tailCounts = new Float64Array(2);
  * only zeros, and are skipped.
  */
 function gatherTail(returns: Float64Array, n: number, threshold: number, runs: Int32Array, runCount: number): Float64Array {
-  if (tailStore.length < 1024) tailStore = new Float64Array(1024);
   let tail = tailStore, count = 0, negatives = 0, i = 0;
   for (let q = 0; q <= runCount; q++) {
     const until = q < runCount ? Math.min(n, runs[2 * q]! + 1) : n;
-    for (; i < until; i++) {
-      const r = returns[i]!;
-      if (r <= threshold && r !== 0) {
-        if (count === tail.length) {
-          const grown = new Float64Array(tail.length * 2);
-          grown.set(tail);
-          tail = tailStore = grown;
-        }
-        tail[count++] = r;
-        negatives += +(r < 0);
+    while (i < until) {
+      // Room for every return of the next chunk, so the loop below tests nothing per value.
+      const end = Math.min(until, i + gatherChunk);
+      if (tail.length < count + (end - i)) {
+        const grown = new Float64Array(Math.max(2 * tail.length, count + gatherChunk));
+        grown.set(tail.subarray(0, count));
+        tail = tailStore = grown;
+      }
+      // Every return is written and kept by counting it: whether one is in the tail is what the processor
+      // cannot predict (without the branch, computeMetrics on S1 and S2 took 0.4–0.5 ms less).
+      for (; i < end; i++) {
+        const r = returns[i]!;
+        tail[count] = r;
+        const taken = +(r <= threshold) & +(r !== 0);
+        count += taken;
+        negatives += taken & +(r < 0);
       }
     }
     if (q < runCount) i = Math.max(i, Math.min(n, runs[2 * q + 1]!));
@@ -357,6 +362,7 @@ function gatherTail(returns: Float64Array, n: number, threshold: number, runs: I
   tailCounts[1] = count;
   return tail;
 }
+const gatherChunk = 4096;
 
 /** Reorder `a[0, size)` so that a[k] is the value a sort would put there, with everything before it ≤ it (Hoare's quickselect). */
 function selectSmallest(a: Float64Array, size: number, k: number): void {
