@@ -65,8 +65,9 @@ export class ColumnCache {
 
   private readonly derived = new Map<string, unknown>();
   /**
-   * A value derived from these bars alone (the metrics' benchmark sums), made once: `make`'s result for
-   * `key` the first time, the same value after. For small values; they are not counted in `maxBytes`.
+   * A value derived from these bars alone (the metrics' benchmark sums and per-bar excess returns), made
+   * once: `make`'s result for `key` the first time, the same value after. Not counted in `maxBytes`: for
+   * small values, or one column per cache.
    */
   memo<T>(key: string, make: () => T): T {
     if (!this.derived.has(key)) this.derived.set(key, make());
