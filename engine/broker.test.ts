@@ -458,6 +458,41 @@ describe('SimBroker instruction changes', () => {
   });
 });
 
+describe('SimBroker trade log', () => {
+  it('gives the same records read after every bar as read once at the end, past its first buffer', () => {
+    // Long and short round trips, some closed by a stop-loss or a take-profit, in a named symbol's broker.
+    const drive = (b: SimBroker, readEachBar: boolean) => {
+      for (let i = 0; i < 60; i++) {
+        const t = 1 + 3 * i;
+        instruct(b, t - 1, i % 3 === 0 ? { target: 0 } : { target: i % 2 ? 10 : -5, stopLoss: i % 2 ? 95 : 105, takeProfit: i % 2 ? 110 : 90 });
+        bar(b, t, 100, 101, 99, 100);
+        if (readEachBar) void b.trades.length;
+        // Every fourth trip runs into its stop-loss or take-profit.
+        if (i % 4 === 1) bar(b, t + 1, 100, 111, 99, 108);
+        else bar(b, t + 1, 100, 101, 99, 100);
+        if (readEachBar) void b.trades.length;
+      }
+    };
+    const eager = new SimBroker(slip, undefined, 'BTC/USDT');
+    const lazy = new SimBroker(slip, undefined, 'BTC/USDT');
+    drive(eager, true);
+    drive(lazy, false);
+    expect(lazy.trades.length).toBeGreaterThan(16);
+    expect(lazy.trades).toEqual(eager.trades);
+    // Fields in the same order as a record built at the close (the stored JSON keeps it).
+    expect(JSON.stringify(lazy.trades)).toBe(JSON.stringify(eager.trades));
+    expect(Object.keys(lazy.trades.find((t) => t.exitReason)!)).toEqual(['side', 'entryTime', 'exitTime', 'quantity', 'entryPrice', 'exitPrice', 'pnl', 'returnPct', 'bars', 'open', 'symbol', 'exitReason']);
+    expect(new Set(lazy.trades.map((t) => t.exitReason ?? 'signal'))).toEqual(new Set(['signal', 'takeProfit']));
+    expect(new Set(lazy.trades.map((t) => t.side))).toEqual(new Set(['long', 'short']));
+    // One record against its fills: long 10 bought at 100.1 (slipped), sold at the take-profit of 110.
+    const tp = lazy.trades.find((t) => t.exitReason === 'takeProfit')!;
+    expect(tp).toMatchObject({ side: 'long', quantity: 10, exitPrice: 110, bars: 1, open: false, symbol: 'BTC/USDT' });
+    expect(tp.entryPrice).toBeCloseTo(100.1, 9);
+    expect(tp.pnl).toBeCloseTo(10 * (110 - 100.1), 9);
+    expect(tp.returnPct).toBeCloseTo(((110 - 100.1) / 100.1) * 100, 9);
+  });
+});
+
 describe('SimBroker brackets', () => {
   /** Long 10 bought at bar 1's open of 100 (100.1 with slippage) with the given exits. */
   function long(exits: Partial<Order>, settings = slip): SimBroker {

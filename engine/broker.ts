@@ -28,6 +28,9 @@ export interface Trade {
 }
 
 export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop';
+const exitReasons: readonly ExitReason[] = ['signal', 'stopLoss', 'takeProfit', 'trailingStop'];
+/** Numbers per trade in a broker's trade log (see \`SimBroker.trades\`). */
+const tradeFields = 10;
 
 export interface Fill {
   /** The symbol traded, in a multi-symbol portfolio (absent with one symbol). */
@@ -115,7 +118,18 @@ export class SimBroker {
   commissionPaid = 0;
   /** Fills the leverage cap cut down (a count, reported with the result). */
   leverageCuts = 0;
-  readonly trades: Trade[] = [];
+  /**
+   * Closed trades, in the order they closed. Recorded as numbers in \`tradeLog\` while the broker runs and
+   * made into objects when read: a trade record built at every close (seven boxed numbers and an
+   * object) was a quarter of a fill's cost, with the garbage collection of those that lived on.
+   */
+  get trades(): Trade[] {
+    if (this.logged > 0) this.readLog();
+    return this.closed;
+  }
+  private readonly closed: Trade[] = [];
+  private tradeLog = new Float64Array(16 * tradeFields);
+  private logged = 0;
   /** Every fill, in order (empty when constructed with `recordFills: false`). */
   readonly fills: Fill[] = [];
   /** Σ |quantity × price| over the fills. */
@@ -606,10 +620,51 @@ export class SimBroker {
   }
 
   private closeTrade(time: number, bars: number, lastPrice: number, reason: ExitReason): void {
-    const trade = this.tradeRecord(time, bars, false, lastPrice, this.tradePnl);
-    if (reason !== 'signal') trade.exitReason = reason;
-    this.trades.push(trade);
+    const at = this.logged * tradeFields;
+    if (at === this.tradeLog.length) {
+      const grown = new Float64Array(2 * this.tradeLog.length);
+      grown.set(this.tradeLog);
+      this.tradeLog = grown;
+    }
+    // The numbers \`tradeRecord\` would compute, in its order.
+    const log = this.tradeLog, pnl = this.tradePnl;
+    log[at] = this.tradeLong ? 1 : 0;
+    log[at + 1] = this.tradeStart;
+    log[at + 2] = time;
+    log[at + 3] = this.maxQty;
+    log[at + 4] = this.entryNotional / this.entryQty;
+    log[at + 5] = this.exitQty === 0 ? lastPrice : this.exitNotional / this.exitQty;
+    log[at + 6] = pnl;
+    log[at + 7] = (pnl / this.entryNotional) * 100;
+    log[at + 8] = bars;
+    log[at + 9] = exitReasons.indexOf(reason);
+    this.logged++;
     this.tradeStart = -1;
+  }
+
+  /** The logged trades, as objects (what \`tradeRecord\` builds), onto \`closed\`. */
+  private readLog(): void {
+    const log = this.tradeLog;
+    for (let i = 0; i < this.logged; i++) {
+      const at = i * tradeFields;
+      const trade: Trade = {
+        side: log[at] === 1 ? 'long' : 'short',
+        entryTime: log[at + 1]!,
+        exitTime: log[at + 2]!,
+        quantity: log[at + 3]!,
+        entryPrice: log[at + 4]!,
+        exitPrice: log[at + 5]!,
+        pnl: log[at + 6]!,
+        returnPct: log[at + 7]!,
+        bars: log[at + 8]!,
+        open: false,
+      };
+      if (this.symbol !== undefined) trade.symbol = this.symbol;
+      const reason = exitReasons[log[at + 9]!]!;
+      if (reason !== 'signal') trade.exitReason = reason;
+      this.closed.push(trade);
+    }
+    this.logged = 0;
   }
 
   private tradeRecord(time: number, bars: number, open: boolean, lastPrice: number, pnl: number): Trade {
