@@ -128,6 +128,8 @@ export class SimBroker {
     return this.closed;
   }
   private readonly closed: Trade[] = [];
+  /** The time of the bar being worked, for the fills' and trades' records (a field, not an argument: see `onBarAt`). */
+  private now = NaN;
   private tradeLog = new Float64Array(16 * tradeFields);
   private logged = 0;
   /** Every fill, in order (empty when constructed with `recordFills: false`). */
@@ -321,6 +323,7 @@ export class SimBroker {
     // here once a trailing stop is set, the only thing that reads it.
     if (this.position !== 0 && this.trail === this.trail && this.anchorThrough < bar - 1 && bars !== this.one) this.catchUpAnchor(bar, bars);
     const time = bars.time[t]!, volume = bars.volume[t]!;
+    this.now = time;
     const cap = this.s.maxParticipation;
     this.budget = cap > 0 ? (volume > 0 && volume < Infinity ? (cap / 100) * volume : 0) : Infinity;
     const e = this.entry;
@@ -333,23 +336,23 @@ export class SimBroker {
     let price = NaN;
     let atOpen = false;
     if (e.active) {
-      price = this.entryFillPrice(open, high, low);
+      price = this.entryFillPrice(bars, t);
       atOpen = price === price && this.fillAtOpen;
     }
-    if (atOpen) this.workEntry(bar, time, price, true);
+    if (atOpen) this.workEntry(bar, price, true);
     // Exits guard a position on the side the instruction asked for, not the old side of a pending flip.
     if (this.position !== 0 && this.position * this.last.target >= 0) this.protect(bar, bars, t);
-    if (price === price && !atOpen && e.active) this.workEntry(bar, time, price, false);
+    if (price === price && !atOpen && e.active) this.workEntry(bar, price, false);
     if (e.active && --e.barsLeft <= 0) e.active = false;
     this.afterBar(bar, bars, t);
   }
 
   /** Fill the entry order at `price`, within the caps. */
-  private workEntry(bar: number, time: number, price: number, atOpen: boolean): void {
+  private workEntry(bar: number, price: number, atOpen: boolean): void {
     const e = this.entry;
     const before = this.position;
     const cuts = this.leverageCuts;
-    this.fillToward(bar, time, e.target, price, 'signal');
+    this.fillToward(bar, e.target, price, 'signal');
     // Done when there, or when the leverage cap cut it: chasing the rest would trade dust every bar.
     if (near(this.position, e.target) || this.leverageCuts !== cuts) e.active = false;
     if (this.position !== 0 && (before === 0 || Math.sign(before) !== Math.sign(this.position))) {
@@ -363,7 +366,8 @@ export class SimBroker {
   }
 
   /** Where the working entry order fills on this bar, or NaN if it does not; sets `fillAtOpen`. */
-  private entryFillPrice(open: number, high: number, low: number): number {
+  private entryFillPrice(bars: Bars, t: number): number {
+    const open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!;
     const e = this.entry;
     const buy = e.target > this.position;
     let p: number;
@@ -406,7 +410,7 @@ export class SimBroker {
    * then through the take-profit); inside the bar the stop side is assumed to come first.
    */
   private protect(bar: number, bars: Bars, t: number): void {
-    const time = bars.time[t]!, open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!;
+    const open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!;
     const long = this.position > 0;
     let stopLevel = this.stopLoss;
     let stopReason: ExitReason = 'stopLoss';
@@ -432,7 +436,7 @@ export class SimBroker {
       price = takeAt;
       reason = 'takeProfit';
     } else return;
-    this.fillToward(bar, time, 0, price, reason);
+    this.fillToward(bar, 0, price, reason);
     if (this.position === 0) {
       // The position is gone: so are its exits and any order that was building it.
       this.entry.active = false;
@@ -509,7 +513,7 @@ export class SimBroker {
   }
 
   /** Trade from the current position toward `target` at `price`, within the participation and leverage caps. */
-  private fillToward(bar: number, time: number, target: number, price: number, reason: ExitReason): void {
+  private fillToward(bar: number, target: number, price: number, reason: ExitReason): void {
     const before = this.position;
     if (Math.abs(target) <= dust * Math.abs(before)) target = 0;
     if (near(target, before)) return;
@@ -545,11 +549,12 @@ export class SimBroker {
     }
     if (near(after, before)) return;
     if (this.budget !== Infinity) this.budget = Math.max(0, this.budget - Math.abs(after - before));
-    this.applyFill(bar, time, after, price, reason);
+    this.applyFill(bar, after, price, reason);
   }
 
   /** Book a fill that takes the position to `target` at `price`. */
-  private applyFill(bar: number, time: number, target: number, price: number, reason: ExitReason): void {
+  private applyFill(bar: number, target: number, price: number, reason: ExitReason): void {
+    const time = this.now;
     const before = this.position;
     const qty = target - before;
     const fee = this.commissionFor(qty, price);
