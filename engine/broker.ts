@@ -29,7 +29,7 @@ export interface Trade {
 
 export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop';
 const exitReasons: readonly ExitReason[] = ['signal', 'stopLoss', 'takeProfit', 'trailingStop'];
-/** Numbers per trade in a broker's trade log (see \`SimBroker.trades\`). */
+/** Numbers per trade in a broker's trade log (see `SimBroker.trades`). */
 const tradeFields = 10;
 
 export interface Fill {
@@ -119,7 +119,7 @@ export class SimBroker {
   /** Fills the leverage cap cut down (a count, reported with the result). */
   leverageCuts = 0;
   /**
-   * Closed trades, in the order they closed. Recorded as numbers in \`tradeLog\` while the broker runs and
+   * Closed trades, in the order they closed. Recorded as numbers in `tradeLog` while the broker runs and
    * made into objects when read: a trade record built at every close (seven boxed numbers and an
    * object) was a quarter of a fill's cost, with the garbage collection of those that lived on.
    */
@@ -614,7 +614,9 @@ export class SimBroker {
   openTradeAt(time: number, bar: number, close: number): Trade | undefined {
     if (this.position === 0) return undefined;
     const pnl = this.tradePnl + this.position * (close - this.avgPrice);
-    return this.tradeRecord(time, bar + 1 - this.tradeStartBar, true, close, pnl);
+    const numbers = new Float64Array(tradeFields);
+    this.tradeNumbers(numbers, 0, time, bar + 1 - this.tradeStartBar, true, close, pnl, 'signal');
+    return this.tradeFrom(numbers, 0, true);
   }
 
   private startTrade(time: number, bar: number, long: boolean): void {
@@ -631,63 +633,49 @@ export class SimBroker {
       grown.set(this.tradeLog);
       this.tradeLog = grown;
     }
-    // The numbers \`tradeRecord\` would compute, in its order.
-    const log = this.tradeLog, pnl = this.tradePnl;
+    this.tradeNumbers(this.tradeLog, at, time, bars, false, lastPrice, this.tradePnl, reason);
+    this.logged++;
+    this.tradeStart = -1;
+  }
+
+  /** The logged trades, as records, onto `closed`. */
+  private readLog(): void {
+    for (let i = 0; i < this.logged; i++) this.closed.push(this.tradeFrom(this.tradeLog, i * tradeFields, false));
+    this.logged = 0;
+  }
+
+  /** The current trade's numbers, as its record holds them, into `log` from `at` (`tradeFields` of them). */
+  private tradeNumbers(log: Float64Array, at: number, time: number, bars: number, open: boolean, lastPrice: number, pnl: number, reason: ExitReason): void {
     log[at] = this.tradeLong ? 1 : 0;
     log[at + 1] = this.tradeStart;
     log[at + 2] = time;
     log[at + 3] = this.maxQty;
     log[at + 4] = this.entryNotional / this.entryQty;
-    log[at + 5] = this.exitQty === 0 ? lastPrice : this.exitNotional / this.exitQty;
+    log[at + 5] = open || this.exitQty === 0 ? lastPrice : this.exitNotional / this.exitQty;
     log[at + 6] = pnl;
     log[at + 7] = (pnl / this.entryNotional) * 100;
     log[at + 8] = bars;
     log[at + 9] = exitReasons.indexOf(reason);
-    this.logged++;
-    this.tradeStart = -1;
   }
 
-  /** The logged trades, as objects (what \`tradeRecord\` builds), onto \`closed\`. */
-  private readLog(): void {
-    const log = this.tradeLog;
-    for (let i = 0; i < this.logged; i++) {
-      const at = i * tradeFields;
-      const trade: Trade = {
-        side: log[at] === 1 ? 'long' : 'short',
-        entryTime: log[at + 1]!,
-        exitTime: log[at + 2]!,
-        quantity: log[at + 3]!,
-        entryPrice: log[at + 4]!,
-        exitPrice: log[at + 5]!,
-        pnl: log[at + 6]!,
-        returnPct: log[at + 7]!,
-        bars: log[at + 8]!,
-        open: false,
-      };
-      if (this.symbol !== undefined) trade.symbol = this.symbol;
-      const reason = exitReasons[log[at + 9]!]!;
-      if (reason !== 'signal') trade.exitReason = reason;
-      this.closed.push(trade);
-    }
-    this.logged = 0;
-  }
-
-  private tradeRecord(time: number, bars: number, open: boolean, lastPrice: number, pnl: number): Trade {
-    const entryPrice = this.entryNotional / this.entryQty;
+  /** The record of the trade whose numbers are in `log` from `at`. */
+  private tradeFrom(log: Float64Array, at: number, open: boolean): Trade {
     // A literal, not a spread of the optional symbol: spreading cost a generic object clone per trade.
     const trade: Trade = {
-      side: this.tradeLong ? 'long' : 'short',
-      entryTime: this.tradeStart,
-      exitTime: time,
-      quantity: this.maxQty,
-      entryPrice,
-      exitPrice: open || this.exitQty === 0 ? lastPrice : this.exitNotional / this.exitQty,
-      pnl,
-      returnPct: (pnl / this.entryNotional) * 100,
-      bars,
+      side: log[at] === 1 ? 'long' : 'short',
+      entryTime: log[at + 1]!,
+      exitTime: log[at + 2]!,
+      quantity: log[at + 3]!,
+      entryPrice: log[at + 4]!,
+      exitPrice: log[at + 5]!,
+      pnl: log[at + 6]!,
+      returnPct: log[at + 7]!,
+      bars: log[at + 8]!,
       open,
     };
     if (this.symbol !== undefined) trade.symbol = this.symbol;
+    const reason = exitReasons[log[at + 9]!]!;
+    if (reason !== 'signal') trade.exitReason = reason;
     return trade;
   }
 }
