@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 
 interface Props {
   title: string;
@@ -16,7 +16,10 @@ interface Props {
  */
 export function Dialog({ title, onClose, children, actions, testId, wide }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // A layout effect, so the Escape handler is in place before the browser handles another event: a plain
+  // effect runs after paint, and an Escape pressed in between is lost (the likely cause of one e2e
+  // failure on a loaded machine: the shortcuts dialog stayed open after Escape).
+  useLayoutEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const first = box.current?.querySelector<HTMLElement>('.dialog-actions [data-autofocus]') ?? box.current?.querySelector<HTMLElement>('.dialog-actions button');
     (first ?? box.current)?.focus();
