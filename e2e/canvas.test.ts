@@ -361,6 +361,39 @@ describe('the canvas tools', () => {
     await finish();
   });
 
+  it('closes a dialog on an Escape that arrives the moment it appears, before the browser paints it', async () => {
+    const { page, shot, finish } = await e2e.open('dialog-early-escape');
+    await page.getByTestId('new-strategy').waitFor({ timeout: 30_000 });
+    await page.getByTestId('new-strategy').click();
+    await page.getByTestId('empty-hint').waitFor();
+    // The cheat sheet is loaded on demand, so it appears in a render of its own, not in the one the key
+    // started. The page sends Escape as soon as the dialog is in the document (a microtask after React
+    // adds it, before any paint): a key handler attached after paint would miss it, as one in a CI run did.
+    await page.evaluate(() => {
+      const w = window as unknown as { escapedEarly: number };
+      w.escapedEarly = 0;
+      new MutationObserver(() => {
+        if (w.escapedEarly === 0 && document.querySelector('[data-testid="shortcuts-dialog"]')) {
+          w.escapedEarly = 1;
+          window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.keyboard.press('?');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { escapedEarly: number }).escapedEarly)).toBe(1);
+    await expect.poll(() => page.getByTestId('shortcuts-dialog').count()).toBe(0);
+    // Opened again, it stays open until Escape.
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts-dialog').waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('shortcuts-dialog').count()).toBe(1);
+    await shot();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('shortcuts-dialog').count()).toBe(0);
+    await shot();
+    await finish();
+  });
+
   it('draws every node type with its handles exactly where the canvas declared them to React Flow', async () => {
     // One node of every built-in type, unconnected (so most show compile errors: the error list and badge
     // must not move a handle), with each type's default params: with and without a summary line.

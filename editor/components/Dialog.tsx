@@ -16,9 +16,10 @@ interface Props {
  */
 export function Dialog({ title, onClose, children, actions, testId, wide }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  // A layout effect, so the Escape handler is in place before the browser handles another event: a plain
-  // effect runs after paint, and an Escape pressed in between is lost (the likely cause of one e2e
-  // failure on a loaded machine: the shortcuts dialog stayed open after Escape).
+  // A layout effect, so the Escape handler is in place before the browser handles another event. A dialog
+  // loaded on demand (the shortcuts, the library) appears in a render of its own, whose plain effects run
+  // after paint: an Escape in between was lost, and the dialog stayed open (a CI failure; e2e/canvas.test.ts
+  // now sends that Escape).
   useLayoutEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const first = box.current?.querySelector<HTMLElement>('.dialog-actions [data-autofocus]') ?? box.current?.querySelector<HTMLElement>('.dialog-actions button');
