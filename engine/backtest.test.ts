@@ -252,5 +252,7 @@ describe('thin', () => {
     const eq = Float64Array.from([10, 10, 10, 9, 12, 4, 4, 4, 4, 6, 5, 4.5, 7, 7, 7]);
     expect(thin(eq, times(15), 5, 5)).toEqual(thin(eq, times(15), 5));
     expect(thin(eq, times(15), 5, 5).map((p) => p.time)).toContain(50);
+    // Told another bar, it keeps that one (bar 11 falls between the samples at 7 and 14).
+    expect(thin(eq, times(15), 5, 11).map((p) => p.time)).toEqual([0, 70, 110, 140]);
   });
 });
