@@ -19,11 +19,11 @@ import { ensureBars, readBars, sliceBars } from './lib/data.ts';
 import { sweepSets, type StrategySpec } from './lib/strategies.ts';
 
 const [rootA, rootB, which = 's1', runsArg = '16'] = process.argv.slice(2);
-if (!rootA || !rootB || !['s1', 's2', 'sweep'].includes(which)) {
-  console.error('usage: node bench/ab.ts <checkout A> <checkout B> s1|s2|sweep [runs]');
+const runs = Number(runsArg);
+if (!rootA || !rootB || !['s1', 's2', 'sweep'].includes(which) || !(Number.isInteger(runs) && runs >= 1)) {
+  console.error('usage: node bench/ab.ts <checkout A> <checkout B> s1|s2|sweep [runs, a whole number ≥ 1]');
   process.exit(2);
 }
-const runs = Number(runsArg);
 
 /** The engine of one checkout: its own modules, so its generated code and caches are its own. */
 async function engineAt(root: string) {
