@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
 import { trueRange } from '../atr/wilder.ts';
+import { wilderPart } from '../wilder.ts';
 
 // TA-Lib's TA_IS_ZERO: its DI, DX and ADX treat anything this close to 0 as 0.
 const isZero = (x: number) => x > -1e-8 && x < 1e-8;
@@ -89,13 +90,13 @@ export const adx = defineNode({
       s.adx = s.sumDx / n;
       out.adx = s.adx;
     } else {
-      if (dx === dx) s.adx = (s.adx * (n - 1) + dx) / n;
+      if (dx === dx) s.adx = s.adx + (dx - s.adx) * wilderPart(n);
       out.adx = s.adx;
     }
   },
   kernel(s, p, input, out, from, to) {
     const H = input.bars.high, L = input.bars.low, C = input.bars.close, outAdx = out.adx, outPlus = out.plusDi, outMinus = out.minusDi;
-    const n = p.period;
+    const n = p.period, part = wilderPart(n);
     let count = s.count, prevHigh = s.prevHigh, prevLow = s.prevLow, prevClose = s.prevClose;
     let sPlusDm = s.plusDm, sMinusDm = s.minusDm, sTr = s.tr, sumDx = s.sumDx, sAdx = s.adx;
     for (let t = from; t < to; t++) {
@@ -155,7 +156,7 @@ export const adx = defineNode({
         sAdx = sumDx / n;
         outAdx[t] = sAdx;
       } else {
-        if (dx === dx) sAdx = (sAdx * (n - 1) + dx) / n;
+        if (dx === dx) sAdx = sAdx + (dx - sAdx) * part;
         outAdx[t] = sAdx;
       }
     }

@@ -1,7 +1,10 @@
+import { wilderPart } from '../wilder.ts';
+
 /**
  * TA-Lib's ATR as a plain-data stepper, shared by the ATR, NATR, Keltner and SuperTrend nodes so all
  * four agree to the last bit: true range from the second bar (it needs the previous close), seeded with
- * the SMA of the first N true ranges, then Wilder's smoothing.
+ * the SMA of the first N true ranges, then Wilder's smoothing (../wilder.ts: TA-Lib's values to the
+ * last bits, not bit for bit).
  */
 export interface AtrState {
   prevClose: number;
@@ -57,8 +60,7 @@ export function stepAtr(s: AtrState, period: number, high: number, low: number, 
     s.value = s.sum / period;
     return s.value;
   }
-  // Same operation order as TA-Lib (×(N−1), +TR, ÷N), so long runs stay bit-identical.
-  s.value = (s.value * (period - 1) + tr) / period;
+  s.value = s.value + (tr - s.value) * wilderPart(period);
   return s.value;
 }
 
@@ -68,6 +70,7 @@ export function stepAtr(s: AtrState, period: number, high: number, low: number, 
  */
 export function atrColumns(s: AtrState, period: number, high: Float64Array, low: Float64Array, close: Float64Array, out: Float64Array, from: number, to: number): void {
   let prevClose = s.prevClose, count = s.count, sum = s.sum, value = s.value;
+  const part = wilderPart(period);
   for (let t = from; t < to; t++) {
     const h = high[t]!, l = low[t]!, c = close[t]!;
     if (h !== h || l !== l || c !== c) {
@@ -97,7 +100,7 @@ export function atrColumns(s: AtrState, period: number, high: Float64Array, low:
         continue;
       }
       value = sum / period;
-    } else value = (value * (period - 1) + tr) / period;
+    } else value = value + (tr - value) * part;
     out[t] = value;
   }
   s.prevClose = prevClose;

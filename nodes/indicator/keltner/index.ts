@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
 import { atrState, resetAtr, stepAtr } from '../atr/wilder.ts';
+import { wilderPart } from '../wilder.ts';
 
 /** Keltner Channels: an EMA of the close with bands a multiple of the ATR away. */
 export const keltner = defineNode({
@@ -56,7 +57,7 @@ export const keltner = defineNode({
   },
   kernel(s, p, input, out, from, to) {
     const H = input.bars.high, L = input.bars.low, C = input.bars.close, outUpper = out.upper, outMiddle = out.middle, outLower = out.lower;
-    const period = p.period, atrPeriod = p.atrPeriod, multiplier = p.multiplier, alpha = 2 / (period + 1);
+    const period = p.period, atrPeriod = p.atrPeriod, part = wilderPart(atrPeriod), multiplier = p.multiplier, alpha = 2 / (period + 1);
     const a = s.atr;
     let emaCount = s.emaCount, emaSum = s.emaSum, ema = s.ema;
     let prevClose = a.prevClose, atrCount = a.count, atrSum = a.sum, atrValue = a.value;
@@ -88,7 +89,7 @@ export const keltner = defineNode({
           atrCount++;
           if (atrCount < atrPeriod) range = NaN;
           else range = atrValue = atrSum / atrPeriod;
-        } else range = atrValue = (atrValue * (atrPeriod - 1) + tr) / atrPeriod;
+        } else range = atrValue = atrValue + (tr - atrValue) * part;
       }
       let middle: number;
       if (emaCount < period) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { wilderPart } from '../wilder.ts';
 
 /** Relative Strength Index with Wilder's smoothing (TA-Lib's RSI). */
 export const rsi = defineNode({
@@ -52,14 +53,15 @@ export const rsi = defineNode({
       s.gain /= p.period;
       s.loss /= p.period;
     } else {
-      s.gain = (s.gain * (p.period - 1) + up) / p.period;
-      s.loss = (s.loss * (p.period - 1) + down) / p.period;
+      const part = wilderPart(p.period);
+      s.gain = s.gain + (up - s.gain) * part;
+      s.loss = s.loss + (down - s.loss) * part;
     }
     const total = s.gain + s.loss;
     out.value = total === 0 ? 50 : (100 * s.gain) / total;
   },
   kernel(s, p, input, out, from, to) {
-    const x = input.source, y = out.value, period = p.period;
+    const x = input.source, y = out.value, period = p.period, part = wilderPart(period);
     let prev = s.prev, count = s.count, gain = s.gain, loss = s.loss;
     for (let t = from; t < to; t++) {
       const v = x[t]!;
@@ -96,8 +98,8 @@ export const rsi = defineNode({
         gain /= period;
         loss /= period;
       } else {
-        gain = (gain * (period - 1) + up) / period;
-        loss = (loss * (period - 1) + down) / period;
+        gain = gain + (up - gain) * part;
+        loss = loss + (down - loss) * part;
       }
       const total = gain + loss;
       y[t] = total === 0 ? 50 : (100 * gain) / total;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { wilderPart } from '../wilder.ts';
 
 /** RSI ranges closer than this (in RSI points) count as no range: a flat price leaves RSI constant up to rounding. */
 const flatRange = 1e-9;
@@ -71,8 +72,9 @@ export const stochRsi = defineNode({
       s.gain /= n;
       s.loss /= n;
     } else {
-      s.gain = (s.gain * (n - 1) + up) / n;
-      s.loss = (s.loss * (n - 1) + down) / n;
+      const part = wilderPart(n);
+      s.gain = s.gain + (up - s.gain) * part;
+      s.loss = s.loss + (down - s.loss) * part;
     }
     const total = s.gain + s.loss;
     // No change at all since the start reads 50, as the RSI node does.
@@ -102,7 +104,7 @@ export const stochRsi = defineNode({
   },
   kernel(s, p, input, out, from, to) {
     const src = input.source, outK = out.k, outD = out.d;
-    const n = p.rsiPeriod, kPeriod = p.kPeriod, dPeriod = p.dPeriod, rsiWin = s.rsi, kWin = s.k;
+    const n = p.rsiPeriod, part = wilderPart(n), kPeriod = p.kPeriod, dPeriod = p.dPeriod, rsiWin = s.rsi, kWin = s.k;
     let prev = s.prev, changes = s.changes, gain = s.gain, loss = s.loss;
     let rsiNext = s.rsiNext, rsiCount = s.rsiCount, kNext = s.kNext, kCount = s.kCount;
     for (let t = from; t < to; t++) {
@@ -131,8 +133,8 @@ export const stochRsi = defineNode({
         gain /= n;
         loss /= n;
       } else {
-        gain = (gain * (n - 1) + up) / n;
-        loss = (loss * (n - 1) + down) / n;
+        gain = gain + (up - gain) * part;
+        loss = loss + (down - loss) * part;
       }
       const total = gain + loss;
       const rsi = total === 0 ? 50 : 100 * (gain / total);

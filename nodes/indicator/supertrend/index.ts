@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FALSE, TRUE } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
 import { atrState, resetAtr, stepAtr } from '../atr/wilder.ts';
+import { wilderPart } from '../wilder.ts';
 
 /** SuperTrend: an ATR trailing band below price in an uptrend and above it in a downtrend. */
 export const supertrend = defineNode({
@@ -66,7 +67,7 @@ export const supertrend = defineNode({
   },
   kernel(s, p, input, out, from, to) {
     const H = input.bars.high, L = input.bars.low, C = input.bars.close, outLine = out.line, outDirection = out.direction, outBullish = out.bullish;
-    const period = p.period, multiplier = p.multiplier;
+    const period = p.period, part = wilderPart(period), multiplier = p.multiplier;
     const a = s.atr;
     let atrPrevClose = a.prevClose, atrCount = a.count, atrSum = a.sum, atrValue = a.value;
     let started = s.started, upper = s.upper, lower = s.lower, direction = s.direction, prevClose = s.prevClose;
@@ -101,7 +102,7 @@ export const supertrend = defineNode({
           continue;
         }
         atrValue = atrSum / period;
-      } else atrValue = (atrValue * (period - 1) + tr) / period;
+      } else atrValue = atrValue + (tr - atrValue) * part;
       const range = atrValue;
       const mid = (high + low) / 2;
       const basicUpper = mid + multiplier * range;
