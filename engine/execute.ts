@@ -116,10 +116,6 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const n = market.lanes[0]!.close.length;
   if (market.lanes.some((b) => b.close.length !== n)) throw new Error('every symbol needs the same bars (align them first)');
   const batchNodes = plan.nodes.flatMap((nd, i) => (nd.def.batch ? [i] : []));
-  // With batch nodes every block is a round trip to the sandbox per node and symbol, which costs far
-  // more than cache misses: blocks as long as ~32 MB of block columns allows (at least 16 384 bars).
-  const batchBlock = Math.max(16_384, Math.min(131_072, 2 ** Math.floor(Math.log2((32 * 2 ** 20) / (8 * L * Math.max(1, plan.slotCount))))));
-  const block = Math.max(1, Math.floor(options.blockBars ?? (batchNodes.length > 0 ? batchBlock : 2048)));
   const slots = new Float64Array(plan.slotCount * L).fill(NaN);
   if (options.outputs) {
     if (options.outputs.length !== slots.length) throw new Error(`the outputs to start from are for another plan (${options.outputs.length} values, ${slots.length} slots)`);
@@ -168,6 +164,14 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     }
   });
   const columns = [...columnSlots].sort((a, b) => a - b);
+  // With batch nodes every block is a round trip to the sandbox per node and symbol, which costs far
+  // more than cache misses: blocks as long as ~32 MB of block columns allows (at least 16 384 bars).
+  const batchBlock = Math.max(16_384, Math.min(131_072, 2 ** Math.floor(Math.log2((32 * 2 ** 20) / (8 * L * Math.max(1, plan.slotCount))))));
+  // Without them, blocks as long as keeps one block of every column-phase output within ≈ 256 kB (the
+  // bench machine's L2 is 512 kB), between 2 048 and 8 192 bars: fewer blocks cost less per-block work
+  // (the scan, the stretch set-up), and a block's columns stay in cache from one node to the next.
+  const ownBlock = 2 ** Math.max(11, Math.min(13, Math.floor(Math.log2((256 * 2 ** 10) / (8 * L * Math.max(1, columns.length))))));
+  const block = Math.max(1, Math.floor(options.blockBars ?? (batchNodes.length > 0 ? batchBlock : ownBlock)));
   const slotFields = (kind: PortKind, slot: number): [string | undefined, number][] => {
     const fields = compoundFields[kind];
     return fields ? fields.map((f, k) => [f, slot + k]) : [[undefined, slot]];
