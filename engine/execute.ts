@@ -200,6 +200,9 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`): the inputs to write (port
   // reference ← value read) and the call; null once a node cannot say.
   let idleTests: { reads: { to: string; from: string }[]; call: string }[] | null = [];
+  // The loop header of a bar-phase step over the symbols: all of them, or (see \`lanesOver\`) the ones that
+  // need the bar. Which one is known once every node's idle test is: a placeholder until then.
+  const eachActive = '/*each symbol*/';
   // The column cache key of each node whose columns may be shared (see `ExecutorOptions.columnCache`).
   const cacheKeys: (string | undefined)[] = plan.nodes.map(() => undefined);
   // How many columns each such node writes (one per output, one per field of a compound output).
@@ -326,7 +329,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       return;
     }
     const sink = node.def.sink && 'fired' in outputs ? [`if (o${i}.fired === 1) emit(${i}, k, t, [${ins.filter((x) => !x.f).map((x) => portRef(i, 'i', x.port, undefined)).join(', ')}]);`] : [];
-    perBar.push(`for (let k = 0; k < ${L}; k++) {
+    perBar.push(`${eachActive}
       if (act[k] === 0) continue;
       const o${i} = O${i}[k];
       ${ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join('\n      ')}
@@ -357,8 +360,12 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // A symbol's bar steps its bar-phase nodes unless every one of them is idle (their contract: the step
   // could change no state and no output) and they have stepped before (so their outputs hold a step's
   // values). A skipped bar also skips \`instruct\`, which would see the same order and do nothing.
+  // Several symbols with idle tests: each symbol runs its own quiet stretches (\`lanesOver\`), and a full
+  // bar steps only the symbols that need it (\`need\`); the others are known to be idle on it.
+  const lanesFlow = L > 1 && !!idleTests && idleTests.length > 0;
+  const each = lanesFlow ? `for (let q = 0; q < needCount; q++) {\n      const k = needList[q];` : `for (let k = 0; k < ${L}; k++) {`;
   const skipQuiet = idleTests && idleTests.length > 0
-    ? `for (let k = 0; k < ${L}; k++) {
+    ? `${each}
       let a = ok[k][j];
       if (a === 1 && primed[k] === 1) do { ${idleTests.map((x) => `${x.reads.map((r) => `${r.to} = ${r.from};`).join(' ')} if (!${x.call}) break;`).join(' ')} a = 0; } while (false);
       act[k] = a;
@@ -386,16 +393,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     return m ? { once: `const r${q} = ${m[1]}[k], s${q} = ${r.at};`, now: `r${q}[${m[2]}]`, at: `s${q}` } : { once: `const r${q} = ${r.from}, s${q} = ${r.at};`, now: `r${q}`, at: `s${q}` };
   });
   const stretch = idleTests && idleTests.length > 0
-    ? `/** Whether every symbol's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
-function idleAt(from, t) {
-  const j = t - from;
-  for (let k = 0; k < ${L}; k++) {
-    ${reads.map((r) => `${r.to} = ${r.at} = ${r.from};`).join('\n    ')}
-    ${idleTests.map((x) => `if (!${x.call}) return false;`).join('\n    ')}
-  }
-  return true;
-}
-/**
+    ? `/**
  * The first bar from \`t\` on, before \`to\`, where symbol k's bar is not valid, leaves its calm band or
  * brings its nodes inputs other than those last tested; or \`to\`. Everything the loop reads is fetched
  * into locals first: read through the closure's lane arrays on every bar, the same loop took 4x as long.
@@ -423,11 +421,6 @@ function quietLane(k, from, t, to) {
   }
   return t;
 }
-/** The first bar from \`t\` on where any symbol's stretch ends (\`quietLane\`), or \`to\`. */
-function quietUntil(from, t, to) {
-  for (let k = 0; k < ${L} && to > t; k++) to = quietLane(k, from, t, to);
-  return to;
-}
 /**
  * Equity at the closes of bars [a, b) with the positions held: the cash, plus each symbol's position at
  * its close, added in symbol order as the full step adds them. Apart from \`quietUntil\`: a running sum
@@ -450,6 +443,85 @@ function markEquity(a, b) {
     if (p !== 0) held = true;
   }
   if (!held) flatRun(a, b, cash);`}
+}
+${lanesFlow
+      ? `/** Whether symbol k's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
+function idleLane(k, from, t) {
+  const j = t - from;
+  ${reads.map((r) => `${r.to} = ${r.at} = ${r.from};`).join('\n  ')}
+  ${idleTests.map((x) => `if (!${x.call}) return false;`).join('\n  ')}
+  return true;
+}
+/** Whether symbol k's bar \`t\` is valid and inside its calm band. */
+function calmLane(k, from, t) {
+  const j = t - from;
+  ${calmBar('return false')}
+  return true;
+}
+/**
+ * The first bar from \`t\` on, before \`to\`, on which symbol k needs the full step: its bar is not valid,
+ * reaches its broker's orders or exits, or brings inputs on which its nodes are not idle; or \`to\`.
+ * Until then nothing of symbol k changes but the equity, which its nodes do not read while idle.
+ */
+function attend(k, from, t, to) {
+  if (t >= to || primed[k] === 0) return t;
+  const broker = brokers[k];
+  broker.calm();
+  if (!(broker.calmLow < broker.calmHigh)) return t;
+  bandLow[k] = broker.calmLow;
+  bandHigh[k] = broker.calmHigh;
+  // A bar whose inputs changed is tested again; while the nodes stay idle, the stretch goes on.
+  while (t < to && calmLane(k, from, t) && idleLane(k, from, t)) t = quietLane(k, from, t, to);
+  return t;
+}
+/** Bars [a, b), on which no symbol needs the full step: marked with the positions held. */
+function quietSpan(a, b) {
+  let held = false;
+  for (let k = 0; k < ${L}; k++) {
+    const p = brokers[k].position;
+    pos[k] = p;
+    if (p !== 0) held = true;
+  }
+  markEquity(a, b);
+  if (held) counts[0] += b - a;
+  for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][b - 1]; lastValid[k] = b - 1; brokers[k].mark = D_open[k][b - 1]; }
+}
+/**
+ * Bars [from, to) of a block, symbol by symbol. Each symbol's next bar that needs the full step is
+ * \`next[k]\`; the bars before the first of them are marked at once, and that bar gets the full step for
+ * the symbols that need it (\`needList\`). The others are valid, calm and idle on it, so the full step would
+ * leave them as they are: one symbol's signal does not make every other symbol test and step its nodes.
+ */
+function lanesOver(from, to) {
+  counts[0] = 0;
+  counts[1] = 0;
+  for (let k = 0; k < ${L}; k++) next[k] = attend(k, from, from, to);
+  let t = from;
+  while (t < to) {
+    let u = to;
+    for (let k = 0; k < ${L}; k++) if (next[k] < u) u = next[k];
+    if (u > t) quietSpan(t, u);
+    if (u === to) break;
+    needCount = 0;
+    for (let k = 0; k < ${L}; k++) if (next[k] === u) needList[needCount++] = k;
+    barAt(from, u);
+    for (let q = 0; q < needCount; q++) next[needList[q]] = attend(needList[q], from, u + 1, to);
+    t = u + 1;
+  }
+}`
+      : `/** Whether every symbol's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
+function idleAt(from, t) {
+  const j = t - from;
+  for (let k = 0; k < ${L}; k++) {
+    ${reads.map((r) => `${r.to} = ${r.at} = ${r.from};`).join('\n    ')}
+    ${idleTests.map((x) => `if (!${x.call}) return false;`).join('\n    ')}
+  }
+  return true;
+}
+/** The first bar from \`t\` on where any symbol's stretch ends (\`quietLane\`), or \`to\`. */
+function quietUntil(from, t, to) {
+  for (let k = 0; k < ${L} && to > t; k++) to = quietLane(k, from, t, to);
+  return to;
 }
 /** Whether bar \`t\` is valid and inside the calm band for every symbol. */
 function calmAt(from, t) {
@@ -482,7 +554,7 @@ function quietOver(from, t, to) {
     for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][t - 1]; lastValid[k] = t - 1;${L > 1 ? ' brokers[k].mark = D_open[k][t - 1];' : ''} }
   }
   return t;
-}`
+}`}`
     : '';
   const source = `"use strict";
 ${barFields.map((f) => `const D_${f} = lanes.map((b) => b.${f});`).join('\n')}
@@ -505,6 +577,10 @@ const act = new Uint8Array(${L});
 const primed = new Uint8Array(${L});
 // Each symbol's position over a quiet stretch.
 const pos = new Float64Array(${L}), bandLow = new Float64Array(${L}), bandHigh = new Float64Array(${L});
+// Several symbols with idle tests: each symbol's next bar that needs the full step, and on a full bar, the
+// symbols that need it, in order (\`lanesOver\`).
+const next = new Int32Array(${L}), needList = new Int32Array(${L});
+let needCount = 0;
 const seen = new Float64Array(${Math.max(1, seenWidth * L)});
 // Bars of the block with a position held, and symbol-bars skipped for bad prices.
 const counts = new Float64Array(2);
@@ -570,9 +646,14 @@ function barAt(from, t) {
       return;
     }
     ${L > 1 ? `for (let k = 0; k < ${L}; k++) if (ok[k][j] === 1) brokers[k].mark = D_open[k][t];` : ''}
+    ${lanesFlow ? `// Only the symbols that need the bar go to their brokers: the others are inside their calm bands.
     for (let k = 0; k < ${L}; k++) {
       if (ok[k][j] === 0) { counts[1]++; continue; }
-      const c = D_close[k][t];
+      lastClose[k] = D_close[k][t];
+      lastValid[k] = t;
+    }
+    ` : ''}${each}
+      ${lanesFlow ? 'if (ok[k][j] === 0) continue;' : 'if (ok[k][j] === 0) { counts[1]++; continue; }'}
       const broker = brokers[k];
       // The test inlines; the call (too big to inline) is only made when there is something to work,
       // and not on a bar inside the broker's calm band (a held position whose exits the bar does not
@@ -582,8 +663,7 @@ function barAt(from, t) {
         const open = D_open[k][t], lo = broker.calmLow, hi = broker.calmHigh;
         if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) broker.onBarAt(t, lanes[k], t);
       }
-      lastClose[k] = c;
-      lastValid[k] = t;
+      ${lanesFlow ? '' : 'lastClose[k] = D_close[k][t];\n      lastValid[k] = t;'}
     }
     let e = account.cash, held = false;
     for (let k = 0; k < ${L}; k++) {
@@ -593,14 +673,14 @@ function barAt(from, t) {
     equity[t] = e;
     if (held) counts[0]++;
     ${skipQuiet}
-    for (let k = 0; k < ${L}; k++) {
+    ${each}
       if (act[k] === 0) continue;
       const ctx = ctxs[k];
       ctx.bar = t; ctx.time = D_time[k][t]; ctx.open = D_open[k][t]; ctx.high = D_high[k][t]; ctx.low = D_low[k][t]; ctx.close = D_close[k][t]; ctx.volume = D_volume[k][t];
       ctx.cash = account.cash; ctx.position = brokers[k].position; ctx.equity = e;
     }
-    ${perBar.join('\n    ')}
-    for (let k = 0; k < ${L}; k++) {
+    ${perBar.join('\n    ').replaceAll(eachActive, each)}
+    ${each}
       if (act[k] === 0) continue;
       primed[k] = 1;
       ${orderSlots.map((s, f) => `orderBuf[k * 8 + ${f}] = ${readPerBar(s, 'k')};`).join(' ')}
@@ -613,10 +693,11 @@ function barAt(from, t) {
  * node and the broker inlined) takes it long, and runs only on the bars where something happens.
  */
 function barsOver(from, to) {
+  ${lanesFlow ? 'lanesOver(from, to);\n  return;' : ''}
   counts[0] = 0;
   counts[1] = 0;
   for (let t = from; t < to; t++) {
-    ${stretch ? `if (live[t - from] === 1) {
+    ${stretch && !lanesFlow ? `if (live[t - from] === 1) {
       t = quietOver(from, t, to);
       if (t === to) break;
     }` : ''}
