@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { defineNode } from '../nodes/contract.ts';
 import { registry } from '../nodes/index.ts';
+import { volatilityTarget } from '../nodes/risk/volatilityTarget/index.ts';
+import { runNode } from '../nodes/testing.ts';
 import { createRegistry } from '../nodes/registry.ts';
 import { syntheticBars, syntheticMarket } from './bars.ts';
 import { runBacktest } from './backtest.ts';
@@ -139,6 +141,34 @@ describe('executor phases', () => {
     }
   }
 
+  it('prepares a bar-phase node’s columns: its percent, read by a pure node, equals a bar-by-bar run of the node', () => {
+    const g = fixture(
+      {
+        data: { type: 'data.synthetic' },
+        on: { type: 'logic.threshold', params: { operator: '>', level: 0 } },
+        size: { type: 'risk.volatilityTarget', params: { targetVolatility: 10, window: 30, maxPercent: 40 } },
+        calm: { type: 'math.arithmetic', params: { operator: '+' } },
+      },
+      ['data.close -> on.value', 'on.result -> size.enter', 'size.percent -> calm.a', 'size.percent -> calm.b'],
+    );
+    const plan = compileOk(g, registry);
+    const phase = Object.fromEntries(plan.nodes.map((n) => [n.id, readsContext(n.def.step) ? 'bar' : 'column']));
+    expect(phase).toMatchObject({ size: 'bar', calm: 'column' });
+    const exec = createExecutor(plan, bars, new SimBroker(plan.settings), { blockBars: 64 });
+    const percents: number[] = [];
+    const slotOf = (id: string, port: string) => plan.nodes.find((n) => n.id === id)!.outputSlots[port]!;
+    for (let t = 0; t < 3000; t += 1) {
+      exec.run(t, t + 1);
+      percents.push(Number.isNaN(bars.close[t]) ? NaN : exec.slots[slotOf('size', 'percent')]!);
+      if (!Number.isNaN(bars.close[t])) expect(exec.slots[slotOf('calm', 'value')]).toBe(percents[t]! + percents[t]!);
+    }
+    // runNode steps the node on every bar it is given: the valid bars.
+    const valid = [...bars.close.keys()].filter((t) => !Number.isNaN(bars.close[t]));
+    const alone = runNode(volatilityTarget, { params: { targetVolatility: 10, window: 30, maxPercent: 40 }, inputs: { enter: valid.map(() => 1) }, ctx: valid.map((t) => ({ close: bars.close[t]!, time: bars.time[t]! })) });
+    expect(valid.map((t) => percents[t])).toEqual(alone.percent);
+    expect(alone.percent.filter((v: number) => v > 0).length).toBeGreaterThan(2000);
+  });
+
   it('runs pure nodes in the column phase and context readers bar by bar', () => {
     const plan = compileOk(graph, registry);
     const phase = Object.fromEntries(plan.nodes.map((n) => [n.id, readsContext(n.def.step) ? 'bar' : 'column']));
@@ -201,6 +231,18 @@ describe('quiet bars with the entry, bracket and cap nodes', () => {
         cap: { type: 'risk.maxOrderNotional', params: { maxPercentEquity: 50 } },
       },
       edges: ['data.close -> mom.source', 'mom.value -> units.units', 'units.order -> exits.order', 'exits.order -> cap.order'],
+    },
+    // Volatility target prepares its σ and \`percent\` in the column phase, so its step can be idle.
+    'volatility target (prepared) → max position': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        bands: { type: 'indicator.bollinger', params: { period: 20, multiplier: 1.5 } },
+        dip: { type: 'logic.compare', params: { operator: '<' } },
+        exit: { type: 'logic.compare', params: { operator: '>' } },
+        size: { type: 'risk.volatilityTarget', params: { targetVolatility: 10, window: 30, maxPercent: 40 } },
+        cap: { type: 'risk.maxPosition', params: { maxPercentEquity: 25 } },
+      },
+      edges: ['data.close -> bands.source', 'data.close -> dip.a', 'bands.lower -> dip.b', 'data.close -> exit.a', 'bands.middle -> exit.b', 'dip.result -> size.enter', 'exit.result -> size.exit', 'size.order -> cap.order'],
     },
   };
   // The metrics skip the flat stretches the executor records (\`flat\`): a quiet run recomputes the figures

@@ -156,7 +156,11 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     if (node.def.batch && (!inputsAreColumns || isCrossSectional(node.def))) {
       throw new Error(`${node.id}: a custom node can read only data and pure nodes (indicators, logic, math), not sizing, risk or order outputs`);
     }
-    if (readsContext(node.def.step) || node.def.sink || !inputsAreColumns) return;
+    if (readsContext(node.def.step) || node.def.sink || !inputsAreColumns) {
+      // A bar-phase node's prepared outputs are columns, written in the column phase.
+      for (const port of node.def.prepare?.outputs ?? []) columnSlots.add(node.outputSlots[port]!);
+      return;
+    }
     columnar[i] = true;
     for (const [port, slot] of Object.entries(node.outputSlots)) {
       const width = compoundFields[outputs[port]!.kind]?.length ?? 1;
@@ -309,7 +313,16 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       columnCalls.push(`node${i}(from, a, b);`);
       return;
     }
-    // Bar phase.
+    // Bar phase. What the node prepares from the bars runs in the column phase, over the valid bars.
+    const prepared = new Set<string>(node.def.prepare?.outputs ?? []);
+    if (node.def.prepare) {
+      declare.push(`const prep${i} = prepares[${i}];`);
+      const fields = node.def.prepare.fields.map((f) => `${f}: D_${f}[k].subarray(from, from + ${block})`).join(', ');
+      loops.push(`function prepare${i}(from, a, b, k) {
+  prep${i}(st${i}[k], p${i}, { ${fields} }, { ${[...prepared].map((port) => `${port}: c${node.outputSlots[port]}[k]`).join(', ')} }, a - from, b - from);
+}`);
+      columnCalls.push(`for (let k = 0; k < ${L}; k++) { const r = runs[k]; for (let q = 0; q < runCount[k]; q += 2) prepare${i}(from, r[q], r[q + 1], k); }`);
+    }
     if (idleTests && node.def.idle && !cross[i] && !node.def.sink) {
       declare.push(`const idle${i} = idles[${i}];`);
       // With one symbol, an input from another bar-phase node already holds what this node saw on its
@@ -332,9 +345,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     perBar.push(`${eachActive}
       if (act[k] === 0) continue;
       const o${i} = O${i}[k];
+      ${[...prepared].map((port) => `o${i}.${port} = c${node.outputSlots[port]}[k][j];`).join('\n      ')}
       ${ins.map((x) => `${portRef(i, 'i', x.port, x.f)} = ${x.wired ? readPerBar(x.s, 'k') : 'NaN'};`).join('\n      ')}
       s${i}(st${i}[k], p${i}, i${i}, o${i}, ctxs[k]);
-      ${outs.map((x) => `slots[${x.s * L} + k] = ${portRef(i, 'o', x.port, x.f)};`).join('\n      ')}
+      ${outs.filter((x) => !prepared.has(x.port)).map((x) => `slots[${x.s * L} + k] = ${portRef(i, 'o', x.port, x.f)};`).join('\n      ')}
       ${sink.join('')}
     }`);
   });
@@ -771,9 +785,10 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0, options.batchSnapshots);
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
   const idles = plan.nodes.map((nd) => nd.def.idle);
+  const prepares = plan.nodes.map((nd) => nd.def.prepare?.kernel);
   const colCache = columnCacheFor(options.columnCache, market, cacheKeys, cacheWidths, batchNodes.length > 0, n);
-  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', 'flatRun', source) as (...args: unknown[]) => unknown);
-  const runBars = factory(steps, kernels, idles, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache, flatRun) as Executor['run'];
+  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'prepares', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', 'flatRun', source) as (...args: unknown[]) => unknown);
+  const runBars = factory(steps, kernels, idles, prepares, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache, flatRun) as Executor['run'];
   return { run: colCache.recording ? colCache.watch(runBars as (from: number, to: number) => void) : runBars, close: batch.close, batchSnapshots: batch.snapshots, equity, flat, slots, lanes: L, states, stats, events, eventsTruncated };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BasketDatasets } from './data/basket.ts';
-import type { Bar, BarField, Order, PortKind } from './ports.ts';
+import { compoundFields, type Bar, type BarField, type Order, type PortKind } from './ports.ts';
 
 export const categories = ['data', 'indicator', 'logic', 'math', 'model', 'portfolio', 'risk', 'order', 'output', 'custom'] as const;
 export type Category = (typeof categories)[number];
@@ -152,6 +152,20 @@ export interface NodeDefinition<
    */
   kernel?(state: S, params: z.infer<P>, input: Readonly<Columns<I>>, out: Columns<O>, from: number, to: number): void;
   /**
+   * Optional, for a node that steps bar by bar but computes part of its work from its symbol's bars
+   * alone (Volatility target's σ and its \`percent\` output): that part as a kernel over bars [from, to)
+   * of the bar fields it names, run in the column phase on every valid bar, before the bar phase. It
+   * keeps that part of the state and writes the outputs it names, one column each; on a bar where the
+   * node steps, the executor puts their values for the bar in \`out\` first, and the step reads them there
+   * and writes the other outputs. So the step can be idle while the kernel keeps up with the bars.
+   * Whoever runs the node (the executor, \`runNode\`) calls this kernel on a bar before the step.
+   */
+  prepare?: {
+    readonly fields: readonly BarField[];
+    readonly outputs: readonly (keyof O & string)[];
+    kernel(state: S, params: z.infer<P>, bars: Readonly<Record<BarField, Float64Array>>, out: Partial<Columns<O>>, from: number, to: number): void;
+  };
+  /**
    * Optional, for nodes that step bar by bar (sizing, risk, orders): true when a step on this bar can
    * change nothing. Given that every input coming from another bar-by-bar node is what this node saw on
    * its last step, and the other inputs are as given here, a step would leave the state and every output
@@ -236,6 +250,13 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
     if (def.step.length >= 5) throw new Error(`${def.type}: a node that reads the context cannot have a kernel`);
   }
   if (def.idle && def.step.length < 5) throw new Error(`${def.type}: only a node that reads the context steps bar by bar and can be idle`);
+  if (def.prepare) {
+    if (def.step.length < 5 || def.scope === 'cross' || def.batch) throw new Error(`${def.type}: only a node that steps bar by bar, one symbol at a time, can prepare columns`);
+    for (const port of def.prepare.outputs) {
+      const spec = def.outputs[port];
+      if (!spec || compoundFields[spec.kind]) throw new Error(`${def.type}: prepare writes ${port}, which is not a single-number output`);
+    }
+  }
   for (const port of def.idleInputs ?? []) if (!(port in def.inputs)) throw new Error(`${def.type}: idleInputs names ${port}, which is not an input`);
   for (let v = 1; v < def.version; v++) {
     if (!def.migrations?.[v]) throw new Error(`${def.type}: version ${def.version} needs a params migration from version ${v}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepContext } from './contract.ts';
 import { registry } from './index.ts';
 import { compoundFields, type PortKind } from './ports.ts';
+import { prepareBar } from './testing.ts';
 
 /**
  * Every node with an `idle` test: whenever it says a step can change nothing, stepping must leave the
@@ -29,6 +30,7 @@ const variants: Record<string, Record<string, unknown>[]> = {
   'risk.maxGrossExposure': [{ maxPercent: 1, tolerance: 0 }, { maxPercent: 500, tolerance: 50 }],
   'risk.maxPosition': [{ maxQuantity: 3 }, { maxPercentEquity: 20 }],
   'risk.stopTakeProfit': [{ basis: 'percent', stopLoss: 2, takeProfit: 3, trail: 1 }, { basis: 'distance', stopLoss: 1.5, takeProfit: 0, trail: 0.5 }],
+  'risk.volatilityTarget': [{ window: 5, side: 'short', maxPercent: 50 }, { window: 2, periodsPerYear: 252 }],
 };
 
 /** A value for a port: bools mostly 0/1 with some NaN, numbers around 1–5 or NaN, orders small targets. */
@@ -69,6 +71,7 @@ describe('idle nodes: an idle step changes nothing', () => {
       'risk.maxOrderNotional',
       'risk.maxPosition',
       'risk.stopTakeProfit',
+      'risk.volatilityTarget',
     ]);
   });
 
@@ -96,6 +99,9 @@ describe('idle nodes: an idle step changes nothing', () => {
             }
             const c = 100 + rand() * 20;
             const ctx: StepContext = { bar, time: bar * 60_000, open: c, high: c + 2, low: c - 2, close: c, volume: 1e4, equity: 50_000 + rand() * 100_000, cash: 50_000, position: Math.round((rand() - 0.5) * 10) };
+            // What the node prepares from the bars runs first, as in the executor's column phase: its outputs
+            // are the executor's to write, not the step's, and the step reads them.
+            prepareBar(def, state, params, ctx, out);
             const ordersRepeat = last !== undefined && Object.entries(def.inputs).every(([p, spec]) => spec.kind !== 'order' || same(input[p], last![p]));
             const idle = bar > 0 && ordersRepeat && def.idle!(state, params, input as never);
             if (def.idleInputs && bar > 0) {

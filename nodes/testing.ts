@@ -69,11 +69,24 @@ export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): R
       else input[name] = (v as number | undefined) ?? NaN;
     }
     const ctx: StepContext = { ...defaultContext, bar, time: bar * 60_000, ...ctxOf(bar) };
+    prepareBar(def, state, params, ctx, out);
     // The erased definition's port values are a union; these objects hold the right shape per port.
     def.step(state, params, input as never, out as never, ctx);
     for (const [name, spec] of Object.entries(def.outputs)) result[name]!.push(compoundFields[spec.kind] ? { ...(out[name] as object) } : out[name]);
   }
   return result as Record<string, any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * What a node prepares from the bars (its \`prepare\` kernel), over one bar taken from the context, with
+ * the prepared values put in \`out\`: as the executor's column phase does before the bar's step.
+ */
+export function prepareBar(def: AnyNodeDefinition, state: unknown, params: unknown, ctx: Readonly<StepContext>, out: Record<string, unknown>): void {
+  if (!def.prepare) return;
+  const columns = Object.fromEntries(def.prepare.fields.map((f) => [f, Float64Array.of(ctx[f])]));
+  const prepared = Object.fromEntries(def.prepare.outputs.map((port) => [port, new Float64Array(1)]));
+  def.prepare.kernel(state, params, columns as never, prepared, 0, 1);
+  for (const port of def.prepare.outputs) out[port] = prepared[port]![0]!;
 }
 
 /** Index of the first value that is not NaN, or -1. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
 import { ring, ringClearSummed, ringFull, ringPushSummed, ringSums, ringSumsStdev } from '../../indicator/ring.ts';
+import { holdIdle } from '../../order/entry.ts';
 import { setMarket } from '../../order/instruction.ts';
 import { capParam, entryInputs, sideParam, wantsIn } from '../shared/sizing.ts';
 
@@ -52,30 +53,48 @@ export const volatilityTarget = defineNode({
     // each bar was most of a many-symbol backtest's time.
     sums: ringSums(),
   }),
+  // The σ needs every bar's close, but the sizing only the bars where the signals move: the σ and
+  // `percent` are a kernel over the bars (the column phase), so the step can be idle in between.
+  prepare: {
+    fields: ['time', 'close'],
+    outputs: ['percent'],
+    kernel(s, p, bars, out, from, to) {
+      const time = bars.time, closes = bars.close, percent = out.percent!;
+      // A state saved before the sums existed starts them here (the next push recomputes them).
+      s.sums ??= ringSums();
+      const returns = s.returns, sums = s.sums;
+      let prevClose = s.prevClose, prevTime = s.prevTime, minGap = s.minGap;
+      for (let t = from; t < to; t++) {
+        const close = closes[t]!, now = time[t]!;
+        // NaN (not Infinity) for "no gap yet", so the state stays plain JSON-safe numbers like every other node's.
+        const gap = now - prevTime;
+        if (gap > 0 && !(gap >= minGap)) minGap = gap;
+        prevTime = now;
+        if (prevClose > 0 && close > 0) ringPushSummed(returns, sums, close / prevClose - 1);
+        else if (prevClose === prevClose) ringClearSummed(returns, sums);
+        prevClose = close;
+        let weight = NaN;
+        const periods = p.periodsPerYear ?? yearMs / minGap;
+        if (ringFull(returns) && periods === periods) {
+          const annual = ringSumsStdev(returns, sums, true) * Math.sqrt(periods);
+          weight = Math.min(p.maxPercent / 100, annual > 0 ? p.targetVolatility / 100 / annual : Infinity);
+        }
+        percent[t] = weight * 100;
+      }
+      s.prevClose = prevClose;
+      s.prevTime = prevTime;
+      s.minGap = minGap;
+    },
+  },
   step(s, p, input, out, ctx) {
+    // This bar's size, from the prepared column.
+    const weight = out.percent / 100;
     const close = ctx.close;
-    // NaN (not Infinity) for "no gap yet", so the state stays plain JSON-safe numbers like every other node's.
-    const gap = ctx.time - s.prevTime;
-    if (gap > 0 && !(gap >= s.minGap)) s.minGap = gap;
-    s.prevTime = ctx.time;
-    // A state saved before the sums existed starts them here (the next push recomputes them).
-    s.sums ??= ringSums();
-    if (s.prevClose > 0 && close > 0) ringPushSummed(s.returns, s.sums, close / s.prevClose - 1);
-    else if (s.prevClose === s.prevClose) ringClearSummed(s.returns, s.sums);
-    s.prevClose = close;
-
-    let weight = NaN;
-    const periods = p.periodsPerYear ?? yearMs / s.minGap;
-    if (ringFull(s.returns) && periods === periods) {
-      const annual = ringSumsStdev(s.returns, s.sums, true) * Math.sqrt(periods);
-      weight = Math.min(p.maxPercent / 100, annual > 0 ? p.targetVolatility / 100 / annual : Infinity);
-    }
-    out.percent = weight * 100;
-
     if (!wantsIn(s.latched === 1, s.target !== 0, input.enter, input.exit)) s.target = 0;
     else if (s.target === 0 && weight === weight && close > 0 && ctx.equity > 0) {
       s.target = ((p.side === 'long' ? 1 : -1) * weight * ctx.equity) / close;
     }
     setMarket(out.order, s.target);
   },
+  idle: (s, _p, input) => holdIdle(s.latched, s.target, input.enter, input.exit),
 });
