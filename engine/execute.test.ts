@@ -244,6 +244,33 @@ describe('quiet bars with the entry, bracket and cap nodes', () => {
       },
       edges: ['data.close -> bands.source', 'data.close -> dip.a', 'bands.lower -> dip.b', 'data.close -> exit.a', 'bands.middle -> exit.b', 'dip.result -> size.enter', 'exit.result -> size.exit', 'size.order -> cap.order'],
     },
+    // A drawdown breaker is idle only while the equity stays between its trip level and its peak: tight
+    // levels, so stretches end on the equity often, and it trips and resumes many times.
+    'volatility target → drawdown halt (flatten), as S3': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        ema: { type: 'indicator.ema', params: { period: 30 } },
+        bands: { type: 'indicator.bollinger', params: { period: 10, multiplier: 1 } },
+        trend: { type: 'logic.compare', params: { operator: '>' } },
+        dip: { type: 'logic.compare', params: { operator: '<' } },
+        entry: { type: 'logic.and' },
+        exit: { type: 'logic.compare', params: { operator: '>' } },
+        size: { type: 'risk.volatilityTarget', params: { targetVolatility: 20, window: 30, maxPercent: 60 } },
+        breaker: { type: 'risk.drawdownHalt', params: { maxDrawdown: 1.5, action: 'flatten', haltBars: 15 } },
+      },
+      edges: ['data.close -> ema.source', 'data.close -> bands.source', 'data.close -> trend.a', 'ema.value -> trend.b', 'data.close -> dip.a', 'bands.lower -> dip.b', 'trend.result -> entry.a', 'dip.result -> entry.b', 'data.close -> exit.a', 'bands.middle -> exit.b', 'entry.result -> size.enter', 'exit.result -> size.exit', 'size.order -> breaker.order'],
+    },
+    'market → drawdown halt (block)': {
+      nodes: {
+        data: { type: 'data.synthetic' },
+        rsi: { type: 'indicator.rsi', params: { period: 14 } },
+        low: { type: 'logic.threshold', params: { operator: '<', level: 35 } },
+        high: { type: 'logic.threshold', params: { operator: '>', level: 65 } },
+        order: { type: 'order.market', params: { size: 200 } },
+        breaker: { type: 'risk.drawdownHalt', params: { maxDrawdown: 0.8, action: 'block', haltBars: 25 } },
+      },
+      edges: ['data.close -> rsi.source', 'rsi.value -> low.value', 'rsi.value -> high.value', 'low.result -> order.enter', 'high.result -> order.exit', 'order.order -> breaker.order'],
+    },
   };
   // The metrics skip the flat stretches the executor records (\`flat\`): a quiet run recomputes the figures
   // of a reference run that has none (no idle tests, no quiet stretches), which must agree bit for bit.

@@ -203,7 +203,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const restore: string[] = [];
   // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`): the inputs to write (port
   // reference ← value read) and the call; null once a node cannot say.
-  let idleTests: { reads: { to: string; from: string }[]; call: string }[] | null = [];
+  // \`equity\`: the node's equity band (\`idleEquity\`), as calls giving its low and high for symbol k.
+  let idleTests: { reads: { to: string; from: string }[]; call: string; equity?: { low: string; high: string } }[] | null = [];
   // The loop header of a bar-phase step over the symbols: all of them, or (see \`lanesOver\`) the ones that
   // need the bar. Which one is known once every node's idle test is: a placeholder until then.
   const eachActive = '/*each symbol*/';
@@ -331,7 +332,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       // not declare the inputs parameter).
       const reads = node.def.idleInputs ?? (node.def.idle.length < 3 ? [] : Object.keys(inputs));
       const fresh = ins.filter((x) => reads.includes(x.port) && (L > 1 || !x.wired || barColumn.has(x.s) || columnSlots.has(x.s)));
-      idleTests.push({ reads: fresh.map((x) => ({ to: portRef(i, 'i', x.port, x.f), from: x.wired ? readPerBar(x.s, 'k') : 'NaN' })), call: `idle${i}(st${i}[k], p${i}, i${i})` });
+      const equity = node.def.idleEquity ? { low: `idleEquities[${i}].low(st${i}[k], p${i})`, high: `idleEquities[${i}].high(st${i}[k], p${i})` } : undefined;
+      idleTests.push({ reads: fresh.map((x) => ({ to: portRef(i, 'i', x.port, x.f), from: x.wired ? readPerBar(x.s, 'k') : 'NaN' })), call: `idle${i}(st${i}[k], p${i}, i${i})`, equity });
     } else idleTests = null;
     if (cross[i]) {
       perBar.push(
@@ -376,12 +378,15 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // values). A skipped bar also skips \`instruct\`, which would see the same order and do nothing.
   // Several symbols with idle tests: each symbol runs its own quiet stretches (\`lanesOver\`), and a full
   // bar steps only the symbols that need it (\`need\`); the others are known to be idle on it.
-  const lanesFlow = L > 1 && !!idleTests && idleTests.length > 0;
+  // Nodes idle only within an equity band (a drawdown breaker) take that route with one symbol too: it
+  // checks the bands against each stretch's marked equity.
+  const bands = (idleTests ?? []).flatMap((x) => (x.equity ? [x.equity] : []));
+  const lanesFlow = !!idleTests && idleTests.length > 0 && (L > 1 || bands.length > 0);
   const each = lanesFlow ? `for (let q = 0; q < needCount; q++) {\n      const k = needList[q];` : `for (let k = 0; k < ${L}; k++) {`;
   const skipQuiet = idleTests && idleTests.length > 0
     ? `${each}
       let a = ok[k][j];
-      if (a === 1 && primed[k] === 1) do { ${idleTests.map((x) => `${x.reads.map((r) => `${r.to} = ${r.from};`).join(' ')} if (!${x.call}) break;`).join(' ')} a = 0; } while (false);
+      if (a === 1 && primed[k] === 1) do { ${idleTests.map((x) => `${x.reads.map((r) => `${r.to} = ${r.from};`).join(' ')} if (!${x.equity ? `(${x.call} && e > ${x.equity.low} && e <= ${x.equity.high})` : x.call}) break;`).join(' ')} a = 0; } while (false);
       act[k] = a;
     }`
     : `for (let k = 0; k < ${L}; k++) act[k] = ok[k][j];`;
@@ -445,18 +450,13 @@ function markEquity(a, b) {
   ${L === 1
     ? `// One symbol: one pass (cash + position × close, the same sum the full step makes).
   const p = pos[0], c = D_close[0];
-  if (p === 0) {
-    equity.fill(cash, a, b);
-    flatRun(a, b, cash);
-  } else for (let t = a; t < b; t++) equity[t] = cash + p * c[t];`
+  if (p === 0) equity.fill(cash, a, b);
+  else for (let t = a; t < b; t++) equity[t] = cash + p * c[t];`
     : `for (let t = a; t < b; t++) equity[t] = cash;
-  let held = false;
   for (let k = 0; k < ${L}; k++) {
     const p = pos[k], c = D_close[k];
     if (p !== 0) for (let t = a; t < b; t++) equity[t] += p * c[t];
-    if (p !== 0) held = true;
-  }
-  if (!held) flatRun(a, b, cash);`}
+  }`}
 }
 ${lanesFlow
       ? `/** Whether symbol k's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
@@ -478,27 +478,47 @@ function calmLane(k, from, t) {
  * Until then nothing of symbol k changes but the equity, which its nodes do not read while idle.
  */
 function attend(k, from, t, to) {
-  if (t >= to || primed[k] === 0) return t;
+  ${bands.length ? 'eqLow[k] = -Infinity;\n  eqHigh[k] = Infinity;\n  ' : ''}if (t >= to || primed[k] === 0) return t;
   const broker = brokers[k];
   broker.calm();
   if (!(broker.calmLow < broker.calmHigh)) return t;
   bandLow[k] = broker.calmLow;
   bandHigh[k] = broker.calmHigh;
+  const start = t;
   // A bar whose inputs changed is tested again; while the nodes stay idle, the stretch goes on.
   while (t < to && calmLane(k, from, t) && idleLane(k, from, t)) t = quietLane(k, from, t, to);
+  ${bands.length ? `// Idle over [start, t) only while the equity stays inside the nodes' bands (\`idleEquity\`).
+  if (t > start) {
+    eqLow[k] = Math.max(${bands.map((b) => b.low).join(', ')});
+    eqHigh[k] = Math.min(${bands.map((b) => b.high).join(', ')});
+  }` : ''}
   return t;
 }
-/** Bars [a, b), on which no symbol needs the full step: marked with the positions held. */
-function quietSpan(a, b) {
+${bands.length ? `/** The equity band every quiet symbol's nodes allow: the tightest of theirs. */
+function bandsAll() {
+  let lo = -Infinity, hi = Infinity;
+  for (let k = 0; k < ${L}; k++) {
+    if (eqLow[k] > lo) lo = eqLow[k];
+    if (eqHigh[k] < hi) hi = eqHigh[k];
+  }
+  eqBand[0] = lo;
+  eqBand[1] = hi;
+}` : ''}
+/** The positions held, into \`pos\`; whether any is. */
+function holding() {
   let held = false;
   for (let k = 0; k < ${L}; k++) {
     const p = brokers[k].position;
     pos[k] = p;
     if (p !== 0) held = true;
   }
-  markEquity(a, b);
-  if (held) counts[0] += b - a;
-  for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][b - 1]; lastValid[k] = b - 1; brokers[k].mark = D_open[k][b - 1]; }
+  return held;
+}
+/** Bars [a, b), on which no symbol needs the full step, their equity marked (\`markEquity\`) with the positions held. */
+function quietSpan(a, b) {
+  if (holding()) counts[0] += b - a;
+  else flatRun(a, b, account.cash);
+  for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][b - 1]; lastValid[k] = b - 1;${L > 1 ? ' brokers[k].mark = D_open[k][b - 1];' : ''} }
 }
 /**
  * Bars [from, to) of a block, symbol by symbol. Each symbol's next bar that needs the full step is
@@ -510,16 +530,27 @@ function lanesOver(from, to) {
   counts[0] = 0;
   counts[1] = 0;
   for (let k = 0; k < ${L}; k++) next[k] = attend(k, from, from, to);
+  ${bands.length ? 'bandsAll();' : ''}
   let t = from;
   while (t < to) {
     let u = to;
     for (let k = 0; k < ${L}; k++) if (next[k] < u) u = next[k];
-    if (u > t) quietSpan(t, u);
+    if (u > t) {
+      holding();
+      markEquity(t, u);
+      ${bands.length ? `// The stretch ends early on a bar whose equity leaves a quiet symbol's band: that symbol steps there.
+      const lo = eqBand[0], hi = eqBand[1];
+      let v = t;
+      while (v < u && equity[v] > lo && equity[v] <= hi) v++;
+      if (v > t) quietSpan(t, v);
+      u = v;` : 'quietSpan(t, u);'}
+    }
     if (u === to) break;
     needCount = 0;
     for (let k = 0; k < ${L}; k++) if (next[k] === u) needList[needCount++] = k;
     barAt(from, u);
     for (let q = 0; q < needCount; q++) next[needList[q]] = attend(needList[q], from, u + 1, to);
+    ${bands.length ? 'bandsAll();' : ''}
     t = u + 1;
   }
 }`
@@ -565,6 +596,7 @@ function quietOver(from, t, to) {
     let held = false;
     for (let k = 0; k < ${L}; k++) if (pos[k] !== 0) held = true;
     if (held) counts[0] += t - start;
+    else flatRun(start, t, account.cash);
     for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][t - 1]; lastValid[k] = t - 1;${L > 1 ? ' brokers[k].mark = D_open[k][t - 1];' : ''} }
   }
   return t;
@@ -594,6 +626,8 @@ const pos = new Float64Array(${L}), bandLow = new Float64Array(${L}), bandHigh =
 // Several symbols with idle tests: each symbol's next bar that needs the full step, and on a full bar, the
 // symbols that need it, in order (\`lanesOver\`).
 const next = new Int32Array(${L}), needList = new Int32Array(${L});
+// The equity band each symbol's quiet nodes allow (\`idleEquity\`), and the tightest of them.
+const eqLow = new Float64Array(${L}).fill(-Infinity), eqHigh = new Float64Array(${L}).fill(Infinity), eqBand = Float64Array.of(-Infinity, Infinity);
 let needCount = 0;
 const seen = new Float64Array(${Math.max(1, seenWidth * L)});
 // Bars of the block with a position held, and symbol-bars skipped for bad prices.
@@ -686,6 +720,11 @@ function barAt(from, t) {
     }
     equity[t] = e;
     if (held) counts[0]++;
+    ${lanesFlow && bands.length ? `// The bar's equity (after its fills) outside a quiet symbol's band: that symbol steps too.
+    if (!(e > eqBand[0] && e <= eqBand[1])) {
+      needCount = 0;
+      for (let k = 0; k < ${L}; k++) if (next[k] === t || !(e > eqLow[k] && e <= eqHigh[k])) needList[needCount++] = k;
+    }` : ''}
     ${skipQuiet}
     ${each}
       if (act[k] === 0) continue;
@@ -786,9 +825,10 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
   const idles = plan.nodes.map((nd) => nd.def.idle);
   const prepares = plan.nodes.map((nd) => nd.def.prepare?.kernel);
+  const idleEquities = plan.nodes.map((nd) => nd.def.idleEquity);
   const colCache = columnCacheFor(options.columnCache, market, cacheKeys, cacheWidths, batchNodes.length > 0, n);
-  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'prepares', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', 'flatRun', source) as (...args: unknown[]) => unknown);
-  const runBars = factory(steps, kernels, idles, prepares, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache, flatRun) as Executor['run'];
+  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'prepares', 'idleEquities', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', 'flatRun', source) as (...args: unknown[]) => unknown);
+  const runBars = factory(steps, kernels, idles, prepares, idleEquities, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache, flatRun) as Executor['run'];
   return { run: colCache.recording ? colCache.watch(runBars as (from: number, to: number) => void) : runBars, close: batch.close, batchSnapshots: batch.snapshots, equity, flat, slots, lanes: L, states, stats, events, eventsTruncated };
 }
 

@@ -179,6 +179,16 @@ export interface NodeDefinition<
    */
   idle?(state: Readonly<S>, params: z.infer<P>, input: Readonly<Values<I>>): boolean;
   /**
+   * Optional, with \`idle\`, for a node that reads the portfolio's equity (a drawdown breaker): its idle
+   * answer then holds only while the equity at the bar's close is above \`low\` and at most \`high\`,
+   * given the state; outside, the node steps. \`idle\` itself stays free of the context. The executor checks
+   * the equity of every bar a quiet stretch marks against it. nodes/idle.test.ts checks every node that has one.
+   */
+  idleEquity?: {
+    low(state: Readonly<S>, params: z.infer<P>): number;
+    high(state: Readonly<S>, params: z.infer<P>): number;
+  };
+  /**
    * The inputs `idle` reads, when not all of them: over a run of quiet bars the executor tests the node
    * again only when one of these changes (a Distance that moves every bar but matters only at entry need
    * not end the run). Without it, an idle test with the input parameter is taken to read every input.
@@ -257,6 +267,7 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
       if (!spec || compoundFields[spec.kind]) throw new Error(`${def.type}: prepare writes ${port}, which is not a single-number output`);
     }
   }
+  if (def.idleEquity && !def.idle) throw new Error(`${def.type}: idleEquity bounds an idle test, and there is none`);
   for (const port of def.idleInputs ?? []) if (!(port in def.inputs)) throw new Error(`${def.type}: idleInputs names ${port}, which is not an input`);
   for (let v = 1; v < def.version; v++) {
     if (!def.migrations?.[v]) throw new Error(`${def.type}: version ${def.version} needs a params migration from version ${v}`);

@@ -30,6 +30,9 @@ const variants: Record<string, Record<string, unknown>[]> = {
   'risk.maxGrossExposure': [{ maxPercent: 1, tolerance: 0 }, { maxPercent: 500, tolerance: 50 }],
   'risk.maxPosition': [{ maxQuantity: 3 }, { maxPercentEquity: 20 }],
   'risk.stopTakeProfit': [{ basis: 'percent', stopLoss: 2, takeProfit: 3, trail: 1 }, { basis: 'distance', stopLoss: 1.5, takeProfit: 0, trail: 0.5 }],
+  // A wide trip level and short halts, so the random equity leaves the node idle often enough.
+  // Without Halt bars it stays halted until Reset (random when wired, never when not).
+  'risk.drawdownHalt': [{ maxDrawdown: 70, haltBars: 3 }, { maxDrawdown: 60, action: 'flatten', haltBars: 2 }, { maxDrawdown: 30 }, { maxDrawdown: 30, action: 'flatten' }],
   'risk.volatilityTarget': [{ window: 5, side: 'short', maxPercent: 50 }, { window: 2, periodsPerYear: 252 }],
 };
 
@@ -66,6 +69,7 @@ describe('idle nodes: an idle step changes nothing', () => {
       'order.stop',
       'order.stopLimit',
       'order.targetPercent',
+      'risk.drawdownHalt',
       'risk.kelly',
       'risk.maxGrossExposure',
       'risk.maxOrderNotional',
@@ -103,7 +107,9 @@ describe('idle nodes: an idle step changes nothing', () => {
             // are the executor's to write, not the step's, and the step reads them.
             prepareBar(def, state, params, ctx, out);
             const ordersRepeat = last !== undefined && Object.entries(def.inputs).every(([p, spec]) => spec.kind !== 'order' || same(input[p], last![p]));
-            const idle = bar > 0 && ordersRepeat && def.idle!(state, params, input as never);
+            // A node with an equity band (\`idleEquity\`) is idle only with the bar's equity inside it.
+            const inBand = !def.idleEquity || (ctx.equity > def.idleEquity.low(state, params) && ctx.equity <= def.idleEquity.high(state, params));
+            const idle = bar > 0 && ordersRepeat && def.idle!(state, params, input as never) && inBand;
             if (def.idleInputs && bar > 0) {
               // The inputs it does not declare as read may be anything: the answer must not move.
               const other = { ...input };

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { bool, isTrue } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
-import { applyGate, blockCaveat, flattenCaveat, GateMode, gateState, haltActionParam, resumeCaveat } from '../shared/gate.ts';
+import { OrderType, type Order } from '../../ports.ts';
+import { applyGate, blockCaveat, flattenCaveat, GateMode, gateState, haltActionParam, resumeCaveat, sameOrder } from '../shared/gate.ts';
+
+/** The order a flattening halt sends: a market order for 0. */
+const flat: Order = Object.freeze({ target: 0, type: OrderType.market, limit: NaN, stop: NaN, expiry: 0, stopLoss: NaN, takeProfit: NaN, trail: NaN });
 
 /** Halts new risk (or goes flat) once equity has fallen a set percent below its running peak. */
 export const drawdownHalt = defineNode({
@@ -40,7 +44,9 @@ export const drawdownHalt = defineNode({
   step(s, p, input, out, ctx) {
     const equity = ctx.equity;
     if (s.halted === 1) {
-      s.barsHalted++;
+      // Counted only when Halt bars ends the halt: without it the count is never read, and a halt that
+      // waits for Reset then changes no state from bar to bar (it can be idle).
+      if (p.haltBars !== undefined) s.barsHalted++;
       if (isTrue(input.reset) || (p.haltBars !== undefined && s.barsHalted >= p.haltBars)) {
         s.halted = 0;
         s.peak = equity;
@@ -56,5 +62,25 @@ export const drawdownHalt = defineNode({
     const mode = s.halted === 0 ? GateMode.pass : p.action === 'flatten' ? GateMode.flatten : GateMode.block;
     applyGate(s.gate, mode, input.order, out.order, ctx);
     out.blocked = bool(s.halted === 1);
+  },
+  // A step changes nothing, whatever the position, when the gate has no instruction to watch and:
+  // - not halted, with a peak: while the equity stays above the trip level and does not pass the peak
+  //   (\`idleEquity\`), the order passes as it did;
+  // - halted to flatten until Reset (no Halt bars), Reset not true, the flat order sent, and an
+  //   instruction coming in: every bar sends the flat order again. What passes otherwise depends on the
+  //   position: a missing instruction passes when flat; so does a repeat of the flat order, which must
+  //   then be the flat order to the last bit (a -0 target would pass as -0, not as the flat order's 0).
+  //   A halt that blocks is never idle.
+  // A portfolio's breaker then costs nothing on the bars between its signals, and after it trips.
+  idle: (s, p, input) => {
+    if (s.gate.done !== 1) return false;
+    if (s.halted === 0) return s.peak === s.peak;
+    const order = input.order;
+    if (p.action !== 'flatten' || p.haltBars !== undefined || isTrue(input.reset) || order.target !== order.target) return false;
+    return sameOrder(flat, s.gate.sent) && (!sameOrder(order, flat) || (Object.is(order.target, 0) && Object.is(order.type, flat.type) && Object.is(order.expiry, 0)));
+  },
+  idleEquity: {
+    low: (s, p) => (s.halted === 0 ? s.peak * (1 - p.maxDrawdown / 100) : -Infinity),
+    high: (s) => (s.halted === 0 ? s.peak : Infinity),
   },
 });

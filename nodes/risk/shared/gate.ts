@@ -38,7 +38,11 @@ export interface GateState {
   sentBar: number;
   /** UTC day (epoch days) of the first bar the broker worked it on, for day orders. */
   firstDay: number;
-  /** The position and cash at the previous bar's close. */
+  /**
+   * The position and cash at the previous bar's close, kept only while an instruction may still trade
+   * (\`done\` 0), the only time they are read: a gate with nothing to watch changes no state from bar to
+   * bar, so it can be idle (Drawdown halt).
+   */
   prevPosition: number;
   prevCash: number;
   /** 1 once the broker can no longer trade on `sent`: reached, cancelled by an exit, expired, or a market order done. */
@@ -116,8 +120,10 @@ function observe(g: GateState, ctx: Readonly<StepContext>): void {
       (o.expiry < 0 && day > g.firstDay)
     ) g.done = 1;
   }
-  g.prevPosition = position;
-  g.prevCash = ctx.cash;
+  if (g.done === 0) {
+    g.prevPosition = position;
+    g.prevCash = ctx.cash;
+  }
 }
 
 /** Record the instruction sent this bar, when it is a new one. */
@@ -126,6 +132,8 @@ function commit(g: GateState, out: Readonly<Order>, ctx: Readonly<StepContext>):
   copyOrder(out, g.sent);
   g.sentBar = ctx.bar;
   g.firstDay = NaN;
+  g.prevPosition = ctx.position;
+  g.prevCash = ctx.cash;
   // The broker takes an instruction at its current position as "nothing to do".
   g.done = near(out.target, ctx.position) ? 1 : 0;
 }
