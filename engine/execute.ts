@@ -407,10 +407,15 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) ${stop};`;
   // For \`quietLane\`, each read split into what can be fetched once per stretch (a column's lane array, or
   // a per-bar slot's value, which no step changes during a stretch) and what is read per bar.
-  const hoisted = reads.map((r, q) => {
+  // Only column reads: any other (a bar-phase node's per-bar output, an unwired NaN) stays as it is until
+  // the symbol steps, which ends the stretch anyway.
+  const hoisted = reads.flatMap((r, q) => {
     const m = /^(\w+)\[k\]\[([tj])\]$/.exec(r.from);
-    return m ? { once: `const r${q} = ${m[1]}[k], s${q} = ${r.at};`, now: `r${q}[${m[2]}]`, at: `s${q}` } : { once: `const r${q} = ${r.from}, s${q} = ${r.at};`, now: `r${q}`, at: `s${q}` };
+    return m ? [{ once: `const r${q} = ${m[1]}[k], s${q} = ${r.at};`, now: `r${q}[${m[2]}]`, at: `s${q}` }] : [];
   });
+  // Each idle test's reads, as \`reads\` numbers them (with their places in \`seen\`).
+  let readAt = 0;
+  const readsOf = (idleTests ?? []).map((x) => reads.slice(readAt, (readAt += x.reads.length)));
   const stretch = idleTests && idleTests.length > 0
     ? `/**
  * The first bar from \`t\` on, before \`to\`, where symbol k's bar is not valid, leaves its calm band or
@@ -460,10 +465,12 @@ function markEquity(a, b) {
 }
 ${lanesFlow
       ? `/** Whether symbol k's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
-function idleLane(k, from, t) {
+function idleLane(k, from, t, all) {
   const j = t - from;
-  ${reads.map((r) => `${r.to} = ${r.at} = ${r.from};`).join('\n  ')}
-  ${idleTests.map((x) => `if (!${x.call}) return false;`).join('\n  ')}
+  let changed = all;
+  // Within a stretch (\`all\` false) a test whose inputs are as it last saw them answers as it did then:
+  // it is not asked again (a flip of one signal does not re-run every node's test).
+  ${idleTests.map((x, q) => `changed = all;\n  ${readsOf[q]!.map((r) => `{ const v = ${r.from}; if (!Object.is(v, ${r.at})) changed = true; ${r.to} = ${r.at} = v; }`).join('\n  ')}\n  if (changed && !${x.call}) return false;`).join('\n  ')}
   return true;
 }
 /** Whether symbol k's bar \`t\` is valid and inside its calm band. */
@@ -486,7 +493,7 @@ function attend(k, from, t, to) {
   bandHigh[k] = broker.calmHigh;
   const start = t;
   // A bar whose inputs changed is tested again; while the nodes stay idle, the stretch goes on.
-  while (t < to && calmLane(k, from, t) && idleLane(k, from, t)) t = quietLane(k, from, t, to);
+  for (let all = true; t < to && calmLane(k, from, t) && idleLane(k, from, t, all); all = false) t = quietLane(k, from, t, to);
   ${bands.length ? `// Idle over [start, t) only while the equity stays inside the nodes' bands (\`idleEquity\`).
   if (t > start) {
     eqLow[k] = Math.max(${bands.map((b) => b.low).join(', ')});
