@@ -169,6 +169,36 @@ describe('executor phases', () => {
     expect(alone.percent.filter((v: number) => v > 0).length).toBeGreaterThan(2000);
   });
 
+  it('marks a symbol with a bad bar at its last valid open when another symbol’s fill reads it (leverage cap)', async () => {
+    // Symbol A holds 60 % of equity from the start; B asks for 60 % from bar 11, where A's bar is bad (its
+    // open a wild 1e6). B's leverage room must count A at its last valid open, as the step of every bar does.
+    const closesA = Array.from({ length: 40 }, (_, t) => 200 + (t % 3));
+    const closesB = Array.from({ length: 40 }, (_, t) => (t < 10 ? 100 : 110));
+    const a = makeBars({ close: closesA }), b = makeBars({ close: closesB });
+    a.open[11] = 1e6;
+    a.close[11] = NaN;
+    const market = { symbols: ['A', 'B'], lanes: [a, b] };
+    const g = fixture(
+      {
+        data: { type: 'data.synthetic', params: { symbols: 2 } },
+        up: { type: 'logic.threshold', params: { operator: '>', level: 105 } },
+        order: { type: 'order.targetPercent', params: { percent: 60 } },
+      },
+      ['data.close -> up.value', 'up.result -> order.enter'],
+    );
+    const plan = compileOk(g, registry);
+    const noIdle = { ...plan, nodes: plan.nodes.map((n) => ({ ...n, def: { ...n.def, idle: undefined } })) };
+    const go = async (p: typeof plan) => {
+      const r = await runBacktest(p, market);
+      return { trades: r.trades, metrics: r.metrics, leverageCuts: r.leverageCuts };
+    };
+    const reference = await go(noIdle);
+    // B was cut to the room A left, not to nothing.
+    expect(reference.leverageCuts).toBeGreaterThan(0);
+    expect(reference.trades.find((t) => t.symbol === 'B')!.quantity).toBeGreaterThan(0);
+    expect(await go(plan)).toEqual(reference);
+  });
+
   it('runs pure nodes in the column phase and context readers bar by bar', () => {
     const plan = compileOk(graph, registry);
     const phase = Object.fromEntries(plan.nodes.map((n) => [n.id, readsContext(n.def.step) ? 'bar' : 'column']));

@@ -525,7 +525,17 @@ function holding() {
 function quietSpan(a, b) {
   if (holding()) counts[0] += b - a;
   else flatRun(a, b, account.cash);
-  for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][b - 1]; lastValid[k] = b - 1;${L > 1 ? ' brokers[k].mark = D_open[k][b - 1];' : ''} }
+  for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][b - 1]; lastValid[k] = b - 1; }
+}
+/**
+ * Each symbol's broker marked at the open of bar \`t\`, or of its last valid bar before it: what a fill's
+ * leverage cap reads of the other symbols. Only needed on a bar with a fill, so set then (\`barAt\`).
+ */
+function markAll(j, t) {
+  for (let k = 0; k < ${L}; k++) {
+    const v = ok[k][j] === 1 ? t : lastValid[k];
+    if (v >= 0) brokers[k].mark = D_open[k][v];
+  }
 }
 /**
  * Bars [from, to) of a block, symbol by symbol. Each symbol's next bar that needs the full step is
@@ -700,14 +710,11 @@ function barAt(from, t) {
       counts[1] += ${L};
       return;
     }
-    ${L > 1 ? `for (let k = 0; k < ${L}; k++) if (ok[k][j] === 1) brokers[k].mark = D_open[k][t];` : ''}
-    ${lanesFlow ? `// Only the symbols that need the bar go to their brokers: the others are inside their calm bands.
-    for (let k = 0; k < ${L}; k++) {
-      if (ok[k][j] === 0) { counts[1]++; continue; }
-      lastClose[k] = D_close[k][t];
-      lastValid[k] = t;
-    }
-    ` : ''}${each}
+    ${L > 1 && !lanesFlow ? `for (let k = 0; k < ${L}; k++) if (ok[k][j] === 1) brokers[k].mark = D_open[k][t];` : ''}
+    ${lanesFlow ? `// Only the symbols that need the bar go to their brokers (the others are inside their calm bands);
+    // the other symbols' marks, which a fill's leverage cap reads, are set before the first fill.
+    let marked = ${L > 1 ? 0 : 1};` : ''}
+    ${each}
       ${lanesFlow ? 'if (ok[k][j] === 0) continue;' : 'if (ok[k][j] === 0) { counts[1]++; continue; }'}
       const broker = brokers[k];
       // The test inlines; the call (too big to inline) is only made when there is something to work,
@@ -716,13 +723,23 @@ function barAt(from, t) {
       if (broker.working()) {
         broker.calm();
         const open = D_open[k][t], lo = broker.calmLow, hi = broker.calmHigh;
-        if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) broker.onBarAt(t, lanes[k], t);
+        if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) {
+          ${lanesFlow ? `if (marked === 0) {
+            markAll(j, t);
+            marked = 1;
+          }` : ''}
+          broker.onBarAt(t, lanes[k], t);
+        }
       }
       ${lanesFlow ? '' : 'lastClose[k] = D_close[k][t];\n      lastValid[k] = t;'}
     }
     let e = account.cash, held = false;
     for (let k = 0; k < ${L}; k++) {
-      const position = brokers[k].position;
+      ${lanesFlow ? `if (ok[k][j] === 1) {
+        lastClose[k] = D_close[k][t];
+        lastValid[k] = t;
+      } else counts[1]++;
+      ` : ''}const position = brokers[k].position;
       if (position !== 0) { e += position * lastClose[k]; held = true; }
     }
     equity[t] = e;
