@@ -28,7 +28,7 @@ function conditions(seed: number, n: number): Float64Array {
 
 /**
  * Bars around a random walk: high and low from the close's own moves, so gaps through the previous
- * close happen, and NaN bars (a field or all of them) where `series` has NaN.
+ * close happen, and NaN bars: all fields where `series` has NaN, and high, low or close alone.
  */
 function barColumns(seed: number, n: number): Record<BarField, Float64Array> {
   const close = series(seed, n);
@@ -39,9 +39,10 @@ function barColumns(seed: number, n: number): Record<BarField, Float64Array> {
     const w = Math.abs(spread[t]! - 100) / 10;
     cols.time[t] = t * 60_000;
     cols.open[t] = c + (t % 3 === 0 ? w : -w) / 2;
+    // One field NaN alone now and then, each on its own bars.
     cols.high[t] = t % 97 === 5 ? NaN : c + w;
-    cols.low[t] = c - w;
-    cols.close[t] = c;
+    cols.low[t] = t % 83 === 11 ? NaN : c - w;
+    cols.close[t] = t % 89 === 7 ? NaN : c;
     cols.volume[t] = spread[t]! > 100 ? 1000 + t : 0;
   }
   return cols;

@@ -72,6 +72,26 @@ export function atrColumns(s: AtrState, period: number, high: Float64Array, low:
   let prevClose = s.prevClose, count = s.count, sum = s.sum, value = s.value;
   const part = wilderPart(period);
   for (let t = from; t < to; t++) {
+    if (count === period && prevClose === prevClose) {
+      // Warmed up: a loop with nothing else in it while the bars hold numbers (their sum is not NaN), the
+      // same operations as below. With the warm-up and NaN paths in the same loop body it ran 2× slower.
+      let pc = prevClose, v = value;
+      for (; t < to; t++) {
+        const h = high[t]!, l = low[t]!, c = close[t]!;
+        if (!(h + l + c === h + l + c)) break;
+        let tr = h - l;
+        const up = Math.abs(pc - h);
+        if (up > tr) tr = up;
+        const down = Math.abs(pc - l);
+        if (down > tr) tr = down;
+        v = v + (tr - v) * part;
+        out[t] = v;
+        pc = c;
+      }
+      prevClose = pc;
+      value = v;
+      if (t === to) break;
+    }
     const h = high[t]!, l = low[t]!, c = close[t]!;
     if (h !== h || l !== l || c !== c) {
       prevClose = NaN;
