@@ -47,6 +47,17 @@ export const ema = defineNode({
     const x = input.source, y = out.value, period = p.period, alpha = 2 / (period + 1);
     let value = s.value, count = s.count, sum = s.sum;
     for (let t = from; t < to; t++) {
+      if (count >= period) {
+        // Warmed up: a loop with nothing else in it while the values are numbers, the same operations as
+        // below (the warm-up and NaN paths in the same body slow the loop, as in RSI's and ATR's).
+        for (; t < to; t++) {
+          const v = x[t]!;
+          if (v !== v) break;
+          value += alpha * (v - value);
+          y[t] = value;
+        }
+        if (t === to) break;
+      }
       const v = x[t]!;
       if (v !== v) {
         count = 0;

@@ -42,6 +42,20 @@ export const sma = defineNode({
     const x = input.source, y = out.value, window = s.window, period = p.period;
     let next = s.next, count = s.count, sum = s.sum;
     for (let t = from; t < to; t++) {
+      if (count === period) {
+        // Warmed up: a loop with nothing else in it while the values are numbers, the same operations as
+        // below (the warm-up and NaN paths in the same body slow the loop, as in RSI's and ATR's).
+        for (; t < to; t++) {
+          const v = x[t]!;
+          if (v !== v) break;
+          sum -= window[next]!;
+          window[next] = v;
+          sum += v;
+          next = next + 1 === period ? 0 : next + 1;
+          y[t] = sum / period;
+        }
+        if (t === to) break;
+      }
       const v = x[t]!;
       if (v !== v) {
         next = 0;
