@@ -770,16 +770,15 @@ function barAt(from, t) {
  * node and the broker inlined) takes it long, and runs only on the bars where something happens.
  */
 function barsOver(from, to) {
-  ${lanesFlow ? 'lanesOver(from, to);\n  return;' : ''}
-  counts[0] = 0;
+  ${lanesFlow ? 'lanesOver(from, to);' : `counts[0] = 0;
   counts[1] = 0;
   for (let t = from; t < to; t++) {
-    ${stretch && !lanesFlow ? `if (live[t - from] === 1) {
+    ${stretch ? `if (live[t - from] === 1) {
       t = quietOver(from, t, to);
       if (t === to) break;
     }` : ''}
     barAt(from, t);
-  }
+  }`}
 }
 /** The last valid bar's column values go to \`slots\`, so it shows every output as of the last bar run. */
 function keep(from, to) {
