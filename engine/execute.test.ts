@@ -262,7 +262,7 @@ describe('quiet bars with the entry, bracket and cap nodes', () => {
       },
       edges: ['data.close -> mom.source', 'mom.value -> units.units', 'units.order -> exits.order', 'exits.order -> cap.order'],
     },
-    // Volatility target prepares its σ and \`percent\` in the column phase, so its step can be idle.
+    // Volatility target prepares its σ and `percent` in the column phase, so its step can be idle.
     'volatility target (prepared) → max position': {
       nodes: {
         data: { type: 'data.synthetic' },
@@ -302,7 +302,7 @@ describe('quiet bars with the entry, bracket and cap nodes', () => {
       edges: ['data.close -> rsi.source', 'rsi.value -> low.value', 'rsi.value -> high.value', 'low.result -> order.enter', 'high.result -> order.exit', 'order.order -> breaker.order'],
     },
   };
-  // The metrics skip the flat stretches the executor records (\`flat\`): a quiet run recomputes the figures
+  // The metrics skip the flat stretches the executor records (`flat`): a quiet run recomputes the figures
   // of a reference run that has none (no idle tests, no quiet stretches), which must agree bit for bit.
   for (const symbols of [1, 3]) {
     it(`records flat stretches where no position is held and the equity repeats (${symbols} symbol(s))`, () => {

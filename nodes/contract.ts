@@ -153,12 +153,12 @@ export interface NodeDefinition<
   kernel?(state: S, params: z.infer<P>, input: Readonly<Columns<I>>, out: Columns<O>, from: number, to: number): void;
   /**
    * Optional, for a node that steps bar by bar but computes part of its work from its symbol's bars
-   * alone (Volatility target's σ and its \`percent\` output): that part as a kernel over bars [from, to)
+   * alone (Volatility target's σ and its `percent` output): that part as a kernel over bars [from, to)
    * of the bar fields it names, run in the column phase on every valid bar, before the bar phase. It
    * keeps that part of the state and writes the outputs it names, one column each; on a bar where the
-   * node steps, the executor puts their values for the bar in \`out\` first, and the step reads them there
+   * node steps, the executor puts their values for the bar in `out` first, and the step reads them there
    * and writes the other outputs. So the step can be idle while the kernel keeps up with the bars.
-   * Whoever runs the node (the executor, \`runNode\`) calls this kernel on a bar before the step.
+   * Whoever runs the node (the executor, `runNode`) calls this kernel on a bar before the step.
    */
   prepare?: {
     readonly fields: readonly BarField[];
@@ -174,14 +174,14 @@ export interface NodeDefinition<
    * executor skips their steps for that symbol (docs/engine.md, Execute), which is what makes a strategy
    * that trades rarely cost little per bar. nodes/idle.test.ts checks every node that has one.
    *
-   * Declared with fewer than three parameters (\`(s) => …\`), it is taken not to read the inputs: the
+   * Declared with fewer than three parameters (`(s) => …`), it is taken not to read the inputs: the
    * executor then does not test it again when they change over a run of quiet bars.
    */
   idle?(state: Readonly<S>, params: z.infer<P>, input: Readonly<Values<I>>): boolean;
   /**
-   * Optional, with \`idle\`, for a node that reads the portfolio's equity (a drawdown breaker): its idle
-   * answer then holds only while the equity at the bar's close is above \`low\` and at most \`high\`,
-   * given the state; outside, the node steps. \`idle\` itself stays free of the context. The executor checks
+   * Optional, with `idle`, for a node that reads the portfolio's equity (a drawdown breaker): its idle
+   * answer then holds only while the equity at the bar's close is above `low` and at most `high`,
+   * given the state; outside, the node steps. `idle` itself stays free of the context. The executor checks
    * the equity of every bar a quiet stretch marks against it. nodes/idle.test.ts checks every node that has one.
    */
   idleEquity?: {

@@ -107,7 +107,7 @@ describe('idle nodes: an idle step changes nothing', () => {
             // are the executor's to write, not the step's, and the step reads them.
             prepareBar(def, state, params, ctx, out);
             const ordersRepeat = last !== undefined && Object.entries(def.inputs).every(([p, spec]) => spec.kind !== 'order' || same(input[p], last![p]));
-            // A node with an equity band (\`idleEquity\`) is idle only with the bar's equity inside it.
+            // A node with an equity band (`idleEquity`) is idle only with the bar's equity inside it.
             const inBand = !def.idleEquity || (ctx.equity > def.idleEquity.low(state, params) && ctx.equity <= def.idleEquity.high(state, params));
             const idle = bar > 0 && ordersRepeat && def.idle!(state, params, input as never) && inBand;
             if (def.idleInputs && bar > 0) {

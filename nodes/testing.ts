@@ -78,8 +78,8 @@ export function runNode(def: AnyNodeDefinition, options: RunNodeOptions = {}): R
 }
 
 /**
- * What a node prepares from the bars (its \`prepare\` kernel), over one bar taken from the context, with
- * the prepared values put in \`out\`: as the executor's column phase does before the bar's step.
+ * What a node prepares from the bars (its `prepare` kernel), over one bar taken from the context, with
+ * the prepared values put in `out`: as the executor's column phase does before the bar's step.
  */
 export function prepareBar(def: AnyNodeDefinition, state: unknown, params: unknown, ctx: Readonly<StepContext>, out: Record<string, unknown>): void {
   if (!def.prepare) return;

@@ -65,7 +65,7 @@ export const drawdownHalt = defineNode({
   },
   // A step changes nothing, whatever the position, when the gate has no instruction to watch and:
   // - not halted, with a peak: while the equity stays above the trip level and does not pass the peak
-  //   (\`idleEquity\`), the order passes as it did;
+  //   (`idleEquity`), the order passes as it did;
   // - halted to flatten until Reset (no Halt bars), Reset not true, the flat order sent, and an
   //   instruction coming in: every bar sends the flat order again. What passes otherwise depends on the
   //   position: a missing instruction passes when flat; so does a repeat of the flat order, which must

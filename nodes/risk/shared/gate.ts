@@ -40,7 +40,7 @@ export interface GateState {
   firstDay: number;
   /**
    * The position and cash at the previous bar's close, kept only while an instruction may still trade
-   * (\`done\` 0), the only time they are read: a gate with nothing to watch changes no state from bar to
+   * (`done` 0), the only time they are read: a gate with nothing to watch changes no state from bar to
    * bar, so it can be idle (Drawdown halt).
    */
   prevPosition: number;
