@@ -105,6 +105,19 @@ describe('defineNode', () => {
     expect(() => defineNode({ ...base, type: 'math.v3', version: 3, migrations: { 1: (p) => p } })).toThrow(/from version 2/);
   });
 
+  it('refuses a prepare on a node that does not step bar by bar, or onto an output it cannot write, and an equity band without an idle test', () => {
+    // A bar-by-bar node: its step takes the context.
+    const barStep = (_s: unknown, _p: unknown, i: { x: number }, o: { y: number }, _ctx: unknown) => {
+      o.y = i.x;
+    };
+    const prepare = { fields: ['close'] as const, outputs: ['y'] as const, kernel: () => {} };
+    expect(() => defineNode({ ...base, type: 'math.pure', prepare })).toThrow(/only a node that steps bar by bar, one symbol at a time, can prepare columns/);
+    const orderStep = (_s: unknown, _p: unknown, _i: unknown, _o: unknown, _ctx: unknown) => {};
+    expect(() => defineNode({ ...base, type: 'math.orders', step: orderStep, outputs: { y: { kind: 'order', description: 'out' } }, prepare })).toThrow(/prepare writes y, which is not a single-number output/);
+    expect(() => defineNode({ ...base, type: 'math.prepared', step: barStep, prepare })).not.toThrow();
+    expect(() => defineNode({ ...base, type: 'math.banded', step: barStep, idleEquity: { low: () => 0, high: () => 1 } })).toThrow(/idleEquity bounds an idle test, and there is none/);
+  });
+
   it('returns a frozen definition', () => {
     expect(Object.isFrozen(scaler)).toBe(true);
   });

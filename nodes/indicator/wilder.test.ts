@@ -23,11 +23,4 @@ describe("Wilder's smoothing", () => {
       expect(worst).toBeLessThan(1e-14);
     }
   });
-
-  it('keeps a steady value exactly steady, as TA-Lib’s form does', () => {
-    for (const period of [3, 14, 27]) {
-      const part = wilderPart(period);
-      for (const y of [100, 0.1, 1 / 3, 12_345.678]) expect(y + (y - y) * part).toBe(y);
-    }
-  });
 });

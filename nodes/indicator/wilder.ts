@@ -6,7 +6,7 @@
  * the last bits only: each bar rounds a little differently, and the smoothing shrinks every earlier
  * difference by (N − 1) / N, so the gap stays near 1e-15 relative however long the series runs
  * (wilder.test.ts). The TA-Lib checks demand 1e-9. Like TA-Lib's form, it keeps a steady value exactly
- * steady (x = y gives y).
+ * steady (x = y gives y; the ADX test's steady 100 failed with y × (N − 1)/N + x / N).
  *
  * Why not TA-Lib's form: it divides on the chain from one bar to the next, so every bar waits for the
  * divider (about 13 cycles on the bench machine); this form waits for a subtract, a multiply and an add.
