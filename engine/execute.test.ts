@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { defineNode } from '../nodes/contract.ts';
 import { registry } from '../nodes/index.ts';
+import { setMarket } from '../nodes/order/instruction.ts';
 import { volatilityTarget } from '../nodes/risk/volatilityTarget/index.ts';
 import { runNode } from '../nodes/testing.ts';
 import { createRegistry } from '../nodes/registry.ts';
@@ -30,6 +31,29 @@ const range = defineNode({
   },
 });
 const withRange = createRegistry([...registry.definitions, range]);
+
+/**
+ * A bar-phase node that tells -0 from 0: it holds 1 unit while its input is -0, none otherwise, and is idle
+ * while its input is the value it last stepped with (as Object.is), which quiet stretches must honour.
+ */
+const signOfZero = defineNode({
+  type: 'order.testSignOfZero',
+  version: 1,
+  category: 'order',
+  title: 'Sign of zero',
+  description: 'Long 1 unit while the input is -0 (test node).',
+  docs: { example: '', caveats: [] },
+  inputs: { x: { kind: 'number', description: 'A value that is often ±0.' } },
+  outputs: { order: { kind: 'order', description: 'Target position.' } },
+  params: z.object({}),
+  init: () => ({ last: NaN }),
+  step(s, _p, input, out, _ctx) {
+    s.last = input.x;
+    setMarket(out.order, Object.is(input.x, -0) ? 1 : 0);
+  },
+  idle: (s, _p, input) => Object.is(input.x, s.last),
+});
+const withSignOfZero = createRegistry([...registry.definitions, signOfZero]);
 
 describe('executor', () => {
   it('delivers a bars port field by field through the generated loop, and NaN to an unwired one', () => {
@@ -140,6 +164,31 @@ describe('executor phases', () => {
       });
     }
   }
+
+  it('ends a quiet stretch where a column input turns from 0 to -0 or back (with NaN inputs on bad bars)', async () => {
+    // x = (close − open) × 0: +0 on an up bar, -0 on a down bar; NaN on the bad bars.
+    const g = fixture(
+      {
+        data: { type: 'data.synthetic' },
+        move: { type: 'math.arithmetic', params: { operator: '-' } },
+        zero: { type: 'math.constant', params: { value: 0 } },
+        x: { type: 'math.arithmetic', params: { operator: '*' } },
+        probe: { type: 'order.testSignOfZero' },
+      },
+      ['data.close -> move.a', 'data.open -> move.b', 'move.value -> x.a', 'zero.value -> x.b', 'x.value -> probe.x'],
+    );
+    const plan = compileOk(g, withSignOfZero);
+    const noIdle = { ...plan, nodes: plan.nodes.map((n) => ({ ...n, def: { ...n.def, idle: undefined } })) };
+    const market = syntheticBars({ seed: 5, bars: 3000, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1) });
+    for (let t = 400; t < 460; t++) market.close[t] = NaN;
+    const go = async (p: typeof plan) => {
+      const r = await runBacktest(p, market, { chunkBars: 977 });
+      return { trades: r.trades, metrics: r.metrics, skipped: r.skippedBars };
+    };
+    const reference = await go(noIdle);
+    expect(reference.trades.length).toBeGreaterThan(300);
+    expect(await go(plan)).toEqual(reference);
+  });
 
   it('prepares a bar-phase node’s columns: its percent, read by a pure node, equals a bar-by-bar run of the node', () => {
     const g = fixture(
