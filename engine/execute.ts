@@ -423,9 +423,14 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const seenWidth = idleTests?.reduce((a, x) => a + x.reads.length, 0) ?? 0;
   const reads = (idleTests ?? []).flatMap((x) => x.reads).map((r, q) => ({ ...r, at: `seen[k * ${seenWidth} + ${q}]` }));
   // Symbol k's bar at t is valid and inside its calm band (run \`stop\` when not), for \`calmAt\`.
+  // Without a band (flat, or held without exits) a valid bar is inside it, and its prices are not read:
+  // on the bars where a stretch ends they are seldom in cache (with a column cache, never read before).
   const calmBar = (stop: string) => `if (ok[k][j] === 0) ${stop};
-    const open = D_open[k][t], lo = bandLow[k], hi = bandHigh[k];
-    if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) ${stop};`;
+    const lo = bandLow[k], hi = bandHigh[k];
+    if (lo !== -Infinity || hi !== Infinity) {
+      const open = D_open[k][t];
+      if (!(open > lo && D_low[k][t] > lo && open < hi && D_high[k][t] < hi)) ${stop};
+    }`;
   // For \`quietLane\`, each read split into what can be fetched once per stretch (a column's lane array, and
   // the value last tested) and what is read per bar.
   // Only column reads: any other (a bar-phase node's per-bar output, an unwired NaN) stays as it is until
