@@ -268,6 +268,12 @@ describe('computeMetrics: flat runs', () => {
       const without = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5 });
       const withRuns = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5, flat });
       expect(withRuns).toEqual(without);
+      // Only some of the runs recorded (the executor records the stretches with no position held), or
+      // each cut in two (as where a block or a call ends): the same figures.
+      const pairs = Array.from({ length: flat.count }, (_, q) => [flat.runs[2 * q]!, flat.runs[2 * q + 1]!] as const);
+      const some = Int32Array.from(pairs.filter((_, q) => q % 3 !== 1).flat());
+      const cut = Int32Array.from(pairs.flatMap(([a, b]) => (b - a >= 4 ? [a, a + ((b - a) >> 1), a + ((b - a) >> 1), b] : [a, b])));
+      for (const runs of [some, cut]) expect(computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, tradedNotional: 1e5, flat: { runs, count: runs.length / 2 } })).toEqual(without);
       // A sweep's runs keep the benchmark's sums (memo) and sum the strategy's terms over its moving bars.
       const kept = new Map<string, unknown>();
       const memo = <T,>(key: string, make: () => T): T => (kept.has(key) ? kept.get(key) : kept.set(key, make()).get(key)) as T;
