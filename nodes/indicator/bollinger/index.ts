@@ -81,8 +81,10 @@ export const bollinger = defineNode({
       return;
     }
     const flat = s.same >= n;
-    const middle = flat ? x : s.shift + s.sum / n;
-    const offset = flat ? 0 : p.multiplier * Math.sqrt(Math.max(0, s.sumSq - (s.sum * s.sum) / n) / n);
+    // 1/N as a factor: the kernel's form (see there), the same to the last bit.
+    const perN = 1 / n;
+    const middle = flat ? x : s.shift + s.sum * perN;
+    const offset = flat ? 0 : p.multiplier * Math.sqrt(Math.max(0, s.sumSq - s.sum * s.sum * perN) * perN);
     const upper = middle + offset;
     const lower = middle - offset;
     const width = upper - lower;
@@ -95,6 +97,9 @@ export const bollinger = defineNode({
   // The step's arithmetic, in the same order, over a run of bars with the state in locals.
   kernel(s, p, input, out, from, to) {
     const src = input.source, window = s.window, n = p.period, m = p.multiplier;
+    // 1/N as a factor, not three divisions by N a bar: the divider is what a bar of this loop waits on
+    // (it still divides for %B and the bandwidth). Within 1e-9 of TA-Lib (reference.json), as before.
+    const perN = 1 / n;
     const { upper: up, middle: mid, lower: low, percentB: pb, bandwidth: bw } = out;
     if (s.same === undefined) Object.assign(s, { shift: NaN, sum: 0, sumSq: 0, same: 0, last: NaN });
     let next = s.next, count = s.count, shift = s.shift, sum = s.sum, sumSq = s.sumSq, same = s.same, last = s.last;
@@ -140,8 +145,8 @@ export const bollinger = defineNode({
         continue;
       }
       const flat = same >= n;
-      const middle = flat ? x : shift + sum / n;
-      const offset = flat ? 0 : m * Math.sqrt(Math.max(0, sumSq - (sum * sum) / n) / n);
+      const middle = flat ? x : shift + sum * perN;
+      const offset = flat ? 0 : m * Math.sqrt(Math.max(0, sumSq - sum * sum * perN) * perN);
       const upper = middle + offset;
       const lower = middle - offset;
       const width = upper - lower;
