@@ -54,9 +54,9 @@ export function ringFull(r: Ring): boolean {
 }
 
 /**
- * Running sums of a ring's values, so a rolling standard deviation costs O(1) a bar instead of a walk
- * over the window. The sums are taken about a shift (a value from the window), which keeps
- * Σd² − (Σd)²/n accurate when the mean is large next to the spread; and they are recomputed from the
+ * Running sums of a ring's values (Volatility target's kernel keeps them), so a rolling standard
+ * deviation costs O(1) a bar instead of a walk over the window. The sums are taken about a shift (a
+ * value from the window), which keeps Σd² − (Σd)²/n accurate when the mean is large next to the spread; and they are recomputed from the
  * window whenever the ring's head wraps (every `size` values), so rounding cannot accumulate past one
  * window's worth. Plain numbers, so a node's state stays JSON.
  */
@@ -70,46 +70,3 @@ export function ringSums(): RingSums {
   return { shift: NaN, sum: 0, sumSq: 0 };
 }
 
-/** Push `x` (a finite number) into `r`, keeping `m` the sums of the values `r` holds. */
-export function ringPushSummed(r: Ring, m: RingSums, x: number): void {
-  // The value this push overwrites (the oldest) when the ring is full.
-  const leaving = r.count === r.size ? r.buf[r.head]! : NaN;
-  ringPush(r, x);
-  // A new or just-emptied ring has no shift yet (nor has a node state saved before the sums existed).
-  if (r.head === 0 || !Number.isFinite(m.shift)) {
-    const start = ringStart(r);
-    const shift = r.buf[start]!;
-    let sum = 0, sumSq = 0;
-    for (let i = start; i < start + r.count; i++) {
-      const d = r.buf[i]! - shift;
-      sum += d;
-      sumSq += d * d;
-    }
-    m.shift = shift;
-    m.sum = sum;
-    m.sumSq = sumSq;
-    return;
-  }
-  const d = x - m.shift;
-  m.sum += d;
-  m.sumSq += d * d;
-  if (leaving === leaving) {
-    const o = leaving - m.shift;
-    m.sum -= o;
-    m.sumSq -= o * o;
-  }
-}
-
-/** Empty the ring and its sums. */
-export function ringClearSummed(r: Ring, m: RingSums): void {
-  ringClear(r);
-  m.shift = NaN;
-}
-
-/** Standard deviation of the values the ring holds, from its sums: sample (÷ n − 1) or population (÷ n). */
-export function ringSumsStdev(r: Ring, m: RingSums, sample: boolean): number {
-  const n = r.count;
-  // Rounding can leave a flat window's sum of squares a hair below (Σd)²/n: that is a σ of 0.
-  const ss = Math.max(0, m.sumSq - (m.sum * m.sum) / n);
-  return Math.sqrt(ss / (sample ? n - 1 : n));
-}

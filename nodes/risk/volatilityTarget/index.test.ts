@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../engine/random.ts';
 import { fixture, makeBars, runGraph } from '../../../engine/testing.ts';
 import { registry } from '../../index.ts';
 import { createRegistry } from '../../registry.ts';
@@ -80,5 +81,62 @@ describe('risk.volatilityTarget', () => {
     // Decided at bar 2's close (99.99) with equity 100 000, filled at bar 3's open.
     expect(run.broker.fills).toHaveLength(1);
     expect(run.broker.fills[0]!.quantity).toBeCloseTo(50_000 / 99.99, 6);
+  });
+
+  // The σ comes from running sums of the window kept in the kernel (the column phase): checked against
+  // the two-pass σ of the same returns.
+  const sizes = (window: number, closes: number[], upTo?: { at: number; state: (s: Record<string, unknown>) => void }) => {
+    const p = volatilityTarget.params.parse({ targetVolatility: 10, window, periodsPerYear: 252, maxPercent: 1000 });
+    const s = volatilityTarget.init(p, { enter: true, exit: false }) as unknown as Record<string, unknown>;
+    const percent = new Float64Array(closes.length);
+    const bars = { time: Float64Array.from(closes, (_, i) => i * day), close: Float64Array.from(closes) } as never;
+    const cut = upTo?.at ?? closes.length;
+    volatilityTarget.prepare!.kernel(s as never, p, bars, { percent }, 0, cut);
+    upTo?.state(s);
+    volatilityTarget.prepare!.kernel(s as never, p, bars, { percent }, cut, closes.length);
+    return [...percent];
+  };
+  const twoPass = (returns: number[]) => {
+    const mean = returns.reduce((a, x) => a + x, 0) / returns.length;
+    return Math.sqrt(returns.reduce((a, x) => a + (x - mean) ** 2, 0) / (returns.length - 1));
+  };
+
+  it('its running σ is the two-pass σ of the window, across wraps, bad closes and returns with a large mean', () => {
+    const rand = mulberry32(7);
+    for (const [window, drift] of [[2, 0], [7, 0], [60, 0], [13, 0.01]] as const) {
+      // Returns of drift ± 0.5 %, a bad close every 997 bars (the window starts again after it).
+      const closes: number[] = [];
+      let c = 100;
+      for (let i = 0; i < 5_000; i++) closes.push(i % 997 === 500 ? NaN : (c *= 1 + drift + (rand() - 0.5) * 0.01));
+      const got = sizes(window, closes);
+      let worst = 0, checked = 0;
+      for (let t = window; t < closes.length; t++) {
+        const span = closes.slice(t - window, t + 1);
+        if (span.some(Number.isNaN)) {
+          expect(got[t], `bar ${t}`).toBeNaN();
+          continue;
+        }
+        const returns = span.slice(1).map((x, i) => x / span[i]! - 1);
+        const sigma = twoPass(returns);
+        // At the cap (1000 %) where σ is that small; else the σ the size implies, measured against the
+        // returns' spread (≈ 0.005): where a window's returns nearly coincide, σ itself is tiny and
+        // neither method has many digits of it.
+        const capped = 0.1 / (sigma * Math.sqrt(252)) >= 10;
+        if (capped) expect(got[t], `bar ${t}`).toBe(1000);
+        else worst = Math.max(worst, Math.abs(0.1 / ((got[t]! / 100) * Math.sqrt(252)) - sigma) / 0.005);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(4_900 - 8 * window);
+      expect(worst, `window ${window}, drift ${drift}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it('starts its sums from the window when a saved state has none (saved before they existed)', () => {
+    const rand = mulberry32(3);
+    const closes = Array.from({ length: 40 }, (_, i) => 100 + i * 0.1 + rand());
+    const whole = sizes(5, closes);
+    const resumed = sizes(5, closes, { at: 17, state: (s) => delete s.sums });
+    expect(resumed.slice(0, 17)).toEqual(whole.slice(0, 17));
+    resumed.slice(17).forEach((v, i) => expect(v).toBeCloseTo(whole[17 + i]!, 9));
   });
 });
