@@ -560,7 +560,7 @@ function holding() {
 function quietSpan(a, b) {
   if (holding()) counts[0] += b - a;
   else flatRun(a, b, account.cash);
-  for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][b - 1]; lastValid[k] = b - 1; }
+  for (let k = 0; k < ${L}; k++) lastValid[k] = b - 1;
 }
 /**
  * Each symbol's broker marked at the open of bar \`t\`, or of its last valid bar before it: what a fill's
@@ -649,7 +649,7 @@ function quietOver(from, t, to) {
     for (let k = 0; k < ${L}; k++) if (pos[k] !== 0) held = true;
     if (held) counts[0] += t - start;
     else flatRun(start, t, account.cash);
-    for (let k = 0; k < ${L}; k++) { lastClose[k] = D_close[k][t - 1]; lastValid[k] = t - 1;${L > 1 ? ' brokers[k].mark = D_open[k][t - 1];' : ''} }
+    for (let k = 0; k < ${L}; k++) { lastValid[k] = t - 1;${L > 1 ? ' brokers[k].mark = D_open[k][t - 1];' : ''} }
   }
   return t;
 }`}`
@@ -666,8 +666,8 @@ const runCount = new Int32Array(${L});
 // Per block: 1 where the symbol's bars are all valid.
 const whole = new Uint8Array(${L});
 const live = new Uint8Array(${block});
-const lastClose = new Float64Array(${L});
 const NANS = new Float64Array(${block}).fill(NaN);
+// Each symbol's last valid bar so far (−1 before one): where its position is marked, and what \`keep\` shows.
 const lastValid = new Int32Array(${L}).fill(-1);
 const orderBuf = new Float64Array(${8 * L});
 // Per bar, which symbols step their bar-phase nodes; which have stepped them at least once.
@@ -770,16 +770,16 @@ function barAt(from, t) {
           broker.onBarAt(t, lanes[k], t);
         }
       }
-      ${lanesFlow ? '' : 'lastClose[k] = D_close[k][t];\n      lastValid[k] = t;'}
+      ${lanesFlow ? '' : 'lastValid[k] = t;'}
     }
     let e = account.cash, held = false;
     for (let k = 0; k < ${L}; k++) {
-      ${lanesFlow ? `if (ok[k][j] === 1) {
-        lastClose[k] = D_close[k][t];
-        lastValid[k] = t;
-      } else counts[1]++;
+      ${lanesFlow ? `if (ok[k][j] === 1) lastValid[k] = t;
+      else counts[1]++;
       ` : ''}const position = brokers[k].position;
-      if (position !== 0) { e += position * lastClose[k]; held = true; }
+      // Marked at the close of the symbol's last valid bar (0 before it has one), read only for a
+      // position held: on most full bars most symbols hold none, and their closes are out of cache.
+      if (position !== 0) { const v = lastValid[k]; e += position * (v < 0 ? 0 : D_close[k][v]); held = true; }
     }
     equity[t] = e;
     if (held) counts[0]++;
