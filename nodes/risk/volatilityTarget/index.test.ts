@@ -85,8 +85,8 @@ describe('risk.volatilityTarget', () => {
 
   // The σ comes from running sums of the window kept in the kernel (the column phase): checked against
   // the two-pass σ of the same returns.
-  const sizes = (window: number, closes: number[], upTo?: { at: number; state: (s: Record<string, unknown>) => void }) => {
-    const p = volatilityTarget.params.parse({ targetVolatility: 10, window, periodsPerYear: 252, maxPercent: 1000 });
+  const sizes = (window: number, closes: number[], upTo?: { at: number; state: (s: Record<string, unknown>) => void }, maxPercent = 1000) => {
+    const p = volatilityTarget.params.parse({ targetVolatility: 10, window, periodsPerYear: 252, maxPercent });
     const s = volatilityTarget.init(p, { enter: true, exit: false }) as unknown as Record<string, unknown>;
     const percent = new Float64Array(closes.length);
     const bars = { time: Float64Array.from(closes, (_, i) => i * day), close: Float64Array.from(closes) } as never;
@@ -138,5 +138,20 @@ describe('risk.volatilityTarget', () => {
     const resumed = sizes(5, closes, { at: 17, state: (s) => delete s.sums });
     expect(resumed.slice(0, 17)).toEqual(whole.slice(0, 17));
     resumed.slice(17).forEach((v, i) => expect(v).toBeCloseTo(whole[17 + i]!, 9));
+  });
+
+  it('sizes at the cap exactly where the uncapped size would reach it (the kernel skips the root there)', () => {
+    const rand = mulberry32(11);
+    const closes: number[] = [];
+    let c = 100;
+    for (let i = 0; i < 5_000; i++) closes.push((c *= 1 + (rand() - 0.5) * 0.01));
+    const uncapped = sizes(20, closes);
+    // A cap near the typical size, so the windows cross it often.
+    const cap = [...uncapped].filter((v) => v === v).sort((a, b) => a - b)[2_500]!;
+    const capped = sizes(20, closes, undefined, cap);
+    expect(capped).toEqual(uncapped.map((v) => (v === v ? Math.min(cap, v) : v)));
+    const atCap = capped.filter((v) => v === cap).length;
+    expect(atCap).toBeGreaterThan(2_000);
+    expect(atCap).toBeLessThan(3_000);
   });
 });

@@ -73,7 +73,10 @@ export const volatilityTarget = defineNode({
       // smallest gap changes, it is one division and one root a bar instead of four and two, which shared
       // the divider (σ kernel over 1M bars: ≈ 22 → 17 ms, a scratch micro-benchmark).
       const cap = p.maxPercent / 100, perN = 1 / n, perSample = 1 / (n - 1);
-      let scaleGap = NaN, scale = NaN;
+      // The weight is at the cap exactly when σ is small enough; below `capBelow` (a hair under that σ², so
+      // no rounding can cross it) it is the cap without a root or a division: a capped size is common
+      // (S3's symbols are capped on most bars), and the divider is what this loop waits on.
+      let scaleGap = NaN, scale = NaN, capBelow = NaN;
       for (let t = from; t < to; t++) {
         const close = closes[t]!, now = time[t]!;
         // NaN (not Infinity) for "no gap yet", so the state stays plain JSON-safe numbers like every other node's.
@@ -119,11 +122,12 @@ export const volatilityTarget = defineNode({
         if (!(minGap === scaleGap)) {
           scaleGap = minGap;
           scale = p.targetVolatility / 100 / Math.sqrt(p.periodsPerYear ?? yearMs / minGap);
+          capBelow = ((scale / cap) * (scale / cap) * (n - 1)) * (1 - 1e-12);
         }
         if (count === n && scale === scale) {
           // Rounding can leave a flat window's sum of squares a hair below (Σd)²/n: that is a σ of 0.
           const ss = Math.max(0, sumSq - sum * sum * perN);
-          weight = Math.min(cap, ss > 0 ? scale / Math.sqrt(ss * perSample) : Infinity);
+          weight = ss < capBelow ? cap : Math.min(cap, ss > 0 ? scale / Math.sqrt(ss * perSample) : Infinity);
         }
         percent[t] = weight * 100;
       }
