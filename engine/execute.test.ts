@@ -47,6 +47,7 @@ const signOfZero = defineNode({
   outputs: { order: { kind: 'order', description: 'Target position.' } },
   params: z.object({}),
   init: () => ({ last: NaN }),
+  // Taking the context (unused) makes it a bar-phase node, the kind quiet stretches skip.
   step(s, _p, input, out, _ctx) {
     s.last = input.x;
     setMarket(out.order, Object.is(input.x, -0) ? 1 : 0);

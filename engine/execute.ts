@@ -92,23 +92,6 @@ export interface BatchLaneSnapshot {
 export { isCrossSectional, readsContext } from '../nodes/contract.ts';
 
 /**
- * Compile a plan into generated, monomorphic loops (DESIGN.md §2), in two phases per block of bars:
- *
- * 1. **Columns.** Every node that depends only on the bars (no context, nothing upstream that reads it)
- *    runs over the whole block in a loop of its own, per symbol, reading and writing Float64Array
- *    columns. One small loop per node lets V8 inline that node's step, which one big loop calling every
- *    node cannot (the inlining budget is per function). Cross-sectional nodes run here too, bar by bar
- *    across the symbols' columns.
- * 2. **Bars.** The brokers and the nodes that read the portfolio (sizing, risk, orders, outputs) then
- *    run bar by bar, reading the columns: they decide on an equity that depends on earlier fills.
- *
- * Both phases see the same bars in the same order, so the result equals a bar-by-bar run; a symbol's bar
- * with a bad price is skipped by both. A node downstream of a resample node steps only on the bars
- * where the resampled bar closes (its clock) and holds its outputs in between. The generated source
- * holds only slot numbers, node indices and port names that `defineNode` has checked are plain
- * identifiers: never a user-supplied string.
- */
-/**
  * A symbol's step context. The bar's own fields are read from its columns only when a node asks for them:
  * most steps read none, and on the bars that step (a signal, a fill) those columns are seldom in cache,
  * so copying all six in cost a memory read each (S1 in a CPU profile: that line was ≈ 40 % of the full step).
@@ -129,6 +112,23 @@ class LaneContext implements StepContext {
   get volume(): number { return this.lane.volume[this.bar]!; }
 }
 
+/**
+ * Compile a plan into generated, monomorphic loops (DESIGN.md §2), in two phases per block of bars:
+ *
+ * 1. **Columns.** Every node that depends only on the bars (no context, nothing upstream that reads it)
+ *    runs over the whole block in a loop of its own, per symbol, reading and writing Float64Array
+ *    columns. One small loop per node lets V8 inline that node's step, which one big loop calling every
+ *    node cannot (the inlining budget is per function). Cross-sectional nodes run here too, bar by bar
+ *    across the symbols' columns.
+ * 2. **Bars.** The brokers and the nodes that read the portfolio (sizing, risk, orders, outputs) then
+ *    run bar by bar, reading the columns: they decide on an equity that depends on earlier fills.
+ *
+ * Both phases see the same bars in the same order, so the result equals a bar-by-bar run; a symbol's bar
+ * with a bad price is skipped by both. A node downstream of a resample node steps only on the bars
+ * where the resampled bar closes (its clock) and holds its outputs in between. The generated source
+ * holds only slot numbers, node indices and port names that `defineNode` has checked are plain
+ * identifiers: never a user-supplied string.
+ */
 export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroker | readonly SimBroker[], options: ExecutorOptions = {}): Executor {
   const market: Market = 'lanes' in data ? data : { symbols: [''], lanes: [data] };
   const brokers = Array.isArray(broker) ? broker : [broker as SimBroker];

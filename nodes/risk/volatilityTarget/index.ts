@@ -112,7 +112,7 @@ export const volatilityTarget = defineNode({
             }
           }
         } else if (prevClose === prevClose) {
-          // A bad close empties the window; the sums start again from it once it is full.
+          // A bad close empties the window; the next return starts its sums afresh (shift NaN).
           head = 0;
           count = 0;
           shift = NaN;
