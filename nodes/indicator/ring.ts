@@ -52,21 +52,3 @@ export function ringStart(r: Ring): number {
 export function ringFull(r: Ring): boolean {
   return r.count === r.size;
 }
-
-/**
- * Running sums of a ring's values (Volatility target's kernel keeps them), so a rolling standard
- * deviation costs O(1) a bar instead of a walk over the window. The sums are taken about a shift (a
- * value from the window), which keeps Σd² − (Σd)²/n accurate when the mean is large next to the spread; and they are recomputed from the
- * window whenever the ring's head wraps (every `size` values), so rounding cannot accumulate past one
- * window's worth. Plain numbers, so a node's state stays JSON.
- */
-export interface RingSums {
-  shift: number;
-  sum: number;
-  sumSq: number;
-}
-
-export function ringSums(): RingSums {
-  return { shift: NaN, sum: 0, sumSq: 0 };
-}
-

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringSums } from '../../indicator/ring.ts';
+import { ring } from '../../indicator/ring.ts';
 import { holdIdle } from '../../order/entry.ts';
 import { setMarket } from '../../order/instruction.ts';
 import { capParam, entryInputs, sideParam, wantsIn } from '../shared/sizing.ts';
 
 const yearMs = 365.25 * 86_400_000;
+
+/**
+ * Running sums of the window's returns, Σd and Σd² with d = return − `shift`, so σ costs O(1) a bar.
+ * Taken about a value from the window, Σd² − (Σd)²/n stays accurate when the mean is large next to the
+ * spread; summed afresh from the window whenever the ring's head wraps (every `window` returns), so
+ * rounding cannot build up past one window. Plain numbers, so the state stays JSON.
+ */
+const noSums = () => ({ shift: NaN, sum: 0, sumSq: 0 });
 
 /**
  * Sizes a position so its expected annualised volatility matches a target: weight = target σ / the
@@ -49,9 +57,9 @@ export const volatilityTarget = defineNode({
     prevClose: NaN,
     prevTime: NaN,
     minGap: NaN,
-    // Running sums of `returns`: the σ is needed every bar (for `percent`), and a walk over the window
-    // each bar was most of a many-symbol backtest's time.
-    sums: ringSums(),
+    // Running sums of `returns` (`noSums`): the σ is needed every bar (for `percent`), and a walk over
+    // the window each bar was most of a many-symbol backtest's time.
+    sums: noSums(),
   }),
   // The σ needs every bar's close, but the sizing only the bars where the signals move: the σ and
   // `percent` are a kernel over the bars (the column phase), so the step can be idle in between.
@@ -61,11 +69,11 @@ export const volatilityTarget = defineNode({
     kernel(s, p, bars, out, from, to) {
       const time = bars.time, closes = bars.close, percent = out.percent!;
       // A state saved before the sums existed starts them here (the next push recomputes them).
-      s.sums ??= ringSums();
+      s.sums ??= noSums();
       const returns = s.returns, sums = s.sums, buf = returns.buf, n = returns.size;
-      // The ring of returns and its running sums (`RingSums`), held in locals over the run: kept in the
-      // state objects, each bar's four updates of the sums went through memory one after another (the
-      // kernel ≈ 20 % slower).
+      // The ring of returns and its running sums, held in locals over the run: kept in the state objects,
+      // each bar's four updates of the sums went through memory one after another (the kernel ≈ 20 %
+      // slower).
       let head = returns.head, count = returns.count, shift = sums.shift, sum = sums.sum, sumSq = sums.sumSq;
       let prevClose = s.prevClose, prevTime = s.prevTime, minGap = s.minGap;
       // The weight is min(cap, target ÷ (σ × √periods)) with σ² = (Σd² − (Σd)²/n) ÷ (n − 1): written as
