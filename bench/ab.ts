@@ -6,22 +6,25 @@
  * and every metric, compared bit for bit).
  *
  *   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/node_modules
- *   node bench/ab.ts /tmp/base . s1|s2|sweep [runs=16]
+ *   node bench/ab.ts /tmp/base . s1|s2|s3|sweep [runs=16]
  *
- * s1 and s2 run the strategy on the bench's 1M bars, compile included, alternating run by run. sweep runs
+ * s1 and s2 run the strategy on the bench's 1M bars, compile included, alternating run by run. s3 runs the
+ * 50-symbol portfolio on 50 × 100k bars (half the bench's length, to keep rounds short) and prints ns per
+ * asset-bar. sweep runs
  * the 100 S1 parameter sets of bench/sweep.ts on one thread, each version with its own column cache,
  * alternating in chunks of 10 sets, and prints each version's total.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Bars } from '../engine/bars.ts';
+import { syntheticMarket, type Market } from '../engine/bars.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
-import { sweepSets, type StrategySpec } from './lib/strategies.ts';
+import { s3Graph, sweepSets, type StrategySpec } from './lib/strategies.ts';
 
 const [rootA, rootB, which = 's1', runsArg = '16'] = process.argv.slice(2);
 const runs = Number(runsArg);
-if (!rootA || !rootB || !['s1', 's2', 'sweep'].includes(which) || !(Number.isInteger(runs) && runs >= 1)) {
-  console.error('usage: node bench/ab.ts <checkout A> <checkout B> s1|s2|sweep [runs, a whole number ≥ 1]');
+if (!rootA || !rootB || !['s1', 's2', 's3', 'sweep'].includes(which) || !(Number.isInteger(runs) && runs >= 1)) {
+  console.error('usage: node bench/ab.ts <checkout A> <checkout B> s1|s2|s3|sweep [runs, a whole number ≥ 1]');
   process.exit(2);
 }
 
@@ -30,27 +33,48 @@ async function engineAt(root: string) {
   const at = (path: string) => import(pathToFileURL(resolve(root, path)).href);
   const [backtest, cache, compile, nodes, strategies] = await Promise.all([at('engine/backtest.ts'), at('engine/column-cache.ts'), at('engine/compile.ts'), at('nodes/index.ts'), at('bench/lib/strategies.ts')]);
   return {
-    async run(spec: StrategySpec, bars: Bars, columnCache?: unknown) {
-      const compiled = compile.compile(strategies.tradeloomGraph(spec), nodes.registry);
+    run(spec: StrategySpec, bars: Bars, columnCache?: unknown) {
+      return this.runGraph(strategies.tradeloomGraph(spec), bars, columnCache);
+    },
+    async runGraph(graph: unknown, data: Bars | Market, columnCache?: unknown) {
+      const compiled = compile.compile(graph, nodes.registry);
       if (!compiled.ok) throw new Error(`${root}: the strategy does not compile`);
-      const result = await backtest.runBacktest(compiled.plan, bars, { columnCache });
+      const result = await backtest.runBacktest(compiled.plan, data, { columnCache });
       return { trades: result.trades.length as number, metrics: result.metrics as Record<string, unknown> };
     },
     cacheFor: (bars: Bars): unknown => new cache.ColumnCache({ symbols: [''], lanes: [bars] }),
     spec: (name: 's1' | 's2', overrides: Partial<StrategySpec> = {}): StrategySpec => ({ ...strategies[name], ...overrides }),
+    s3Graph: strategies.s3Graph as typeof s3Graph,
   };
 }
 
 const engines = [await engineAt(rootA), await engineAt(rootB)];
-const bars = readBars(ensureBars(1_000_000).path);
-const warm = sliceBars(bars, 20_000);
+const bars = which === 's3' ? (undefined as unknown as Bars) : readBars(ensureBars(1_000_000).path);
+const warm = which === 's3' ? bars : sliceBars(bars, 20_000);
 type Outcome = Awaited<ReturnType<(typeof engines)[0]['run']>>;
 const same = (a: Outcome, b: Outcome) => a.trades === b.trades && Object.keys(a.metrics).every((k) => Object.is(a.metrics[k], b.metrics[k]));
 const median = (x: number[]) => [...x].sort((p, q) => p - q)[x.length >> 1]!;
 const times: number[][] = [[], []];
 let agree = true;
 
-if (which === 'sweep') {
+if (which === 's3') {
+  // S3's market as bench/peers/s3.ts makes it, at 100k bars a symbol.
+  const [assets, perAsset] = [50, 100_000];
+  const market = syntheticMarket({ seed: 1, bars: perAsset, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 1, startTime: Date.UTC(2024, 0, 1), symbols: assets });
+  const warmMarket: Market = { symbols: market.symbols, lanes: market.lanes.map((b) => sliceBars(b, 20_000)) };
+  for (const e of engines) for (let i = 0; i < 2; i++) await e.runGraph(e.s3Graph(assets, 20_000), warmMarket);
+  for (let r = 0; r < runs; r++) {
+    const outcomes: Outcome[] = [];
+    for (const w of r % 2 ? [1, 0] : [0, 1]) {
+      const t0 = performance.now();
+      outcomes[w] = await engines[w]!.runGraph(engines[w]!.s3Graph(assets, perAsset), market);
+      times[w]!.push(((performance.now() - t0) * 1e6) / (assets * perAsset));
+    }
+    agree &&= same(outcomes[0]!, outcomes[1]!);
+  }
+  const show = (w: number) => `min ${Math.min(...times[w]!).toFixed(1)} ns, median ${median(times[w]!).toFixed(1)} ns`;
+  console.log(`s3, ${assets} × ${perAsset} bars, ${runs} runs each, per asset-bar: A ${show(0)}; B ${show(1)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
+} else if (which === 'sweep') {
   const sets = sweepSets(100);
   const caches = engines.map((e) => e.cacheFor(bars));
   for (const e of engines) for (const set of sets.slice(0, 3)) await e.run(e.spec('s1', set), warm);
