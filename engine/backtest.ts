@@ -59,7 +59,8 @@ async function backtestWith(plan: Plan, market: Market, buffer: Float64Array, op
   const n = bars.close.length;
   const account = new Account(plan.settings.initialCash);
   const brokers = market.symbols.map((symbol) => new SimBroker(plan.settings, account, multi ? symbol : undefined, { recordFills: false }));
-  const exec = createExecutor(plan, market, brokers, { equity: buffer, columnCache: options.columnCache });
+  // A backtest shows trades, equity and metrics, not node outputs: outputs nothing reads can be left out.
+  const exec = createExecutor(plan, market, brokers, { equity: buffer, columnCache: options.columnCache, skipUnread: true });
   const chunk = options.chunkBars ?? 100_000;
   try {
     for (let from = 0; from < n; from += chunk) {

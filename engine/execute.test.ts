@@ -9,6 +9,7 @@ import { createRegistry } from '../nodes/registry.ts';
 import { syntheticBars, syntheticMarket } from './bars.ts';
 import { runBacktest } from './backtest.ts';
 import { Account, SimBroker } from './broker.ts';
+import { ColumnCache } from './column-cache.ts';
 import { createExecutor, readsContext } from './execute.ts';
 import { compileOk, fixture, makeBars, runGraph } from './testing.ts';
 
@@ -247,6 +248,41 @@ describe('executor phases', () => {
     expect(reference.leverageCuts).toBeGreaterThan(0);
     expect(reference.trades.find((t) => t.symbol === 'B')!.quantity).toBeGreaterThan(0);
     expect(await go(plan)).toEqual(reference);
+  });
+
+  it('leaves out outputs nothing reads only when asked, with the same fills, equity and read outputs', () => {
+    // Bollinger's lower band is read; its upper band, %B and bandwidth are not.
+    const bands = fixture(
+      {
+        data: { type: 'data.synthetic' },
+        bb: { type: 'indicator.bollinger', params: { period: 20, multiplier: 2 } },
+        dip: { type: 'logic.compare', params: { operator: '<' } },
+        exit: { type: 'logic.compare', params: { operator: '>' } },
+        order: { type: 'order.targetPercent', params: { percent: 50 } },
+      },
+      ['data.close -> dip.a', 'bb.lower -> dip.b', 'data.close -> exit.a', 'bb.middle -> exit.b', 'dip.result -> order.enter', 'exit.result -> order.exit', 'data.close -> bb.source'],
+    );
+    const plan = compileOk(bands, registry);
+    const bb = plan.nodes.find((n) => n.id === 'bb')!.outputSlots;
+    const go = (options: Parameters<typeof createExecutor>[3]) => {
+      const broker = new SimBroker(plan.settings);
+      const exec = createExecutor(plan, bars, broker, options);
+      exec.run(0, 3000);
+      return { fills: broker.fills, equity: [...exec.equity], slot: (port: string) => exec.slots[bb[port]!]! };
+    };
+    const all = go({});
+    const lean = go({ skipUnread: true });
+    expect(all.fills.length).toBeGreaterThan(10);
+    expect(lean.fills).toEqual(all.fills);
+    expect(lean.equity).toEqual(all.equity);
+    for (const port of ['lower', 'middle']) expect(lean.slot(port)).toBe(all.slot(port));
+    for (const port of ['upper', 'percentB', 'bandwidth']) {
+      expect(all.slot(port)).not.toBeNaN();
+      expect(lean.slot(port)).toBeNaN();
+    }
+    // A column cache keeps every output of the nodes it serves, so nothing is left out with one.
+    const cached = go({ skipUnread: true, columnCache: new ColumnCache({ symbols: [''], lanes: [bars] }) });
+    for (const port of ['upper', 'percentB', 'bandwidth']) expect(cached.slot(port)).toBe(all.slot(port));
   });
 
   it('runs pure nodes in the column phase and context readers bar by bar', () => {

@@ -81,6 +81,12 @@ export interface ExecutorOptions {
    * when the cache is for other bars or the plan has batch nodes.
    */
   columnCache?: ColumnCache;
+  /**
+   * Leave out the work of outputs nothing reads, where their node allows it (`skippableOutputs`): for a
+   * run whose outputs nobody looks at (a backtest, which shows trades, equity and metrics). Their `slots`
+   * then stay NaN. Ignored with a column cache, which keeps every output of the nodes it serves.
+   */
+  skipUnread?: boolean;
 }
 
 /** A batch node's memory for one symbol: its instance's own snapshot and the outputs it holds between the bars it steps on. */
@@ -201,6 +207,14 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     const fields = compoundFields[kind];
     return fields ? fields.map((f, k) => [f, slot + k]) : [[undefined, slot]];
   };
+  // The slots some node reads (an edge into it), and the executor's own: the strategy's order.
+  const readSlots = new Set<number>(slotFields('order', plan.orderSlot).map(([, s]) => s));
+  for (const node of plan.nodes) {
+    for (const [port, slot] of Object.entries(node.inputSlots)) if (node.wired[port]) for (const [, s] of slotFields(node.def.inputs[port]!.kind, slot)) readSlots.add(s);
+  }
+  // Kernel outputs left out (\`skipUnread\`): no column is written for them, and \`keep\` leaves their slots NaN.
+  const skipped = new Set<number>();
+  const skipUnread = options.skipUnread === true && options.columnCache === undefined;
 
   // Generated-code helpers. Lane arrays: `D_close[k]` is symbol k's close (absolute bar t), `c12[k]` a
   // block column (bar t at index j = t − block start); per-bar values sit at `slots[slot * L + k]`.
@@ -265,10 +279,12 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
         const fields = ins.filter((x) => x.port === port);
         return fields[0]!.f ? `${port}: { ${fields.map((x) => `${x.f}: ${column(x)}`).join(', ')} }` : `${port}: ${column(fields[0]!)}`;
       });
-      const call = `kern${i}(st${i}[k], p${i}, { ${ports.join(', ')} }, { ${outs.map((x) => `${x.port}: c${x.s}[k]`).join(', ')} }, a - from, b - from);`;
+      const skip = outs.filter((x) => skipUnread && node.def.skippableOutputs?.includes(x.port) && !readSlots.has(x.s));
+      for (const x of skip) skipped.add(x.s);
+      const call = `kern${i}(st${i}[k], p${i}, { ${ports.join(', ')} }, { ${outs.map((x) => `${x.port}: ${skip.includes(x) ? 'undefined' : `c${x.s}[k]`}`).join(', ')} }, a - from, b - from);`;
       // An indicator of the bars themselves can come from (or go to) the column cache. The code is the same
       // with or without a cache, so every run of this graph shape shares one compiled factory.
-      if (batchNodes.length === 0 && ins.every((x) => !x.wired || barColumn.has(x.s))) {
+      if (batchNodes.length === 0 && skip.length === 0 && ins.every((x) => !x.wired || barColumn.has(x.s))) {
         cacheWidths[i] = outs.length;
         cacheKeys[i] = `${node.def.type}@${node.def.version} ${JSON.stringify(node.params)} ${ins.map((x) => `${x.port}${x.f ? `.${x.f}` : ''}=${x.wired ? barColumn.get(x.s) : 'NaN'}`).join(',')}`;
         // Served from the cache, its columns are views of the cached ones (`viewCached`): nothing to run.
@@ -825,7 +841,7 @@ function keep(from, to) {
     if (t < from || t >= to) continue;
     const j = t - from;
     ${[...barColumn].map(([s, f]) => `slots[${s * L} + k] = D_${f}[k][t];`).join(' ')}
-    ${columns.map((s) => `slots[${s * L} + k] = c${s}[k][j];`).join(' ')}
+    ${columns.filter((s) => !skipped.has(s)).map((s) => `slots[${s * L} + k] = c${s}[k][j];`).join(' ')}
   }
 }
 if (heldOutputs) {

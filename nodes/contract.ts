@@ -152,6 +152,14 @@ export interface NodeDefinition<
    */
   kernel?(state: S, params: z.infer<P>, input: Readonly<Columns<I>>, out: Columns<O>, from: number, to: number): void;
   /**
+   * Optional, with a kernel: outputs whose work the kernel can leave out. When nothing reads one of them
+   * (no edge, and a run that shows no outputs: a backtest without a column cache), the executor may pass
+   * `undefined` as its column; the kernel then neither writes it nor does the work only it needs, and
+   * leaves the state and the other outputs exactly as with it (nodes/kernels.test.ts checks this).
+   * Bollinger's %B and bandwidth are two divisions a bar that most strategies never read.
+   */
+  skippableOutputs?: readonly (keyof O & string)[];
+  /**
    * Optional, for a node that steps bar by bar but computes part of its work from its symbol's bars
    * alone (Volatility target's σ and its `percent` output): that part as a kernel over bars [from, to)
    * of the bar fields it names, run in the column phase on every valid bar, before the bar phase. It
@@ -258,6 +266,10 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
     const compound = [...Object.entries(def.inputs).filter(([, spec]) => spec.kind === 'order'), ...Object.entries(def.outputs).filter(([, spec]) => spec.kind === 'bars' || spec.kind === 'order')];
     if (compound.length) throw new Error(`${def.type}: a kernel cannot have the ${compound[0]![1].kind} port "${compound[0]![0]}"`);
     if (def.step.length >= 5) throw new Error(`${def.type}: a node that reads the context cannot have a kernel`);
+  }
+  for (const port of def.skippableOutputs ?? []) {
+    if (!def.kernel) throw new Error(`${def.type}: skippableOutputs are a kernel's, and there is none`);
+    if (!(port in def.outputs)) throw new Error(`${def.type}: skippableOutputs names ${port}, which is not an output`);
   }
   if (def.idle && def.step.length < 5) throw new Error(`${def.type}: only a node that reads the context steps bar by bar and can be idle`);
   if (def.prepare) {

@@ -101,6 +101,16 @@ describe('node kernels equal their step', () => {
 
         for (const p of outs) expect([...got[p]!].map(String), `${def.type} ${JSON.stringify(raw)} ${p}`).toEqual([...expected[p]!].map(String));
         expect(kernelState).toEqual(stepState);
+
+        // Outputs the kernel may skip, left out one at a time and all at once: the rest as before.
+        const skippable = def.skippableOutputs ?? [];
+        for (const left of [...skippable.map((p) => [p]), ...(skippable.length > 1 ? [skippable] : [])]) {
+          const state = def.init(params, wired);
+          const some = Object.fromEntries(outs.filter((p) => !left.includes(p)).map((p) => [p, new Float64Array(n).fill(-12345)]));
+          for (let c = 0; c + 1 < cuts.length; c++) def.kernel!(state, params, inputs as never, some as never, cuts[c]!, cuts[c + 1]!);
+          for (const p of Object.keys(some)) expect([...some[p]!].map(String), `${def.type} without ${left.join(', ')}: ${p}`).toEqual([...expected[p]!].map(String));
+          expect(state, `${def.type} without ${left.join(', ')}: state`).toEqual(stepState);
+        }
       }
     });
   }

@@ -118,6 +118,13 @@ describe('defineNode', () => {
     expect(() => defineNode({ ...base, type: 'math.banded', step: barStep, idleEquity: { low: () => 0, high: () => 1 } })).toThrow(/idleEquity bounds an idle test, and there is none/);
   });
 
+  it('refuses skippable outputs without a kernel, or naming an output it does not have', () => {
+    const kernel = () => {};
+    expect(() => defineNode({ ...base, type: 'math.nokernel', skippableOutputs: ['y'] })).toThrow(/skippableOutputs are a kernel's, and there is none/);
+    expect(() => defineNode({ ...base, type: 'math.typo', kernel, skippableOutputs: ['z' as 'y'] })).toThrow(/skippableOutputs names z, which is not an output/);
+    expect(() => defineNode({ ...base, type: 'math.skips', kernel, skippableOutputs: ['y'] })).not.toThrow();
+  });
+
   it('returns a frozen definition', () => {
     expect(Object.isFrozen(scaler)).toBe(true);
   });

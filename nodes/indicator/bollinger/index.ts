@@ -94,15 +94,25 @@ export const bollinger = defineNode({
     out.percentB = width === 0 ? 0.5 : (x - lower) / width;
     out.bandwidth = middle === 0 ? NaN : width / middle;
   },
+  // Any output nothing reads may come as no column (see the contract): most strategies read a band or
+  // two, and %B and the bandwidth cost a division each a bar.
+  skippableOutputs: ['upper', 'middle', 'lower', 'percentB', 'bandwidth'],
   // The step's arithmetic, in the same order, over a run of bars with the state in locals.
   kernel(s, p, input, out, from, to) {
     const src = input.source, window = s.window, n = p.period, m = p.multiplier;
     // 1/N as a factor, not three divisions by N a bar: the divider is what a bar of this loop waits on
     // (it still divides for %B and the bandwidth). Within 1e-9 of TA-Lib (reference.json), as before.
     const perN = 1 / n;
-    const { upper: up, middle: mid, lower: low, percentB: pb, bandwidth: bw } = out;
+    const { upper: up, middle: mid, lower: low, percentB: pb, bandwidth: bw } = out as Partial<typeof out>;
     if (s.same === undefined) Object.assign(s, { shift: NaN, sum: 0, sumSq: 0, same: 0, last: NaN });
     let next = s.next, count = s.count, shift = s.shift, sum = s.sum, sumSq = s.sumSq, same = s.same, last = s.last;
+    const nans = (t: number) => {
+      if (up !== undefined) up[t] = NaN;
+      if (mid !== undefined) mid[t] = NaN;
+      if (low !== undefined) low[t] = NaN;
+      if (pb !== undefined) pb[t] = NaN;
+      if (bw !== undefined) bw[t] = NaN;
+    };
     for (let t = from; t < to; t++) {
       const x = src[t]!;
       if (x !== x) {
@@ -111,7 +121,7 @@ export const bollinger = defineNode({
         shift = NaN;
         same = 0;
         last = NaN;
-        up[t] = mid[t] = low[t] = pb[t] = bw[t] = NaN;
+        nans(t);
         continue;
       }
       const leaving = count === n ? window[next]! : NaN;
@@ -141,7 +151,7 @@ export const bollinger = defineNode({
         }
       }
       if (count < n) {
-        up[t] = mid[t] = low[t] = pb[t] = bw[t] = NaN;
+        nans(t);
         continue;
       }
       const flat = same >= n;
@@ -150,11 +160,11 @@ export const bollinger = defineNode({
       const upper = middle + offset;
       const lower = middle - offset;
       const width = upper - lower;
-      up[t] = upper;
-      mid[t] = middle;
-      low[t] = lower;
-      pb[t] = width === 0 ? 0.5 : (x - lower) / width;
-      bw[t] = middle === 0 ? NaN : width / middle;
+      if (up !== undefined) up[t] = upper;
+      if (mid !== undefined) mid[t] = middle;
+      if (low !== undefined) low[t] = lower;
+      if (pb !== undefined) pb[t] = width === 0 ? 0.5 : (x - lower) / width;
+      if (bw !== undefined) bw[t] = middle === 0 ? NaN : width / middle;
     }
     s.next = next;
     s.count = count;
