@@ -139,6 +139,26 @@ describe('executor phases', () => {
     for (const block of [1, 2048]) expect(go(plan, block)).toEqual(reference);
   });
 
+  it('with several symbols and bad bars, gives the fills, equity, outputs and states of a run without idle tests, whatever the block size', () => {
+    // Blocks with every bar valid set each symbol's last valid bar only at their end, and mark from the
+    // positions the executor follows: a bad bar after one must mark at that symbol's last valid close.
+    const plan = compileOk(graph, registry);
+    const noIdle = { ...plan, nodes: plan.nodes.map((n) => ({ ...n, def: { ...n.def, idle: undefined } })) };
+    const market = syntheticMarket({ seed: 5, bars: 3000, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1), symbols: 3 });
+    for (let t = 40; t < 3000; t += 61) market.lanes[t % 2]!.close[t] = NaN;
+    const go = (p: typeof plan, blockBars: number) => {
+      const account = new Account(p.settings.initialCash);
+      const shared = market.lanes.map((_, k) => new SimBroker(p.settings, account, `S${k}`));
+      const exec = createExecutor(p, market, shared, { blockBars });
+      for (let from = 0; from < 3000; from += 500) exec.run(from, from + 500);
+      return { equity: [...exec.equity], fills: shared.map((b) => b.fills), stats: { ...exec.stats }, slots: [...exec.slots], states: structuredClone(exec.states) };
+    };
+    const reference = go(noIdle, 64);
+    expect(reference.fills.flat().length).toBeGreaterThan(30);
+    expect(reference.stats.skipped).toBe(49);
+    for (const block of [64, 333, 2048]) expect(go(plan, block)).toEqual(reference);
+  });
+
   // Quiet stretches (runs of bars where nothing can happen, marked in a tight loop): with exits that hold
   // a position between its stop and target, with a trailing stop (never calm while held), with tight
   // levels crossed often, and across several symbols, each equals the run without any idle test.

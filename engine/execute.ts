@@ -574,9 +574,11 @@ function holding() {
 }
 /** Bars [a, b), on which no symbol needs the full step, their equity marked (\`markEquity\`) with the positions held. */
 function quietSpan(a, b) {
-  if (holding()) counts[0] += b - a;
+  let held = false;
+  for (let k = 0; k < ${L}; k++) if (pos[k] !== 0) held = true;
+  if (held) counts[0] += b - a;
   else flatRun(a, b, account.cash);
-  for (let k = 0; k < ${L}; k++) lastValid[k] = b - 1;
+  if (allWhole === 0) for (let k = 0; k < ${L}; k++) lastValid[k] = b - 1;
 }
 /**
  * Each symbol's broker marked at the open of bar \`t\`, or of its last valid bar before it: what a fill's
@@ -597,6 +599,8 @@ function markAll(j, t) {
 function lanesOver(from, to) {
   counts[0] = 0;
   counts[1] = 0;
+  // \`pos\` follows the positions from here on: only a fill in \`barAt\` changes one, which updates it.
+  holding();
   for (let k = 0; k < ${L}; k++) next[k] = attend(k, from, from, to);
   ${bands.length ? 'bandsAll();' : ''}
   let t = from;
@@ -604,7 +608,6 @@ function lanesOver(from, to) {
     let u = to;
     for (let k = 0; k < ${L}; k++) if (next[k] < u) u = next[k];
     if (u > t) {
-      holding();
       markEquity(t, u);
       ${bands.length ? `// The stretch ends early on a bar whose equity leaves a quiet symbol's band: that symbol steps there.
       const lo = eqBand[0], hi = eqBand[1];
@@ -621,6 +624,8 @@ function lanesOver(from, to) {
     ${bands.length ? 'bandsAll();' : ''}
     t = u + 1;
   }
+  // In a block of valid bars only, a symbol's last valid bar is set once, here, for \`keep\` and the next block.
+  if (allWhole === 1) lastValid.fill(to - 1);
 }`
       : `/** Whether every symbol's bar-phase nodes are idle on bar \`t\` (remembering the inputs they were asked with). */
 function idleAt(from, t) {
@@ -681,6 +686,8 @@ const runs = Array.from({ length: ${L} }, () => new Int32Array(${block + 2}));
 const runCount = new Int32Array(${L});
 // Per block: 1 where the symbol's bars are all valid.
 const whole = new Uint8Array(${L});
+// Per block: 1 when every symbol's bars are valid (then a symbol's last valid bar is the bar itself).
+let allWhole = 0;
 const live = new Uint8Array(${block});
 const NANS = new Float64Array(${block}).fill(NaN);
 // Each symbol's last valid bar so far (−1 before one): where its position is marked, and what \`keep\` shows.
@@ -713,6 +720,7 @@ ${loops.join('\n')}
  */
 function scan(from, to) {
   live.fill(0, 0, to - from);
+  allWhole = 1;
   for (let k = 0; k < ${L}; k++) {
     const o = D_open[k], h = D_high[k], l = D_low[k], c = D_close[k], okk = ok[k], r = runs[k];
     // Most blocks are valid throughout: one test per bar, leaving at the first bad bar (a branch the
@@ -751,6 +759,7 @@ function scan(from, to) {
     if (inRun) r[count++] = to;
     runCount[k] = count;
     whole[k] = 0;
+    allWhole = 0;
   }
 }
 ${batchNodes.length ? 'async ' : ''}function columnsOver(from, a, b) {
@@ -784,12 +793,20 @@ function barAt(from, t) {
             marked = 1;
           }` : ''}
           broker.onBarAt(t, lanes[k], t);
+          ${lanesFlow ? 'pos[k] = broker.position;' : ''}
         }
       }
       ${lanesFlow ? '' : 'lastValid[k] = t;'}
     }
     let e = account.cash, held = false;
-    for (let k = 0; k < ${L}; k++) {
+    ${lanesFlow ? `// Every bar of the block valid: each symbol's last valid bar is this one (set for all at the block's
+    // end), and the positions are in \`pos\`, so nothing is read of the symbols that hold none.
+    if (allWhole === 1) {
+      for (let k = 0; k < ${L}; k++) {
+        const position = pos[k];
+        if (position !== 0) { e += position * D_close[k][t]; held = true; }
+      }
+    } else ` : ''}for (let k = 0; k < ${L}; k++) {
       ${lanesFlow ? `if (ok[k][j] === 1) lastValid[k] = t;
       else counts[1]++;
       ` : ''}const position = brokers[k].position;
