@@ -239,7 +239,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // Idle tests of the bar-phase nodes, for the quiet-bar skip (see `barsOver`): the inputs to write (port
   // reference ← value read) and the call; null once a node cannot say.
   // \`equity\`: the node's equity band (\`idleEquity\`), as calls giving its low and high for symbol k.
-  let idleTests: { reads: { to: string; from: string }[]; call: string; equity?: { low: string; high: string } }[] | null = [];
+  let idleTests: { reads: { to: string; from: string; port: string }[]; call: string; watch?: string; equity?: { low: string; high: string } }[] | null = [];
   // The loop header of a bar-phase step over the symbols: all of them, or (see \`lanesOver\`) the ones that
   // need the bar. Which one is known once every node's idle test is: a placeholder until then.
   const eachActive = '/*each symbol*/';
@@ -370,7 +370,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       const reads = node.def.idleInputs ?? (node.def.idle.length < 3 ? [] : Object.keys(inputs));
       const fresh = ins.filter((x) => reads.includes(x.port) && (L > 1 || !x.wired || barColumn.has(x.s) || columnSlots.has(x.s)));
       const equity = node.def.idleEquity ? { low: `idleEquities[${i}].low(st${i}[k], p${i})`, high: `idleEquities[${i}].high(st${i}[k], p${i})` } : undefined;
-      idleTests.push({ reads: fresh.map((x) => ({ to: portRef(i, 'i', x.port, x.f), from: x.wired ? readPerBar(x.s, 'k') : 'NaN' })), call: `idle${i}(st${i}[k], p${i}, i${i})`, equity });
+      if (node.def.idleWatch) declare.push(`const watch${i} = idleWatches[${i}];`);
+      idleTests.push({ reads: fresh.map((x) => ({ to: portRef(i, 'i', x.port, x.f), from: x.wired ? readPerBar(x.s, 'k') : 'NaN', port: x.port })), call: `idle${i}(st${i}[k], p${i}, i${i})`, ...(node.def.idleWatch && { watch: `watch${i}(st${i}[k], p${i}, i${i})` }), equity });
     } else idleTests = null;
     if (cross[i]) {
       perBar.push(
@@ -437,7 +438,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // an input differs (as Object.is) from the values they last ran with, kept in \`seen\`; the loop that
   // marks the bars in between calls nothing, so V8 keeps its numbers unboxed.
   const seenWidth = idleTests?.reduce((a, x) => a + x.reads.length, 0) ?? 0;
-  const reads = (idleTests ?? []).flatMap((x) => x.reads).map((r, q) => ({ ...r, at: `seen[k * ${seenWidth} + ${q}]` }));
+  const reads = (idleTests ?? []).flatMap((x) => x.reads).map((r, q) => ({ ...r, q, at: `seen[k * ${seenWidth} + ${q}]` }));
   // Symbol k's bar at t is valid and inside its calm band (run \`stop\` when not), for \`calmAt\`.
   // Without a band (flat, or held without exits) a valid bar is inside it, and its prices are not read:
   // on the bars where a stretch ends they are seldom in cache (with a column cache, never read before).
@@ -461,12 +462,22 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     if (!m) return [];
     const [, column, at] = m as unknown as [string, string, string];
     const seenAt = `2 * (k * ${seenWidth} + ${q})`;
-    return [{ column, once: `const r${q} = ${column}_bits[k], lo${q} = seenBits[${seenAt}], hi${q} = seenBits[${seenAt} + 1];`, test: `if ((r${q}[2 * ${at}] ^ lo${q}) | (r${q}[2 * ${at} + 1] ^ hi${q})) break;` }];
+    const test = `if ((r${q}[2 * ${at}] ^ lo${q}) | (r${q}[2 * ${at} + 1] ^ hi${q})) break;`;
+    // A block column the idle test does not watch (\`idleWatch\`) is compared as zeros with zeros: it
+    // cannot end the stretch. (A bar column, read by absolute bar, is always compared.)
+    if (at === 'j') return [{ column, once: `const w${q} = watching[k * ${seenWidth} + ${q}] === 1, r${q} = w${q} ? ${column}_bits[k] : ZERO_BITS, lo${q} = w${q} ? seenBits[${seenAt}] : 0, hi${q} = w${q} ? seenBits[${seenAt} + 1] : 0;`, test }];
+    return [{ column, once: `const r${q} = ${column}_bits[k], lo${q} = seenBits[${seenAt}], hi${q} = seenBits[${seenAt} + 1];`, test }];
   });
   const bitColumns = [...new Set(hoisted.map((x) => x.column))];
   // Each idle test's reads, as \`reads\` numbers them (with their places in \`seen\`).
   let readAt = 0;
   const readsOf = (idleTests ?? []).map((x) => reads.slice(readAt, (readAt += x.reads.length)));
+  // After test q passed: which of its reads the answer hangs on (\`idleWatch\`), into \`watching\`.
+  const watchAfter = (q: number) => {
+    const x = idleTests![q]!;
+    if (!x.watch || readsOf[q]!.length === 0) return '';
+    return `{ const w = ${x.watch}; ${readsOf[q]!.map((r) => `watching[k * ${seenWidth} + ${r.q}] = w === undefined || w.includes(${JSON.stringify(r.port)}) ? 1 : 0;`).join(' ')} }`;
+  };
   const stretch = idleTests && idleTests.length > 0
     ? `/**
  * The first bar from \`t\` on, before \`to\`, where symbol k's bar is not valid, leaves its calm band or
@@ -521,7 +532,8 @@ function idleLane(k, from, t, all) {
   let changed = all;
   // Within a stretch (\`all\` false) a test whose inputs are as it last saw them answers as it did then:
   // it is not asked again (a flip of one signal does not re-run every node's test).
-  ${idleTests.map((x, q) => `changed = all;\n  ${readsOf[q]!.map((r) => `{ const v = ${r.from}; if (!Object.is(v, ${r.at})) changed = true; ${r.to} = ${r.at} = v; }`).join('\n  ')}\n  if (changed && !${x.call}) return false;`).join('\n  ')}
+  // A changed input it does not watch (\`watching\`, from \`idleWatch\`) cannot turn its answer false.
+  ${idleTests.map((x, q) => `changed = all;\n  ${readsOf[q]!.map((r) => `{ const v = ${r.from}; if (!Object.is(v, ${r.at})${x.watch ? ` && watching[k * ${seenWidth} + ${r.q}] === 1` : ''}) changed = true; ${r.to} = ${r.at} = v; }`).join('\n  ')}\n  if (changed) {\n    if (!${x.call}) return false;\n    ${watchAfter(q)}\n  }`).join('\n  ')}
   return true;
 }
 /** Whether symbol k's bar \`t\` is valid and inside its calm band. */
@@ -632,7 +644,7 @@ function idleAt(from, t) {
   const j = t - from;
   for (let k = 0; k < ${L}; k++) {
     ${reads.map((r) => `${r.to} = ${r.at} = ${r.from};`).join('\n    ')}
-    ${idleTests.map((x) => `if (!${x.call}) return false;`).join('\n    ')}
+    ${idleTests.map((x, q) => `if (!${x.call}) return false;${x.watch ? `\n    ${watchAfter(q)}` : ''}`).join('\n    ')}
   }
   return true;
 }
@@ -705,6 +717,10 @@ const next = new Int32Array(${L}), needList = new Int32Array(${L});
 const eqLow = new Float64Array(${L}).fill(-Infinity), eqHigh = new Float64Array(${L}).fill(Infinity), eqBand = Float64Array.of(-Infinity, Infinity);
 let needCount = 0;
 const seen = new Float64Array(${Math.max(1, seenWidth * L)});
+// Per symbol and read, 1 while the stretch must watch it (every read, unless a node's \`idleWatch\` says
+// otherwise), and zeros that unwatched reads compare against.
+const watching = new Uint8Array(${Math.max(1, seenWidth * L)}).fill(1);
+const ZERO_BITS = new Int32Array(${2 * block});
 // Bit views for the quiet stretches' comparisons (\`quietLane\`): of \`seen\`, and of each column they read.
 const bits = (a) => new Int32Array(a.buffer, a.byteOffset, 2 * a.length);
 const seenBits = bits(seen);
@@ -918,11 +934,12 @@ return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   const batch = batchRunner(plan, market, cols, okv, barColumn, options.seed ?? 0, options.batchSnapshots);
   const kernels = plan.nodes.map((nd) => nd.def.kernel);
   const idles = plan.nodes.map((nd) => nd.def.idle);
+  const idleWatches = plan.nodes.map((nd) => nd.def.idleWatch);
   const prepares = plan.nodes.map((nd) => nd.def.prepare?.kernel);
   const idleEquities = plan.nodes.map((nd) => nd.def.idleEquity);
   const colCache = columnCacheFor(options.columnCache, market, cacheKeys, cacheWidths, batchNodes.length > 0, n);
-  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'prepares', 'idleEquities', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', 'flatRun', source) as (...args: unknown[]) => unknown);
-  const runBars = factory(steps, kernels, idles, prepares, idleEquities, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache, flatRun) as Executor['run'];
+  const factory = generated(source) ?? remember(source, new Function('steps', 'kernels', 'idles', 'idleWatches', 'prepares', 'idleEquities', 'states', 'params', 'ctxs', 'slots', 'lanes', 'brokers', 'account', 'equity', 'stats', 'emit', 'cols', 'okv', 'runBatch', 'heldOutputs', 'colCache', 'flatRun', source) as (...args: unknown[]) => unknown);
+  const runBars = factory(steps, kernels, idles, idleWatches, prepares, idleEquities, states, params, ctxs, slots, market.lanes, brokers, brokers[0]!.account, equity, stats, emit, cols, okv, batch.run, options.outputs, colCache, flatRun) as Executor['run'];
   return { run: colCache.recording ? colCache.watch(runBars as (from: number, to: number) => void) : runBars, close: batch.close, batchSnapshots: batch.snapshots, equity, flat, slots, lanes: L, states, stats, events, eventsTruncated };
 }
 

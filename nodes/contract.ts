@@ -203,6 +203,14 @@ export interface NodeDefinition<
    * nodes/idle.test.ts checks that the answer does not depend on the others.
    */
   idleInputs?: readonly (keyof I & string)[];
+  /**
+   * Optional, with `idle`: asked right after `idle` answered true, the inputs that answer hangs on. While
+   * they keep their values the answer stays true, whatever the other inputs do, so a run of quiet bars
+   * need not end where only the others change (a flat entry node waits for Enter; an Exit that flips
+   * meanwhile changes nothing). Returns a constant list, or undefined for every input `idle` reads.
+   * nodes/idle.test.ts checks that changing only the other inputs never turns the answer false.
+   */
+  idleWatch?(state: Readonly<S>, params: z.infer<P>, input: Readonly<Values<I>>): readonly (keyof I & string)[] | undefined;
 }
 
 // Definitions differ in params, ports and state; code that handles any of them works at this erased type.
@@ -280,6 +288,7 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
     }
   }
   if (def.idleEquity && !def.idle) throw new Error(`${def.type}: idleEquity bounds an idle test, and there is none`);
+  if (def.idleWatch && !def.idle) throw new Error(`${def.type}: idleWatch follows an idle test, and there is none`);
   for (const port of def.idleInputs ?? []) if (!(port in def.inputs)) throw new Error(`${def.type}: idleInputs names ${port}, which is not an input`);
   for (let v = 1; v < def.version; v++) {
     if (!def.migrations?.[v]) throw new Error(`${def.type}: version ${def.version} needs a params migration from version ${v}`);

@@ -82,7 +82,7 @@ describe('idle nodes: an idle step changes nothing', () => {
   for (const def of withIdle) {
     it(`${def.type}: state and outputs stay put on every idle bar`, () => {
       const sets = [{}, ...(variants[def.type] ?? [])];
-      let idleBars = 0;
+      let idleBars = 0, watchedBars = 0;
       for (const [q, raw] of sets.entries()) {
         for (const wiring of [true, false]) {
           const rand = rng(7 + q * 13 + (wiring ? 1 : 0));
@@ -116,6 +116,18 @@ describe('idle nodes: an idle step changes nothing', () => {
               for (const [p, spec] of Object.entries(def.inputs)) if (!def.idleInputs.includes(p as never)) other[p] = valueFor(spec.kind, rand);
               expect(def.idle!(state, params, other as never), `${def.type} reads an input outside idleInputs at bar ${bar}`).toBe(def.idle!(state, params, input as never));
             }
+            if (def.idleWatch && def.idle!(state, params, input as never)) {
+              // Only the watched inputs hold: the others may be anything, and the answer must stay true.
+              const watched = def.idleWatch(state, params, input as never);
+              if (watched) {
+                watchedBars++;
+                for (let v = 0; v < 3; v++) {
+                  const other = { ...input };
+                  for (const [p, spec] of Object.entries(def.inputs)) if (wired[p] && !watched.includes(p as never)) other[p] = valueFor(spec.kind, rand);
+                  expect(def.idle!(state, params, other as never), `${def.type} idle hangs on an input it does not watch (${watched.join(', ')}) at bar ${bar}`).toBe(true);
+                }
+              }
+            }
             const before = idle ? clone({ state, out }) : undefined;
             def.step(state, params, input as never, out as never, ctx);
             if (before) {
@@ -128,6 +140,7 @@ describe('idle nodes: an idle step changes nothing', () => {
       }
       // The test means something only if idle bars happened (and not only those).
       expect(idleBars).toBeGreaterThan(1000);
+      if (def.idleWatch) expect(watchedBars).toBeGreaterThan(1000);
     });
   }
 });

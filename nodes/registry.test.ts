@@ -116,6 +116,7 @@ describe('defineNode', () => {
     expect(() => defineNode({ ...base, type: 'math.orders', step: orderStep, outputs: { y: { kind: 'order', description: 'out' } }, prepare })).toThrow(/prepare writes y, which is not a single-number output/);
     expect(() => defineNode({ ...base, type: 'math.prepared', step: barStep, prepare })).not.toThrow();
     expect(() => defineNode({ ...base, type: 'math.banded', step: barStep, idleEquity: { low: () => 0, high: () => 1 } })).toThrow(/idleEquity bounds an idle test, and there is none/);
+    expect(() => defineNode({ ...base, type: 'math.watching', step: barStep, idleWatch: () => undefined })).toThrow(/idleWatch follows an idle test, and there is none/);
   });
 
   it('refuses skippable outputs without a kernel, or naming an output it does not have', () => {

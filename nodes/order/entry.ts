@@ -70,6 +70,18 @@ export function holdIdle(latched: number, target: number, enter: number, exit: n
   return 1 / target > 0 && !wantsIn(latched, false, enter, exit);
 }
 
+const watchEnter = Object.freeze(['enter'] as const), watchExit = Object.freeze(['exit'] as const);
+
+/**
+ * The one signal `holdIdle`'s true answer hangs on (the contract's `idleWatch`). In: Exit in latched
+ * mode, Enter in level mode. Out: Enter while it is not true (Exit cannot bring the position in); with
+ * Enter and Exit both true in latched mode, Exit (Enter turning false keeps it out as well).
+ */
+export function holdWatch(latched: number, target: number, enter: number): readonly ('enter' | 'exit')[] {
+  if (target !== 0) return latched === 1 ? watchExit : watchEnter;
+  return latched === 1 && isTrue(enter) ? watchExit : watchEnter;
+}
+
 /** Write an entry instruction: `target` units by an order of `type` at `limit`/`stop` (NaN when unused). */
 export function setEntry(order: Order, target: number, type: number, limit: number, stop: number, expiry: number): void {
   order.target = target;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { entryTarget, holdIdle, signalInputs, sizingParams, wantsIn } from '../entry.ts';
+import { entryTarget, holdIdle, holdWatch, signalInputs, sizingParams, wantsIn } from '../entry.ts';
 import { setMarket } from '../instruction.ts';
 
 /** Enter and exit at market, sized in units or as a percent of equity once, at entry. */
@@ -31,4 +31,5 @@ export const marketOrder = defineNode({
   },
   // Sized at entry and held: only a bar whose signals open or close the position can change it.
   idle: (s, _p, input) => holdIdle(s.latched, s.target, input.enter, input.exit),
+  idleWatch: (s, _p, input) => holdWatch(s.latched, s.target, input.enter),
 });

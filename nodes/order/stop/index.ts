@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
 import { OrderType } from '../../ports.ts';
-import { entryTarget, expiryOf, holdIdle, setEntry, signalInputs, sizingParams, timeInForceParams, wantsIn } from '../entry.ts';
+import { entryTarget, expiryOf, holdIdle, holdWatch, setEntry, signalInputs, sizingParams, timeInForceParams, wantsIn } from '../entry.ts';
 import { setMarket } from '../instruction.ts';
 import { stopOffsetParam, stopPrice, stopPriceInput } from './trigger.ts';
 
@@ -48,4 +48,5 @@ export const stopOrder = defineNode({
   // Sized and priced at entry and held: only a bar whose signals open or close the position can change it.
   idleInputs: ['enter', 'exit'],
   idle: (s, _p, input) => holdIdle(s.latched, s.target, input.enter, input.exit),
+  idleWatch: (s, _p, input) => holdWatch(s.latched, s.target, input.enter),
 });

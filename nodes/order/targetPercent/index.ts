@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isTrue } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
-import { holdIdle } from '../entry.ts';
+import { holdIdle, holdWatch } from '../entry.ts';
 import { setMarket } from '../instruction.ts';
 
 /**
@@ -46,4 +46,5 @@ export const targetPercent = defineNode({
   // Unchanged while the signals agree with what is held, the entry nodes' rule: flat with Exit true is
   // idle too (the step would write the 0 it holds), which the old test here did not see.
   idle: (s, _p, input) => holdIdle(s.latched, s.target, input.enter, input.exit),
+  idleWatch: (s, _p, input) => holdWatch(s.latched, s.target, input.enter),
 });

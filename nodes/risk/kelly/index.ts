@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { holdIdle } from '../../order/entry.ts';
+import { holdIdle, holdWatch } from '../../order/entry.ts';
 import { setMarket } from '../../order/instruction.ts';
 import { capParam, entryInputs, sideParam, wantsIn } from '../shared/sizing.ts';
 
@@ -61,4 +61,5 @@ export const kelly = defineNode({
   // follows it, and what it read last is not kept.
   idleInputs: ['enter', 'exit'],
   idle: (s, _p, input) => s.pWired === 0 && s.bWired === 0 && holdIdle(s.latched, s.target, input.enter, input.exit),
+  idleWatch: (s, _p, input) => holdWatch(s.latched, s.target, input.enter),
 });

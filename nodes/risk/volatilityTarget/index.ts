@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
 import { ring } from '../../indicator/ring.ts';
-import { holdIdle } from '../../order/entry.ts';
+import { holdIdle, holdWatch } from '../../order/entry.ts';
 import { setMarket } from '../../order/instruction.ts';
 import { capParam, entryInputs, sideParam, wantsIn } from '../shared/sizing.ts';
 
@@ -160,4 +160,5 @@ export const volatilityTarget = defineNode({
     setMarket(out.order, s.target);
   },
   idle: (s, _p, input) => holdIdle(s.latched, s.target, input.enter, input.exit),
+  idleWatch: (s, _p, input) => holdWatch(s.latched, s.target, input.enter),
 });
