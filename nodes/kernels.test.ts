@@ -48,6 +48,12 @@ function barColumns(seed: number, n: number): Record<BarField, Float64Array> {
   return cols;
 }
 
+/** What the executor gives an unwired input: NaN on every bar (every field of a bars port). */
+function unwired(kind: string, n: number): Float64Array | Record<BarField, Float64Array> {
+  const nan = () => new Float64Array(n).fill(NaN);
+  return kind === 'bars' ? (Object.fromEntries(barFields.map((f) => [f, nan()])) as Record<BarField, Float64Array>) : nan();
+}
+
 /** Params to try: the defaults, and each integer param (a period) set as small as it may be, so warm-up and resets show. */
 function paramSets(def: (typeof withKernel)[number]): Record<string, unknown>[] {
   const defaults = def.params.parse({}) as Record<string, unknown>;
@@ -74,10 +80,13 @@ describe('node kernels equal their step', () => {
       const n = 3000;
       const ins = Object.keys(def.inputs);
       const outs = Object.keys(def.outputs);
-      for (const [q, raw] of paramSets(def).entries()) {
-        const params = def.params.parse(raw);
-        const wired = Object.fromEntries(ins.map((p) => [p, true]));
-        const inputs = Object.fromEntries(ins.map((p, k) => [p, def.inputs[p]!.kind === 'bars' ? barColumns(17 + q * 31 + k, n) : def.inputs[p]!.kind === 'bool' ? conditions(17 + q * 31 + k, n) : series(17 + q * 31 + k, n)]));
+      // Every input wired, and (when the node has optional inputs) those unwired, reading NaN as the executor gives them.
+      const optional = ins.filter((p) => def.inputs[p]!.optional);
+      const wirings = optional.length ? [true, false] : [true];
+      for (const [q, raw] of paramSets(def).flatMap((set) => wirings.map((all) => [set, all] as const)).map(([set, all]) => ({ set, all })).entries()) {
+        const params = def.params.parse(raw.set);
+        const wired = Object.fromEntries(ins.map((p) => [p, raw.all || !optional.includes(p)]));
+        const inputs = Object.fromEntries(ins.map((p, k) => [p, !wired[p] ? unwired(def.inputs[p]!.kind, n) : def.inputs[p]!.kind === 'bars' ? barColumns(17 + q * 31 + k, n) : def.inputs[p]!.kind === 'bool' ? conditions(17 + q * 31 + k, n) : series(17 + q * 31 + k, n)]));
 
         // Reference: step bar by bar.
         const stepState = def.init(params, wired);
