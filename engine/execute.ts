@@ -207,10 +207,11 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     const fields = compoundFields[kind];
     return fields ? fields.map((f, k) => [f, slot + k]) : [[undefined, slot]];
   };
-  // The slots some node reads (an edge into it), and the executor's own: the strategy's order.
+  // The slots some node reads (an edge into it, or its clock), and the executor's own: the strategy's order.
   const readSlots = new Set<number>(slotFields('order', plan.orderSlot).map(([, s]) => s));
   for (const node of plan.nodes) {
     for (const [port, slot] of Object.entries(node.inputSlots)) if (node.wired[port]) for (const [, s] of slotFields(node.def.inputs[port]!.kind, slot)) readSlots.add(s);
+    if (node.clock !== undefined) readSlots.add(node.clock);
   }
   // Kernel outputs left out (\`skipUnread\`): no column is written for them, and \`keep\` leaves their slots NaN.
   const skipped = new Set<number>();
