@@ -16,8 +16,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Bars } from '../engine/bars.ts';
-import { syntheticMarket, type Market } from '../engine/bars.ts';
+import { syntheticMarket, type Bars, type Market } from '../engine/bars.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
 import { s3Graph, sweepSets, type StrategySpec } from './lib/strategies.ts';
 
@@ -49,8 +48,11 @@ async function engineAt(root: string) {
 }
 
 const engines = [await engineAt(rootA), await engineAt(rootB)];
-const bars = which === 's3' ? (undefined as unknown as Bars) : readBars(ensureBars(1_000_000).path);
-const warm = which === 's3' ? bars : sliceBars(bars, 20_000);
+/** The bench's 1M bars (S1, S2, the sweep), and their first 20 000 for warming up. */
+const loadBars = (): [Bars, Bars] => {
+  const bars = readBars(ensureBars(1_000_000).path);
+  return [bars, sliceBars(bars, 20_000)];
+};
 type Outcome = Awaited<ReturnType<(typeof engines)[0]['run']>>;
 const same = (a: Outcome, b: Outcome) => a.trades === b.trades && Object.keys(a.metrics).every((k) => Object.is(a.metrics[k], b.metrics[k]));
 const median = (x: number[]) => [...x].sort((p, q) => p - q)[x.length >> 1]!;
@@ -75,6 +77,7 @@ if (which === 's3') {
   const show = (w: number) => `min ${Math.min(...times[w]!).toFixed(1)} ns, median ${median(times[w]!).toFixed(1)} ns`;
   console.log(`s3, ${assets} × ${perAsset} bars, ${runs} runs each, per asset-bar: A ${show(0)}; B ${show(1)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
 } else if (which === 'sweep') {
+  const [bars, warm] = loadBars();
   const sets = sweepSets(100);
   const caches = engines.map((e) => e.cacheFor(bars));
   for (const e of engines) for (const set of sets.slice(0, 3)) await e.run(e.spec('s1', set), warm);
@@ -90,6 +93,7 @@ if (which === 's3') {
   const total = (w: number) => times[w]!.reduce((a, b) => a + b, 0) / 1000;
   console.log(`sweep, 100 sets × 1M bars, one thread: A ${total(0).toFixed(2)} s, B ${total(1).toFixed(2)} s, B/A ${(total(1) / total(0)).toFixed(3)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
 } else {
+  const [bars, warm] = loadBars();
   const name = which as 's1' | 's2';
   for (const e of engines) for (let i = 0; i < 3; i++) await e.run(e.spec(name), warm);
   for (let r = 0; r < runs; r++) {

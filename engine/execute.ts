@@ -284,7 +284,8 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       for (const x of skip) skipped.add(x.s);
       const call = `kern${i}(st${i}[k], p${i}, { ${ports.join(', ')} }, { ${outs.map((x) => `${x.port}: ${skip.includes(x) ? 'undefined' : `c${x.s}[k]`}`).join(', ')} }, a - from, b - from);`;
       // An indicator of the bars themselves can come from (or go to) the column cache. The code is the same
-      // with or without a cache, so every run of this graph shape shares one compiled factory.
+      // with or without a cache (unless outputs are left out, \`skipUnread\`, which only runs without one), so
+      // every run of this graph shape with a cache shares one compiled factory.
       if (batchNodes.length === 0 && skip.length === 0 && ins.every((x) => !x.wired || barColumn.has(x.s))) {
         cacheWidths[i] = outs.length;
         cacheKeys[i] = `${node.def.type}@${node.def.version} ${JSON.stringify(node.params)} ${ins.map((x) => `${x.port}${x.f ? `.${x.f}` : ''}=${x.wired ? barColumn.get(x.s) : 'NaN'}`).join(',')}`;
@@ -435,8 +436,9 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // held: a small, tight function tests and marks each bar, for strategies that trade now and then. It
   // stops at the first bar where anything may happen, which \`barAt\` then steps in full.
   // Over a stretch no node steps, so a node's idle test (of its state, params and inputs) can only change
-  // its answer when an input does. The tests run on the stretch's first bar and again only on a bar where
-  // an input differs (as Object.is) from the values they last ran with, kept in \`seen\`; the loop that
+  // its answer when an input does, and only one it watches (\`idleWatch\`; all by default). The tests run on
+  // the stretch's first bar and again only on a bar where a watched input differs (as Object.is) from the
+  // values they last ran with, kept in \`seen\`; the loop that
   // marks the bars in between calls nothing, so V8 keeps its numbers unboxed.
   const seenWidth = idleTests?.reduce((a, x) => a + x.reads.length, 0) ?? 0;
   const reads = (idleTests ?? []).flatMap((x) => x.reads).map((r, q) => ({ ...r, q, at: `seen[k * ${seenWidth} + ${q}]` }));
@@ -482,7 +484,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const stretch = idleTests && idleTests.length > 0
     ? `/**
  * The first bar from \`t\` on, before \`to\`, where symbol k's bar is not valid, leaves its calm band or
- * brings its nodes inputs other than those last tested; or \`to\`. Everything the loop reads is fetched
+ * brings its nodes watched inputs other than those last tested; or \`to\`. Everything the loop reads is fetched
  * into locals first: read through the closure's lane arrays on every bar, the same loop took 4x as long.
  * Inputs compare by their bits (see \`hoisted\`): a NaN input that stays NaN keeps the stretch going, and
  * -0 is not 0.
@@ -704,12 +706,13 @@ let allWhole = 0;
 const live = new Uint8Array(${block});
 const NANS = new Float64Array(${block}).fill(NaN);
 // Each symbol's last valid bar so far (−1 before one): where its position is marked, and what \`keep\` shows.
+// With several symbols, in a block whose bars are all valid, it is set only at the block's end (\`lanesOver\`).
 const lastValid = new Int32Array(${L}).fill(-1);
 const orderBuf = new Float64Array(${8 * L});
 // Per bar, which symbols step their bar-phase nodes; which have stepped them at least once.
 const act = new Uint8Array(${L});
 const primed = new Uint8Array(${L});
-// Each symbol's position over a quiet stretch.
+// Each symbol's position: over a quiet stretch, and with several symbols over the whole block (\`lanesOver\`).
 const pos = new Float64Array(${L}), bandLow = new Float64Array(${L}), bandHigh = new Float64Array(${L});
 // Several symbols with idle tests: each symbol's next bar that needs the full step, and on a full bar, the
 // symbols that need it, in order (\`lanesOver\`).

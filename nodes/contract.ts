@@ -207,7 +207,8 @@ export interface NodeDefinition<
    * Optional, with `idle`: asked right after `idle` answered true, the inputs that answer hangs on. While
    * they keep their values the answer stays true, whatever the other inputs do, so a run of quiet bars
    * need not end where only the others change (a flat entry node waits for Enter; an Exit that flips
-   * meanwhile changes nothing). Returns a constant list, or undefined for every input `idle` reads.
+   * meanwhile changes nothing). Returns a constant list of input names, or undefined for all of them;
+   * an input left out (a misspelt name too) is one the answer must truly not depend on.
    * nodes/idle.test.ts checks that changing only the other inputs never turns the answer false.
    */
   idleWatch?(state: Readonly<S>, params: z.infer<P>, input: Readonly<Values<I>>): readonly (keyof I & string)[] | undefined;
