@@ -250,6 +250,13 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const cacheWidths = plan.nodes.map(() => 0);
   // Per cacheable node, the statement that points its block columns into the cached columns.
   const cachedViews: { node: number; slots: number[] }[] = [];
+  // The bar fields kernels read, as views of the block (\`viewBars\`): one per symbol and field a block,
+  // shared by every kernel that reads the field, not one per kernel call.
+  const viewFields = new Set<string>();
+  const barView = (f: string) => {
+    viewFields.add(f);
+    return `V_${f}[k]`;
+  };
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
     // Output objects are per symbol (\`O3[k]\`): a step that leaves an output unwritten on a bar (a resample
@@ -274,7 +281,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     }
     if (columnar[i] && !cross[i] && node.def.kernel && clock === undefined) {
       // The node's own kernel over the run of bars, on block-relative columns (data columns as views).
-      const column = (x: { s: number; wired: boolean }) => (!x.wired ? 'NANS' : barColumn.has(x.s) ? `D_${barColumn.get(x.s)}[k].subarray(from, from + ${block})` : `c${x.s}[k]`);
+      const column = (x: { s: number; wired: boolean }) => (!x.wired ? 'NANS' : barColumn.has(x.s) ? barView(barColumn.get(x.s)!) : `c${x.s}[k]`);
       // A bars port is one column per field.
       const ports = Object.keys(node.inputSlots).map((port) => {
         const fields = ins.filter((x) => x.port === port);
@@ -357,7 +364,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     const prepared = new Set<string>(node.def.prepare?.outputs ?? []);
     if (node.def.prepare) {
       declare.push(`const prep${i} = prepares[${i}];`);
-      const fields = node.def.prepare.fields.map((f) => `${f}: D_${f}[k].subarray(from, from + ${block})`).join(', ');
+      const fields = node.def.prepare.fields.map((f) => `${f}: ${barView(f)}`).join(', ');
       loops.push(`function prepare${i}(from, a, b, k) {
   prep${i}(st${i}[k], p${i}, { ${fields} }, { ${[...prepared].map((port) => `${port}: c${node.outputSlots[port]}[k]`).join(', ')} }, a - from, b - from);
 }`);
@@ -898,11 +905,17 @@ let warm = 0;
 function viewCached(from) {
 ${cachedViews.map(({ node, slots }) => `  if (cacheIn[${node}] !== null) for (let k = 0; k < ${L}; k++) { ${slots.map((s, q) => `c${s}[k] = cacheIn[${node}][k][${q}].subarray(from, from + ${block});${bitColumns.includes(`c${s}`) ? ` c${s}_bits[k] = bits(c${s}[k]);` : ''}`).join(' ')} }`).join('\n')}
 }
+${[...viewFields].map((f) => `const V_${f} = new Array(${L});`).join('\n')}
+/** Each symbol's bar fields that kernels read, as views of the block starting at \`from\`. */
+function viewBars(from) {
+  for (let k = 0; k < ${L}; k++) { ${[...viewFields].map((f) => `V_${f}[k] = D_${f}[k].subarray(from, from + ${block});`).join(' ')} }
+}
 return ${batchNodes.length ? 'async ' : ''}function run(from, to) {
   for (let start = from, end = from; start < to; start = end) {
     end = Math.min(to, start + (warm < ${rampBlocks} ? ${rampBars} : ${block}));
     warm++;
     viewCached(start);
+    viewBars(start);
     scan(start, end);
     ${batchNodes.length ? 'await ' : ''}columnsOver(start, start, end);
     barsOver(start, end);
