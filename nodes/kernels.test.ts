@@ -83,7 +83,7 @@ describe('node kernels equal their step', () => {
       // Every input wired, and (when the node has optional inputs) those unwired, reading NaN as the executor gives them.
       const optional = ins.filter((p) => def.inputs[p]!.optional);
       const wirings = optional.length ? [true, false] : [true];
-      for (const [q, raw] of paramSets(def).flatMap((set) => wirings.map((all) => [set, all] as const)).map(([set, all]) => ({ set, all })).entries()) {
+      for (const [q, raw] of paramSets(def).flatMap((set) => wirings.map((all) => ({ set, all }))).entries()) {
         const params = def.params.parse(raw.set);
         const wired = Object.fromEntries(ins.map((p) => [p, raw.all || !optional.includes(p)]));
         const inputs = Object.fromEntries(ins.map((p, k) => [p, !wired[p] ? unwired(def.inputs[p]!.kind, n) : def.inputs[p]!.kind === 'bars' ? barColumns(17 + q * 31 + k, n) : def.inputs[p]!.kind === 'bool' ? conditions(17 + q * 31 + k, n) : series(17 + q * 31 + k, n)]));

@@ -101,7 +101,8 @@ export const bollinger = defineNode({
   kernel(s, p, input, out, from, to) {
     const src = input.source, window = s.window, n = p.period, m = p.multiplier;
     // 1/N as a factor, not three divisions by N a bar: the divider is what a bar of this loop waits on
-    // (it still divides for %B and the bandwidth, when they are asked for). Within 1e-9 of TA-Lib (reference.json), as before.
+    // (it still divides for %B and the bandwidth, when they are asked for). Within 1e-9 of TA-Lib
+    // (reference.json), as before.
     const perN = 1 / n;
     const { upper: up, middle: mid, lower: low, percentB: pb, bandwidth: bw } = out as Partial<typeof out>;
     if (s.same === undefined) Object.assign(s, { shift: NaN, sum: 0, sumSq: 0, same: 0, last: NaN });
