@@ -40,9 +40,9 @@ export const crossover = defineNode({
     for (let t = from; t < to; t++) {
       const a = xa[t]!, b = xb[t]!;
       // The flags as numbers combined with &, not chosen by branches the processor would mispredict.
-      const known = +(a === a) & +(b === b) & +(prevA === prevA) & +(prevB === prevB);
-      above[t] = known & +(prevA <= prevB) & +(a > b);
-      below[t] = known & +(prevA >= prevB) & +(a < b);
+      // The step's "both bars known" needs no test of its own here: every comparison with a NaN is false.
+      above[t] = +(prevA <= prevB) & +(a > b);
+      below[t] = +(prevA >= prevB) & +(a < b);
       prevA = a;
       prevB = b;
     }
