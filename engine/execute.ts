@@ -475,9 +475,19 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     const test = `if ((r${q}[2 * ${at}] ^ lo${q}) | (r${q}[2 * ${at} + 1] ^ hi${q})) break;`;
     // A block column the idle test does not watch (\`idleWatch\`) is compared as zeros with zeros: it
     // cannot end the stretch. (A bar column, read by absolute bar, is always compared.)
-    if (at === 'j') return [{ column, once: `const w${q} = watching[k * ${seenWidth} + ${q}] === 1, r${q} = w${q} ? ${column}_bits[k] : ZERO_BITS, lo${q} = w${q} ? seenBits[${seenAt}] : 0, hi${q} = w${q} ? seenBits[${seenAt} + 1] : 0;`, test }];
-    return [{ column, once: `const r${q} = ${column}_bits[k], lo${q} = seenBits[${seenAt}], hi${q} = seenBits[${seenAt} + 1];`, test }];
+    if (at === 'j') return [{ column, q, watchable: true, once: `const w${q} = watching[k * ${seenWidth} + ${q}] === 1, r${q} = w${q} ? ${column}_bits[k] : ZERO_BITS, lo${q} = w${q} ? seenBits[${seenAt}] : 0, hi${q} = w${q} ? seenBits[${seenAt} + 1] : 0;`, test }];
+    return [{ column, q, watchable: false, once: `const r${q} = ${column}_bits[k], lo${q} = seenBits[${seenAt}], hi${q} = seenBits[${seenAt} + 1];`, test }];
   });
+  // A stretch's loop, \`loop(tests)\` with the inputs' tests in its body. Most stretches watch one input
+  // (Target %'s and the sizing nodes' \`idleWatch\` name one of Enter and Exit): when only one is, a loop
+  // of its own tests that one alone, not the others against zeros (a sweep set ≈ 5 % faster, bench/ab.ts).
+  const oneWatched = hoisted.length >= 2 && hoisted.length <= 4 && hoisted.every((x) => x.watchable);
+  const stretchLoops = (loop: (tests: string) => string) => [
+    ...(oneWatched ? hoisted.map((x) => `if (${hoisted.map((y) => (y === x ? `w${y.q}` : `!w${y.q}`)).join(' && ')}) {
+    ${loop(x.test)}
+  }`) : []),
+    loop(hoisted.map((x) => x.test).join('\n      ')),
+  ].join('\n  ');
   const bitColumns = [...new Set(hoisted.map((x) => x.column))];
   // Each idle test's reads, as \`reads\` numbers them (with their places in \`seen\`).
   let readAt = 0;
@@ -502,20 +512,20 @@ function quietLane(k, from, t, to) {
   if (whole[k] === 1 && lo === -Infinity && hi === Infinity) {
     // Every bar valid and no band (flat, or held without a stop-loss or take-profit): only a changed
     // input can end the stretch, so that is all this loop reads.
-    for (; t < to; t++) {
+    ${stretchLoops((tests) => `for (; t < to; t++) {
       const j = t - from;
-      ${hoisted.map((x) => x.test).join('\n      ')}
+      ${tests}
     }
-    return t;
+    return t;`)}
   }
-  for (; t < to; t++) {
+  ${stretchLoops((tests) => `for (; t < to; t++) {
     const j = t - from;
     if (okk[j] === 0) break;
     const open = o[t];
     if (!(open > lo && l[t] > lo && open < hi && h[t] < hi)) break;
-    ${hoisted.map((x) => x.test).join('\n    ')}
+    ${tests}
   }
-  return t;
+  return t;`)}
 }
 /**
  * Equity at the closes of bars [a, b) with the positions held: the cash, plus each symbol's position at
