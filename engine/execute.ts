@@ -298,13 +298,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
         cacheKeys[i] = `${node.def.type}@${node.def.version} ${JSON.stringify(node.params)} ${ins.map((x) => `${x.port}${x.f ? `.${x.f}` : ''}=${x.wired ? barColumn.get(x.s) : 'NaN'}`).join(',')}`;
         // Served from the cache, its columns are views of the cached ones (`viewCached`): nothing to run.
         cachedViews.push({ node: i, slots: outs.map((x) => x.s) });
+        // Recording, its block columns are views of the columns being recorded (\`viewCached\`): it writes them.
         loops.push(`function node${i}(from, a, b, k) {
   if (cacheIn[${i}] !== null) return;
   ${call}
-  const rec = cacheOut[${i}];
-  if (rec !== null) {
-    ${outs.map((x, q) => `rec[k][${q}].set(c${x.s}[k].subarray(a - from, b - from), a);`).join('\n    ')}
-  }
 }`);
       } else {
         loops.push(`function node${i}(from, a, b, k) {
@@ -910,10 +907,21 @@ let warm = 0;
 /**
  * A node served from the column cache reads and writes nothing: its block columns become views of the
  * cached columns at the block's first bar (a copy cost as much as a third of a sweep set's column work).
- * Set before \`scan\`, which writes NaN into a column at a bad bar: the cached column holds NaN there too.
+ * A node recording into the cache writes its columns there the same way, not into its block columns and
+ * then a copy (≈ 2 % of a 100-set sweep: each of its 20 SMAs was copied once). Set before \`scan\`, which
+ * writes NaN into a column at a bad bar: so a cached column holds NaN there too. Otherwise (no cache, or
+ * a recording stored), the block columns of its own.
  */
+${cachedViews.flatMap(({ slots }) => slots.map((s) => `const own${s} = c${s}.slice();`)).join('\n')}
 function viewCached(from) {
-${cachedViews.map(({ node, slots }) => `  if (cacheIn[${node}] !== null) for (let k = 0; k < ${L}; k++) { ${slots.map((s, q) => `c${s}[k] = cacheIn[${node}][k][${q}].subarray(from, from + ${block});${bitColumns.includes(`c${s}`) ? ` c${s}_bits[k] = bits(c${s}[k]);` : ''}`).join(' ')} }`).join('\n')}
+${cachedViews.map(({ node, slots }) => {
+  const pointAt = (column: (s: number, q: number) => string) => slots.map((s, q) => `c${s}[k] = ${column(s, q)};${bitColumns.includes(`c${s}`) ? ` c${s}_bits[k] = bits(c${s}[k]);` : ''}`).join(' ');
+  return `  for (let k = 0; k < ${L}; k++) {
+    if (cacheIn[${node}] !== null) { ${pointAt((_, q) => `cacheIn[${node}][k][${q}].subarray(from, from + ${block})`)} }
+    else if (cacheOut[${node}] !== null) { ${pointAt((_, q) => `cacheOut[${node}][k][${q}].subarray(from, from + ${block})`)} }
+    else if (c${slots[0]}[k] !== own${slots[0]}[k]) { ${pointAt((s) => `own${s}[k]`)} }
+  }`;
+}).join('\n')}
 }
 ${[...viewFields].map((f) => `const V_${f} = new Array(${L});`).join('\n')}
 /** Each symbol's bar fields that kernels read, as views of the block starting at \`from\`. */
@@ -984,9 +992,9 @@ function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: re
   const lanes = market.lanes.length;
   const hits = keys.map((key) => (key === undefined ? null : (use.get(key) ?? null)));
   // Recording is skipped for a node whose columns could not be kept anyway (over the cache's budget).
-  // NaN where a run records nothing (bad bars), as the executor's own columns hold there: a run served
-  // from the cache reads these columns in place.
-  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * widths[i]! * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: widths[i]! }, () => new Float64Array(n).fill(NaN)))));
+  // The recording run writes every bar of them before they are stored: its kernel each valid bar, the
+  // block scan NaN at each bad one (a run served from the cache reads these columns in place).
+  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * widths[i]! * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: widths[i]! }, () => new Float64Array(n)))));
   let covered = 0;
   return {
     in: hits,
