@@ -106,13 +106,10 @@ export function measure(equity: Float64Array, time: Float64Array, trades: Trade[
   const downside = n ? Math.sqrt(downSq / n) : 0;
 
   const years = n * spacing / yearMs;
-  const closed = trades.filter((t) => !t.open);
   const fit = withBench ? benchmarkFit(n - 1, benchmarkSums(returns, bench, n, flat, extras.memo), bench[n - 1]! / bench[0]! - 1, periodsPerYear) : { benchmarkReturn: null, beta: null, alpha: null };
   const { var95, cvar95 } = tailRisk(returns, n, zeros!, flat);
   const meanEquity = n ? equitySum / n : initialCash;
-  const wins = closed.filter((t) => t.pnl > 0);
-  const grossWin = wins.reduce((a, t) => a + t.pnl, 0);
-  const grossLoss = -closed.filter((t) => t.pnl < 0).reduce((a, t) => a + t.pnl, 0);
+  const { closed, wins, grossWin, grossLoss, pnl } = tradeSums(trades);
   const growth = final / initialCash;
   // Under a month of data, an annualised figure is mostly noise blown up by the exponent.
   const cagr = years >= 1 / 12 && growth > 0 ? (growth ** (1 / years) - 1) * 100 : null;
@@ -124,21 +121,39 @@ export function measure(equity: Float64Array, time: Float64Array, trades: Trade[
     sortino: downside > 0 ? (mean / downside) * Math.sqrt(periodsPerYear) : null,
     maxDrawdown: maxDd * 100,
     maxDrawdownBars: longestUnder,
-    trades: closed.length,
-    winRate: closed.length ? (wins.length / closed.length) * 100 : null,
+    trades: closed,
+    winRate: closed ? (wins / closed) * 100 : null,
     profitFactor: grossLoss > 0 ? grossWin / grossLoss : null,
     exposure: n ? (exposedBars / n) * 100 : 0,
     finalEquity: final,
     commissionPaid,
     periodsPerYear,
     calmar: cagr !== null && maxDd > 0 ? cagr / (maxDd * 100) : null,
-    expectancy: closed.length ? closed.reduce((a, t) => a + t.pnl, 0) / closed.length : null,
+    expectancy: closed ? pnl / closed : null,
     turnover: years > 0 && meanEquity > 0 ? (extras.tradedNotional ?? 0) / meanEquity / years : 0,
     var95,
     cvar95,
     ...fit,
   };
   return { metrics, lowestBar: lowestBar! };
+}
+
+/**
+ * The closed trades' count, winners, gross profit and loss, and net PnL, each summed in trade order, in
+ * one pass: filtered copies of a long trade list were ≈ 8 % of a backtest's garbage (S1, 14 000 trades).
+ */
+function tradeSums(trades: readonly Trade[]) {
+  let closed = 0, wins = 0, grossWin = 0, losses = 0, pnl = 0;
+  for (const t of trades) {
+    if (t.open) continue;
+    closed++;
+    pnl += t.pnl;
+    if (t.pnl > 0) {
+      wins++;
+      grossWin += t.pnl;
+    } else if (t.pnl < 0) losses += t.pnl;
+  }
+  return { closed, wins, grossWin, grossLoss: -losses, pnl };
 }
 
 // Each pass over the equity curve is a function of its own that returns its sums in a typed array, with
