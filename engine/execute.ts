@@ -477,7 +477,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   });
   // A stretch's loop, \`loop(tests)\` with the inputs' tests in its body. Most stretches watch one input
   // (Target %'s and the sizing nodes' \`idleWatch\` name one of Enter and Exit): when only one is, a loop
-  // of its own tests that one alone, not the others against zeros (a sweep set ≈ 5 % faster, bench/ab.ts).
+  // of its own tests that one alone, not the others against zeros (a sweep ≈ 2–3 % faster, bench/ab.ts).
   const oneWatched = hoisted.length >= 2 && hoisted.length <= 4 && hoisted.every((x) => x.watchable);
   const stretchLoops = (loop: (tests: string) => string) => [
     ...(oneWatched ? hoisted.map((x) => `if (${hoisted.map((y) => (y === x ? `w${y.q}` : `!w${y.q}`)).join(' && ')}) {
