@@ -430,7 +430,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   const skipQuiet = idleTests && idleTests.length > 0
     ? `${each}
       let a = ok[k][j];
-      if (a === 1 && primed[k] === 1${lanesFlow || L > 1 ? '' : ' && busyAt !== t'}) do { ${idleTests.map((x) => `${x.reads.map((r) => `${r.to} = ${r.from};`).join(' ')} if (!${x.equity ? `(${x.call} && e > ${x.equity.low} && e <= ${x.equity.high})` : x.call}) break;`).join(' ')} a = 0; } while (false);
+      if (a === 1 && primed[k] === 1${lanesFlow ? '' : ' && busyAt !== t'}) do { ${idleTests.map((x) => `${x.reads.map((r) => `${r.to} = ${r.from};`).join(' ')} if (!${x.equity ? `(${x.call} && e > ${x.equity.low} && e <= ${x.equity.high})` : x.call}) break;`).join(' ')} a = 0; } while (false);
       act[k] = a;
     }`
     : `for (let k = 0; k < ${L}; k++) act[k] = ok[k][j];`;
@@ -741,7 +741,8 @@ const next = new Int32Array(${L}), needList = new Int32Array(${L});
 // The equity band each symbol's quiet nodes allow (\`idleEquity\`), and the tightest of them.
 const eqLow = new Float64Array(${L}).fill(-Infinity), eqHigh = new Float64Array(${L}).fill(Infinity), eqBand = Float64Array.of(-Infinity, Infinity);
 let needCount = 0;
-// The bar a quiet stretch ended on because the nodes were not idle there (one symbol: see \`quietOver\`).
+// The bar a quiet stretch ended on because the nodes were not idle there (\`quietOver\`: one symbol, as
+// several symbols with idle tests always take \`lanesOver\`).
 let busyAt = -1;
 const seen = new Float64Array(${Math.max(1, seenWidth * L)});
 // Per symbol and read, 1 while the stretch must watch it (every read, unless a node's \`idleWatch\` says
