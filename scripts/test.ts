@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ensureServices, type TestServices } from './test-services.ts';
 
 interface StepResult {
@@ -20,6 +20,8 @@ interface StepResult {
   passed: number;
   failed: number;
   detail: string;
+  /** What failed, a line each, so the summary (the tail CI keeps) names it. */
+  failures?: string[];
 }
 
 const root = join(import.meta.dirname, '..');
@@ -79,7 +81,18 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
+  testResults: Array<{
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }>;
+  }>;
+}
+
+/** The first line of a failure message, without colours, cut short: enough to tell one failure from another. */
+function firstLine(message: string | undefined): string {
+  const line = (message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line.trim();
 }
 
 async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Omit<StepResult, 'name' | 'seconds'>> {
@@ -117,7 +130,13 @@ async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Omit<St
   if (skipped) parts.push(`${skipped} skipped`);
   if (brokenFiles) parts.push(`${brokenFiles} file(s) failed to run`);
   if (report.testResults.length === 0) parts.push('no test files');
-  return { ok: code === 0, passed: report.numPassedTests, failed, detail: parts.join(', ') };
+  const failures = report.testResults.flatMap((file) => {
+    const path = relative(root, file.name);
+    const tests = file.assertionResults.filter((t) => t.status === 'failed');
+    if (file.status === 'failed' && tests.length === 0) return [`${path}: ${firstLine(file.message)}`];
+    return tests.map((t) => `${path} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+  });
+  return { ok: code === 0, passed: report.numPassedTests, failed, detail: parts.join(', '), failures };
 }
 
 async function main(): Promise<number> {
@@ -156,6 +175,7 @@ async function main(): Promise<number> {
   for (const r of results) {
     console.log(`${r.name.padEnd(12)} ${(r.ok ? 'ok' : 'FAILED').padEnd(7)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.detail}`);
   }
+  for (const r of results) for (const failure of r.failures ?? []) console.log(`  ✗ ${r.name}: ${failure}`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);
