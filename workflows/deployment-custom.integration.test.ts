@@ -185,8 +185,10 @@ describe('a custom-node deployment across a sandbox crash and a worker restart',
     h = await createHarness();
     const first = new CrashablePool(1);
     const stopFirst = await startWorker(first);
-    const data = { kind: 'synthetic' as const, seed: 21, bars: 160 };
-    const id = await deploy(h, data, 8);
+    // The replay paces itself by the wall clock: it must still be playing when the first worker stops,
+    // after a cold sandbox start, a crash, a retry and a restart, however slow the machine (30 s here).
+    const data = { kind: 'synthetic' as const, seed: 21, bars: 480 };
+    const id = await deploy(h, data, 16);
     const bars = async () => (await call(h!.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed as number;
     await waitFor('a few bars', async () => ((await bars()) >= 20 ? true : undefined), 90_000);
 

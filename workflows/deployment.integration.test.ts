@@ -80,8 +80,12 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect(killed.status).toBe(200);
     expect(killed.json).toMatchObject({ killSwitch: true, tradingState: 'REDUCING' });
     const at = killed.json.barsProcessed;
-    await waitFor('bars after the kill', async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed >= at + 25 ? true : undefined), 60_000);
-    const detail = (await call(h.app, 'GET', `/api/deployments/${id}?limit=1000`)).json;
+    // At least 25 bars, and until the strategy has asked for an entry: whether a cross comes within a fixed
+    // number of bars depends on the bar the kill lands on, which depends on the machine's speed.
+    const detail = await waitFor('bars and a refused entry after the kill', async () => {
+      const d = (await call(h.app, 'GET', `/api/deployments/${id}?limit=1000`)).json;
+      return d.barsProcessed >= at + 25 && d.denials.length > 0 ? d : undefined;
+    }, 60_000);
     expect(detail.events.some((e: { code: string; message: string }) => e.code === 'KILL' && e.message.includes('risk desk'))).toBe(true);
     // After the kill nothing grows the position: every later fill moves it towards zero, never across.
     const em = h.orm.em.fork();

@@ -137,6 +137,8 @@ describe('strategy library and versions against real PostgreSQL', () => {
 
   it('searches by name, in any case, matching % and _ literally', async () => {
     const a = await create('Search: Golden CROSS');
+    // Most recent first needs b to be later than a: on a fast machine the two can land in one millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const b = await create('Search: golden ratio');
     const c = await create('Search: 100% momentum_x');
     await theirs('Search: golden (not mine)');

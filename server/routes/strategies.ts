@@ -37,7 +37,8 @@ export function registerStrategyRoutes(app: OpenAPIHono, deps: AppDeps): void {
     async (c) => {
       const { q } = c.req.valid('query');
       const where = q ? { owner: deps.owner, name: { $ilike: `%${escapeLike(q)}%` } } : { owner: deps.owner };
-      const rows = await em().find(Strategy, where, { orderBy: { updatedAt: 'desc' }, fields: ['id', 'name', 'latestVersion', 'createdAt', 'updatedAt'] });
+      // Two strategies changed in the same millisecond (an import of several) keep one order between calls.
+      const rows = await em().find(Strategy, where, { orderBy: { updatedAt: 'desc', createdAt: 'desc', id: 'asc' }, fields: ['id', 'name', 'latestVersion', 'createdAt', 'updatedAt'] });
       return c.json(
         { items: rows.map((s) => ({ id: s.id, name: s.name, version: s.latestVersion, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() })) },
         200,

@@ -123,16 +123,19 @@ describe('the ccxt adapter against the fake exchange', () => {
 
   it('the polling feed reads closed candles from the public klines endpoint, after its cursor, without keys', async () => {
     const minute = 60_000;
-    const start = Math.floor(Date.now() / minute) * minute - 10 * minute;
+    // One clock reading for the whole test: a minute that turned between two readings would close
+    // candle 10 for the second poll.
+    const now = Date.now();
+    const start = Math.floor(now / minute) * minute - 10 * minute;
     // Ten closed candles and the one still forming.
     await admin('/admin/klines', { symbol: 'BTCUSDT', klines: walkKlines(start, 11, minute, 100, 3) });
     const feed = FeedConfig.parse({ kind: 'ccxt', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', baseUrl: ex.url }) as Extract<FeedConfig, { kind: 'ccxt' }>;
     const source = configureExchange(CcxtConfig.parse({ exchange: 'binance', baseUrl: ex.url }), { apiKey: '', secret: '' });
-    const first = await ccxtPoll(source, feed, start + 4 * minute, Date.now(), 100);
+    const first = await ccxtPoll(source, feed, start + 4 * minute, now, 100);
     expect(first.bars.map((b) => (b.time - start) / minute)).toEqual([5, 6, 7, 8, 9]);
     expect(first.bars[0]!.observedAt).toBe(start + 6 * minute);
     expect(first.bars.every((b) => b.high >= b.low && b.close > 0)).toBe(true);
-    const none = await ccxtPoll(source, feed, start + 9 * minute, Date.now(), 100);
+    const none = await ccxtPoll(source, feed, start + 9 * minute, now, 100);
     expect(none.bars).toEqual([]);
     expect(none.waitMs).toBeGreaterThanOrEqual(200);
   });
