@@ -872,3 +872,39 @@ describe('SimBroker leverage cap', () => {
     expect(broke.leverageCuts).toBe(1);
   });
 });
+
+describe('SimBroker over whole columns (onBarAt, as the executor calls it)', () => {
+  // The tests above work one bar at a time (`onBar`, a one-row table), where row 0 is every bar: these
+  // read rows of a longer table, so a time or volume taken from the wrong row shows.
+  const hour = 3_600_000;
+  const d = Date.UTC(2024, 0, 1);
+  /** Hourly bars from 10:00 on 1 January: open 100, high 101, low 95 (89 on row 20), close 100. */
+  function table(volume: (i: number) => number): Bars {
+    const col = (f: (i: number) => number) => Float64Array.from({ length: 30 }, (_, i) => f(i));
+    return { time: col((i) => d + (10 + i) * hour), open: col(() => 100), high: col(() => 101), low: col((i) => (i === 20 ? 89 : 95)), close: col(() => 100), volume: col(volume) };
+  }
+
+  it('a day order ends with its own day, read from the row worked; a good-till-cancelled one fills at that row’s time', () => {
+    const bars = table(() => 1e9);
+    const day = new SimBroker(free);
+    const gtc = new SimBroker(free);
+    instruct(day, 0, { target: 10, type: limit, limit: 90, expiry: -1 });
+    instruct(gtc, 0, { target: 10, type: limit, limit: 90, expiry: 0 });
+    for (let t = 1; t < 30; t++) {
+      day.onBarAt(t, bars, t);
+      gtc.onBarAt(t, bars, t);
+    }
+    // Row 14 is midnight: the day order was gone before row 20 reached its limit.
+    expect(day.fills).toEqual([]);
+    expect(day.workingTarget).toBeNaN();
+    expect(gtc.fills).toEqual([{ time: d + 30 * hour, quantity: 10, price: 90, commission: 0 }]);
+  });
+
+  it('the participation cap reads the volume of the row worked', () => {
+    const bars = table((i) => (i === 5 ? 50 : i === 6 ? 30 : 1e9));
+    const b = new SimBroker(BacktestSettings.parse({ initialCash: 100_000, commissionBps: 0, slippageBps: 0, maxParticipation: 10 }));
+    instruct(b, 4, { target: 12 });
+    for (let t = 5; t < 8; t++) b.onBarAt(t, bars, t);
+    expect(b.fills.map((f) => [f.time, f.quantity])).toEqual([[d + 15 * hour, 5], [d + 16 * hour, 3], [d + 17 * hour, 4]]);
+  });
+});
