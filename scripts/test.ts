@@ -30,6 +30,8 @@ const vitestBin = join(dirname(require.resolve('vitest/package.json')), 'vitest.
 const tscBin = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 const extraArgs = process.argv.slice(2);
 const reportDir = mkdtempSync(join(tmpdir(), 'tradeloom-test-'));
+/** How many failed tests the summary names. */
+const maxListed = 40;
 
 let current: ChildProcess | undefined;
 let services: TestServices | undefined;
@@ -175,7 +177,10 @@ async function main(): Promise<number> {
   for (const r of results) {
     console.log(`${r.name.padEnd(12)} ${(r.ok ? 'ok' : 'FAILED').padEnd(7)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.detail}`);
   }
-  for (const r of results) for (const failure of r.failures ?? []) console.log(`  ✗ ${r.name}: ${failure}`);
+  // A few dozen are enough to see what broke; when everything fails, the lines above say it at length.
+  const failures = results.flatMap((r) => (r.failures ?? []).map((failure) => `  ✗ ${r.name}: ${failure}`));
+  for (const line of failures.slice(0, maxListed)) console.log(line);
+  if (failures.length > maxListed) console.log(`  … and ${failures.length - maxListed} more failed tests (see above)`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);
