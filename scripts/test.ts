@@ -30,7 +30,7 @@ const vitestBin = join(dirname(require.resolve('vitest/package.json')), 'vitest.
 const tscBin = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 const extraArgs = process.argv.slice(2);
 const reportDir = mkdtempSync(join(tmpdir(), 'tradeloom-test-'));
-/** How many failed tests the summary names. */
+/** How many failures (failed tests, files that did not run, errors) the summary names. */
 const maxListed = 40;
 
 let current: ChildProcess | undefined;
@@ -93,8 +93,8 @@ interface VitestReport {
 
 /** The first line of a failure message, without colours, cut short: enough to tell one failure from another. */
 function firstLine(message: string | undefined): string {
-  const line = (message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '';
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line.trim();
+  const line = ((message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Omit<StepResult, 'name' | 'seconds'>> {
@@ -119,7 +119,10 @@ async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Omit<St
   } catch {
     // no report: vitest itself failed before it could write one
   }
-  if (!report) return { ok: false, passed: 0, failed: 1, detail: `vitest exited with ${code} and wrote no report` };
+  if (!report) {
+    const detail = `vitest exited with ${code} and wrote no report`;
+    return { ok: false, passed: 0, failed: 1, detail, failures: [`${detail} (see above)`] };
+  }
   // A file that fails to load has no failing test in it, but it is a failure.
   const brokenFiles = report.testResults.filter(
     (file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'),
@@ -135,9 +138,11 @@ async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Omit<St
   const failures = report.testResults.flatMap((file) => {
     const path = relative(root, file.name);
     const tests = file.assertionResults.filter((t) => t.status === 'failed');
-    if (file.status === 'failed' && tests.length === 0) return [`${path}: ${firstLine(file.message)}`];
-    return tests.map((t) => `${path} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    // The file's own message: why it did not load, or a hook (afterAll…) that failed beside its tests.
+    const own = file.status === 'failed' && (tests.length === 0 || file.message) ? [`${path}: ${firstLine(file.message)}`] : [];
+    return [...own, ...tests.map((t) => `${path} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`)];
   });
+  if (code !== 0 && failures.length === 0) failures.push(`vitest exited with ${code} with no failed test: an error between tests (see above)`);
   return { ok: code === 0, passed: report.numPassedTests, failed, detail: parts.join(', '), failures };
 }
 
@@ -180,7 +185,7 @@ async function main(): Promise<number> {
   // A few dozen are enough to see what broke; when everything fails, the lines above say it at length.
   const failures = results.flatMap((r) => (r.failures ?? []).map((failure) => `  ✗ ${r.name}: ${failure}`));
   for (const line of failures.slice(0, maxListed)) console.log(line);
-  if (failures.length > maxListed) console.log(`  … and ${failures.length - maxListed} more failed tests (see above)`);
+  if (failures.length > maxListed) console.log(`  … and ${failures.length - maxListed} more failures (see above)`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log(`${passed} passed, ${failed} failed`);

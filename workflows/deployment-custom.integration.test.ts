@@ -186,7 +186,8 @@ describe('a custom-node deployment across a sandbox crash and a worker restart',
     const first = new CrashablePool(1);
     const stopFirst = await startWorker(first);
     // The replay paces itself by the wall clock: it must still be playing when the first worker stops,
-    // after a cold sandbox start, a crash, a retry and a restart, however slow the machine (30 s here).
+    // after a cold sandbox start, a crash, a retry and a restart: 30 s of it (it was 20 s), for a slower
+    // machine than this one.
     const data = { kind: 'synthetic' as const, seed: 21, bars: 480 };
     const id = await deploy(h, data, 16);
     const bars = async () => (await call(h!.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed as number;
