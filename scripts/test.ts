@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { ensureServices, type TestServices } from './test-services.ts';
 
 interface StepResult {
@@ -93,7 +94,7 @@ interface VitestReport {
 
 /** The first line of a failure message, without colours, cut short: enough to tell one failure from another. */
 function firstLine(message: string | undefined): string {
-  const line = ((message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '').trim();
+  const line = (stripVTControlCharacters(message ?? '').split('\n').find((l) => l.trim()) ?? '').trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
