@@ -907,4 +907,24 @@ describe('SimBroker over whole columns (onBarAt, as the executor calls it)', () 
     for (let t = 5; t < 8; t++) b.onBarAt(t, bars, t);
     expect(b.fills.map((f) => [f.time, f.quantity])).toEqual([[d + 15 * hour, 5], [d + 16 * hour, 3], [d + 17 * hour, 4]]);
   });
+
+  it('without fill records (a backtest), trades carry the times of the rows they filled on, read when the trades are', () => {
+    const bars = table(() => 1e9);
+    const b = new SimBroker(free, undefined, undefined, { recordFills: false });
+    // In at row 3, out at row 8 (a closed trade), in again at row 12 (open at the end).
+    instruct(b, 2, { target: 10 });
+    for (let t = 3; t < 8; t++) b.onBarAt(t, bars, t);
+    instruct(b, 7, { target: 0 });
+    for (let t = 8; t < 12; t++) b.onBarAt(t, bars, t);
+    instruct(b, 11, { target: -5 });
+    for (let t = 12; t < 15; t++) b.onBarAt(t, bars, t);
+    expect(b.fills).toEqual([]);
+    expect(b.trades.map((x) => [x.side, x.entryTime, x.exitTime, x.bars])).toEqual([['long', d + 13 * hour, d + 18 * hour, 5]]);
+    const open = b.openTradeAt(d + 24 * hour, 14, 100)!;
+    expect([open.side, open.entryTime, open.exitTime, open.bars]).toEqual(['short', d + 22 * hour, d + 24 * hour, 3]);
+    // Then bars one at a time (loose prices: a row that is refilled every bar): those times are read at once.
+    instruct(b, 14, { target: 0 });
+    b.onBar(15, d + 99 * hour, 100, 101, 95, 100, 1e9);
+    expect(b.trades.map((x) => [x.side, x.entryTime, x.exitTime])).toEqual([['long', d + 13 * hour, d + 18 * hour], ['short', d + 22 * hour, d + 99 * hour]]);
+  });
 });
