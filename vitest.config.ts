@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{nodes,engine,server,workflows,editor,sandbox,trading}/**/*.test.{ts,tsx}', 'bench/lib/**/*.test.ts'],
+          include: ['{nodes,engine,server,workflows,editor,sandbox,trading}/**/*.test.{ts,tsx}', 'bench/{lib,peers}/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', 'node_modules/**'],
           environment: 'node',
         },
