@@ -66,6 +66,14 @@ interface PairSource {
   slow: number;
 }
 
+/** S1's rule on one bar's averages and the last bar's: cross above → `units`, cross below → 0, else `target`. */
+function s1Target(target: number, units: number, prevFast: number, prevSlow: number, fast: number, slow: number): number {
+  const known = fast === fast && slow === slow && prevFast === prevFast && prevSlow === prevSlow;
+  if (known && prevFast >= prevSlow && fast < slow) return 0;
+  if (known && prevFast <= prevSlow && fast > slow) return units;
+  return target;
+}
+
 /** S1 with the averages from `src`: cross above opens `units` long, cross below closes. */
 function s1Loop(b: Bars, spec: S1Spec, src: PairSource): HandResult {
   const book = new Book(spec.initialCash, spec.commissionBps);
@@ -80,9 +88,7 @@ function s1Loop(b: Bars, spec: S1Spec, src: PairSource): HandResult {
     src.next(b.close[t]!);
     const fast = src.fast;
     const slow = src.slow;
-    const known = fast === fast && slow === slow && prevFast === prevFast && prevSlow === prevSlow;
-    if (known && prevFast >= prevSlow && fast < slow) target = 0;
-    else if (known && prevFast <= prevSlow && fast > slow) target = spec.units;
+    target = s1Target(target, spec.units, prevFast, prevSlow, fast, slow);
     pending = target;
     prevFast = fast;
     prevSlow = slow;
@@ -167,9 +173,7 @@ function fusedS1(b: Bars, spec: S1Spec): HandResult {
     sumSlow += c;
     const fast = t >= nf - 1 ? sumFast / nf : NaN;
     const slow = t >= ns - 1 ? sumSlow / ns : NaN;
-    const known = fast === fast && slow === slow && prevFast === prevFast && prevSlow === prevSlow;
-    if (known && prevFast >= prevSlow && fast < slow) target = 0;
-    else if (known && prevFast <= prevSlow && fast > slow) target = spec.units;
+    target = s1Target(target, spec.units, prevFast, prevSlow, fast, slow);
     pending = target;
     prevFast = fast;
     prevSlow = slow;
