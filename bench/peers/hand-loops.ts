@@ -157,8 +157,9 @@ function s2Loop(b: Bars, spec: S2Spec, src: RsiAtrSource): HandResult {
  * in), the oldest read back from the close column. Until session 13 this was `s1Loop` with an averages
  * object whose windows were ring buffers indexed by `t % period`: two integer divisions a bar made it 1.5×
  * as slow (19.8 against 13.3 ms at 1M bars, side by side in one process), a floor too low by that much.
+ * With `equity`, each bar's equity at its close goes there too (bench/floor.ts).
  */
-function fusedS1(b: Bars, spec: S1Spec): HandResult {
+export function fusedS1(b: Bars, spec: S1Spec, equity?: Float64Array): HandResult {
   const book = new Book(spec.initialCash, spec.commissionBps);
   const slip = spec.slippageBps / 1e4;
   const { time, open, close } = b;
@@ -177,6 +178,7 @@ function fusedS1(b: Bars, spec: S1Spec): HandResult {
     pending = target;
     prevFast = fast;
     prevSlow = slow;
+    if (equity !== undefined) equity[t] = book.cash + book.pos * c;
   }
   return book.result(b);
 }
@@ -312,7 +314,7 @@ class TechnicalIndicatorsRsiAtr implements RsiAtrSource {
 
 export const handLoops = {
   fused: {
-    s1: fusedS1,
+    s1: (b: Bars, s: S1Spec) => fusedS1(b, s),
     s2: (b: Bars, s: S2Spec) => s2Loop(b, s, new FusedRsiAtr(s.rsiPeriod, s.atrPeriod)),
   },
   'trading-signals': {
