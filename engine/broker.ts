@@ -571,7 +571,7 @@ export class SimBroker {
   /** Book a fill that takes the position to `target` at `price`. */
   private applyFill(bar: number, target: number, price: number, reason: ExitReason): void {
     // A backtest (no fill records) over columns that outlive the run notes the fill's row, and its trades
-    // read their times when they are read (`tradeFrom`): the executor never reads the time column, so
+    // read their times when they are read (`readLog`, `tradeFrom`): the executor never reads the time column, so
     // here, between the bar's work, each read waited on memory (≈ 2/3 of this method's time on S1).
     // Read together at the end they overlap. `one` is refilled every bar, so its time is read now.
     const lazy = !this.recordFills && this.nowBars !== this.one && (this.rowsOf === undefined || this.rowsOf === this.nowBars);
