@@ -571,7 +571,7 @@ export class SimBroker {
   /** Book a fill that takes the position to `target` at `price`. */
   private applyFill(bar: number, target: number, price: number, reason: ExitReason): void {
     // A backtest (no fill records) over columns that outlive the run notes the fill's row, and its trades
-    // read their times when they are read (`readLog`, `tradeFrom`): the executor never reads the time column, so
+    // read their times when they are read (`readTimes`): the executor never reads the time column, so
     // here, between the bar's work, each read waited on memory (≈ 2/3 of this method's time on S1).
     // Read together at the end they overlap. `one` is refilled every bar, so its time is read now.
     const lazy = !this.recordFills && this.nowBars !== this.one && (this.rowsOf === undefined || this.rowsOf === this.nowBars);
@@ -639,6 +639,7 @@ export class SimBroker {
     const pnl = this.tradePnl + this.position * (close - this.avgPrice);
     const numbers = new Float64Array(tradeFields);
     this.tradeNumbers(numbers, 0, time, -1, bar + 1 - this.tradeStartBar, true, close, pnl, 'signal');
+    this.readTimes(numbers, 1);
     return this.tradeFrom(numbers, 0, true);
   }
 
@@ -664,19 +665,25 @@ export class SimBroker {
 
   /** The logged trades, as records, onto `closed`. */
   private readLog(): void {
-    // The times of logged rows first, in a loop of their own: its reads do not wait on each other (nor
-    // on building the records), so their trips to memory overlap.
-    const log = this.tradeLog, time = this.rowsOf?.time;
-    if (time) {
-      for (let at = 0; at < this.logged * tradeFields; at += tradeFields) {
-        const entryRow = log[at + 10]!, exitRow = log[at + 11]!;
-        if (entryRow >= 0) log[at + 1] = time[entryRow]!;
-        if (exitRow >= 0) log[at + 2] = time[exitRow]!;
-        log[at + 10] = log[at + 11] = -1;
-      }
-    }
-    for (let i = 0; i < this.logged; i++) this.closed.push(this.tradeFrom(log, i * tradeFields, false));
+    this.readTimes(this.tradeLog, this.logged);
+    for (let i = 0; i < this.logged; i++) this.closed.push(this.tradeFrom(this.tradeLog, i * tradeFields, false));
     this.logged = 0;
+  }
+
+  /**
+   * The times of the rows that the first `count` trades in `log` hold in place of them (see `applyFill`),
+   * in a loop of their own: its reads do not wait on each other (nor on building the records), so their
+   * trips to memory overlap.
+   */
+  private readTimes(log: Float64Array, count: number): void {
+    const time = this.rowsOf?.time;
+    if (time === undefined) return;
+    for (let at = 0; at < count * tradeFields; at += tradeFields) {
+      const entryRow = log[at + 10]!, exitRow = log[at + 11]!;
+      if (entryRow >= 0) log[at + 1] = time[entryRow]!;
+      if (exitRow >= 0) log[at + 2] = time[exitRow]!;
+      log[at + 10] = log[at + 11] = -1;
+    }
   }
 
   /** The current trade's numbers, as its record holds them, into `log` from `at` (`tradeFields` of them). */
@@ -698,11 +705,10 @@ export class SimBroker {
   /** The record of the trade whose numbers are in `log` from `at`. */
   private tradeFrom(log: Float64Array, at: number, open: boolean): Trade {
     // A literal, not a spread of the optional symbol: spreading cost a generic object clone per trade.
-    const entryRow = log[at + 10]!, exitRow = log[at + 11]!;
     const trade: Trade = {
       side: log[at] === 1 ? 'long' : 'short',
-      entryTime: entryRow < 0 ? log[at + 1]! : this.rowsOf!.time[entryRow]!,
-      exitTime: exitRow < 0 ? log[at + 2]! : this.rowsOf!.time[exitRow]!,
+      entryTime: log[at + 1]!,
+      exitTime: log[at + 2]!,
       quantity: log[at + 3]!,
       entryPrice: log[at + 4]!,
       exitPrice: log[at + 5]!,
