@@ -283,6 +283,23 @@ describe('computeMetrics: flat runs', () => {
       expect(without.maxDrawdownBars).toBeGreaterThan(300);
     }
   });
+
+  it('with the memo, the tail gathered in the benchmark pass counts bar 0 (which that pass does not sum)', () => {
+    // Bar 0 loses 20 % against the initial cash (the worst return), bar 1 repeats it (a first return of 0:
+    // the memo's path), then a curve that moves; one sweep set's figures with the memo, one without.
+    const n = 4_000;
+    const time = Float64Array.from({ length: n }, (_, i) => i * 60_000);
+    const bench = Float64Array.from({ length: n }, (_, i) => 50 + Math.sin(i / 7));
+    const eq = Float64Array.from({ length: n }, (_, i) => (i < 2 ? 80 : 80 + Math.sin(i / 3) + i / 1000));
+    const kept = new Map<string, unknown>();
+    const memo = <T,>(key: string, make: () => T): T => (kept.has(key) ? kept.get(key) : kept.set(key, make()).get(key)) as T;
+    const without = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench });
+    const withMemo = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: bench, memo });
+    expect(kept.size).toBe(1);
+    expect(withMemo).toEqual(without);
+    // The 20 % loss is among the worst 5 % of the 4 000 returns, whose mean it pulls under −0.1 %.
+    expect(without.cvar95).toBeGreaterThan(0.1);
+  });
 });
 
 describe('measure: the lowest bar', () => {
