@@ -6,7 +6,7 @@ import { registry } from '../nodes/index.ts';
 import { setMarket } from '../nodes/order/instruction.ts';
 import { orderRegistry } from '../nodes/order/testing.ts';
 import { createRegistry } from '../nodes/registry.ts';
-import { runBacktest, thin } from './backtest.ts';
+import { equalWeightIndex, runBacktest, thin } from './backtest.ts';
 import { DataError, syntheticBars, type Bars } from './bars.ts';
 import { compileOk, fixture, makeBars, runGraph } from './testing.ts';
 
@@ -214,6 +214,22 @@ describe('order types end to end', () => {
     const bars = makeBars({ close: [99, 101, 102, 101], open: [99, 99, 100, 94], high: [99, 101, 102, 101], low: [99, 99, 100, 93] });
     const result = await runBacktest(compileOk(graph, orderRegistry), bars);
     expect(result.trades).toEqual([expect.objectContaining({ exitReason: 'stopLoss', entryPrice: expect.closeTo(100.1, 9), exitPrice: expect.closeTo(93.906, 9) })]);
+  });
+});
+
+describe('equalWeightIndex', () => {
+  it('averages each close over its first usable close, 1 before it, the last one carried over a bad bar', () => {
+    const lane = (close: number[]) => makeBars({ close });
+    const a = lane([10, 12, NaN, 15]);
+    const b = lane([NaN, 0, 4, 2]);
+    const none = lane([NaN, -1, Infinity, 0]);
+    const near = (index: Float64Array, expected: number[]) => {
+      expect(index.length).toBe(expected.length);
+      expected.forEach((x, t) => expect(index[t]).toBeCloseTo(x, 12));
+    };
+    // a: 1, 1.2, 1.2 (carried), 1.5; b: 1, 1 (no usable close yet), 1, 0.5; none: 1 throughout.
+    near(equalWeightIndex({ symbols: ['A', 'B'], lanes: [a, b] }), [1, 1.1, 1.1, 1]);
+    near(equalWeightIndex({ symbols: ['A', 'B', 'C'], lanes: [a, b, none] }), [1, 3.2 / 3, 3.2 / 3, 3 / 3]);
   });
 });
 
