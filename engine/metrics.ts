@@ -374,7 +374,7 @@ function tailRisk(returns: Float64Array, n: number, zeros: number, flat: FlatRun
 // plus a chunk: ≈ 6 % of the longest curve, all of it only if the threshold had to go to +∞); how many
 // are losses and in all; and the threshold they were gathered at by `movingSums` (NaN: not gathered yet
 // in this call of `measure`).
-let tailStore = new Float64Array(0);
+let tailStore: Float64Array = new Float64Array(0);
 const tailCounts = Float64Array.of(0, 0, NaN);
 
 /** The tail buffer, grown (keeping its first `count` values) to hold `count + more`. */
