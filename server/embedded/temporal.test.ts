@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findTemporalCli, locateTemporalCli, pickPort, TEMPORAL_CLI_MODULE } from './temporal.ts';
+import { findTemporalCli, locateTemporalCli, pickPort, startEmbeddedTemporal, TEMPORAL_CLI_MODULE } from './temporal.ts';
 
 let root: string;
 
@@ -124,5 +124,27 @@ describe('pickPort', () => {
     expect(warnings).toEqual([`port ${taken} is busy; the embedded Temporal uses port ${moved} instead`]);
     // `moved` was released by the probe, so it is free now and is kept as is.
     expect(await pickPort(moved)).toBe(moved);
+  });
+});
+
+describe('startEmbeddedTemporal', () => {
+  it('starts a server that exits during start-up again, twice, then reports the first line of its panic', async () => {
+    // A CLI that panics the way the dev server does when another process took one of its ports: the cause
+    // in the first line, then a stack longer than the lines an error keeps.
+    const starts = join(root, 'starts');
+    const stack = Array.from({ length: 40 }, (_, i) => `echo '  frame ${i}' >&2`).join('\n');
+    const cli = fakeExecutable(join(root, 'bin', 'temporal'), `echo start >> '${starts}'\necho 'panic: listen tcp 127.0.0.1:41234: bind: address already in use' >&2\n${stack}\nexit 2`);
+    const warnings: string[] = [];
+    const started = startEmbeddedTemporal({ dataDir: null, port: 0, env: env({ TEMPORAL_CLI_PATH: cli }), log: { info() {}, warn: (m) => warnings.push(m) } });
+    const error = await started.then(() => undefined, (err: unknown) => err);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toMatch(/did not start on 127\.0\.0\.1:\d+: exited during start-up/);
+    expect(message).toContain('panic: listen tcp 127.0.0.1:41234: bind: address already in use');
+    expect(message).toContain('frame 39');
+    expect(message).toContain('more lines');
+    expect(readFileSync(starts, 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(warnings.filter((w) => w.includes('exited during start-up; trying again'))).toHaveLength(2);
+    expect(warnings[0]).toContain('panic: listen tcp');
   });
 });

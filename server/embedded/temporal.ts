@@ -214,15 +214,22 @@ export async function startEmbeddedTemporal(opts: StartEmbeddedTemporalOptions):
       opts.log.warn(`the Temporal SDK could not download the dev server: ${sdk.error}`);
       cli = await findTemporalCli({ env, log: opts.log, sdkDownloadError: sdk.error });
     }
-    const server = await spawnDevServer({
-      cli,
-      port,
-      namespace,
-      dbFilename,
-      log: opts.log,
-      env,
-      readyTimeoutMs: opts.readyTimeoutMs ?? 90_000,
-    });
+    const spawnOn = (on: number) =>
+      spawnDevServer({ cli: cli!, port: on, namespace, dbFilename, log: opts.log, env, readyTimeoutMs: opts.readyTimeoutMs ?? 90_000 });
+    // The dev server picks its other ports (history, matching, worker, HTTP, metrics) itself, by binding
+    // and releasing them; another process can take one before it binds it again, and it then exits at
+    // start-up (seen once in CI, with many servers starting in parallel). Such an exit is tried again, on a
+    // port picked afresh; a server that starts but does not answer is not.
+    let server: EmbeddedTemporal & { pid: number };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        server = await spawnOn(attempt === 1 ? port : await pickPort(opts.port ?? 7233, opts.log));
+        break;
+      } catch (err) {
+        if (!(err instanceof ExitedDuringStartup) || attempt === startAttempts) throw err;
+        opts.log.warn(`the Temporal dev server exited during start-up; trying again (${attempt + 1} of ${startAttempts}): ${err.firstLine}`);
+      }
+    }
     if (dbDir) writeFileSync(join(dbDir, 'server.pid'), `${server.pid}\n`);
     return withDataDirRelease(server, dbDir);
   } catch (err) {
@@ -275,6 +282,18 @@ function withDataDirRelease(server: EmbeddedTemporal, dbDir: string | undefined)
       releaseDataDir(dbDir);
     },
   };
+}
+
+/** How many times a dev server that exits during start-up is started. */
+const startAttempts = 3;
+
+/** The dev server exited before it served: the message has its output; `firstLine`, the first of it. */
+class ExitedDuringStartup extends Error {
+  readonly firstLine: string;
+  constructor(message: string, firstLine: string) {
+    super(message);
+    this.firstLine = firstLine;
+  }
 }
 
 /** Resolves `preferred` when it is free on 127.0.0.1, otherwise a free port the OS picks. */
@@ -423,11 +442,12 @@ async function spawnDevServer(o: {
       }),
     ]);
   } catch (err) {
+    // Before `stop`, which ends a server that never answered too.
+    const exitedEarly = hasExited && !spawnError;
     await stop();
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      [`The Temporal dev server (${o.cli}) did not start on ${address}: ${reason}`, ...tail.lines()].join('\n'),
-    );
+    const message = [`The Temporal dev server (${o.cli}) did not start on ${address}: ${reason}`, ...tail.lines()].join('\n');
+    throw exitedEarly ? new ExitedDuringStartup(message, tail.lines()[0]?.trim() ?? '') : new Error(message);
   }
   o.log.info(`Temporal dev server ready on ${address} (${o.dbFilename ? `state in ${o.dbFilename}` : 'in memory'})`);
   return { address, namespace: o.namespace, pid: child.pid ?? 0, stop };
@@ -459,9 +479,14 @@ async function waitUntilServing(
   throw new Error(`no answer within ${timeoutMs / 1000} s (${last instanceof Error ? last.message : String(last)})`);
 }
 
-/** Hands each output line to `onLine` and keeps the last few for error messages. */
+/**
+ * Hands each output line to `onLine` and keeps the first few and the last few for error messages: a Go
+ * panic says what went wrong in its first line and then prints a long stack.
+ */
 function forwardLines(child: ChildProcess, onLine: (line: string) => void): { lines(): string[] } {
+  const head: string[] = [];
   const kept: string[] = [];
+  let dropped = 0;
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     let partial = '';
@@ -469,19 +494,22 @@ function forwardLines(child: ChildProcess, onLine: (line: string) => void): { li
     stream.on('data', (chunk: string) => {
       const parts = (partial + chunk).split('\n');
       partial = parts.pop() ?? '';
-      for (const line of parts) {
-        if (!line.trim()) continue;
-        kept.push(line);
-        if (kept.length > 30) kept.shift();
-        onLine(line);
-      }
+      for (const line of parts) if (line.trim()) keep(line);
     });
     stream.on('end', () => {
-      if (partial.trim()) {
-        kept.push(partial);
-        onLine(partial);
-      }
+      if (partial.trim()) keep(partial);
     });
   }
-  return { lines: () => kept.map((line) => `  ${line}`) };
+  function keep(line: string): void {
+    if (head.length < 5) head.push(line);
+    else {
+      kept.push(line);
+      if (kept.length > 25) {
+        kept.shift();
+        dropped++;
+      }
+    }
+    onLine(line);
+  }
+  return { lines: () => [...head, ...(dropped ? [`… ${dropped} more lines …`] : []), ...kept].map((line) => `  ${line}`) };
 }
