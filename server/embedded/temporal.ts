@@ -217,9 +217,10 @@ export async function startEmbeddedTemporal(opts: StartEmbeddedTemporalOptions):
     const spawnOn = (on: number) =>
       spawnDevServer({ cli: cli!, port: on, namespace, dbFilename, log: opts.log, env, readyTimeoutMs: opts.readyTimeoutMs ?? 90_000 });
     // The dev server picks its other ports (history, matching, worker, HTTP, metrics) itself, by binding
-    // and releasing them; another process can take one before it binds it again, and it then exits at
-    // start-up (seen once in CI, with many servers starting in parallel). Such an exit is tried again, on a
-    // port picked afresh; a server that starts but does not answer is not.
+    // and releasing them, so another process can take one before it binds it again. It exited at start-up
+    // once in CI, with many servers starting in parallel (its panic's first line, the cause, was not in the
+    // error then; it is now). Such an exit is tried again, on a port picked afresh; a server that starts
+    // but does not answer is not.
     let server: EmbeddedTemporal & { pid: number };
     for (let attempt = 1; ; attempt++) {
       try {
