@@ -414,6 +414,8 @@ async function spawnDevServer(o: {
   });
   let hasExited = false;
   void exited.then(() => (hasExited = true));
+  // 'close' comes once its output has been read too, which can be after 'exit'.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const killOnExit = () => {
     if (!hasExited) child.kill('SIGKILL');
   };
@@ -446,6 +448,8 @@ async function spawnDevServer(o: {
     // Before `stop`, which ends a server that never answered too.
     const exitedEarly = hasExited && !spawnError;
     await stop();
+    // The whole output in the message, but never held up by a stream that does not end.
+    await Promise.race([closed, sleep(2_000, undefined, { ref: false })]);
     const reason = err instanceof Error ? err.message : String(err);
     const message = [`The Temporal dev server (${o.cli}) did not start on ${address}: ${reason}`, ...tail.lines()].join('\n');
     throw exitedEarly ? new ExitedDuringStartup(message, tail.lines()[0]?.trim() ?? '') : new Error(message);
