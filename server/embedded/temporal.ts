@@ -214,8 +214,9 @@ export async function startEmbeddedTemporal(opts: StartEmbeddedTemporalOptions):
       opts.log.warn(`the Temporal SDK could not download the dev server: ${sdk.error}`);
       cli = await findTemporalCli({ env, log: opts.log, sdkDownloadError: sdk.error });
     }
+    const found = cli;
     const spawnOn = (on: number) =>
-      spawnDevServer({ cli: cli!, port: on, namespace, dbFilename, log: opts.log, env, readyTimeoutMs: opts.readyTimeoutMs ?? 90_000 });
+      spawnDevServer({ cli: found, port: on, namespace, dbFilename, log: opts.log, env, readyTimeoutMs: opts.readyTimeoutMs ?? 90_000 });
     // The dev server picks its other ports (history, matching, worker, HTTP, metrics) itself, by binding
     // and releasing them, so another process can take one before it binds it again. It exited at start-up
     // once in CI, with many servers starting in parallel (its panic's first line, the cause, was not in the
@@ -452,7 +453,7 @@ async function spawnDevServer(o: {
     await Promise.race([closed, sleep(2_000, undefined, { ref: false })]);
     const reason = err instanceof Error ? err.message : String(err);
     const message = [`The Temporal dev server (${o.cli}) did not start on ${address}: ${reason}`, ...tail.lines()].join('\n');
-    throw exitedEarly ? new ExitedDuringStartup(message, tail.lines()[0]?.trim() ?? '') : new Error(message);
+    throw exitedEarly ? new ExitedDuringStartup(message, tail.lines()[0]?.trim() ?? '(no output)') : new Error(message);
   }
   o.log.info(`Temporal dev server ready on ${address} (${o.dbFilename ? `state in ${o.dbFilename}` : 'in memory'})`);
   return { address, namespace: o.namespace, pid: child.pid ?? 0, stop };
