@@ -21,26 +21,34 @@ type ColumnLoop = (a: Float64Array, b: Float64Array, out: Float64Array, from: nu
 type LevelLoop = (a: Float64Array, level: number, out: Float64Array, from: number, to: number) => void;
 
 /*
+ * The NaN the loops write, as a constant of this module: the global `NaN` in a loop, on a path that has
+ * not run when V8 optimizes it (no NaN input yet, as on most data), compiles to a call that looks the
+ * global up. That call keeps every column's bounds and base in memory across the loop and the result
+ * boxed: about 1.5× slower a bar (docs/engine.md, "NaN in a hot loop").
+ */
+const nan = NaN;
+
+/*
  * One small function per operator. The result is taken as a number (`+(x > y)`), not chosen by a branch
  * the processor would mispredict whenever the comparison flips often (3× faster on a noisy series), and
  * computed before the NaN check (≈ 1.5× faster than inside it). Six loops in one function behind a
  * `switch` ran 2× slower than the same loop alone (V8's code for the big function; best of 15, 1M bars).
  */
 const columnLoops: Record<ComparisonOperator, ColumnLoop> = {
-  '>': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x > y); out[t] = x !== x || y !== y ? NaN : f; } },
-  '>=': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x >= y); out[t] = x !== x || y !== y ? NaN : f; } },
-  '<': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x < y); out[t] = x !== x || y !== y ? NaN : f; } },
-  '<=': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x <= y); out[t] = x !== x || y !== y ? NaN : f; } },
-  '==': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x === y); out[t] = x !== x || y !== y ? NaN : f; } },
-  '!=': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x !== y); out[t] = x !== x || y !== y ? NaN : f; } },
+  '>': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x > y); out[t] = x !== x || y !== y ? nan : f; } },
+  '>=': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x >= y); out[t] = x !== x || y !== y ? nan : f; } },
+  '<': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x < y); out[t] = x !== x || y !== y ? nan : f; } },
+  '<=': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x <= y); out[t] = x !== x || y !== y ? nan : f; } },
+  '==': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x === y); out[t] = x !== x || y !== y ? nan : f; } },
+  '!=': (a, b, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, y = b[t]!, f = +(x !== y); out[t] = x !== x || y !== y ? nan : f; } },
 };
 const levelLoops: Record<ComparisonOperator, LevelLoop> = {
-  '>': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x > level); out[t] = x !== x ? NaN : f; } },
-  '>=': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x >= level); out[t] = x !== x ? NaN : f; } },
-  '<': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x < level); out[t] = x !== x ? NaN : f; } },
-  '<=': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x <= level); out[t] = x !== x ? NaN : f; } },
-  '==': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x === level); out[t] = x !== x ? NaN : f; } },
-  '!=': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x !== level); out[t] = x !== x ? NaN : f; } },
+  '>': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x > level); out[t] = x !== x ? nan : f; } },
+  '>=': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x >= level); out[t] = x !== x ? nan : f; } },
+  '<': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x < level); out[t] = x !== x ? nan : f; } },
+  '<=': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x <= level); out[t] = x !== x ? nan : f; } },
+  '==': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x === level); out[t] = x !== x ? nan : f; } },
+  '!=': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x !== level); out[t] = x !== x ? nan : f; } },
 };
 
 /**

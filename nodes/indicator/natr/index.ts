@@ -32,12 +32,15 @@ export const natr = defineNode({
     out.value = value !== value ? NaN : close > -1e-8 && close < 1e-8 ? 0 : (value / close) * 100;
   },
   kernel(s, p, input, out, from, to) {
+    // NaN as a local: read as the global on a path that has not run yet (no NaN input so far), V8
+    // compiles it to a call in the loop, which slows every bar (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     const C = input.bars.close, y = out.value;
     // The ATR into the output column first, then each value normalised in place.
     atrColumns(s, p.period, input.bars.high, input.bars.low, C, y, from, to);
     for (let t = from; t < to; t++) {
       const value = y[t]!, close = C[t]!;
-      y[t] = value !== value ? NaN : close > -1e-8 && close < 1e-8 ? 0 : (value / close) * 100;
+      y[t] = value !== value ? nan : close > -1e-8 && close < 1e-8 ? 0 : (value / close) * 100;
     }
   },
 });

@@ -27,10 +27,13 @@ export const not = defineNode({
     out.result = x !== x ? NaN : bool(!isTrue(x));
   },
   kernel(_s, _p, input, out, from, to) {
+    // NaN as a local: read as the global on a path that has not run yet (no NaN input so far), V8
+    // compiles it to a call in the loop, which slows every bar (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     const v = input.value, r = out.result;
     for (let t = from; t < to; t++) {
       const x = v[t]!;
-      r[t] = x !== x ? NaN : x === 1 ? 0 : 1;
+      r[t] = x !== x ? nan : x === 1 ? 0 : 1;
     }
   },
 });

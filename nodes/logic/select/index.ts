@@ -30,10 +30,13 @@ export const select = defineNode({
     out.value = c !== c ? NaN : c === 1 ? input.ifTrue : input.ifFalse;
   },
   kernel(_s, _p, input, out, from, to) {
+    // NaN as a local: read as the global on a path that has not run yet (no NaN input so far), V8
+    // compiles it to a call in the loop, which slows every bar (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     const cond = input.condition, yes = input.ifTrue, no = input.ifFalse, y = out.value;
     for (let t = from; t < to; t++) {
       const c = cond[t]!;
-      y[t] = c !== c ? NaN : c === 1 ? yes[t]! : no[t]!;
+      y[t] = c !== c ? nan : c === 1 ? yes[t]! : no[t]!;
     }
   },
 });

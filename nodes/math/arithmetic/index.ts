@@ -44,50 +44,53 @@ export const arithmetic = defineNode({
     out.value = v - v === 0 ? v : NaN;
   },
   kernel(_s, p, input, out, from, to) {
+    // NaN as a local: read as the global on a path that has not run yet (no NaN input so far), V8
+    // compiles it to a call in the loop, which slows every bar (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     const xa = input.a, xb = input.b, y = out.value;
     // One loop per operator, so the switch is taken once per run rather than once per bar.
     switch (p.operator) {
       case '+':
         for (let t = from; t < to; t++) {
           const v = xa[t]! + xb[t]!;
-          y[t] = v - v === 0 ? v : NaN;
+          y[t] = v - v === 0 ? v : nan;
         }
         break;
       case '-':
         for (let t = from; t < to; t++) {
           const v = xa[t]! - xb[t]!;
-          y[t] = v - v === 0 ? v : NaN;
+          y[t] = v - v === 0 ? v : nan;
         }
         break;
       case '*':
         for (let t = from; t < to; t++) {
           const v = xa[t]! * xb[t]!;
-          y[t] = v - v === 0 ? v : NaN;
+          y[t] = v - v === 0 ? v : nan;
         }
         break;
       case '/':
         for (let t = from; t < to; t++) {
           const b = xb[t]!;
-          const v = b === 0 ? NaN : xa[t]! / b;
-          y[t] = v - v === 0 ? v : NaN;
+          const v = b === 0 ? nan : xa[t]! / b;
+          y[t] = v - v === 0 ? v : nan;
         }
         break;
       case 'min':
         for (let t = from; t < to; t++) {
           const v = Math.min(xa[t]!, xb[t]!);
-          y[t] = v - v === 0 ? v : NaN;
+          y[t] = v - v === 0 ? v : nan;
         }
         break;
       case 'max':
         for (let t = from; t < to; t++) {
           const v = Math.max(xa[t]!, xb[t]!);
-          y[t] = v - v === 0 ? v : NaN;
+          y[t] = v - v === 0 ? v : nan;
         }
         break;
       case 'pow':
         for (let t = from; t < to; t++) {
           const v = Math.pow(xa[t]!, xb[t]!);
-          y[t] = v - v === 0 ? v : NaN;
+          y[t] = v - v === 0 ? v : nan;
         }
         break;
     }

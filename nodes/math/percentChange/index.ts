@@ -31,6 +31,9 @@ export const percentChange = defineNode({
     out.value = then === 0 ? NaN : (x / then - 1) * 100;
   },
   kernel(s, _p, input, out, from, to) {
+    // NaN as a local: read as the global on a path that has not run yet (no NaN input so far), V8
+    // compiles it to a call in the loop, which slows every bar (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     const src = input.source, y = out.value, window = s.window, period = window.length;
     let next = s.next;
     for (let t = from; t < to; t++) {
@@ -38,7 +41,7 @@ export const percentChange = defineNode({
       const then = window[next]!;
       window[next] = x;
       next = next + 1 === period ? 0 : next + 1;
-      y[t] = then === 0 ? NaN : (x / then - 1) * 100;
+      y[t] = then === 0 ? nan : (x / then - 1) * 100;
     }
     s.next = next;
   },
