@@ -65,6 +65,8 @@ function paramSets(def: (typeof withKernel)[number]): Record<string, unknown>[] 
     while (small < value && !def.params.safeParse({ ...defaults, [key]: small }).success) small++;
     if (small < value) sets.push({ ...defaults, [key]: small });
   }
+  // Each switch the other way too: Donchian's "include this bar" changes which bars its window holds.
+  for (const [key, value] of Object.entries(defaults)) if (typeof value === 'boolean') sets.push({ ...defaults, [key]: !value });
   const op = (def.params.shape as Record<string, { options?: string[] }>).operator;
   for (const operator of (op?.options as string[] | undefined) ?? []) sets.push({ ...defaults, operator, level: 100 });
   return sets;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { extremeAgeAfter, keepExtremes, ringBack } from '../rolling-extreme.ts';
 
 function mean(values: readonly number[]): number {
   let sum = 0;
@@ -45,27 +46,36 @@ export const stochastic = defineNode({
     rawCount: 0,
     kNext: 0,
     kCount: 0,
+    // The window's highest high and lowest low with their ages (`extremeAgeAfter`): a walk over the
+    // window every bar cost ≈ 90 ns a bar at 14 bars.
+    hh: NaN,
+    hhAge: -1,
+    ll: NaN,
+    llAge: -1,
   }),
   step(s, p, input, out) {
+    keepExtremes(s, p.kPeriod, p.kPeriod);
     const { high, low, close } = input.bars;
     out.k = out.d = NaN;
     if (Number.isNaN(high) || Number.isNaN(low) || Number.isNaN(close)) {
       s.next = s.count = 0;
       s.rawNext = s.rawCount = 0;
       s.kNext = s.kCount = 0;
+      s.hh = s.ll = NaN;
+      s.hhAge = s.llAge = -1;
       return;
     }
-    s.highs[s.next] = high;
-    s.lows[s.next] = low;
+    const newest = s.next;
+    s.highs[newest] = high;
+    s.lows[newest] = low;
     s.next = s.next + 1 === p.kPeriod ? 0 : s.next + 1;
     if (s.count < p.kPeriod) s.count++;
+    s.hhAge = extremeAgeAfter(s.highs, newest, p.kPeriod, s.count, true, high, s.hh, s.hhAge);
+    s.hh = s.highs[ringBack(newest, s.hhAge, p.kPeriod)];
+    s.llAge = extremeAgeAfter(s.lows, newest, p.kPeriod, s.count, false, low, s.ll, s.llAge);
+    s.ll = s.lows[ringBack(newest, s.llAge, p.kPeriod)];
     if (s.count < p.kPeriod) return;
-    let hh = high;
-    let ll = low;
-    for (let i = 0; i < p.kPeriod; i++) {
-      if (s.highs[i] > hh) hh = s.highs[i];
-      if (s.lows[i] < ll) ll = s.lows[i];
-    }
+    const hh = s.hh, ll = s.ll;
     const raw = hh === ll ? 50 : (close - ll) / ((hh - ll) / 100);
 
     // Short windows summed afresh, not as running sums: no rounding crumbs, so k and d stay within 0–100 and a flat stretch reads exactly 50.
@@ -83,31 +93,36 @@ export const stochastic = defineNode({
     out.d = mean(s.k);
   },
   kernel(s, p, input, out, from, to) {
+    keepExtremes(s, p.kPeriod, p.kPeriod);
     const H = input.bars.high, L = input.bars.low, C = input.bars.close, outK = out.k, outD = out.d;
     const highs = s.highs, lows = s.lows, rawK = s.rawK, ks = s.k;
     const kPeriod = p.kPeriod, kSmoothing = p.kSmoothing, dPeriod = p.dPeriod;
+    // NaN as a local (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     let next = s.next, count = s.count, rawNext = s.rawNext, rawCount = s.rawCount, kNext = s.kNext, kCount = s.kCount;
+    let hh = s.hh, hhAge = s.hhAge, ll = s.ll, llAge = s.llAge;
     for (let t = from; t < to; t++) {
       const high = H[t]!, low = L[t]!, close = C[t]!;
-      outK[t] = NaN;
-      outD[t] = NaN;
+      outK[t] = nan;
+      outD[t] = nan;
       if (high !== high || low !== low || close !== close) {
         next = count = 0;
         rawNext = rawCount = 0;
         kNext = kCount = 0;
+        hh = ll = nan;
+        hhAge = llAge = -1;
         continue;
       }
-      highs[next] = high;
-      lows[next] = low;
+      const newest = next;
+      highs[newest] = high;
+      lows[newest] = low;
       next = next + 1 === kPeriod ? 0 : next + 1;
       if (count < kPeriod) count++;
+      hhAge = extremeAgeAfter(highs, newest, kPeriod, count, true, high, hh, hhAge);
+      hh = highs[ringBack(newest, hhAge, kPeriod)]!;
+      llAge = extremeAgeAfter(lows, newest, kPeriod, count, false, low, ll, llAge);
+      ll = lows[ringBack(newest, llAge, kPeriod)]!;
       if (count < kPeriod) continue;
-      let hh = high;
-      let ll = low;
-      for (let i = 0; i < kPeriod; i++) {
-        if (highs[i]! > hh) hh = highs[i]!;
-        if (lows[i]! < ll) ll = lows[i]!;
-      }
       const raw = hh === ll ? 50 : (close - ll) / ((hh - ll) / 100);
 
       rawK[rawNext] = raw;
@@ -133,5 +148,9 @@ export const stochastic = defineNode({
     s.rawCount = rawCount;
     s.kNext = kNext;
     s.kCount = kCount;
+    s.hh = hh;
+    s.hhAge = hhAge;
+    s.ll = ll;
+    s.llAge = llAge;
   },
 });
