@@ -1,44 +1,13 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringFeed, ringStart, type Ring } from '../ring.ts';
+import { clearMoments, momentsPush, momentsStdev, noMoments } from '../moments.ts';
+import { ring, ringClear, ringPush } from '../ring.ts';
 
 /** Population (divide by N, TA-Lib's STDDEV) or sample (divide by N − 1) standard deviation. */
 export const estimatorParam = z
   .enum(['population', 'sample'])
   .default('population')
   .describe('Population divides by N (TA-Lib STDDEV, Bollinger Bands); sample divides by N − 1 (pandas, Excel STDEV.S).');
-
-/**
- * Mean and standard deviation of the window held in `r` (which must be full), two-pass for accuracy.
- * Writes `[mean, stdev]` into `into`; a flat window (all values identical) has a stdev of exactly 0.
- */
-export function windowMeanStdev(r: Ring, sample: boolean, into: number[]): void {
-  const n = r.count;
-  const start = ringStart(r);
-  const buf = r.buf;
-  let sum = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = start; i < start + n; i++) {
-    const v = buf[i]!;
-    sum += v;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const mean = sum / n;
-  into[0] = mean;
-  // The mean of identical values can be off by an ulp; say 0 exactly rather than 1e-15.
-  if (lo === hi) {
-    into[1] = 0;
-    return;
-  }
-  let ss = 0;
-  for (let i = start; i < start + n; i++) {
-    const d = buf[i]! - mean;
-    ss += d * d;
-  }
-  into[1] = Math.sqrt(ss / (sample ? n - 1 : n));
-}
 
 /** Rolling standard deviation of the last N values. */
 export const stdev = defineNode({
@@ -64,60 +33,48 @@ export const stdev = defineNode({
     estimator: estimatorParam,
   }),
   warmup: (p) => p.period - 1,
-  init: (p) => ({ window: ring(p.period), stats: [0, 0] }),
+  // The window and its running moments (moments.ts). A state saved before the moments existed sums
+  // them from its window at the next value.
+  init: (p) => ({ window: ring(p.period), moments: noMoments() }),
   step(s, p, input, out) {
-    if (!ringFeed(s.window, input.source)) {
+    const r = s.window, x = input.source;
+    const m = (s.moments ??= noMoments());
+    if (x !== x) {
+      ringClear(r);
+      clearMoments(m);
       out.value = NaN;
       return;
     }
-    windowMeanStdev(s.window, p.estimator === 'sample', s.stats);
-    out.value = s.stats[1]!;
+    const leaving = r.count === r.size ? r.buf[r.head]! : NaN;
+    ringPush(r, x);
+    momentsPush(m, r.buf, r.head, r.count, r.size, x, leaving);
+    out.value = r.count === r.size ? momentsStdev(m, r.size, p.estimator === 'sample') : NaN;
   },
   kernel(s, p, input, out, from, to) {
-    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size, stats = s.stats, sample = p.estimator === 'sample';
-    let head = r.head, count = r.count, mean = stats[0]!, sd = stats[1]!;
+    // NaN as a local (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
+    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size, sample = p.estimator === 'sample';
+    const m = (s.moments ??= noMoments());
+    let head = r.head, count = r.count;
     for (let t = from; t < to; t++) {
       const v = x[t]!;
-      // ringFeed, inlined.
       if (v !== v) {
         head = 0;
         count = 0;
-        y[t] = NaN;
+        clearMoments(m);
+        y[t] = nan;
         continue;
       }
+      // ringPush, inlined.
+      const leaving = count === size ? buf[head]! : nan;
       buf[head] = v;
       buf[head + size] = v;
       head = head + 1 === size ? 0 : head + 1;
       if (count < size) count++;
-      if (count !== size) {
-        y[t] = NaN;
-        continue;
-      }
-      // windowMeanStdev, inlined.
-      const n = count, start = head + size - count, end = start + n;
-      let sum = 0, lo = Infinity, hi = -Infinity;
-      for (let i = start; i < end; i++) {
-        const w = buf[i]!;
-        sum += w;
-        if (w < lo) lo = w;
-        if (w > hi) hi = w;
-      }
-      mean = sum / n;
-      if (lo === hi) {
-        sd = 0;
-      } else {
-        let ss = 0;
-        for (let i = start; i < end; i++) {
-          const d = buf[i]! - mean;
-          ss += d * d;
-        }
-        sd = Math.sqrt(ss / (sample ? n - 1 : n));
-      }
-      y[t] = sd;
+      momentsPush(m, buf, head, count, size, v, leaving);
+      y[t] = count === size ? momentsStdev(m, size, sample) : nan;
     }
     r.head = head;
     r.count = count;
-    stats[0] = mean;
-    stats[1] = sd;
   },
 });

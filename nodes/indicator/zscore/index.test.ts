@@ -34,6 +34,30 @@ describe('indicator.zscore', () => {
     expect(value[6]).toBeCloseTo(Math.sqrt(1.5), 14);
   });
 
+  it('keeps its precision when the mean is large next to the spread', () => {
+    // 1e7 plus noise of 0.01: the residuals (value − 1e7) are exact, and their z-scores are the answer.
+    // Taken as value − mean, with the mean's rounding at 1e7, z was off by up to 6e-6.
+    let x = 11;
+    const noise = Array.from({ length: 400 }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32) * 1e-2);
+    const big = runNode(zscore, { params: { period: 5 }, inputs: { source: noise.map((r) => 1e7 + r) } }).value;
+    const small = runNode(zscore, { params: { period: 5 }, inputs: { source: noise.map((r) => 1e7 + r - 1e7) } }).value;
+    big.slice(4).forEach((z, i) => expect(Math.abs(z - small[4 + i]!)).toBeLessThan(1e-12));
+  });
+
+  it('resumes a state saved before it kept running moments (it sums them from its window)', () => {
+    const source = Array.from({ length: 300 }, (_, t) => 100 + Math.sin(t / 9) * 4 + (t % 7) * 0.1);
+    const params = zscore.params.parse({ period: 20 });
+    const whole = runNode(zscore, { params, inputs: { source } }).value;
+    const s = zscore.init(params, { source: true }) as { moments?: unknown };
+    const out = { value: NaN };
+    const resumed = source.map((v, t) => {
+      if (t === 137) delete s.moments;
+      zscore.step(s as never, params, { source: v }, out, undefined as never);
+      return out.value;
+    });
+    resumed.forEach((z, t) => (t < 19 ? expect(z).toBeNaN() : expect(z).toBeCloseTo(whole[t]!, 10)));
+  });
+
   it('a flat window reads 0, not NaN or Infinity', () => {
     expect(runNode(zscore, { params: { period: 3 }, inputs: { source: [0.3, 0.3, 0.3, 0.3] } }).value.slice(2)).toEqual([0, 0]);
   });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringFeed } from '../ring.ts';
-import { estimatorParam, windowMeanStdev } from '../stdev/index.ts';
+import { clearMoments, momentsDeviation, momentsPush, momentsStdev, noMoments } from '../moments.ts';
+import { ring, ringClear, ringPush } from '../ring.ts';
+import { estimatorParam } from '../stdev/index.ts';
 
 /** Rolling z-score: how many standard deviations the current value sits from the mean of the last N. */
 export const zscore = defineNode({
@@ -28,62 +29,58 @@ export const zscore = defineNode({
     estimator: estimatorParam,
   }),
   warmup: (p) => p.period - 1,
-  init: (p) => ({ window: ring(p.period), stats: [0, 0] }),
+  // The window and its running moments (moments.ts). A state saved before the moments existed sums
+  // them from its window at the next value.
+  init: (p) => ({ window: ring(p.period), moments: noMoments() }),
   step(s, p, input, out) {
-    const x = input.source;
-    if (!ringFeed(s.window, x)) {
+    const r = s.window, x = input.source;
+    const m = (s.moments ??= noMoments());
+    if (x !== x) {
+      ringClear(r);
+      clearMoments(m);
       out.value = NaN;
       return;
     }
-    windowMeanStdev(s.window, p.estimator === 'sample', s.stats);
-    const sd = s.stats[1]!;
-    out.value = sd === 0 ? 0 : (x - s.stats[0]!) / sd;
+    const leaving = r.count === r.size ? r.buf[r.head]! : NaN;
+    ringPush(r, x);
+    momentsPush(m, r.buf, r.head, r.count, r.size, x, leaving);
+    if (r.count !== r.size) {
+      out.value = NaN;
+      return;
+    }
+    const sd = momentsStdev(m, r.size, p.estimator === 'sample');
+    out.value = sd === 0 ? 0 : momentsDeviation(m, r.size, x) / sd;
   },
   kernel(s, p, input, out, from, to) {
-    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size, stats = s.stats, sample = p.estimator === 'sample';
-    let head = r.head, count = r.count, mean = stats[0]!, sd = stats[1]!;
+    // NaN as a local (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
+    const x = input.source, y = out.value, r = s.window, buf = r.buf, size = r.size, sample = p.estimator === 'sample';
+    const m = (s.moments ??= noMoments());
+    let head = r.head, count = r.count;
     for (let t = from; t < to; t++) {
       const v = x[t]!;
-      // ringFeed, inlined.
       if (v !== v) {
         head = 0;
         count = 0;
-        y[t] = NaN;
+        clearMoments(m);
+        y[t] = nan;
         continue;
       }
+      // ringPush, inlined.
+      const leaving = count === size ? buf[head]! : nan;
       buf[head] = v;
       buf[head + size] = v;
       head = head + 1 === size ? 0 : head + 1;
       if (count < size) count++;
+      momentsPush(m, buf, head, count, size, v, leaving);
       if (count !== size) {
-        y[t] = NaN;
+        y[t] = nan;
         continue;
       }
-      // windowMeanStdev, inlined.
-      const n = count, start = head + size - count, end = start + n;
-      let sum = 0, lo = Infinity, hi = -Infinity;
-      for (let i = start; i < end; i++) {
-        const w = buf[i]!;
-        sum += w;
-        if (w < lo) lo = w;
-        if (w > hi) hi = w;
-      }
-      mean = sum / n;
-      if (lo === hi) {
-        sd = 0;
-      } else {
-        let ss = 0;
-        for (let i = start; i < end; i++) {
-          const d = buf[i]! - mean;
-          ss += d * d;
-        }
-        sd = Math.sqrt(ss / (sample ? n - 1 : n));
-      }
-      y[t] = sd === 0 ? 0 : (v - mean) / sd;
+      const sd = momentsStdev(m, size, sample);
+      y[t] = sd === 0 ? 0 : momentsDeviation(m, size, v) / sd;
     }
     r.head = head;
     r.count = count;
-    stats[0] = mean;
-    stats[1] = sd;
   },
 });
