@@ -110,3 +110,23 @@ export function keepExtremes(s: HighLowWindow, size: number, n: number): void {
   s.llAge = extremeAge(s.lows, newest, size, m, false);
   s.ll = s.lows[ringBack(newest, s.llAge, size)]!;
 }
+
+/**
+ * `extremeAgeAfter` for a highest high and a lowest low kept as four numbers of `ext` from `at`: the
+ * high, its age, the low, its age (ages −1 when unknown). For a node with several windows over one ring.
+ */
+export function trackHighLow(ext: number[], at: number, highs: ArrayLike<number>, lows: ArrayLike<number>, newest: number, size: number, n: number): void {
+  // The bar's prices read here, not passed: a call V8 does not inline passes floating-point arguments boxed.
+  const high = highs[newest]!, low = lows[newest]!, highAge = ext[at + 1]!, lowAge = ext[at + 3]!;
+  if (high >= ext[at]!) (ext[at] = high), (ext[at + 1] = 0);
+  else if (highAge >= 0 && highAge + 1 < n) ext[at + 1] = highAge + 1;
+  else (ext[at + 1] = extremeAge(highs, newest, size, n, true)), (ext[at] = highs[ringBack(newest, ext[at + 1]!, size)]!);
+  if (low <= ext[at + 2]!) (ext[at + 2] = low), (ext[at + 3] = 0);
+  else if (lowAge >= 0 && lowAge + 1 < n) ext[at + 3] = lowAge + 1;
+  else (ext[at + 3] = extremeAge(lows, newest, size, n, false)), (ext[at + 2] = lows[ringBack(newest, ext[at + 3]!, size)]!);
+}
+
+/** Four numbers per window for `trackHighLow`, all unknown. */
+export function unknownHighLows(windows: number): number[] {
+  return Array.from({ length: 4 * windows }, (_, i) => (i % 2 === 0 ? NaN : -1));
+}
