@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
+import { trackHighLow, unknownHighLows } from '../rolling-extreme.ts';
 import { wilderPart } from '../wilder.ts';
 
 /** RSI ranges closer than this (in RSI points) count as no range: a flat price leaves RSI constant up to rounding. */
@@ -44,6 +45,9 @@ export const stochRsi = defineNode({
     k: new Array<number>(p.dPeriod).fill(0),
     kNext: 0,
     kCount: 0,
+    // The RSI window's highest and lowest with their ages (`trackHighLow`): a walk over the window every
+    // bar cost about half the node's time. Unknown in a state saved before it existed, which scans.
+    ext: unknownHighLows(1),
   }),
   step(s, p, input, out) {
     const x = input.source;
@@ -53,6 +57,7 @@ export const stochRsi = defineNode({
       s.changes = s.gain = s.loss = 0;
       s.rsiNext = s.rsiCount = 0;
       s.kNext = s.kCount = 0;
+      s.ext = unknownHighLows(1);
       return;
     }
     if (Number.isNaN(s.prev)) {
@@ -80,16 +85,14 @@ export const stochRsi = defineNode({
     // No change at all since the start reads 50, as the RSI node does.
     const rsi = total === 0 ? 50 : 100 * (s.gain / total);
 
-    s.rsi[s.rsiNext] = rsi;
+    const newest = s.rsiNext;
+    s.rsi[newest] = rsi;
     s.rsiNext = s.rsiNext + 1 === p.kPeriod ? 0 : s.rsiNext + 1;
     if (s.rsiCount < p.kPeriod) s.rsiCount++;
+    const ext = (s.ext ??= unknownHighLows(1));
+    trackHighLow(ext, 0, s.rsi, s.rsi, newest, p.kPeriod, s.rsiCount);
     if (s.rsiCount < p.kPeriod) return;
-    let hi = rsi;
-    let lo = rsi;
-    for (let i = 0; i < p.kPeriod; i++) {
-      if (s.rsi[i] > hi) hi = s.rsi[i];
-      if (s.rsi[i] < lo) lo = s.rsi[i];
-    }
+    const hi = ext[0]!, lo = ext[2]!;
     const k = hi - lo < flatRange ? 50 : (rsi - lo) / ((hi - lo) / 100);
 
     s.k[s.kNext] = k;
@@ -107,14 +110,18 @@ export const stochRsi = defineNode({
     const n = p.rsiPeriod, part = wilderPart(n), kPeriod = p.kPeriod, dPeriod = p.dPeriod, rsiWin = s.rsi, kWin = s.k;
     let prev = s.prev, changes = s.changes, gain = s.gain, loss = s.loss;
     let rsiNext = s.rsiNext, rsiCount = s.rsiCount, kNext = s.kNext, kCount = s.kCount;
+    const ext = (s.ext ??= unknownHighLows(1));
+    // NaN as a local (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     for (let t = from; t < to; t++) {
       const x = src[t]!;
-      outK[t] = outD[t] = NaN;
+      outK[t] = outD[t] = nan;
       if (x !== x) {
-        prev = NaN;
+        prev = nan;
         changes = gain = loss = 0;
         rsiNext = rsiCount = 0;
         kNext = kCount = 0;
+        for (let i = 0; i < 4; i++) ext[i] = i % 2 === 0 ? nan : -1;
         continue;
       }
       if (prev !== prev) {
@@ -139,17 +146,13 @@ export const stochRsi = defineNode({
       const total = gain + loss;
       const rsi = total === 0 ? 50 : 100 * (gain / total);
 
-      rsiWin[rsiNext] = rsi;
+      const newest = rsiNext;
+      rsiWin[newest] = rsi;
       rsiNext = rsiNext + 1 === kPeriod ? 0 : rsiNext + 1;
       if (rsiCount < kPeriod) rsiCount++;
+      trackHighLow(ext, 0, rsiWin, rsiWin, newest, kPeriod, rsiCount);
       if (rsiCount < kPeriod) continue;
-      let hi = rsi;
-      let lo = rsi;
-      for (let i = 0; i < kPeriod; i++) {
-        const v = rsiWin[i]!;
-        if (v > hi) hi = v;
-        if (v < lo) lo = v;
-      }
+      const hi = ext[0]!, lo = ext[2]!;
       const k = hi - lo < flatRange ? 50 : (rsi - lo) / ((hi - lo) / 100);
 
       kWin[kNext] = k;
