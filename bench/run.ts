@@ -13,7 +13,7 @@
  *
  * Environment: BENCH_BARS (default 100000,1000000; BENCH_FULL=1 adds 5000000), BENCH_STRATEGIES (s1,s2),
  * BENCH_IMPLS (a comma list to run a subset), BENCH_REPEATS (3), BENCH_BUDGET_S (30), BENCH_WARMUP_BARS
- * (20000), BENCH_S3=0 (skip S3), BENCH_SWEEP=0 (skip the sweep), BENCH_TRADING=0 (skip bench/trading.ts), BENCH_S3_SIZE=assets,bars (50,200000), BENCH_NO_PEERS=1 (TypeScript only), BENCH_PARITY=0 (skip parity), BENCH_DOCS=1 (write the
+ * (20000), BENCH_S3=0 (skip S3), BENCH_SWEEP=0 (skip the sweep), BENCH_TRADING=0 (skip bench/trading.ts), BENCH_S3_SIZE=assets,bars (50,200000), BENCH_NO_PEERS=1 (TypeScript only), BENCH_PARITY=0 (skip parity), BENCH_INDICATORS=0 (skip bench/indicators.ts), BENCH_DOCS=1 (write the
  * result tables into docs/benchmarks.md), BENCH_PYTHON (the Python that creates the venv).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -199,6 +199,18 @@ if (env.BENCH_SWEEP !== '0') {
   for (const l of lines) say(l);
   md.push('', '### Parameter sweep, 100 sets × 1,000,000 bars', '', ...lines.map((l) => `- ${l}`));
   if (child.status !== 0) say(`sweep failed: ${child.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+}
+
+// Each indicator node's kernel against the same indicator in the npm peers (bench/indicators.ts).
+if (env.BENCH_INDICATORS !== '0') {
+  progress('indicators: node kernels against technicalindicators and trading-signals, 1,000,000 bars');
+  const child = spawnSync(process.execPath, [join(import.meta.dirname, 'indicators.ts'), '1000000'], { encoding: 'utf8' });
+  const lines = child.stdout.trim().split('\n');
+  say();
+  say('Indicators, 1,000,000 bars (ns per bar, best of 3; ÷ Tradeloom in brackets)');
+  for (const l of lines) say(l);
+  md.push('', '### Indicators, 1,000,000 bars', '', ...lines);
+  if (child.status !== 0) say(`indicators failed: ${child.stderr.trim().split('\n').slice(-2).join(' | ')}`);
 }
 
 // Trading through Temporal (issue #4): its own services and processes; with BENCH_DOCS=1 it writes its own block.

@@ -1,0 +1,52 @@
+/**
+ * Indicator throughput: each node's kernel against the same indicator in the npm peers, on the bench's
+ * seeded 1-minute bars (1M by default), in one process. Tradeloom runs the node's kernel over the
+ * columns in blocks of 8 192 bars, as the executor does for one symbol, into full-length output
+ * columns; `technicalindicators` runs its batch form (`X.calculate`, its fastest), `trading-signals` its
+ * streaming form (`add()` per bar, its only one), each value stored in a column. Every implementation
+ * gets a warm-up run on 20 000 bars, then the best of BENCH_INDICATOR_RUNS (3) full runs; the
+ * implementations take turns run by run. "agrees" is the largest relative difference from Tradeloom's
+ * compared output over the last 1 000 bars; where a peer defines the indicator differently, the row says
+ * how (bench/peers/indicators.ts, whose test holds the other peers to Tradeloom's values).
+ *
+ *   node bench/indicators.ts [bars=1000000]
+ *
+ * Prints a markdown table; bench/run.ts runs it (BENCH_INDICATORS=0 skips it).
+ */
+import type { Bars } from '../engine/bars.ts';
+import { ensureBars, readBars, sliceBars } from './lib/data.ts';
+import { agreement, cases, peerNames, tradeloom } from './peers/indicators.ts';
+
+const barsCount = Number(process.argv[2] ?? 1_000_000);
+const runs = Number(process.env.BENCH_INDICATOR_RUNS ?? 3);
+const bars = readBars(ensureBars(barsCount).path);
+const warm = sliceBars(bars, 20_000);
+const cell = (ns: number | undefined) => (ns === undefined ? '—' : ns.toFixed(1));
+
+console.log(`| indicator | Tradeloom ns/bar | technicalindicators ns/bar (÷ Tradeloom) | agrees | trading-signals ns/bar (÷ Tradeloom) | agrees |`);
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const c of cases) {
+  const impls: [string, (b: Bars) => unknown][] = [['tradeloom', (b) => tradeloom(c, b)], ...peerNames.filter((p) => c.peers[p]).map((p) => [p, c.peers[p]!] as [string, (b: Bars) => unknown])];
+  for (const [, f] of impls) f(warm);
+  const best = new Map<string, number>();
+  const last = new Map<string, unknown>();
+  for (let r = 0; r < runs; r++) {
+    for (const [name, f] of r % 2 ? [...impls].reverse() : impls) {
+      const t0 = performance.now();
+      const v = f(bars);
+      const ns = ((performance.now() - t0) * 1e6) / barsCount;
+      best.set(name, Math.min(best.get(name) ?? Infinity, ns));
+      last.set(name, v);
+    }
+  }
+  const ours = last.get('tradeloom') as Record<string, Float64Array>;
+  const main = ours[c.output ?? Object.keys(ours)[0]!]!;
+  const t = best.get('tradeloom')!;
+  const peerCells = peerNames.flatMap((p) => {
+    const ns = best.get(p);
+    if (ns === undefined) return ['—', '—'];
+    const differs = c.differs?.[p];
+    return [`${cell(ns)} (${(ns / t).toFixed(1)}×)`, `${agreement(main, last.get(p) as ArrayLike<number>).toExponential(0)}${differs ? ` (${differs})` : ''}`];
+  });
+  console.log(`| ${c.title} | ${cell(t)} | ${peerCells.join(' | ')} |`);
+}
