@@ -24,6 +24,22 @@ describe('indicator.cci', () => {
     expect(value.slice(3)).toEqual([0, 0, 0]);
   });
 
+  it('resumes a state saved before it counted equal typical prices, flat window included', () => {
+    const flat = [bar(9, 1, 5), bar(7, 1, 2), ...Array.from({ length: 6 }, () => bar(5.1, 5.1, 5.1)), ...bars];
+    const params = cci.params.parse({ period: 3 });
+    const whole = runNode(cci, { params, inputs: { bars: flat } }).value;
+    for (const at of [1, 3, 4, 6, 9]) {
+      const s = cci.init(params, { bars: true }) as { same?: number };
+      const out = { value: NaN };
+      const resumed = flat.map((b, t) => {
+        if (t === at) delete s.same;
+        cci.step(s as never, params, { bars: b }, out, undefined as never);
+        return out.value;
+      });
+      expect(resumed, `from bar ${at}`).toEqual(whole);
+    }
+  });
+
   it('first value at index N−1, as warmup() says; a NaN bar restarts the window', () => {
     for (const period of [2, 4]) {
       expect(firstDefined(runNode(cci, { params: { period }, inputs: { bars } }).value)).toBe(period - 1);
