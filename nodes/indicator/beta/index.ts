@@ -61,16 +61,16 @@ export const beta = defineNode({
     const ib = ringStart(s.bench);
     let sa = 0;
     let sb = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
+    // Flat when every value equals the first (as in pearson.ts: no branches to mispredict).
+    const first = rb[ib]!;
+    let flat = 1;
     for (let i = 0; i < n; i++) {
       const y = rb[ib + i]!;
       sa += ra[ia + i]!;
       sb += y;
-      if (y < lo) lo = y;
-      if (y > hi) hi = y;
+      flat &= +(y === first);
     }
-    if (lo === hi) {
+    if (flat === 1) {
       out.value = 0;
       return;
     }
@@ -126,16 +126,15 @@ export const beta = defineNode({
       const ib = headB + sizeB - countB;
       let sa = 0;
       let sb = 0;
-      let lo = Infinity;
-      let hi = -Infinity;
+      const first = rb[ib]!;
+      let flat = 1;
       for (let i = 0; i < n; i++) {
         const v = rb[ib + i]!;
         sa += ra[ia + i]!;
         sb += v;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+        flat &= +(v === first);
       }
-      if (lo === hi) {
+      if (flat === 1) {
         y[t] = 0;
         continue;
       }

@@ -41,20 +41,20 @@ export const linreg = defineNode({
     const buf = s.window.buf;
     const start = ringStart(s.window);
     let sum = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
+    // Flat when every value equals the first (as in pearson.ts: no branches to mispredict).
+    const first = buf[start]!;
+    let flat = 1;
     for (let i = start; i < start + n; i++) {
       const v = buf[i]!;
       sum += v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+      flat &= +(v === first);
     }
     // A flat window's mean can be an ulp off its value; report the value itself.
-    const mean = lo === hi ? lo : sum / n;
+    const mean = flat === 1 ? first : sum / n;
     const half = (n - 1) / 2;
     let slope = 0;
     let r2 = 0;
-    if (lo !== hi) {
+    if (flat === 0) {
       // Centred on the window's mid-bar, so the time and value sums never cancel against each other.
       let sty = 0;
       let syy = 0;
@@ -98,18 +98,17 @@ export const linreg = defineNode({
       }
       const start = head + size - count;
       let sum = 0;
-      let lo = Infinity;
-      let hi = -Infinity;
+      const first = buf[start]!;
+      let flat = 1;
       for (let i = start; i < start + n; i++) {
         const v = buf[i]!;
         sum += v;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+        flat &= +(v === first);
       }
-      const mean = lo === hi ? lo : sum / n;
+      const mean = flat === 1 ? first : sum / n;
       let slope = 0;
       let r2 = 0;
-      if (lo !== hi) {
+      if (flat === 0) {
         let sty = 0;
         let syy = 0;
         for (let i = 0; i < n; i++) {
