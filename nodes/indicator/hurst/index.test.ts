@@ -50,9 +50,12 @@ describe('indicator.hurst', () => {
       const broken = source.slice();
       broken[12] = bad;
       const value = runNode(hurst, { params, inputs: { source: broken } }).value;
-      // Bars 12 … 21 are NaN (the bad bar, then 9 bars refilling the window); from 22 on, only bars after 12 count.
+      // Bars 12 … 21 are NaN (the bad bar, then 9 bars refilling the window); from 22 on, only bars after 12
+      // count: exactly a run started at bar 13. The run that never restarted summed its moments afresh at
+      // other bars (each time its window wrapped), so it agrees to rounding.
       expect(value.slice(12, 22).every(Number.isNaN)).toBe(true);
-      expect(value.slice(22)).toEqual(clean.slice(22));
+      expect(value.slice(13)).toEqual(runNode(hurst, { params, inputs: { source: source.slice(13) } }).value);
+      value.slice(22).forEach((h, i) => expect(Math.abs(h - clean[22 + i]!)).toBeLessThan(1e-12));
     }
   });
 
@@ -60,6 +63,39 @@ describe('indicator.hurst', () => {
     const { value } = runNode(hurst, { params: { window: 8, maxLag: 3 }, inputs: { source: [5, 5, 5, 5, 5, 5, 5, 5, 6] } });
     expect(value[7]).toBeNaN();
     expect(Number.isFinite(value[8])).toBe(true);
+  });
+});
+
+describe('indicator.hurst keeps running moments per lag', () => {
+  it('resumes a state saved before it kept them (it rebuilds them from its window)', () => {
+    const source = randomWalk(400, 9);
+    const params = hurst.params.parse({ window: 50, maxLag: 10 });
+    const whole = runNode(hurst, { params, inputs: { source } }).value;
+    const s = hurst.init(params, { source: true }) as { lagged?: unknown };
+    const out = { value: NaN };
+    source.forEach((x, t) => {
+      if (t === 173) delete s.lagged;
+      hurst.step(s as never, params, { source: x }, out, undefined as never);
+      if (t < 49) expect(out.value).toBeNaN();
+      else expect(Math.abs(out.value - whole[t]!)).toBeLessThan(1e-12);
+    });
+  });
+
+  it('agrees with two passes over the window on prices in ticks, where many differences are equal', () => {
+    // Rounded to cents, differences repeat and cancel: the running sums' weakest case.
+    const source = randomWalk(3000, 4, 0.002).map((p) => Math.round(p * 100) / 100);
+    const { value } = runNode(hurst, { params: { window: 100, maxLag: 20 }, inputs: { source } });
+    const twoPass = (t: number): number => {
+      const y = source.slice(t - 99, t + 1).map(Math.log);
+      const points = Array.from({ length: 19 }, (_, k) => {
+        const d = y.slice(k + 2).map((v, i) => v - y[i]!);
+        const mean = d.reduce((a, b) => a + b, 0) / d.length;
+        return [Math.log(k + 2), Math.log(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length)] as const;
+      });
+      const mu = points.reduce((a, [u]) => a + u, 0) / 19, mv = points.reduce((a, [, v]) => a + v, 0) / 19;
+      return points.reduce((a, [u, v]) => a + (u - mu) * (v - mv), 0) / points.reduce((a, [u]) => a + (u - mu) ** 2, 0) / 2;
+    };
+    for (let t = 99; t < 3000; t += 7) expect(Math.abs(value[t]! - twoPass(t))).toBeLessThan(1e-10);
   });
 });
 

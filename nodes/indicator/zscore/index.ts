@@ -20,6 +20,7 @@ export const zscore = defineNode({
       'Population stdev (default, divide by N) or sample (divide by N−1). With the population stdev |z| can never exceed √(N−1).',
       'A flat window (all N values identical) reads 0: the value equals its mean.',
       'A NaN input outputs NaN and restarts the warm-up.',
+      'Computed from running sums taken about a value of the window and summed afresh from it every N bars, so a bar costs O(1); the distance from the mean is taken from that value, so a mean large next to the spread (1e7 + noise) loses no precision.',
     ],
   },
   inputs: { source: { kind: 'number', description: 'The series to standardise, e.g. the close or a spread.' } },
