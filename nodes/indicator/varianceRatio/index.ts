@@ -47,18 +47,18 @@ export const varianceRatio = defineNode({
     const o = ringStart(s.logs);
     const dev2 = s.dev2;
     const mu = (X[o + nq]! - X[o]!) / nq;
-    let lo = Infinity;
-    let hi = -Infinity;
+    // Flat when every return equals the first (numbers combined with &: no branches to mispredict).
+    const first = X[o + 1]! - X[o]!;
+    let flat = 1;
     let sa = 0;
     for (let k = 1; k <= nq; k++) {
       const r = X[o + k]! - X[o + k - 1]!;
-      if (r < lo) lo = r;
-      if (r > hi) hi = r;
+      flat &= +(r === first);
       const d = r - mu;
       dev2[k - 1] = d * d;
       sa += d * d;
     }
-    if (lo === hi) {
+    if (flat === 1) {
       out.vr = out.z = NaN;
       return;
     }
@@ -112,18 +112,18 @@ export const varianceRatio = defineNode({
       }
       const o = head + size - count;
       const mu = (X[o + nq]! - X[o]!) / nq;
-      let lo = Infinity;
-      let hi = -Infinity;
+      // Flat when every return equals the first (numbers combined with &: no branches to mispredict).
+      const first = X[o + 1]! - X[o]!;
+      let flat = 1;
       let sa = 0;
       for (let k = 1; k <= nq; k++) {
         const r = X[o + k]! - X[o + k - 1]!;
-        if (r < lo) lo = r;
-        if (r > hi) hi = r;
+        flat &= +(r === first);
         const d = r - mu;
         dev2[k - 1] = d * d;
         sa += d * d;
       }
-      if (lo === hi) {
+      if (flat === 1) {
         outVr[t] = outZ[t] = NaN;
         continue;
       }
