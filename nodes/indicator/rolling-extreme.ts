@@ -116,14 +116,12 @@ export function keepExtremes(s: HighLowWindow, size: number, n: number): void {
  * high, its age, the low, its age (ages −1 when unknown). For a node with several windows over one ring.
  */
 export function trackHighLow(ext: number[], at: number, highs: ArrayLike<number>, lows: ArrayLike<number>, newest: number, size: number, n: number): void {
-  // The bar's prices read here, not passed: a call V8 does not inline passes floating-point arguments boxed.
-  const high = highs[newest]!, low = lows[newest]!, highAge = ext[at + 1]!, lowAge = ext[at + 3]!;
-  if (high >= ext[at]!) (ext[at] = high), (ext[at + 1] = 0);
-  else if (highAge >= 0 && highAge + 1 < n) ext[at + 1] = highAge + 1;
-  else (ext[at + 1] = extremeAge(highs, newest, size, n, true)), (ext[at] = highs[ringBack(newest, ext[at + 1]!, size)]!);
-  if (low <= ext[at + 2]!) (ext[at + 2] = low), (ext[at + 3] = 0);
-  else if (lowAge >= 0 && lowAge + 1 < n) ext[at + 3] = lowAge + 1;
-  else (ext[at + 3] = extremeAge(lows, newest, size, n, false)), (ext[at + 2] = lows[ringBack(newest, ext[at + 3]!, size)]!);
+  const highAge = extremeAgeAfter(highs, newest, size, n, true, highs[newest]!, ext[at]!, ext[at + 1]!);
+  ext[at] = highs[ringBack(newest, highAge, size)]!;
+  ext[at + 1] = highAge;
+  const lowAge = extremeAgeAfter(lows, newest, size, n, false, lows[newest]!, ext[at + 2]!, ext[at + 3]!);
+  ext[at + 2] = lows[ringBack(newest, lowAge, size)]!;
+  ext[at + 3] = lowAge;
 }
 
 /** Four numbers per window for `trackHighLow`, all unknown. */
