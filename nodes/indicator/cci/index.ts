@@ -26,7 +26,7 @@ export const cci = defineNode({
   warmup: (p) => p.period - 1,
   // `same` counts the trailing run of equal typical prices: the window is flat exactly when it reaches N,
   // which the loop once found by comparing every value with the lowest and highest: branches that
-  // mispredict often, with which the kernel took ≈ 3× as long (bench/.cache/kab.ts, 20 bars). A state
+  // mispredict often, with which the kernel took ≈ 3× as long (in-process A/B, 20 bars). A state
   // saved before it existed counts it from its window.
   init: (p) => ({ typical: new Array<number>(p.period).fill(0), next: 0, count: 0, same: 0 }),
   step(s, p, input, out) {
