@@ -40,9 +40,40 @@ describe('indicator.autocorrelation', () => {
       const broken = source.slice();
       broken[30] = bad;
       const value = runNode(autocorrelation, { params, inputs: { source: broken } }).value;
-      // The bad bar, then 24 more to collect 24 returns from the new first price at bar 31.
+      // The bad bar, then 24 more to collect 24 returns from the new first price at bar 31: exactly a run
+      // started at bar 31. The run that never restarted summed its pairs afresh at other bars (each time
+      // its window wrapped), so it agrees to rounding.
       expect(value.slice(30, 55).every(Number.isNaN)).toBe(true);
-      expect(value.slice(55)).toEqual(clean.slice(55));
+      expect(value.slice(31)).toEqual(runNode(autocorrelation, { params, inputs: { source: source.slice(31) } }).value);
+      value.slice(55).forEach((c, i) => expect(Math.abs(c - clean[55 + i]!)).toBeLessThan(1e-12));
+    }
+  });
+
+  it('reads 0 when either side of the pairs is flat, and only then', () => {
+    // Lag 1, window 24: 23 pairs. Returns 0 … 0 then one move: the older side (the first 23 returns) is
+    // flat. One move then 0 … 0: the newer side is. Two moves: neither.
+    const flatRun = (moves: number[]) => pricesFromReturns(moves, 26);
+    const olderFlat = flatRun([...new Array<number>(24).fill(0), 0.01]);
+    const newerFlat = flatRun([0.01, ...new Array<number>(24).fill(0)]);
+    const params = { window: 24, lag: 1 };
+    expect(runNode(autocorrelation, { params, inputs: { source: olderFlat } }).value[25]).toBe(0);
+    expect(runNode(autocorrelation, { params, inputs: { source: newerFlat } }).value[24]).toBe(0);
+    expect(runNode(autocorrelation, { params, inputs: { source: flatRun([0.01, ...new Array<number>(22).fill(0), 0.02, 0]) } }).value[24]).not.toBe(0);
+  });
+
+  it('resumes a state saved before it kept the pairs (it rebuilds them from its window)', () => {
+    const source = pricesFromReturns([0.02, -0.01, 0.005, -0.03, 0.01, 0.01, 0, 0, 0], 200);
+    const params = autocorrelation.params.parse({ window: 30, lag: 2 });
+    const whole = runNode(autocorrelation, { params, inputs: { source } }).value;
+    for (const at of [5, 31, 77]) {
+      const s = autocorrelation.init(params, { source: true }) as { pairs?: unknown };
+      const out = { value: NaN };
+      source.forEach((x, t) => {
+        if (t === at) delete s.pairs;
+        autocorrelation.step(s as never, params, { source: x }, out, undefined as never);
+        if (t < 30) expect(out.value).toBeNaN();
+        else expect(Math.abs(out.value - whole[t]!), `resumed at ${at}, bar ${t}`).toBeLessThan(1e-12);
+      });
     }
   });
 
