@@ -135,6 +135,10 @@ export const cases: Case[] = [
     peers: { technicalindicators: (b) => ti.IchimokuCloud.calculate({ high: arr(b.high), low: arr(b.low), conversionPeriod: 9, basePeriod: 26, spanPeriod: 52, displacement: 26 }).map((v) => v.spanB) },
   },
   {
+    title: 'Linear regression slope(14)', type: 'indicator.linreg', params: { period: 14 }, output: 'slope',
+    peers: { 'trading-signals': (b) => { const i = new ts.LinearRegression(14); return stream(b, (t) => i.add(b.close[t]!), (v) => v.slope); } },
+  },
+  {
     title: 'Parabolic SAR(0.02, 0.2)', type: 'indicator.parabolicSar', params: { acceleration: 0.02, maximum: 0.2 },
     peers: { technicalindicators: (b) => ti.PSAR.calculate({ high: arr(b.high), low: arr(b.low), step: 0.02, max: 0.2 }) },
   },
