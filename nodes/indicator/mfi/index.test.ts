@@ -13,6 +13,25 @@ const nanBar: Bar = { time: 0, open: NaN, high: NaN, low: NaN, close: NaN, volum
 const bars = [bar(10, 1), bar(11, 2), bar(10, 3), bar(12, 1), bar(12, 5), bar(12, 5)];
 
 describe('indicator.mfi', () => {
+  it('its kernel equals its step when a volume is infinite (the flows then take the branches)', () => {
+    const n = 40;
+    const cols = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+    for (let t = 0; t < n; t++) {
+      const c = 100 + Math.sin(t) * 3;
+      cols.open[t] = c;
+      cols.high[t] = c + 1;
+      cols.low[t] = c - 1;
+      cols.close[t] = c;
+      cols.volume[t] = t === 9 || t === 20 ? Infinity : 1000 + t;
+    }
+    const params = mfi.params.parse({ period: 5 });
+    const s = mfi.init(params, { bars: true });
+    const value = new Float64Array(n);
+    mfi.kernel!(s, params, { bars: cols }, { value }, 0, n);
+    const stepped = runNode(mfi, { params, inputs: { bars: [...cols.close].map((_, t) => ({ time: 0, open: cols.open[t]!, high: cols.high[t]!, low: cols.low[t]!, close: cols.close[t]!, volume: cols.volume[t]! })) } }).value;
+    expect([...value].map(String)).toEqual(stepped.map(String));
+  });
+
   it('is 100 × rising money flow ÷ all money flow over N bars', () => {
     const { value } = runNode(mfi, { params: { period: 2 }, inputs: { bars } });
     // Flows (TP × volume): +22 (up), −30 (down), +12 (up), none (unchanged), none.
