@@ -2,8 +2,9 @@
  * Indicator throughput: each node's kernel against the same indicator in the npm peers, on the bench's
  * seeded 1-minute bars (1M by default), in one process. Tradeloom runs the node's kernel over the
  * columns in blocks of 8 192 bars, as the executor does for one symbol, into full-length output
- * columns; `technicalindicators` runs its batch form (`X.calculate`, its fastest), `trading-signals` its
- * streaming form (`add()` per bar, its only one), each value stored in a column. Every implementation
+ * columns; `technicalindicators` runs its batch form (`X.calculate`, its fastest) on plain arrays made
+ * before the clock starts, `trading-signals` its streaming form (`add()` per bar, its only one), each
+ * value stored in a column. Every implementation
  * gets a warm-up run on 20 000 bars, then the best of BENCH_INDICATOR_RUNS (3) full runs; the
  * implementations take turns run by run. "agrees" is the largest relative difference from Tradeloom's
  * compared output over the last 1 000 bars; where a peer defines the indicator differently, the row says
@@ -15,12 +16,14 @@
  */
 import type { Bars } from '../engine/bars.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
-import { agreement, cases, peerNames, tradeloom } from './peers/indicators.ts';
+import { agreement, cases, peerInputs, peerNames, tradeloom } from './peers/indicators.ts';
 
 const barsCount = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.env.BENCH_INDICATOR_RUNS ?? 3);
 const bars = readBars(ensureBars(barsCount).path);
 const warm = sliceBars(bars, 20_000);
+peerInputs(bars);
+peerInputs(warm);
 const cell = (ns: number | undefined) => (ns === undefined ? '—' : ns.toFixed(1));
 
 console.log(`| indicator | Tradeloom ns/bar | technicalindicators ns/bar (÷ Tradeloom) | agrees | trading-signals ns/bar (÷ Tradeloom) | agrees |`);

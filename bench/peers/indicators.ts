@@ -24,7 +24,21 @@ interface Case {
   differs?: Partial<Record<PeerName, string>>;
 }
 
-const arr = (c: Float64Array) => Array.from(c);
+/**
+ * `technicalindicators` takes plain arrays: each column's array, made once per column (`peerInputs` makes
+ * them before the clock starts, so the peer is not charged for a conversion its users need not make).
+ */
+const arrays = new WeakMap<Float64Array, number[]>();
+function arr(column: Float64Array): number[] {
+  let a = arrays.get(column);
+  if (!a) arrays.set(column, (a = Array.from(column)));
+  return a;
+}
+
+/** Make the plain arrays of every column of `b` now, not inside a timed run. */
+export function peerInputs(b: Bars): void {
+  for (const column of [b.open, b.high, b.low, b.close, b.volume]) arr(column);
+}
 /** A streaming peer over every bar, its values (NaN until it has one) into a column. */
 function stream<T>(b: Bars, add: (t: number) => T | null | undefined, pick: (v: T) => number): Float64Array {
   const out = new Float64Array(b.close.length);
