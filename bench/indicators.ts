@@ -20,6 +20,11 @@ import { agreement, cases, peerInputs, peerNames, tradeloom } from './peers/indi
 
 const barsCount = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.env.BENCH_INDICATOR_RUNS ?? 3);
+// The warm-up takes the first 20 000 bars, and "agrees" compares the last 1 000.
+if (!(Number.isInteger(barsCount) && barsCount >= 20_000) || !(Number.isInteger(runs) && runs >= 1)) {
+  console.error('usage: node bench/indicators.ts [bars, a whole number ≥ 20000; default 1000000] (BENCH_INDICATOR_RUNS, a whole number ≥ 1)');
+  process.exit(2);
+}
 const bars = readBars(ensureBars(barsCount).path);
 const warm = sliceBars(bars, 20_000);
 peerInputs(bars);
