@@ -15,6 +15,7 @@ import { scaleCosts } from '../engine/research/costs.ts';
 import { simulatePaths, type MonteCarloSource } from '../engine/research/montecarlo.ts';
 import { inSampleTrials, layout, ResearchPlanError, trialWork, type Phase, type ResearchLayout, type TrialWork } from '../engine/research/plan.ts';
 import { bestTrial, score } from '../engine/research/rank.ts';
+import { shareMarket, type PoolWait, type TrialPool } from '../engine/research/pool.ts';
 import { paramSpace, type Dimension, type ParamsOverride } from '../engine/research/space.ts';
 import {
   costSummary,
@@ -28,7 +29,7 @@ import {
   type ResearchSummary,
   type TrialRecord,
 } from '../engine/research/summary.ts';
-import { equitySummary, runTrial, TrialCompileError, type TrialOutcome } from '../engine/research/trial.ts';
+import { equitySummary, runTrial, TrialCompileError, TRIAL_CURVE_POINTS, type TrialOutcome, type TrialSettings } from '../engine/research/trial.ts';
 import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
@@ -43,6 +44,11 @@ export interface ResearchActivityDeps {
   log: Logger;
   /** Recorded on every trial this process computes; default `pid@host`, like Temporal's worker identity. */
   identity?: string;
+  /**
+   * Threads that run the sweep, in-sample and cost trials of graphs of built-in nodes, so one process
+   * uses every core (engine/research/pool.ts); without it, every trial runs on the activity's thread.
+   */
+  trialPool?: TrialPool;
 }
 
 /** What the workflow needs to fan a run out: its phases and how many activities to keep in flight. */
@@ -113,13 +119,29 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
 
   async function loadRunMarket(owner: string, request: DataRequest): Promise<Market> {
     const key = request.kind === 'synthetic' ? JSON.stringify(request) : `${owner}:${JSON.stringify(request)}`;
-    return barsCache(key, () =>
-      loadMarket(request, async (id) => {
+    return barsCache(key, async () => {
+      const market = await loadMarket(request, async (id) => {
         if (!isUuid(id)) return undefined;
         const dataset = await orm.em.fork().findOne(Dataset, { id, owner }, { populate: ['csv'] });
         return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
-      }),
-    );
+      });
+      // With a trial pool, the bars go into shared memory once, for its threads and this one alike.
+      return deps.trialPool ? shareMarket(market) : market;
+    });
+  }
+
+  /**
+   * A sweep, in-sample or cost trial's metrics, and its chart-sized curve when `summary`: on the trial
+   * pool when there is one and the graph is of built-in nodes, else on this thread.
+   */
+  async function measure(ctx: RunContext, params: ParamsOverride, how: { window?: { from: number; to: number }; backtest?: TrialSettings['backtest']; columns?: boolean; summary?: boolean }, onProgress: () => Promise<void>, wait: PoolWait) {
+    const pool = deps.trialPool;
+    if (pool && ctx.registry === pool.registry) {
+      const out = await pool.run({ graph: ctx.graph, params, market: ctx.market, window: how.window, backtest: how.backtest, columns: how.columns, summary: how.summary ? TRIAL_CURVE_POINTS : undefined }, wait);
+      return { metrics: out.metrics, summary: out.summary ?? [] };
+    }
+    const outcome = await runTrial(ctx.graph, params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', window: how.window, backtest: how.backtest, columnCache: how.columns ? ctx.columns : undefined });
+    return { metrics: outcome.metrics, summary: how.summary ? equitySummary(outcome, TRIAL_CURVE_POINTS) : [] };
   }
 
   function context(id: string): Promise<RunContext> {
@@ -157,15 +179,15 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
     );
   }
 
-  async function computeTrial(id: string, ctx: RunContext, index: number, work: TrialWork, onProgress: () => Promise<void>): Promise<{ params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null }> {
+  async function computeTrial(id: string, ctx: RunContext, index: number, work: TrialWork, onProgress: () => Promise<void>, wait: PoolWait): Promise<{ params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null }> {
     switch (work.phase) {
       case 'sweep': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', columnCache: ctx.columns });
-        return { params: work.params, metrics: outcome.metrics, detail: { equity: equitySummary(outcome) } };
+        const { metrics, summary } = await measure(ctx, work.params, { columns: true, summary: true }, onProgress, wait);
+        return { params: work.params, metrics, detail: { equity: summary } };
       }
       case 'inSample': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, window: work.window.inSample });
-        return { params: work.params, metrics: outcome.metrics, detail: null };
+        const { metrics } = await measure(ctx, work.params, { window: work.window.inSample }, onProgress, wait);
+        return { params: work.params, metrics, detail: null };
       }
       case 'outOfSample': {
         const w = work.window;
@@ -206,8 +228,8 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
         return { params: config.params, metrics: null, detail: detail as unknown as Record<string, unknown> };
       }
       case 'cost': {
-        const outcome = await runTrial(ctx.graph, work.params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage), columnCache: ctx.columns });
-        return { params: work.params, metrics: outcome.metrics, detail: { commission: work.commission, slippage: work.slippage, equity: equitySummary(outcome) } };
+        const { metrics, summary } = await measure(ctx, work.params, { backtest: scaleCosts(ctx.graph.settings, work.commission, work.slippage), columns: true, summary: true }, onProgress, wait);
+        return { params: work.params, metrics, detail: { commission: work.commission, slippage: work.slippage, equity: summary } };
       }
     }
   }
@@ -250,6 +272,8 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
         await yieldToEventLoop();
         if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason;
       };
+      // A pooled trial: heartbeats while it waits for a thread and runs; a cancel stops it at its next chunk.
+      const wait: PoolWait = { signal: activity.cancellationSignal, onWait: () => activity.heartbeat({ from, to }) };
       for (let index = from; index < to; index++) {
         if (stored.has(index)) continue;
         await onProgress();
@@ -257,7 +281,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
         const work = trialWork(ctx.spec, ctx.plan, ctx.dimensions, index);
         let row: { params: ParamsOverride; metrics: Metrics | null; detail: Record<string, unknown> | null; error: string | null };
         try {
-          row = { ...(await computeTrial(id, ctx, index, work, onProgress)), error: null };
+          row = { ...(await computeTrial(id, ctx, index, work, onProgress, wait)), error: null };
         } catch (err) {
           // A combination the graph cannot run (too little data to warm up, a param pair the graph refuses)
           // is a result of the search, recorded on its trial; anything else is retried by Temporal.

@@ -5,14 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compile } from '../engine/compile.ts';
 import { chooseData } from '../engine/data.ts';
 import { ResearchSpec } from '../engine/research/config.ts';
+import { TrialPool } from '../engine/research/pool.ts';
 import { registry } from '../nodes/index.ts';
 import { LOCAL_OWNER, ResearchRun, ResearchTrial, Strategy } from '../server/db/entities.ts';
 import { call, createHarness, waitFor, type Harness } from '../server/testing/harness.ts';
-import { createResearchActivities } from './research-activities.ts';
+import { createResearchActivities, type ResearchPlanOut } from './research-activities.ts';
 import type { researchWorkflow } from './research.ts';
 
 const smaCross = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
@@ -159,6 +160,71 @@ describe('the research workflow and activities', () => {
     // A late failure report does not overwrite the finished run.
     await env.run(() => second.failResearch(id, 'failed', 'late'));
     expect((await h.orm.em.fork().findOneOrFail(ResearchRun, { id })).status).toBe('succeeded');
+  });
+
+  it('runs sweep, in-sample and cost trials on a trial pool, storing what the activity’s own thread stores', async () => {
+    const pool = new TrialPool({ threads: 2 });
+    const runs = vi.spyOn(pool, 'run');
+    const log = pino({ level: 'silent' });
+    const pooled = createResearchActivities({ orm: h.orm, registry, log, identity: 'pooled', trialPool: pool });
+    const plain = createResearchActivities({ orm: h.orm, registry, log, identity: 'plain' });
+    const graph = optimisable([5, 10], [40, 60]);
+    const specs = [
+      { kind: 'sweep', config: { sampling: { kind: 'grid' }, metric: 'sharpe' } },
+      { kind: 'walkForward', config: { inSampleBars: 800, outOfSampleBars: 400 } },
+      { kind: 'costSensitivity', config: { params: {}, commissionMultipliers: [0, 2], slippageMultipliers: [1, 3] } },
+    ];
+    const rows = async (id: string) =>
+      (await h.orm.em.fork().find(ResearchTrial, { researchRun: id }, { orderBy: { trialIndex: 'asc' } })).map((t) => ({ index: t.trialIndex, phase: t.phase, params: t.params, metrics: t.metrics, detail: t.detail, error: t.error }));
+    try {
+      let pooledTrials = 0;
+      for (const spec of specs) {
+        const [a, b] = [await queuedRun(graph, spec, { concurrency: 1 }), await queuedRun(graph, spec, { concurrency: 1 })];
+        const env = new MockActivityEnvironment({ attempt: 1 });
+        const plan = (await env.run<[string], ResearchPlanOut | null, typeof pooled.planResearch>(pooled.planResearch, a))!;
+        await env.run(plain.planResearch, b);
+        await env.run(pooled.runResearchTrials, a, 0, plan.total);
+        await env.run(plain.runResearchTrials, b, 0, plan.total);
+        const [there, here] = [await rows(a), await rows(b)];
+        expect(there).toHaveLength(plan.total);
+        expect(there).toEqual(here);
+        expect(there.every((t) => t.error === null && t.metrics !== null)).toBe(true);
+        pooledTrials += there.filter((t) => t.phase !== 'outOfSample').length;
+      }
+      // Every trial but the out-of-sample windows went to the pool.
+      expect(runs).toHaveBeenCalledTimes(pooledTrials);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops a pooled trial when its activity is cancelled, and stores nothing for it', async () => {
+    const pool = new TrialPool({ threads: 1 });
+    try {
+      const activities = createResearchActivities({ orm: h.orm, registry, log: pino({ level: 'silent' }), trialPool: pool });
+      const em = h.orm.em.fork();
+      const id = await queuedRun(optimisable([5, 10], [40]), { kind: 'sweep', config: { sampling: { kind: 'grid' }, metric: 'sharpe' } }, { concurrency: 1 });
+      // Long enough to be mid-trial when the cancel comes.
+      const { data } = await em.findOneOrFail(ResearchRun, { id });
+      await em.nativeUpdate(ResearchRun, { id }, { data: { ...data, bars: 3_000_000 } });
+      const env = new MockActivityEnvironment({ attempt: 1 });
+      await env.run(activities.planResearch, id);
+      const running = env.run(activities.runResearchTrials, id, 0, 2);
+      await waitFor('a trial on the pool', async () => (busy() > 0 ? true : undefined));
+      // The mock's own promise of the cancel, which a real worker handles.
+      env.context.cancelled.catch(() => {});
+      env.cancel();
+      await expect(running).rejects.toThrow('CANCELLED');
+      expect(await h.orm.em.fork().count(ResearchTrial, { researchRun: id })).toBe(0);
+      // Its thread stopped at a chunk and takes the next trial.
+      await new MockActivityEnvironment({ attempt: 2 }).run(activities.runResearchTrials, id, 1, 2);
+      expect((await h.orm.em.fork().find(ResearchTrial, { researchRun: id })).map((t) => t.trialIndex)).toEqual([1]);
+      function busy() {
+        return (pool as unknown as { threads: ({ busy: unknown } | null)[] }).threads.filter((t) => t?.busy).length;
+      }
+    } finally {
+      await pool.close();
+    }
   });
 
   it('fails the run with the reason when the activity cannot lay it out', async () => {

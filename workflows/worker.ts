@@ -9,6 +9,7 @@ import { createActivities } from './activities.ts';
 import { BACKTEST_TASK_QUEUE } from './backtest.ts';
 import { createDeploymentActivities } from './deployment-activities.ts';
 import { deploymentTaskQueue } from './deployment.ts';
+import { TrialPool } from '../engine/research/pool.ts';
 import { createResearchActivities } from './research-activities.ts';
 
 export interface WorkerOptions {
@@ -22,6 +23,8 @@ export interface WorkerOptions {
   customNodes?: CustomNodeHost;
   /** Deployment activities run at once on the deployment queue; default `DEPLOYMENT_ACTIVITY_SLOTS` or 64. */
   deploymentSlots?: number;
+  /** Threads for research trials (0: none, on the activities' thread); default `RESEARCH_THREADS` or the cores. */
+  researchThreads?: number;
 }
 
 /** Default number of deployment steps one worker process runs at once. */
@@ -36,6 +39,17 @@ export function deploymentSlotsFromEnv(value = process.env.DEPLOYMENT_ACTIVITY_S
   if (value === undefined || value.trim() === '') return DEFAULT_DEPLOYMENT_SLOTS;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`DEPLOYMENT_ACTIVITY_SLOTS must be a whole number from 1 to 1000, not "${value}"`);
+  return n;
+}
+
+/**
+ * `RESEARCH_THREADS`: how many threads one worker process runs research trials on (engine/research/pool.ts).
+ * Default: one per core. 0 runs them on the activities' thread, as before the pool: one core per process.
+ */
+export function researchThreadsFromEnv(value = process.env.RESEARCH_THREADS): number {
+  if (value === undefined || value.trim() === '') return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 256) throw new Error(`RESEARCH_THREADS must be a whole number from 0 to 256, not "${value}"`);
   return n;
 }
 
@@ -71,7 +85,9 @@ function installRuntime(log: Logger): void {
 /**
  * The workers of one process, on one connection:
  * - the workflow queue: every workflow, and the CPU-bound activities (backtests, research trials) at one
- *   slot per core, since more concurrent ones than cores only slows each down;
+ *   slot per core. The activities share this process's one JavaScript thread: a backtest's slots
+ *   interleave on it, while research trials run on a pool of threads (`researchThreads`), so the
+ *   research activities in flight keep every core busy;
  * - the deployment queue (`deploymentTaskQueue`): deployment activities only, with many slots
  *   (`deploymentSlots`), since a deployment step mostly waits on the database and the venue.
  * Deployment activities are also registered on the workflow queue, for runs that scheduled them there
@@ -86,6 +102,12 @@ export async function createBacktestWorker(options: WorkerOptions): Promise<{ wo
   const taskQueue = options.taskQueue ?? BACKTEST_TASK_QUEUE;
   // One set of deployment activities for both workers: they share per-process caches (plans, series, venues).
   const deploymentActivities = createDeploymentActivities({ orm: options.orm, registry: options.registry, customNodes, log: options.log });
+  // Research trials on threads, one per core by default; its threads start with the first trial. A
+  // worker with a registry of its own (tests) runs every trial on the activities' thread: the threads
+  // compile with the built-in one.
+  const threads = options.researchThreads ?? researchThreadsFromEnv();
+  const pool = threads > 0 ? new TrialPool({ threads }) : undefined;
+  const trialPool = pool && pool.registry === options.registry ? pool : undefined;
   const common = {
     connection,
     namespace: options.namespace,
@@ -98,7 +120,7 @@ export async function createBacktestWorker(options: WorkerOptions): Promise<{ wo
     workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)),
     activities: {
       ...createActivities({ orm: options.orm, registry: options.registry, customNodes, log: options.log }),
-      ...createResearchActivities({ orm: options.orm, registry: options.registry, customNodes, log: options.log }),
+      ...createResearchActivities({ orm: options.orm, registry: options.registry, customNodes, log: options.log, trialPool }),
       ...deploymentActivities,
     },
     // Backtests are CPU-bound: more concurrent ones than cores only slows each down.
@@ -123,6 +145,8 @@ export async function createBacktestWorker(options: WorkerOptions): Promise<{ wo
         }),
       );
       const results = await Promise.allSettled(runs);
+      // Every activity has drained: no trial is left for the threads.
+      await pool?.close();
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     },
@@ -130,6 +154,6 @@ export async function createBacktestWorker(options: WorkerOptions): Promise<{ wo
     getState: () => (all.some((w) => w.getState() === 'RUNNING') ? 'RUNNING' : workflows.getState()),
     taskQueues: { workflows: taskQueue, deployments: deploymentTaskQueue(taskQueue) },
   };
-  options.log.debug({ taskQueue, deploymentTaskQueue: deploymentTaskQueue(taskQueue), deploymentSlots }, 'workers created');
+  options.log.debug({ taskQueue, deploymentTaskQueue: deploymentTaskQueue(taskQueue), deploymentSlots, researchThreads: trialPool?.size ?? 0 }, 'workers created');
   return { worker, connection };
 }

@@ -123,7 +123,10 @@ function tradedNotional(trades: readonly Trade[]): number {
   return trades.reduce((a, t) => a + t.quantity * (t.entryPrice + (t.open ? 0 : t.exitPrice)), 0);
 }
 
+/** Points of the curve stored with each sweep and cost trial. */
+export const TRIAL_CURVE_POINTS = 60;
+
 /** A chart-sized equity curve (the lowest point kept), for trial rows and summaries. */
-export function equitySummary(outcome: Pick<TrialOutcome, 'equity' | 'time'>, points = 60): { time: number; value: number }[] {
+export function equitySummary(outcome: Pick<TrialOutcome, 'equity' | 'time'>, points = TRIAL_CURVE_POINTS): { time: number; value: number }[] {
   return thin(outcome.equity, outcome.time, points);
 }
