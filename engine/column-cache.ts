@@ -17,15 +17,6 @@ import { isGoodBar, type Market } from './bars.ts';
  * A cache belongs to one set of bars (the arrays themselves, compared by buffer, offset and length): an
  * executor over other bars does not use it. Least recently used columns go first past `maxBytes`.
  */
-export interface ColumnCacheOptions {
-  /**
-   * Record columns into SharedArrayBuffers, and call `onPut` with each one stored: a trial thread hands
-   * them to its pool's other threads (engine/research/pool.ts), which `adopt` them.
-   */
-  shared?: boolean;
-  onPut?: (key: string, columns: Float64Array[][]) => void;
-}
-
 export class ColumnCache {
   private readonly entries = new Map<string, Float64Array[][]>();
   private bytes = 0;
@@ -36,17 +27,9 @@ export class ColumnCache {
   private readonly market: Market;
   readonly maxBytes: number;
 
-  private readonly options: ColumnCacheOptions;
-
-  constructor(market: Market, maxBytes = 256 * 2 ** 20, options: ColumnCacheOptions = {}) {
+  constructor(market: Market, maxBytes = 256 * 2 ** 20) {
     this.market = market;
     this.maxBytes = maxBytes;
-    this.options = options;
-  }
-
-  /** A zeroed column of `n` bars for a run to record into (in shared memory for a shared cache). */
-  column(n: number): Float64Array {
-    return this.options.shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
   }
 
   /** Whether `market` is the bars this cache was made for (the same arrays, or views of exactly them). */
@@ -69,21 +52,8 @@ export class ColumnCache {
 
   /** Store complete columns (every bar run) under `key`. */
   put(key: string, columns: Float64Array[][]): void {
-    if (this.adopt(key, columns)) this.options.onPut?.(key, columns);
-  }
-
-  /**
-   * Store columns computed elsewhere (another thread's, on the same bars), without `onPut`; whether kept.
-   * With `replace`, they take the place of this cache's own columns under `key` (the same values): two
-   * threads that computed a column at once then both read one copy of it.
-   */
-  adopt(key: string, columns: Float64Array[][], replace = false): boolean {
-    if (replace && this.entries.has(key)) {
-      this.entries.set(key, columns);
-      return true;
-    }
     const size = columns.reduce((a, lane) => a + lane.reduce((b, c) => b + c.byteLength, 0), 0);
-    if (size > this.maxBytes || this.entries.has(key)) return false;
+    if (size > this.maxBytes || this.entries.has(key)) return;
     this.entries.set(key, columns);
     this.bytes += size;
     for (const [old, cols] of this.entries) {
@@ -91,7 +61,6 @@ export class ColumnCache {
       this.entries.delete(old);
       this.bytes -= cols.reduce((a, lane) => a + lane.reduce((b, c) => b + c.byteLength, 0), 0);
     }
-    return this.entries.has(key);
   }
 
   private readonly derived = new Map<string, unknown>();

@@ -1008,7 +1008,7 @@ function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: re
   // Recording is skipped for a node whose columns could not be kept anyway (over the cache's budget).
   // The recording run writes every bar of them before they are stored: its kernel each valid bar, the
   // block scan NaN at each bad one (a run served from the cache reads these columns in place).
-  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * widths[i]! * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: widths[i]! }, () => use.column(n)))));
+  const out = keys.map((key, i) => (key === undefined || hits[i] !== null || lanes * widths[i]! * n * 8 > use.maxBytes ? null : Array.from({ length: lanes }, () => Array.from({ length: widths[i]! }, () => new Float64Array(n)))));
   let covered = 0;
   return {
     in: hits,

@@ -30,7 +30,7 @@ describe('TrialPool', () => {
       expect(pooled[i]!.metrics).toEqual(here.metrics);
       expect(pooled[i]!.summary).toEqual(equitySummary(here, 60));
     }
-    // A second pass reads the columns the threads computed and handed each other: the same figures.
+    // A second pass reads the columns each thread cached: the same figures.
     const again = await Promise.all(grid.map((params) => p.run({ graph, params, market, columns: true })));
     expect(again.map((o) => o.metrics)).toEqual(pooled.map((o) => o.metrics));
   });

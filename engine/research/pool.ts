@@ -16,11 +16,9 @@ import { TrialCompileError } from './trial.ts';
  *
  * - **Bars in shared memory.** A market is copied once into SharedArrayBuffers (`shareMarket`); every
  *   thread reads the same memory, so two threads do not hold two copies of a 1M-bar dataset.
- * - **Shared indicator columns.** Each thread keeps a column cache per market (engine/column-cache.ts).
- *   A column one thread computes is in shared memory, and the pool hands it to the other threads, which
- *   read it in place: a 10 × 10 SMA grid computes its 20 SMAs once across the pool, and the threads
- *   read one copy of them instead of one each (which crowded the processor's cache: measured in
- *   docs/benchmarks.md, Session 16).
+ * - **Indicator columns** are cached per thread and market (engine/column-cache.ts), as the activities'
+ *   own are per process. Handing each computed column to the other threads, to read one copy in place,
+ *   made no measurable difference to a 100-set sweep (docs/benchmarks.md, Session 16), so it is not done.
  * - Only graphs of built-in nodes run here (`registry`): custom nodes run in the sandbox process their
  *   host owns, so their trials stay on the activity's thread.
  * - **Cancelling** sets a flag in shared memory that the trial checks between engine chunks, so the
@@ -55,13 +53,8 @@ export interface PoolWait {
 }
 
 /** Messages between the pool and its threads. */
-export type ToThread =
-  | { type: 'trial'; id: number; marketId: number; trial: Omit<PoolTrial, 'market'> & { market: Market }; cancel: Int32Array }
-  | { type: 'columns'; marketId: number; key: string; columns: Float64Array[][]; from: number };
-export type FromThread =
-  | { type: 'done'; id: number; outcome: PoolOutcome }
-  | { type: 'failed'; id: number; error: { name: string; message: string; stack?: string } }
-  | { type: 'columns'; marketId: number; key: string; columns: Float64Array[][] };
+export type ToThread = { type: 'trial'; id: number; marketId: number; trial: PoolTrial; cancel: Int32Array };
+export type FromThread = { type: 'done'; id: number; outcome: PoolOutcome } | { type: 'failed'; id: number; error: { name: string; message: string; stack?: string } };
 
 interface Pending {
   id: number;
@@ -193,24 +186,17 @@ export class TrialPool {
       const pending = this.queue.shift()!;
       thread.busy = pending;
       thread.worker.ref();
-      const { market, ...rest } = pending.trial;
-      const message: ToThread = { type: 'trial', id: pending.id, marketId: marketIds.get(market)!, trial: { ...rest, market }, cancel: pending.cancel };
+      const message: ToThread = { type: 'trial', id: pending.id, marketId: marketIds.get(pending.trial.market)!, trial: pending.trial, cancel: pending.cancel };
       thread.worker.postMessage(message);
     }
   }
 
   private spawn(i: number): Thread {
-    const worker = new Worker(new URL('./pool-thread.ts', import.meta.url), { workerData: { index: i } });
+    const worker = new Worker(new URL('./pool-thread.ts', import.meta.url));
     // An idle thread does not keep the process alive; a busy one does (ref'd in `dispatch` until its reply).
     worker.unref();
     const thread: Thread = { worker, busy: null };
     worker.on('message', (m: FromThread) => {
-      if (m.type === 'columns') {
-        // A column one thread computed goes to the others, which read it in place.
-        const message: ToThread = { ...m, from: i };
-        for (const other of this.threads) if (other && other !== thread) other.worker.postMessage(message);
-        return;
-      }
       const pending = thread.busy;
       if (!pending || pending.id !== m.id) return;
       thread.busy = null;
