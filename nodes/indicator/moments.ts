@@ -72,3 +72,56 @@ export function momentsStdev(m: Moments, n: number, sample: boolean): number {
   // Rounding can leave Σd² a hair below (Σd)²/n: that is a deviation of 0.
   return Math.sqrt(Math.max(0, m.sumSq - (m.sum * m.sum) / n) / (sample ? n - 1 : n));
 }
+
+/**
+ * The moments plus Σ i·d, with i = 0 for the window's oldest value: the running sums of a least-squares
+ * line through the window against bar numbers (Linear regression), O(1) a bar instead of a walk over
+ * the window. Summed afresh as the moments are (at each wrap of the ring's head and after a restart).
+ */
+export interface LineMoments extends Moments {
+  sumIndexed: number;
+}
+
+export function noLineMoments(): LineMoments {
+  return { ...noMoments(), sumIndexed: 0 };
+}
+
+export function clearLineMoments(m: LineMoments): void {
+  clearMoments(m);
+  m.sumIndexed = 0;
+}
+
+/** `momentsPush` for line moments. */
+export function linePush(m: LineMoments, buf: ArrayLike<number>, head: number, count: number, size: number, x: number, leaving: number): void {
+  m.same = x === m.last ? m.same + 1 : 1;
+  m.last = x;
+  if (head === 0 || m.shift !== m.shift) {
+    const start = head + size - count, shift = buf[start]!;
+    let sum = 0, sumSq = 0, sumIndexed = 0;
+    for (let i = 0; i < count; i++) {
+      const d = buf[start + i]! - shift;
+      sum += d;
+      sumSq += d * d;
+      sumIndexed += i * d;
+    }
+    m.shift = shift;
+    m.sum = sum;
+    m.sumSq = sumSq;
+    m.sumIndexed = sumIndexed;
+    return;
+  }
+  const d = x - m.shift;
+  if (leaving === leaving) {
+    // Every value moves one bar older: Σ i·d loses Σd of the values that stay, and the new one comes in
+    // at i = size − 1.
+    const o = leaving - m.shift;
+    const sum = m.sum - o + d;
+    m.sumIndexed += size * d - sum;
+    m.sum = sum;
+    m.sumSq += d * d - o * o;
+  } else {
+    m.sumIndexed += (count - 1) * d;
+    m.sum += d;
+    m.sumSq += d * d;
+  }
+}

@@ -47,6 +47,33 @@ describe('indicator.linreg', () => {
     expect([out.slope[4], out.value[4], out.intercept[4], out.forecast[4], out.r2[4]]).toEqual([-1, 4, 5, 3, 1]);
   });
 
+  it('resumes a state saved before it kept running sums (it sums them from its window)', () => {
+    const source = Array.from({ length: 300 }, (_, t) => 100 + Math.sin(t / 9) * 4 + (t % 7) * 0.1);
+    const params = linreg.params.parse({ period: 20 });
+    const whole = runNode(linreg, { params, inputs: { source } });
+    const s = linreg.init(params, { source: true }) as { line?: unknown };
+    const out = { slope: NaN, value: NaN, intercept: NaN, forecast: NaN, r2: NaN };
+    source.forEach((v, t) => {
+      if (t === 137) delete s.line;
+      linreg.step(s as never, params, { source: v }, out, undefined as never);
+      if (t < 19) expect(out.slope).toBeNaN();
+      else for (const port of ['slope', 'value', 'r2'] as const) expect(out[port]).toBeCloseTo(whole[port]![t]!, 10);
+    });
+  });
+
+  it('stays exact where the mean is large next to the spread', () => {
+    // 1e7 plus a line of slope 0.001 and noise: sums of raw values would lose the slope's digits.
+    const source = Array.from({ length: 400 }, (_, t) => 1e7 + 0.001 * t + (t % 3) * 0.0001);
+    const out = runNode(linreg, { params: { period: 30 }, inputs: { source } });
+    for (let t = 29; t < 400; t++) {
+      const window = source.slice(t - 29, t + 1);
+      const mean = window.reduce((a, b) => a + b - 1e7, 0) / 30 + 1e7;
+      const sty = window.reduce((a, y, i) => a + (i - 14.5) * (y - mean), 0);
+      expect(out.slope[t]).toBeCloseTo(sty / ((30 * (30 * 30 - 1)) / 12), 9);
+      expect(out.r2[t]).toBeGreaterThan(0.99);
+    }
+  });
+
   it('drives a trend filter in a compiled graph', () => {
     const graph = fixture(
       {

@@ -1,6 +1,32 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ring, ringFeed, ringStart } from '../ring.ts';
+import { clearLineMoments, linePush, noLineMoments, type LineMoments } from '../moments.ts';
+import { ring, ringClear, ringPush } from '../ring.ts';
+
+/** `fit`'s answer: slope, mean, R². */
+const line = new Float64Array(3);
+
+/**
+ * The least-squares line through a full window of `n` values from its running sums, into `line`.
+ * Centred on the window's mid-bar: Σ(i − half)(y − ȳ) = Σ i·d − half·Σd for d = y − shift, since the
+ * centred bar numbers sum to 0. A flat window (its last n values equal) has slope 0, R² 0 and its value
+ * as the mean exactly.
+ */
+function fit(m: LineMoments, n: number): void {
+  if (m.same >= n) {
+    line[0] = 0;
+    line[1] = m.last;
+    line[2] = 0;
+    return;
+  }
+  const half = (n - 1) / 2, stt = (n * (n * n - 1)) / 12;
+  const sty = m.sumIndexed - half * m.sum;
+  const syy = m.sumSq - (m.sum * m.sum) / n;
+  line[0] = sty / stt;
+  line[1] = m.shift + m.sum / n;
+  // Rounding can leave Σd² a hair below (Σd)²/n for a window that is all but flat: no fit to speak of.
+  line[2] = syy > 0 ? Math.min(1, (sty * sty) / (stt * syy)) : 0;
+}
 
 /** Least-squares line through the last N values against time (TA-Lib LINEARREG family), with its R². */
 export const linreg = defineNode({
@@ -31,99 +57,68 @@ export const linreg = defineNode({
     period: z.number().int().min(2).max(10_000).default(14).describe('Number of bars to fit the line to.'),
   }),
   warmup: (p) => p.period - 1,
-  init: (p) => ({ window: ring(p.period) }),
+  // The window and the line's running sums (moments.ts). A state saved before the sums existed sums them
+  // from its window at the next value.
+  init: (p) => ({ window: ring(p.period), line: noLineMoments() }),
   step(s, p, input, out) {
-    if (!ringFeed(s.window, input.source)) {
+    const r = s.window, x = input.source;
+    const m = (s.line ??= noLineMoments());
+    if (x !== x) {
+      ringClear(r);
+      clearLineMoments(m);
       out.slope = out.value = out.intercept = out.forecast = out.r2 = NaN;
       return;
     }
-    const n = p.period;
-    const buf = s.window.buf;
-    const start = ringStart(s.window);
-    let sum = 0;
-    // Flat when every value equals the first (as in pearson.ts: no branches to mispredict).
-    const first = buf[start]!;
-    let flat = 1;
-    for (let i = start; i < start + n; i++) {
-      const v = buf[i]!;
-      sum += v;
-      flat &= +(v === first);
+    const leaving = r.count === r.size ? r.buf[r.head]! : NaN;
+    ringPush(r, x);
+    linePush(m, r.buf, r.head, r.count, r.size, x, leaving);
+    if (r.count !== r.size) {
+      out.slope = out.value = out.intercept = out.forecast = out.r2 = NaN;
+      return;
     }
-    // A flat window's mean can be an ulp off its value; report the value itself.
-    const mean = flat === 1 ? first : sum / n;
-    const half = (n - 1) / 2;
-    let slope = 0;
-    let r2 = 0;
-    if (flat === 0) {
-      // Centred on the window's mid-bar, so the time and value sums never cancel against each other.
-      let sty = 0;
-      let syy = 0;
-      for (let i = 0; i < n; i++) {
-        const d = buf[start + i]! - mean;
-        sty += (i - half) * d;
-        syy += d * d;
-      }
-      const stt = (n * (n * n - 1)) / 12;
-      slope = sty / stt;
-      r2 = Math.min(1, (sty * sty) / (stt * syy));
-    }
+    fit(m, p.period);
+    const slope = line[0]!, mean = line[1]!, half = (p.period - 1) / 2;
     out.slope = slope;
     out.value = mean + slope * half;
     out.intercept = mean - slope * half;
     out.forecast = mean + slope * (half + 1);
-    out.r2 = r2;
+    out.r2 = line[2]!;
   },
   kernel(s, p, input, out, from, to) {
+    // NaN as a local (docs/engine.md, "NaN in a hot loop").
+    const nan = NaN;
     const src = input.source, oSlope = out.slope, oValue = out.value, oIntercept = out.intercept, oForecast = out.forecast, oR2 = out.r2;
     const r = s.window, buf = r.buf, size = r.size, n = p.period;
+    const m = (s.line ??= noLineMoments());
     const half = (n - 1) / 2;
-    const stt = (n * (n * n - 1)) / 12;
     let head = r.head, count = r.count;
     for (let t = from; t < to; t++) {
       const x = src[t]!;
-      // ringFeed, inlined.
       if (x !== x) {
         head = 0;
         count = 0;
-        oSlope[t] = oValue[t] = oIntercept[t] = oForecast[t] = oR2[t] = NaN;
+        clearLineMoments(m);
+        oSlope[t] = oValue[t] = oIntercept[t] = oForecast[t] = oR2[t] = nan;
         continue;
       }
+      // ringPush, inlined.
+      const leaving = count === size ? buf[head]! : nan;
       buf[head] = x;
       buf[head + size] = x;
       head = head + 1 === size ? 0 : head + 1;
       if (count < size) count++;
+      linePush(m, buf, head, count, size, x, leaving);
       if (count !== size) {
-        oSlope[t] = oValue[t] = oIntercept[t] = oForecast[t] = oR2[t] = NaN;
+        oSlope[t] = oValue[t] = oIntercept[t] = oForecast[t] = oR2[t] = nan;
         continue;
       }
-      const start = head + size - count;
-      let sum = 0;
-      const first = buf[start]!;
-      let flat = 1;
-      for (let i = start; i < start + n; i++) {
-        const v = buf[i]!;
-        sum += v;
-        flat &= +(v === first);
-      }
-      const mean = flat === 1 ? first : sum / n;
-      let slope = 0;
-      let r2 = 0;
-      if (flat === 0) {
-        let sty = 0;
-        let syy = 0;
-        for (let i = 0; i < n; i++) {
-          const d = buf[start + i]! - mean;
-          sty += (i - half) * d;
-          syy += d * d;
-        }
-        slope = sty / stt;
-        r2 = Math.min(1, (sty * sty) / (stt * syy));
-      }
+      fit(m, n);
+      const slope = line[0]!, mean = line[1]!;
       oSlope[t] = slope;
       oValue[t] = mean + slope * half;
       oIntercept[t] = mean - slope * half;
       oForecast[t] = mean + slope * (half + 1);
-      oR2[t] = r2;
+      oR2[t] = line[2]!;
     }
     r.head = head;
     r.count = count;
