@@ -1,6 +1,6 @@
 /**
  * A trial pool's thread (engine/research/pool.ts): runs one trial at a time with the built-in registry,
- * and keeps a column cache per market it has seen (the four last used).
+ * and keeps a column cache per market it has seen (the two last used).
  */
 import { parentPort } from 'node:worker_threads';
 import { registry } from '../../nodes/index.ts';
@@ -11,7 +11,11 @@ import { equitySummary, runTrial } from './trial.ts';
 
 /** As the activities' own caches: 96 MB of columns per market. */
 const COLUMN_BYTES = 96 * 2 ** 20;
-const MARKETS = 4;
+/**
+ * Markets kept per thread: the process keeps four, but a thread is seldom on more than one run at a
+ * time, and its caches multiply by the threads (8 cores: 8 × 2 × 96 MB at most, against 4 × 96 MB).
+ */
+const MARKETS = 2;
 
 class Cancelled extends Error {
   override name = 'Cancelled';
