@@ -9,13 +9,20 @@
  * implementations take turns run by run. "agrees" is the largest relative difference from Tradeloom's
  * compared output over the last 1 000 bars; where a peer defines the indicator differently, the row says
  * how (bench/peers/indicators.ts, whose test holds the other peers to Tradeloom's values).
+ * TA-Lib, the C library the nodes' reference values come from, runs in a Python process of its own
+ * (bench/peers/talib_indicators.py, through its binding, on numpy columns; the same warm-up and best
+ * of BENCH_INDICATOR_RUNS), before the JavaScript rows; its column is empty where bench/.venv-peers has
+ * no TA-Lib (BENCH_NO_PEERS=1, or pip could not install it).
  *
  *   node bench/indicators.ts [bars=1000000]
  *
  * Prints a markdown table; bench/run.ts runs it (BENCH_INDICATORS=0 skips it).
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { Bars } from '../engine/bars.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
+import { ensurePeersPython } from './lib/venv.ts';
 import { agreement, cases, peerInputs, peerNames, tradeloom } from './peers/indicators.ts';
 
 const barsCount = Number(process.argv[2] ?? 1_000_000);
@@ -25,14 +32,27 @@ if (!(Number.isInteger(barsCount) && barsCount >= 20_000) || !(Number.isInteger(
   console.error('usage: node bench/indicators.ts [bars, a whole number ≥ 20000; default 1000000] (BENCH_INDICATOR_RUNS, a whole number ≥ 1)');
   process.exit(2);
 }
-const bars = readBars(ensureBars(barsCount).path);
+const { path } = ensureBars(barsCount);
+const bars = readBars(path);
 const warm = sliceBars(bars, 20_000);
 peerInputs(bars);
 peerInputs(warm);
 const cell = (ns: number | undefined) => (ns === undefined ? '—' : ns.toFixed(1));
 
-console.log(`| indicator | Tradeloom ns/bar | technicalindicators ns/bar (÷ Tradeloom) | agrees | trading-signals ns/bar (÷ Tradeloom) | agrees |`);
-console.log('|---|---:|---:|---:|---:|---:|');
+/** TA-Lib's times and last 1 000 values by case title, or why it did not run. */
+function runTalib(): Map<string, { ns: number; tail: (number | null)[] }> | string {
+  const py = ensurePeersPython((line) => console.error(line));
+  if (!py.python || py.unavailable.talib) return py.unavailable.talib ?? 'no Python';
+  const calls = cases.flatMap((c) => (c.talib ? [{ title: c.title, output: 0, ...c.talib }] : []));
+  const r = spawnSync(py.python, [join(import.meta.dirname, 'peers', 'talib_indicators.py'), path, String(runs)], { input: JSON.stringify(calls), encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) return `talib_indicators.py failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  return new Map((JSON.parse(r.stdout) as { title: string; ns: number; tail: (number | null)[] }[]).map((x) => [x.title, x]));
+}
+const talib = runTalib();
+if (typeof talib === 'string') console.error(`TA-Lib column empty: ${talib}`);
+
+console.log(`| indicator | Tradeloom ns/bar | TA-Lib (C) ns/bar (÷ Tradeloom) | agrees | technicalindicators ns/bar (÷ Tradeloom) | agrees | trading-signals ns/bar (÷ Tradeloom) | agrees |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const c of cases) {
   const impls: [string, (b: Bars) => unknown][] = [['tradeloom', (b) => tradeloom(c, b)], ...peerNames.filter((p) => c.peers[p]).map((p) => [p, c.peers[p]!] as [string, (b: Bars) => unknown])];
   // The warm-up as an executor's first runs: short blocks first (see `tradeloom`).
@@ -58,5 +78,7 @@ for (const c of cases) {
     const differs = c.differs?.[p];
     return [`${cell(ns)} (${(ns / t).toFixed(1)}×)`, `${agreement(main, last.get(p) as ArrayLike<number>).toExponential(0)}${differs ? ` (${differs})` : ''}`];
   });
-  console.log(`| ${c.title} | ${cell(t)} | ${peerCells.join(' | ')} |`);
+  const c0 = typeof talib === 'string' ? undefined : talib.get(c.title);
+  const talibCells = c0 ? [`${cell(c0.ns)} (${(c0.ns / t).toFixed(1)}×)`, `${agreement(main, c0.tail.map((v) => v ?? NaN)).toExponential(0)}${c.differs?.talib ? ` (${c.differs.talib})` : ''}`] : ['—', '—'];
+  console.log(`| ${c.title} | ${cell(t)} | ${talibCells.join(' | ')} | ${peerCells.join(' | ')} |`);
 }

@@ -201,9 +201,9 @@ if (env.BENCH_SWEEP !== '0') {
   if (child.status !== 0) say(`sweep failed: ${child.stderr.trim().split('\n').slice(-2).join(' | ')}`);
 }
 
-// Each indicator node's kernel against the same indicator in the npm peers (bench/indicators.ts).
+// Each indicator node's kernel against the same indicator in TA-Lib and the npm peers (bench/indicators.ts).
 if (env.BENCH_INDICATORS !== '0') {
-  progress('indicators: node kernels against technicalindicators and trading-signals, 1,000,000 bars');
+  progress('indicators: node kernels against TA-Lib (C), technicalindicators and trading-signals, 1,000,000 bars');
   const child = spawnSync(process.execPath, [join(import.meta.dirname, 'indicators.ts'), '1000000'], { encoding: 'utf8' });
   const lines = child.stdout.trim().split('\n');
   say();

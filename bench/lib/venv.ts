@@ -19,6 +19,8 @@ export const pythonPeerModules: Record<string, string> = {
   'vectorbt-rust': 'vectorbt_rust',
   backtesting: 'backtesting',
   backtrader: 'backtrader',
+  // Not a strategy peer: the indicator benchmark's C reference (bench/indicators.ts).
+  talib: 'talib',
 };
 
 export interface PeersPython {

@@ -21,8 +21,19 @@ interface Case {
   output?: string;
   peers: Partial<Record<PeerName, Peer>>;
   /** How a peer's indicator differs from the node's, where it does (its values then differ beyond rounding). */
-  differs?: Partial<Record<PeerName, string>>;
+  differs?: Partial<Record<PeerName | 'talib', string>>;
+  /** The same indicator in TA-Lib (bench/peers/talib_indicators.py): function, input columns, arguments, output. */
+  talib?: TalibCall;
 }
+
+export interface TalibCall {
+  fn: string;
+  inputs: ('open' | 'high' | 'low' | 'close' | 'volume')[];
+  kwargs: Record<string, number>;
+  /** Which of a multi-output function's arrays (0 if absent). */
+  output?: number;
+}
+const hlc = ['high', 'low', 'close'] as TalibCall['inputs'];
 
 /**
  * `technicalindicators` takes plain arrays: each column's array, made once per column (`peerInputs` makes
@@ -54,23 +65,28 @@ const id = (v: number) => v;
 export const cases: Case[] = [
   {
     title: 'SMA(20)', type: 'indicator.sma', params: { period: 20 },
+    talib: { fn: 'SMA', inputs: ['close'], kwargs: { timeperiod: 20 } },
     peers: { technicalindicators: (b) => ti.SMA.calculate({ period: 20, values: arr(b.close) }), 'trading-signals': (b) => { const i = new ts.SMA(20); return stream(b, (t) => i.add(b.close[t]!), id); } },
   },
   {
     title: 'EMA(20)', type: 'indicator.ema', params: { period: 20 },
+    talib: { fn: 'EMA', inputs: ['close'], kwargs: { timeperiod: 20 } },
     peers: { technicalindicators: (b) => ti.EMA.calculate({ period: 20, values: arr(b.close) }), 'trading-signals': (b) => { const i = new ts.EMA(20); return stream(b, (t) => i.add(b.close[t]!), id); } },
   },
   {
     title: 'WMA(20)', type: 'indicator.wma', params: { period: 20 },
+    talib: { fn: 'WMA', inputs: ['close'], kwargs: { timeperiod: 20 } },
     peers: { technicalindicators: (b) => ti.WMA.calculate({ period: 20, values: arr(b.close) }), 'trading-signals': (b) => { const i = new ts.WMA(20); return stream(b, (t) => i.add(b.close[t]!), id); } },
   },
   {
     title: 'RSI(14)', type: 'indicator.rsi', params: { period: 14 },
+    talib: { fn: 'RSI', inputs: ['close'], kwargs: { timeperiod: 14 } },
     differs: { technicalindicators: 'rounds to 2 decimals' },
     peers: { technicalindicators: (b) => ti.RSI.calculate({ period: 14, values: arr(b.close) }), 'trading-signals': (b) => { const i = new ts.RSI(14); return stream(b, (t) => i.add(b.close[t]!), id); } },
   },
   {
     title: 'MACD(12, 26, 9)', type: 'indicator.macd', params: { fast: 12, slow: 26, signal: 9 },
+    talib: { fn: 'MACD', inputs: ['close'], kwargs: { fastperiod: 12, slowperiod: 26, signalperiod: 9 } },
     peers: {
       technicalindicators: (b) => ti.MACD.calculate({ values: arr(b.close), fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false }).map((v) => v.MACD ?? NaN),
       'trading-signals': (b) => { const i = new ts.MACD(new ts.EMA(12), new ts.EMA(26), new ts.EMA(9)); return stream(b, (t) => i.add(b.close[t]!), (v) => v.macd); },
@@ -78,6 +94,7 @@ export const cases: Case[] = [
   },
   {
     title: 'Bollinger(20, 2)', type: 'indicator.bollinger', params: { period: 20, multiplier: 2 }, output: 'upper',
+    talib: { fn: 'BBANDS', inputs: ['close'], kwargs: { timeperiod: 20, nbdevup: 2, nbdevdn: 2, matype: 0 } },
     peers: {
       technicalindicators: (b) => ti.BollingerBands.calculate({ period: 20, stdDev: 2, values: arr(b.close) }).map((v) => v.upper),
       'trading-signals': (b) => { const i = new ts.BollingerBands(20, 2); return stream(b, (t) => i.add(b.close[t]!), (v) => v.upper); },
@@ -85,10 +102,12 @@ export const cases: Case[] = [
   },
   {
     title: 'Standard deviation(20)', type: 'indicator.stdev', params: { period: 20 },
+    talib: { fn: 'STDDEV', inputs: ['close'], kwargs: { timeperiod: 20, nbdev: 1 } },
     peers: { technicalindicators: (b) => ti.SD.calculate({ period: 20, values: arr(b.close) }) },
   },
   {
     title: 'ATR(14)', type: 'indicator.atr', params: { period: 14 },
+    talib: { fn: 'ATR', inputs: hlc, kwargs: { timeperiod: 14 } },
     peers: {
       technicalindicators: (b) => ti.ATR.calculate({ period: 14, high: arr(b.high), low: arr(b.low), close: arr(b.close) }),
       'trading-signals': (b) => { const i = new ts.ATR(14); return stream(b, (t) => i.add(candle(b, t)), id); },
@@ -96,6 +115,7 @@ export const cases: Case[] = [
   },
   {
     title: 'ADX(14)', type: 'indicator.adx', params: { period: 14 },
+    talib: { fn: 'ADX', inputs: hlc, kwargs: { timeperiod: 14 } },
     peers: {
       technicalindicators: (b) => ti.ADX.calculate({ period: 14, high: arr(b.high), low: arr(b.low), close: arr(b.close) }).map((v) => v.adx),
       'trading-signals': (b) => { const i = new ts.ADX(14); return stream(b, (t) => i.add(candle(b, t)), id); },
@@ -103,6 +123,7 @@ export const cases: Case[] = [
   },
   {
     title: 'Stochastic(14, 1, 3)', type: 'indicator.stochastic', params: { kPeriod: 14, kSmoothing: 1, dPeriod: 3 },
+    talib: { fn: 'STOCH', inputs: hlc, kwargs: { fastk_period: 14, slowk_period: 1, slowk_matype: 0, slowd_period: 3, slowd_matype: 0 } },
     peers: {
       technicalindicators: (b) => ti.Stochastic.calculate({ period: 14, signalPeriod: 3, high: arr(b.high), low: arr(b.low), close: arr(b.close) }).map((v) => v.k),
       'trading-signals': (b) => { const i = new ts.StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 1, dPeriod: 3 }); return stream(b, (t) => i.add(candle(b, t)), (v) => v.stochK); },
@@ -110,6 +131,7 @@ export const cases: Case[] = [
   },
   {
     title: 'Williams %R(14)', type: 'indicator.williamsR', params: { period: 14 },
+    talib: { fn: 'WILLR', inputs: hlc, kwargs: { timeperiod: 14 } },
     peers: {
       technicalindicators: (b) => ti.WilliamsR.calculate({ period: 14, high: arr(b.high), low: arr(b.low), close: arr(b.close) }),
       'trading-signals': (b) => { const i = new ts.WilliamsR(14); return stream(b, (t) => i.add(candle(b, t)), id); },
@@ -117,6 +139,7 @@ export const cases: Case[] = [
   },
   {
     title: 'CCI(20)', type: 'indicator.cci', params: { period: 20 },
+    talib: { fn: 'CCI', inputs: hlc, kwargs: { timeperiod: 20 } },
     peers: {
       technicalindicators: (b) => ti.CCI.calculate({ period: 20, high: arr(b.high), low: arr(b.low), close: arr(b.close) }),
       'trading-signals': (b) => { const i = new ts.CCI(20); return stream(b, (t) => i.add(candle(b, t)), id); },
@@ -124,11 +147,13 @@ export const cases: Case[] = [
   },
   {
     title: 'ROC(10)', type: 'indicator.roc', params: { period: 10 },
+    talib: { fn: 'ROC', inputs: ['close'], kwargs: { timeperiod: 10 } },
     differs: { 'trading-signals': 'a ratio, not a percentage' },
     peers: { technicalindicators: (b) => ti.ROC.calculate({ period: 10, values: arr(b.close) }), 'trading-signals': (b) => { const i = new ts.ROC(10); return stream(b, (t) => i.add(b.close[t]!), id); } },
   },
   {
     title: 'MFI(14)', type: 'indicator.mfi', params: { period: 14 },
+    talib: { fn: 'MFI', inputs: ['high', 'low', 'close', 'volume'], kwargs: { timeperiod: 14 } },
     differs: { technicalindicators: 'rounds to 2 decimals' },
     peers: {
       technicalindicators: (b) => ti.MFI.calculate({ period: 14, high: arr(b.high), low: arr(b.low), close: arr(b.close), volume: arr(b.volume) }),
@@ -137,11 +162,13 @@ export const cases: Case[] = [
   },
   {
     title: 'Stochastic RSI(14, 14, 3)', type: 'indicator.stochRsi', params: { rsiPeriod: 14, kPeriod: 14, dPeriod: 3 },
+    talib: { fn: 'STOCHRSI', inputs: ['close'], kwargs: { timeperiod: 14, fastk_period: 14, fastd_period: 3, fastd_matype: 0 } },
     differs: { technicalindicators: 'its RSI rounded to 2 decimals, and %K on a 0–100 scale from that' },
     peers: { technicalindicators: (b) => ti.StochasticRSI.calculate({ values: arr(b.close), rsiPeriod: 14, stochasticPeriod: 14, kPeriod: 1, dPeriod: 3 }).map((v) => v.k) },
   },
   {
     title: 'Donchian(20)', type: 'indicator.donchian', params: { period: 20 }, output: 'upper',
+    talib: { fn: 'MAX', inputs: ['high'], kwargs: { timeperiod: 20 } },
     peers: { 'trading-signals': (b) => { const i = new ts.DonchianChannels(20); return stream(b, (t) => i.add(candle(b, t)), (v) => v.upper); } },
   },
   {
@@ -150,10 +177,15 @@ export const cases: Case[] = [
   },
   {
     title: 'Linear regression slope(14)', type: 'indicator.linreg', params: { period: 14 }, output: 'slope',
+    talib: { fn: 'LINEARREG_SLOPE', inputs: ['close'], kwargs: { timeperiod: 14 } },
+    // Against exact rational arithmetic on the test's bars: TA-Lib's slope is off by up to 3e-8 relative
+    // (n·Σxy − Σx·Σy cancels), Tradeloom's by 8e-16.
+    differs: { talib: 'sums raw values: up to 3e-8 off the exact slope where it is near 0' },
     peers: { 'trading-signals': (b) => { const i = new ts.LinearRegression(14); return stream(b, (t) => i.add(b.close[t]!), (v) => v.slope); } },
   },
   {
     title: 'Parabolic SAR(0.02, 0.2)', type: 'indicator.parabolicSar', params: { acceleration: 0.02, maximum: 0.2 },
+    talib: { fn: 'SAR', inputs: ['high', 'low'], kwargs: { acceleration: 0.02, maximum: 0.2 } },
     peers: { technicalindicators: (b) => ti.PSAR.calculate({ high: arr(b.high), low: arr(b.low), step: 0.02, max: 0.2 }) },
   },
 ];
