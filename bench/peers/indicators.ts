@@ -180,7 +180,7 @@ export const cases: Case[] = [
     talib: { fn: 'LINEARREG_SLOPE', inputs: ['close'], kwargs: { timeperiod: 14 } },
     // Against exact rational arithmetic on the test's bars: TA-Lib's slope is off by up to 3e-8 relative
     // (n·Σxy − Σx·Σy cancels), Tradeloom's by 8e-16.
-    differs: { talib: 'sums raw values: up to 3e-8 off the exact slope where it is near 0' },
+    differs: { talib: 'sums raw values, so it is off the exact slope where the slope is near 0' },
     peers: { 'trading-signals': (b) => { const i = new ts.LinearRegression(14); return stream(b, (t) => i.add(b.close[t]!), (v) => v.slope); } },
   },
   {
