@@ -12,7 +12,8 @@
  * 50-symbol portfolio on 50 × 100k bars (half the bench's length, to keep rounds short) and prints ns per
  * asset-bar. sweep runs
  * the 100 S1 parameter sets of bench/sweep.ts on one thread, each version with its own column cache,
- * alternating in chunks of 10 sets, and prints each version's total.
+ * alternating in chunks of 10 sets, and prints each version's total. Each version gets the bars as its
+ * loader leaves them (since session 16 checked once on loading, `checkBars`).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,8 +31,12 @@ if (!rootA || !rootB || !['s1', 's2', 's3', 'sweep'].includes(which) || !(Number
 /** The engine of one checkout: its own modules, so its generated code and caches are its own. */
 async function engineAt(root: string) {
   const at = (path: string) => import(pathToFileURL(resolve(root, path)).href);
-  const [backtest, cache, compile, nodes, strategies] = await Promise.all([at('engine/backtest.ts'), at('engine/column-cache.ts'), at('engine/compile.ts'), at('nodes/index.ts'), at('bench/lib/strategies.ts')]);
+  const [backtest, cache, compile, nodes, strategies, barsModule] = await Promise.all([at('engine/backtest.ts'), at('engine/column-cache.ts'), at('engine/compile.ts'), at('nodes/index.ts'), at('bench/lib/strategies.ts'), at('engine/bars.ts')]);
   return {
+    /** Check the bars as this checkout's loader does (`checkBars`, since session 16; before, nothing). */
+    load(data: Market): void {
+      barsModule.checkBars?.(data);
+    },
     run(spec: StrategySpec, bars: Bars, columnCache?: unknown) {
       return this.runGraph(strategies.tradeloomGraph(spec), bars, columnCache);
     },
@@ -51,7 +56,9 @@ const engines = [await engineAt(rootA), await engineAt(rootB)];
 /** The bench's 1M bars (S1, S2, the sweep), and their first 20 000 for warming up. */
 const loadBars = (): [Bars, Bars] => {
   const bars = readBars(ensureBars(1_000_000).path);
-  return [bars, sliceBars(bars, 20_000)];
+  const warm = sliceBars(bars, 20_000);
+  for (const e of engines) for (const b of [bars, warm]) e.load({ symbols: [''], lanes: [b] });
+  return [bars, warm];
 };
 type Outcome = Awaited<ReturnType<(typeof engines)[0]['run']>>;
 const same = (a: Outcome, b: Outcome) => a.trades === b.trades && Object.keys(a.metrics).every((k) => Object.is(a.metrics[k], b.metrics[k]));
@@ -64,6 +71,7 @@ if (which === 's3') {
   const [assets, perAsset] = [50, 100_000];
   const market = syntheticMarket({ seed: 1, bars: perAsset, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 1, startTime: Date.UTC(2024, 0, 1), symbols: assets });
   const warmMarket: Market = { symbols: market.symbols, lanes: market.lanes.map((b) => sliceBars(b, 20_000)) };
+  for (const e of engines) for (const m of [market, warmMarket]) e.load(m);
   for (const e of engines) for (let i = 0; i < 2; i++) await e.runGraph(e.s3Graph(assets, 20_000), warmMarket);
   for (let r = 0; r < runs; r++) {
     const outcomes: Outcome[] = [];

@@ -15,6 +15,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { shareMarket, TrialPool } from '../engine/research/pool.ts';
 import { TRIAL_CURVE_POINTS } from '../engine/research/trial.ts';
+import { checkBars } from '../engine/bars.ts';
 import { Graph } from '../engine/graph.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
 import { s1, sweepSets, tradeloomGraph } from './lib/strategies.ts';
@@ -34,7 +35,8 @@ const results: Record<string, number> = {};
 for (const threads of [1, Math.min(availableParallelism(), 8)]) {
   const started = performance.now();
   // A new pool (new threads, empty column caches) and a new copy of the bars for each thread count.
-  const market = shareMarket({ symbols: [''], lanes: [loaded] });
+  // As a research worker's: bars loaded and checked once (checkBars), then copied into shared memory.
+  const market = shareMarket(checkBars({ symbols: [''], lanes: [loaded] }));
   const warm = shareMarket({ symbols: [''], lanes: [sliceBars(loaded, Math.min(n, 100_000))] });
   const pool = new TrialPool({ threads });
   await Promise.all(Array.from({ length: 3 * threads }, (_, i) => pool.run({ graph, params: params(sets[i % sets.length]!), market: warm, columns: true, summary: TRIAL_CURVE_POINTS })));

@@ -7,7 +7,7 @@ import { setMarket } from '../nodes/order/instruction.ts';
 import { orderRegistry } from '../nodes/order/testing.ts';
 import { createRegistry } from '../nodes/registry.ts';
 import { equalWeightIndex, runBacktest, thin } from './backtest.ts';
-import { DataError, syntheticBars, type Bars } from './bars.ts';
+import { badBarCounts, checkBars, DataError, syntheticBars, type Bars } from './bars.ts';
 import { compileOk, fixture, makeBars, runGraph } from './testing.ts';
 
 const aboveHundred = fixture(
@@ -142,10 +142,12 @@ describe('bad bars', () => {
     ['an infinite close', (b) => void (b.close[2] = Infinity)],
     ['a high below the low', (b) => void ((b.high[2] = 100), (b.low[2] = 101))],
   ];
-  for (const [what, spoil] of cases) {
-    it(`a bar with ${what} is skipped whole: no fill, no node step, equity carried, counted`, async () => {
+  for (const [what, spoil] of cases) for (const checked of [false, true]) {
+    it(`a bar with ${what} is skipped whole: no fill, no node step, equity carried, counted${checked ? ' (bars checked where loaded)' : ''}`, async () => {
       const bars = makeBars({ close: [100, 101, 102, 103, 104], open: [100, 100, 101, 102, 103] });
       spoil(bars);
+      // Checked bars (checkBars, as loadMarket leaves them) skip the same bar by their counts.
+      if (checked) expect(badBarCounts(checkBars({ symbols: [''], lanes: [bars] }).lanes[0]!)).toEqual(Int32Array.of(0, 0, 0, 1, 1, 1));
       const result = await runBacktest(compileOk(scripted, scriptRegistry), bars);
       expect(result.skippedBars).toBe(1);
       // The order decided at bar 1's close would fill at bar 2's open; bar 2 is skipped, so bar 3's open (102).

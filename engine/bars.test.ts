@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticBars, type SyntheticSpec } from './bars.ts';
+import { adoptCheck, badBarCounts, checkBars, checkedSlice, countBadBars, syntheticBars, type Bars, type SyntheticSpec } from './bars.ts';
 
 const spec: SyntheticSpec = { seed: 42, bars: 5000, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1) };
 
@@ -56,5 +56,51 @@ describe('syntheticBars', () => {
   it('zero volatility with zero drift is a flat line', () => {
     const b = syntheticBars({ ...spec, bars: 10, drift: 0, volatility: 0 });
     expect([...b.close]).toEqual(new Array(10).fill(100));
+  });
+});
+
+describe('checkBars', () => {
+  const lane = (): Bars => {
+    const b = syntheticBars({ seed: 5, bars: 8, startPrice: 50, drift: 0, volatility: 0.3, intervalMinutes: 1, startTime: 0 });
+    b.close[2] = NaN;
+    b.low[5] = -1;
+    return b;
+  };
+
+  it('counts each lane’s bad bars before each index, once, by the executor’s rule', () => {
+    const b = lane();
+    expect(badBarCounts(b)).toBeNull();
+    expect(countBadBars(b)).toEqual(Int32Array.of(0, 0, 0, 1, 1, 1, 2, 2, 2));
+    const market = { symbols: [''], lanes: [b] };
+    expect(checkBars(market)).toBe(market);
+    const counts = badBarCounts(b)!;
+    expect(counts).toEqual(Int32Array.of(0, 0, 0, 1, 1, 1, 2, 2, 2));
+    checkBars(market);
+    expect(badBarCounts(b)).toBe(counts);
+  });
+
+  it('does not take a lane with another open, high or low array for the one it checked', () => {
+    const b = lane();
+    checkBars({ symbols: [''], lanes: [b] });
+    for (const f of ['open', 'high', 'low'] as const) expect(badBarCounts({ ...b, [f]: b[f].slice() })).toBeNull();
+    expect(badBarCounts({ ...b })).not.toBeNull();
+  });
+
+  it('passes its counts to slices and copies, and adopts counts only of the lane’s length', () => {
+    const b = lane();
+    const slice = { ...b, open: b.open.subarray(2, 6), high: b.high.subarray(2, 6), low: b.low.subarray(2, 6), close: b.close.subarray(2, 6) };
+    checkedSlice(b, slice, 2, 6);
+    expect(badBarCounts(slice)).toBeNull();
+    checkBars({ symbols: [''], lanes: [b] });
+    checkedSlice(b, slice, 2, 6);
+    // Bars 2..5 of the lane: bad at 2 and 5, as counting the slice afresh says (differences are what count).
+    const got = badBarCounts(slice)!;
+    const fresh = countBadBars(slice);
+    expect([...got].map((c) => c - got[0]!)).toEqual([...fresh]);
+    const copy = { ...b, close: b.close.slice() };
+    adoptCheck(copy, new Int32Array(3));
+    expect(badBarCounts(copy)).toBeNull();
+    adoptCheck(copy, countBadBars(copy));
+    expect(badBarCounts(copy)).toEqual(countBadBars(b));
   });
 });

@@ -36,6 +36,48 @@ export function isGoodBar(b: Bars, t: number): boolean {
   return o > 0 && o < Infinity && c > 0 && c < Infinity && l > 0 && h < Infinity && h >= l;
 }
 
+/** Per lane: how many of bars [0, t) are bad (`isGoodBar`) at index t, n + 1 counts for n bars. */
+export function countBadBars(b: Bars): Int32Array {
+  const counts = new Int32Array(b.close.length + 1);
+  for (let t = 0; t < b.close.length; t++) counts[t + 1] = counts[t]! + (isGoodBar(b, t) ? 0 : 1);
+  return counts;
+}
+
+/** Lanes checked once (`checkBars`), by their close column: the price columns checked and the counts. */
+const checked = new WeakMap<Float64Array, { open: Float64Array; high: Float64Array; low: Float64Array; bad: Int32Array }>();
+
+/**
+ * Check every bar of each lane once, where the bars are loaded (`loadMarket`), so the runs over them
+ * need not: the executor then knows a block's validity from two counts (`badBarCounts`) instead of
+ * reading four prices a bar (about a tenth of S3's run, docs/benchmarks.md Session 16). Loaded bars are
+ * never written afterwards (the column cache relies on the same); a lane whose open, high or low
+ * column is another array than the one checked is not taken as checked. Returns the market.
+ */
+export function checkBars(market: Market): Market {
+  for (const lane of market.lanes) if (badBarCounts(lane) === null) checked.set(lane.close, { open: lane.open, high: lane.high, low: lane.low, bad: countBadBars(lane) });
+  return market;
+}
+
+/** The lane's counts of bad bars (`countBadBars`) if it was checked (`checkBars`), else null. */
+export function badBarCounts(lane: Bars): Int32Array | null {
+  const c = checked.get(lane.close);
+  return c && c.open === lane.open && c.high === lane.high && c.low === lane.low ? c.bad : null;
+}
+
+/** Mark `slice`, bars [from, to) of a checked `lane` (views or a copy of them), as checked too. */
+export function checkedSlice(lane: Bars, slice: Bars, from: number, to: number): void {
+  const bad = badBarCounts(lane);
+  if (bad !== null) checked.set(slice.close, { open: slice.open, high: slice.high, low: slice.low, bad: bad.subarray(from, to + 1) });
+}
+
+/**
+ * Mark `lane` as checked with `bad`, the counts `countBadBars` made of these same bars elsewhere: in the
+ * thread that loaded them, for a trial thread reading them in shared memory (engine/research/pool.ts).
+ */
+export function adoptCheck(lane: Bars, bad: Int32Array): void {
+  if (bad.length === lane.close.length + 1) checked.set(lane.close, { open: lane.open, high: lane.high, low: lane.low, bad });
+}
+
 /**
  * The typical spacing of bar times in ms: the exact (lower) median gap, NaN under two bars. A median, so the
  * weekend gaps of daily stock data or a few missing hours do not change what "daily" or "hourly" means.

@@ -1,5 +1,5 @@
 import { barFields } from '../nodes/ports.ts';
-import { isGoodBar, type Market } from './bars.ts';
+import { badBarCounts, countBadBars, type Market } from './bars.ts';
 
 /**
  * Indicator columns kept between runs over the same bars, so the trials of a parameter sweep compute
@@ -80,11 +80,7 @@ export class ColumnCache {
    * holds no bad bar when the counts at its ends are equal, so sweeps validate the bars once.
    */
   badBefore(): Int32Array[] {
-    this.bad ??= this.market.lanes.map((lane) => {
-      const counts = new Int32Array(lane.close.length + 1);
-      for (let t = 0; t < lane.close.length; t++) counts[t + 1] = counts[t]! + (isGoodBar(lane, t) ? 0 : 1);
-      return counts;
-    });
+    this.bad ??= this.market.lanes.map((lane) => badBarCounts(lane) ?? countBadBars(lane));
     return this.bad;
   }
 

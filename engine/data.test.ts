@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataRequest } from '../nodes/contract.ts';
 import { runBacktest } from './backtest.ts';
-import { alignOnUnion, barInterval, DataError, syntheticBars } from './bars.ts';
+import { alignOnUnion, badBarCounts, barInterval, DataError, syntheticBars } from './bars.ts';
 import { chooseData, formatInterval, loadBars, loadMarket, symbolCount, type DatasetText } from './data.ts';
 import { compileOk, fixture, makeBars } from './testing.ts';
 import { traceSlots } from './trace.ts';
@@ -100,6 +100,8 @@ describe('loadMarket with a CSV basket', () => {
     expect([...market.lanes[2]!.close]).toEqual([NaN, NaN, 302, NaN, 304, 305]);
     for (const f of ['open', 'high', 'low', 'volume'] as const) expect(Number.isNaN(market.lanes[1]![f][3]!)).toBe(true);
     expect(market.lanes[1]!.volume[4]).toBe(1004);
+    // Every bar checked once here (checkBars): the gaps are the bad bars.
+    expect(market.lanes.map((l) => [...badBarCounts(l)!])).toEqual([[0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1, 1], [0, 1, 2, 2, 3, 3, 3]]);
   });
 
   it('accepts the files in any order and gives the same market: the union is sorted', async () => {

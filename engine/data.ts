@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DataRequest } from '../nodes/contract.ts';
 import { BasketDatasets, symbolKey, symbolOfName, type BasketDataset } from '../nodes/data/basket.ts';
-import { alignOnUnion, barInterval, DataError, syntheticBars, syntheticMarket, type Bars, type Market } from './bars.ts';
+import { alignOnUnion, barInterval, checkBars, DataError, syntheticBars, syntheticMarket, type Bars, type Market } from './bars.ts';
 import { parseOhlcvCsv } from './csv.ts';
 
 /**
@@ -47,9 +47,10 @@ export type ReadDataset = (id: string) => Promise<string | DatasetText | undefin
 
 /** Turn a data request into the bars of every symbol it names. */
 export async function loadMarket(request: DataRequest, readDataset: ReadDataset): Promise<Market> {
-  if (request.kind === 'datasets') return loadBasket(request.datasets, readDataset);
-  if (request.kind === 'synthetic' && (request.symbols ?? 1) > 1) return syntheticMarket(request);
-  return { symbols: [''], lanes: [await loadBars(request, readDataset)] };
+  // Every bar is checked once here, not in each run over these bars (`checkBars`).
+  if (request.kind === 'datasets') return checkBars(await loadBasket(request.datasets, readDataset));
+  if (request.kind === 'synthetic' && (request.symbols ?? 1) > 1) return checkBars(syntheticMarket(request));
+  return checkBars({ symbols: [''], lanes: [await loadBars(request, readDataset)] });
 }
 
 /**

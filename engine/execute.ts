@@ -1,6 +1,6 @@
 import { isCrossSectional, readsContext, type BatchInstance, type PortSpec, type StepContext } from '../nodes/contract.ts';
 import { barFields, compoundFields, orderFields, type PortKind } from '../nodes/ports.ts';
-import type { Bars, Market } from './bars.ts';
+import { badBarCounts, type Bars, type Market } from './bars.ts';
 import type { SimBroker } from './broker.ts';
 import type { ColumnCache } from './column-cache.ts';
 import type { Plan } from './compile.ts';
@@ -1002,7 +1002,11 @@ function columnCacheFor(cache: ColumnCache | undefined, market: Market, keys: re
   const none = keys.map(() => null);
   // Batch plans never use it: their kernels run in the sandbox, and their runs are asynchronous.
   const use = cache && !batch && cache.covers(market) ? cache : undefined;
-  if (!use) return { in: none, out: none, bad: null, recording: false, watch: (run: (from: number, to: number) => void) => run };
+  if (!use) {
+    // Bars checked where they were loaded (`checkBars`) have their counts of bad bars already.
+    const counts = market.lanes.map(badBarCounts);
+    return { in: none, out: none, bad: counts.some((c) => c !== null) ? counts : null, recording: false, watch: (run: (from: number, to: number) => void) => run };
+  }
   const lanes = market.lanes.length;
   const hits = keys.map((key) => (key === undefined ? null : (use.get(key) ?? null)));
   // Recording is skipped for a node whose columns could not be kept anyway (over the cache's budget).

@@ -9,7 +9,7 @@
  * line (`PeerResult`).
  */
 import { readFileSync } from 'node:fs';
-import type { Bars } from '../../engine/bars.ts';
+import { checkBars, type Bars } from '../../engine/bars.ts';
 import { runBacktest } from '../../engine/backtest.ts';
 import { compile } from '../../engine/compile.ts';
 import { registry } from '../../nodes/index.ts';
@@ -58,6 +58,8 @@ if (typeof run === 'string') {
 } else {
   const t0 = performance.now();
   const bars = readBars(file!);
+  // As the product's loadMarket does: every bar checked once when loaded, not in each run (checkBars).
+  if (impl === 'tradeloom') checkBars({ symbols: [''], lanes: [bars] });
   const loadMs = performance.now() - t0;
   const rssAfterLoadMB = process.memoryUsage().rss / 2 ** 20;
   const n = bars.close.length;

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { registry } from '../../nodes/index.ts';
 import { ColumnCache } from '../column-cache.ts';
-import type { Market } from '../bars.ts';
+import { adoptCheck, type Market } from '../bars.ts';
 import type { FromThread, ToThread } from './pool.ts';
 import { equitySummary, runTrial } from './trial.ts';
 
@@ -25,8 +25,13 @@ const port = parentPort!;
 const markets = new Map<number, { market: Market; columns: ColumnCache }>();
 
 /** This thread's market and column cache for `id`, made from `market` (views of the shared bars) the first time. */
-function entry(id: number, market: Market) {
-  const e = markets.get(id) ?? { market, columns: new ColumnCache(market, COLUMN_BYTES) };
+function entry(id: number, market: Market, checked: readonly (Int32Array | null)[]) {
+  let e = markets.get(id);
+  if (!e) {
+    // Bars checked where they were loaded are not checked again here (`checkBars`).
+    market.lanes.forEach((lane, k) => checked[k] && adoptCheck(lane, checked[k]!));
+    e = { market, columns: new ColumnCache(market, COLUMN_BYTES) };
+  }
   markets.delete(id);
   markets.set(id, e);
   while (markets.size > MARKETS) markets.delete(markets.keys().next().value!);
@@ -36,7 +41,7 @@ function entry(id: number, market: Market) {
 port.on('message', async (m: ToThread) => {
   const { id, trial, cancel } = m;
   try {
-    const { market, columns } = entry(m.marketId, trial.market);
+    const { market, columns } = entry(m.marketId, trial.market, m.checked);
     const outcome = await runTrial(trial.graph, trial.params, market, {
       registry,
       backtest: trial.backtest,

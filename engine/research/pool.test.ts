@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registry } from '../../nodes/index.ts';
-import { syntheticBars, syntheticMarket } from '../bars.ts';
+import { badBarCounts, checkBars, syntheticBars, syntheticMarket } from '../bars.ts';
 import { ColumnCache } from '../column-cache.ts';
 import { Graph } from '../graph.ts';
 import { shareMarket, TrialPool } from './pool.ts';
@@ -50,6 +50,23 @@ describe('TrialPool', () => {
     await expect(p.run({ graph, params: { 'fast.period': 0 }, market })).rejects.toBeInstanceOf(TrialCompileError);
     await expect(p.run({ graph, params: { 'fast.period': 0 }, market })).rejects.toThrow(/period/);
     expect((await p.run({ graph, params: {}, market })).metrics.finalEquity).toBeGreaterThan(0);
+  });
+
+  it('keeps bars checked where they were loaded checked in shared memory, with the same figures for bad bars', async () => {
+    const spoilt = syntheticBars({ seed: 12, bars: 6000, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1) });
+    for (const t of [100, 2500, 2501, 4000]) spoilt.close[t] = NaN;
+    const loaded = checkBars({ symbols: [''], lanes: [spoilt] });
+    const shared = shareMarket(loaded);
+    const counts = badBarCounts(shared.lanes[0]!)!;
+    expect(counts.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(counts[6000]).toBe(4);
+    const p = pool(1);
+    for (const window of [undefined, { from: 2000, to: 5000 }]) {
+      // On this thread, over a copy nobody checked: the bar-by-bar check.
+      const here = await runTrial(graph, {}, { symbols: [''], lanes: [{ ...spoilt, close: spoilt.close.slice() }] }, { registry, window });
+      const there = await p.run({ graph, params: {}, market: shared, window });
+      expect(there.metrics).toEqual(here.metrics);
+    }
   });
 
   it('refuses a market that is not in shared memory, naming shareMarket', async () => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { registry as builtins } from '../../nodes/index.ts';
-import { DataError, type Bars, type Market } from '../bars.ts';
+import { adoptCheck, badBarCounts, DataError, type Bars, type Market } from '../bars.ts';
 import type { BacktestSettings, Graph } from '../graph.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ParamsOverride } from './space.ts';
@@ -15,7 +15,8 @@ import { TrialCompileError } from './trial.ts';
  * only waits, heartbeats and stores.
  *
  * - **Bars in shared memory.** A market is copied once into SharedArrayBuffers (`shareMarket`); every
- *   thread reads the same memory, so two threads do not hold two copies of a 1M-bar dataset.
+ *   thread reads the same memory, so two threads do not hold two copies of a 1M-bar dataset. Bars
+ *   checked where they were loaded (`checkBars`) stay checked: their counts go along, in shared memory.
  * - **Indicator columns** are cached per thread and market (engine/column-cache.ts), as the activities'
  *   own are per process. Handing each computed column to the other threads, to read one copy in place,
  *   made no measurable difference to a 100-set sweep (docs/benchmarks.md, Session 16), so it is not done.
@@ -53,7 +54,15 @@ export interface PoolWait {
 }
 
 /** Messages between the pool and its threads. */
-export type ToThread = { type: 'trial'; id: number; marketId: number; trial: PoolTrial; cancel: Int32Array };
+export type ToThread = {
+  type: 'trial';
+  id: number;
+  marketId: number;
+  trial: PoolTrial;
+  /** Per lane, its counts of bad bars when it was checked where it was loaded (`checkBars`), in shared memory. */
+  checked: (Int32Array | null)[];
+  cancel: Int32Array;
+};
 export type FromThread = { type: 'done'; id: number; outcome: PoolOutcome } | { type: 'failed'; id: number; error: { name: string; message: string; stack?: string } };
 
 interface Pending {
@@ -92,7 +101,15 @@ export function shareMarket(market: Market): Market {
           view.set(from);
           return view;
         };
-        return { time: at(0, lane.time), open: at(1, lane.open), high: at(2, lane.high), low: at(3, lane.low), close: at(4, lane.close), volume: at(5, lane.volume) } satisfies Bars;
+        const copy: Bars = { time: at(0, lane.time), open: at(1, lane.open), high: at(2, lane.high), low: at(3, lane.low), close: at(4, lane.close), volume: at(5, lane.volume) };
+        // Checked bars stay checked, with their counts in shared memory too, for the threads.
+        const bad = badBarCounts(lane);
+        if (bad !== null) {
+          const shared = new Int32Array(new SharedArrayBuffer(4 * bad.length));
+          shared.set(bad);
+          adoptCheck(copy, shared);
+        }
+        return copy;
       }),
     };
     sharedMarkets.set(market, shared);
@@ -186,7 +203,13 @@ export class TrialPool {
       const pending = this.queue.shift()!;
       thread.busy = pending;
       thread.worker.ref();
-      const message: ToThread = { type: 'trial', id: pending.id, marketId: marketIds.get(pending.trial.market)!, trial: pending.trial, cancel: pending.cancel };
+      const { market } = pending.trial;
+      // Only counts in shared memory: others would be copied into every message.
+      const checked = market.lanes.map((lane) => {
+        const bad = badBarCounts(lane);
+        return bad !== null && bad.buffer instanceof SharedArrayBuffer ? bad : null;
+      });
+      const message: ToThread = { type: 'trial', id: pending.id, marketId: marketIds.get(market)!, trial: pending.trial, checked, cancel: pending.cancel };
       thread.worker.postMessage(message);
     }
   }

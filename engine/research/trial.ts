@@ -1,6 +1,6 @@
 import type { Registry } from '../../nodes/registry.ts';
 import { equalWeightIndex, runBacktest, thin } from '../backtest.ts';
-import { asMarket, type Bars, type Market, type MarketData } from '../bars.ts';
+import { asMarket, checkedSlice, type Bars, type Market, type MarketData } from '../bars.ts';
 import type { Trade } from '../broker.ts';
 import type { ColumnCache } from '../column-cache.ts';
 import { compile } from '../compile.ts';
@@ -98,9 +98,9 @@ export async function runTrial(graph: Graph, paramsOverride: ParamsOverride, dat
   return { metrics, equity, time, trades, startEquity, warmup: plan.warmup };
 }
 
-/** Bars `[from, to)` as views: no copy of the price columns. */
+/** Bars `[from, to)` as views: no copy of the price columns (checked bars stay checked, `checkBars`). */
 export function sliceBars(bars: Bars, from: number, to: number): Bars {
-  return {
+  const slice = {
     time: bars.time.subarray(from, to),
     open: bars.open.subarray(from, to),
     high: bars.high.subarray(from, to),
@@ -108,6 +108,8 @@ export function sliceBars(bars: Bars, from: number, to: number): Bars {
     close: bars.close.subarray(from, to),
     volume: bars.volume.subarray(from, to),
   };
+  checkedSlice(bars, slice, from, to);
+  return slice;
 }
 
 /** Every symbol's bars `[from, to)`, as views. */
