@@ -50,9 +50,17 @@ export function extremeStep(s: ExtremeState, x: number, highest: boolean): numbe
  * at `newest`, and the older ones before it (wrapping at 0).
  */
 export function extremeAge(buf: ArrayLike<number>, newest: number, size: number, n: number, highest: boolean): number {
-  let best = buf[newest]!, age = 0;
-  for (let a = 1, i = newest; a < n; a++) {
-    i = i === 0 ? size - 1 : i - 1;
+  let best = buf[newest]!, age = 0, a = 1;
+  // Back from the newest to slot 0, then from the last slot: split where the ring wraps, so the walk
+  // tests no wrap per value.
+  for (let i = newest - 1; i >= 0 && a < n; i--, a++) {
+    const v = buf[i]!;
+    if (highest ? v > best : v < best) {
+      best = v;
+      age = a;
+    }
+  }
+  for (let i = size - 1; a < n; i--, a++) {
     const v = buf[i]!;
     if (highest ? v > best : v < best) {
       best = v;
