@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type NativeConnectionOptions, type State } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { TrialPool } from '../engine/research/pool.ts';
 import type { Registry } from '../nodes/registry.ts';
 import { createCustomNodeHost, type CustomNodeHost } from '../server/custom-registry.ts';
 import type { Orm } from '../server/db/orm.ts';
@@ -9,7 +10,6 @@ import { createActivities } from './activities.ts';
 import { BACKTEST_TASK_QUEUE } from './backtest.ts';
 import { createDeploymentActivities } from './deployment-activities.ts';
 import { deploymentTaskQueue } from './deployment.ts';
-import { TrialPool } from '../engine/research/pool.ts';
 import { createResearchActivities } from './research-activities.ts';
 
 export interface WorkerOptions {
