@@ -29,7 +29,7 @@ import {
   type ResearchSummary,
   type TrialRecord,
 } from '../engine/research/summary.ts';
-import { equitySummary, runTrial, TrialCompileError, TRIAL_CURVE_POINTS, type TrialOutcome, type TrialSettings } from '../engine/research/trial.ts';
+import { equitySummary, measureTrial, runTrial, TrialCompileError, TRIAL_COLUMN_BYTES, TRIAL_CURVE_POINTS, type TrialOutcome, type TrialSettings } from '../engine/research/trial.ts';
 import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
@@ -109,11 +109,10 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
   const contexts = lru<RunContext>(8);
   const monteCarloBases = lru<{ source: MonteCarloSource; outcome: TrialOutcome }>(4);
   // Per loaded market (at most four are cached), so runs on the same data share indicator columns too.
-  // 96 MB each holds a dozen 1M-bar columns: the ten fast SMAs and the current slow one of a 10 × 10 grid.
   const columnCaches = new WeakMap<Market, ColumnCache>();
   const columnsOf = (market: Market) => {
     let cache = columnCaches.get(market);
-    if (!cache) columnCaches.set(market, (cache = new ColumnCache(market, 96 * 2 ** 20)));
+    if (!cache) columnCaches.set(market, (cache = new ColumnCache(market, TRIAL_COLUMN_BYTES)));
     return cache;
   };
 
@@ -140,8 +139,8 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       const out = await pool.run({ graph: ctx.graph, params, market: ctx.market, window: how.window, backtest: how.backtest, columns: how.columns, summary: how.summary ? TRIAL_CURVE_POINTS : undefined }, wait);
       return { metrics: out.metrics, summary: out.summary ?? [] };
     }
-    const outcome = await runTrial(ctx.graph, params, ctx.market, { registry: ctx.registry, onProgress, curve: 'chart', window: how.window, backtest: how.backtest, columnCache: how.columns ? ctx.columns : undefined });
-    return { metrics: outcome.metrics, summary: how.summary ? equitySummary(outcome, TRIAL_CURVE_POINTS) : [] };
+    const out = await measureTrial(ctx.graph, params, ctx.market, { registry: ctx.registry, onProgress, window: how.window, backtest: how.backtest, columnCache: how.columns ? ctx.columns : undefined, summary: how.summary ? TRIAL_CURVE_POINTS : undefined });
+    return { metrics: out.metrics, summary: out.summary ?? [] };
   }
 
   function context(id: string): Promise<RunContext> {

@@ -7,10 +7,8 @@ import { registry } from '../../nodes/index.ts';
 import { ColumnCache } from '../column-cache.ts';
 import { adoptCheck, type Market } from '../bars.ts';
 import type { FromThread, ToThread } from './pool.ts';
-import { equitySummary, runTrial } from './trial.ts';
+import { measureTrial, TRIAL_COLUMN_BYTES } from './trial.ts';
 
-/** As the activities' own caches: 96 MB of columns per market. */
-const COLUMN_BYTES = 96 * 2 ** 20;
 /**
  * Markets kept per thread: the process keeps four, but a thread is seldom on more than one run at a
  * time, and its caches multiply by the threads (8 cores: 8 × 2 × 96 MB at most, against 4 × 96 MB).
@@ -30,7 +28,7 @@ function entry(id: number, market: Market, checked: readonly (Int32Array | null)
   if (!e) {
     // Bars checked where they were loaded are not checked again here (`checkBars`).
     market.lanes.forEach((lane, k) => checked[k] && adoptCheck(lane, checked[k]!));
-    e = { market, columns: new ColumnCache(market, COLUMN_BYTES) };
+    e = { market, columns: new ColumnCache(market, TRIAL_COLUMN_BYTES) };
   }
   markets.delete(id);
   markets.set(id, e);
@@ -42,18 +40,17 @@ port.on('message', async (m: ToThread) => {
   const { id, trial, cancel } = m;
   try {
     const { market, columns } = entry(m.marketId, trial.market, m.checked);
-    const outcome = await runTrial(trial.graph, trial.params, market, {
+    const outcome = await measureTrial(trial.graph, trial.params, market, {
       registry,
       backtest: trial.backtest,
       window: trial.window,
-      curve: 'chart',
+      summary: trial.summary,
       columnCache: trial.columns ? columns : undefined,
       onProgress: () => {
         if (Atomics.load(cancel, 0) !== 0) throw new Cancelled('cancelled');
       },
     });
-    const reply: FromThread = { type: 'done', id, outcome: { metrics: outcome.metrics, ...(trial.summary ? { summary: equitySummary(outcome, trial.summary) } : {}) } };
-    port.postMessage(reply);
+    port.postMessage({ type: 'done', id, outcome } satisfies FromThread);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     port.postMessage({ type: 'failed', id, error: { name: e.name, message: e.message, stack: e.stack } } satisfies FromThread);

@@ -128,6 +128,23 @@ function tradedNotional(trades: readonly Trade[]): number {
 /** Points of the curve stored with each sweep and cost trial. */
 export const TRIAL_CURVE_POINTS = 60;
 
+/**
+ * A research worker's column cache per market (a process's, or each trial thread's): 96 MB holds a dozen
+ * 1M-bar columns, the ten fast SMAs and the current slow one of a 10 × 10 grid.
+ */
+export const TRIAL_COLUMN_BYTES = 96 * 2 ** 20;
+
+/**
+ * What a research run stores of a sweep, in-sample or cost trial: its metrics, and with `summary` its
+ * equity curve thinned to that many points. The activity's thread and the trial pool's threads
+ * (engine/research/pool.ts) both measure through here, so the two cannot drift apart.
+ */
+export async function measureTrial(graph: Graph, paramsOverride: ParamsOverride, data: MarketData, settings: Omit<TrialSettings, 'curve'> & { summary?: number }): Promise<{ metrics: Metrics; summary?: { time: number; value: number }[] }> {
+  const { summary, ...rest } = settings;
+  const outcome = await runTrial(graph, paramsOverride, data, { ...rest, curve: 'chart' });
+  return summary ? { metrics: outcome.metrics, summary: equitySummary(outcome, summary) } : { metrics: outcome.metrics };
+}
+
 /** A chart-sized equity curve (the lowest point kept), for trial rows and summaries. */
 export function equitySummary(outcome: Pick<TrialOutcome, 'equity' | 'time'>, points = TRIAL_CURVE_POINTS): { time: number; value: number }[] {
   return thin(outcome.equity, outcome.time, points);
