@@ -49,9 +49,9 @@ const checked = new WeakMap<Float64Array, { open: Float64Array; high: Float64Arr
 /**
  * Check every bar of each lane once, where the bars are loaded (`loadMarket`), so the runs over them
  * need not: the executor then knows a block's validity from two counts (`badBarCounts`) instead of
- * reading four prices a bar (about a tenth of S3's run, docs/benchmarks.md Session 16). Loaded bars are
- * never written afterwards (the column cache relies on the same); a lane whose open, high or low
- * column is another array than the one checked is not taken as checked. Returns the market.
+ * reading four prices a bar (5–9 % of S3's run in an in-process A/B, docs/benchmarks.md Session 16).
+ * Loaded bars are never written afterwards (the column cache relies on the same); a lane whose open,
+ * high or low column is another array than the one checked is not taken as checked. Returns the market.
  */
 export function checkBars(market: Market): Market {
   for (const lane of market.lanes) if (badBarCounts(lane) === null) checked.set(lane.close, { open: lane.open, high: lane.high, low: lane.low, bad: countBadBars(lane) });
