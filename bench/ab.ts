@@ -6,11 +6,11 @@
  * and every metric, compared bit for bit).
  *
  *   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/node_modules
- *   node bench/ab.ts /tmp/base . s1|s2|s3|sweep [runs=16]
+ *   node bench/ab.ts /tmp/base . s1|s2|s3|logic|sweep [runs=16]
  *
  * s1 and s2 run the strategy on the bench's 1M bars, compile included, alternating run by run. s3 runs the
  * 50-symbol portfolio on 50 × 100k bars (half the bench's length, to keep rounds short) and prints ns per
- * asset-bar. sweep runs
+ * asset-bar; logic runs `logicGraph` (eight logic nodes, this checkout's graph for both) the same way. sweep runs
  * the 100 S1 parameter sets of bench/sweep.ts on one thread, each version with its own column cache,
  * alternating in chunks of 10 sets, and prints each version's total. Each version gets the bars as its
  * loader leaves them (since session 16 checked once on loading, `checkBars`).
@@ -19,12 +19,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { syntheticMarket, type Bars, type Market } from '../engine/bars.ts';
 import { ensureBars, readBars, sliceBars } from './lib/data.ts';
-import { s3Graph, sweepSets, type StrategySpec } from './lib/strategies.ts';
+import { logicGraph, s3Graph, sweepSets, type StrategySpec } from './lib/strategies.ts';
 
 const [rootA, rootB, which = 's1', runsArg = '16'] = process.argv.slice(2);
 const runs = Number(runsArg);
-if (!rootA || !rootB || !['s1', 's2', 's3', 'sweep'].includes(which) || !(Number.isInteger(runs) && runs >= 1)) {
-  console.error('usage: node bench/ab.ts <checkout A> <checkout B> s1|s2|s3|sweep [runs, a whole number ≥ 1]');
+if (!rootA || !rootB || !['s1', 's2', 's3', 'logic', 'sweep'].includes(which) || !(Number.isInteger(runs) && runs >= 1)) {
+  console.error('usage: node bench/ab.ts <checkout A> <checkout B> s1|s2|s3|logic|sweep [runs, a whole number ≥ 1]');
   process.exit(2);
 }
 
@@ -66,24 +66,25 @@ const median = (x: number[]) => [...x].sort((p, q) => p - q)[x.length >> 1]!;
 const times: number[][] = [[], []];
 let agree = true;
 
-if (which === 's3') {
+if (which === 's3' || which === 'logic') {
   // S3's market as bench/peers/s3.ts makes it, at 100k bars a symbol.
+  const graph = (e: (typeof engines)[0], n: number) => (which === 's3' ? e.s3Graph(assets, n) : logicGraph(assets, n));
   const [assets, perAsset] = [50, 100_000];
   const market = syntheticMarket({ seed: 1, bars: perAsset, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 1, startTime: Date.UTC(2024, 0, 1), symbols: assets });
   const warmMarket: Market = { symbols: market.symbols, lanes: market.lanes.map((b) => sliceBars(b, 20_000)) };
   for (const e of engines) for (const m of [market, warmMarket]) e.load(m);
-  for (const e of engines) for (let i = 0; i < 2; i++) await e.runGraph(e.s3Graph(assets, 20_000), warmMarket);
+  for (const e of engines) for (let i = 0; i < 2; i++) await e.runGraph(graph(e, 20_000), warmMarket);
   for (let r = 0; r < runs; r++) {
     const outcomes: Outcome[] = [];
     for (const w of r % 2 ? [1, 0] : [0, 1]) {
       const t0 = performance.now();
-      outcomes[w] = await engines[w]!.runGraph(engines[w]!.s3Graph(assets, perAsset), market);
+      outcomes[w] = await engines[w]!.runGraph(graph(engines[w]!, perAsset), market);
       times[w]!.push(((performance.now() - t0) * 1e6) / (assets * perAsset));
     }
     agree &&= same(outcomes[0]!, outcomes[1]!);
   }
   const show = (w: number) => `min ${Math.min(...times[w]!).toFixed(1)} ns, median ${median(times[w]!).toFixed(1)} ns`;
-  console.log(`s3, ${assets} × ${perAsset} bars, ${runs} runs each, per asset-bar: A ${show(0)}; B ${show(1)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
+  console.log(`${which}, ${assets} × ${perAsset} bars, ${runs} runs each, per asset-bar: A ${show(0)}; B ${show(1)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
 } else if (which === 'sweep') {
   const [bars, warm] = loadBars();
   const sets = sweepSets(100);

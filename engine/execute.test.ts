@@ -307,6 +307,70 @@ describe('executor phases', () => {
     for (const port of ['upper', 'percentB', 'bandwidth']) expect(cached.slot(port)).toBe(all.slot(port));
   });
 
+  // Two chains of pointwise nodes: an SMA of the first chain's difference sits between them, so the
+  // second reads the first's columns; a ratio of bar fields keeps its own loop; every pointwise node type.
+  const chains = fixture(
+    {
+      data: { type: 'data.synthetic' },
+      fast: { type: 'indicator.ema', params: { period: 5 } },
+      slow: { type: 'indicator.sma', params: { period: 20 } },
+      diff: { type: 'math.arithmetic', params: { operator: '-' } },
+      mag: { type: 'math.abs' },
+      capped: { type: 'math.clamp', params: { lower: 0, upper: 2 } },
+      up: { type: 'logic.compare', params: { operator: '>' } },
+      calm: { type: 'logic.threshold', params: { operator: '<', level: 1 } },
+      smooth: { type: 'indicator.sma', params: { period: 5 } },
+      rising: { type: 'logic.threshold', params: { operator: '>', level: 0 } },
+      ratio: { type: 'math.arithmetic', params: { operator: '/' } },
+      gap: { type: 'logic.threshold', params: { operator: '>', level: 1 } },
+      enter: { type: 'logic.and' },
+      notUp: { type: 'logic.not' },
+      either: { type: 'logic.or' },
+      odd: { type: 'logic.xor', params: { rule: 'odd' } },
+      pick: { type: 'logic.select' },
+      order: { type: 'order.targetPercent', params: { percent: 30 } },
+    },
+    [
+      'data.close -> fast.source', 'data.close -> slow.source', 'fast.value -> diff.a', 'slow.value -> diff.b', 'diff.value -> mag.value',
+      'mag.value -> capped.value', 'fast.value -> up.a', 'slow.value -> up.b', 'capped.value -> calm.value', 'diff.value -> smooth.source',
+      'smooth.value -> rising.value', 'data.close -> ratio.a', 'data.open -> ratio.b', 'ratio.value -> gap.value',
+      'up.result -> enter.a', 'calm.result -> enter.b', 'rising.result -> enter.c', 'up.result -> notUp.value', 'notUp.result -> either.a',
+      'gap.result -> either.b', 'up.result -> odd.a', 'calm.result -> odd.b', 'rising.result -> odd.c', 'notUp.result -> odd.d',
+      'up.result -> pick.condition', 'fast.value -> pick.ifTrue', 'slow.value -> pick.ifFalse', 'enter.result -> order.enter', 'either.result -> order.exit',
+    ],
+  );
+
+  it('runs chains of pointwise nodes as one loop each, with the fills, equity, outputs and states of a loop per node', () => {
+    const plan = compileOk(chains, registry);
+    const market = syntheticMarket({ seed: 11, bars: 3000, startPrice: 100, drift: 0, volatility: 0.8, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1), symbols: 3 });
+    for (let t = 30; t < 3000; t += 53) market.lanes[t % 3]!.close[t] = NaN;
+    market.lanes[1]!.open.fill(NaN, 700, 760);
+    const go = (options: Parameters<typeof createExecutor>[3]) => {
+      const account = new Account(plan.settings.initialCash);
+      const brokers = market.lanes.map((_, k) => new SimBroker(plan.settings, account, `S${k}`));
+      const exec = createExecutor(plan, market, brokers, options);
+      for (let from = 0; from < 3000; from += 700) exec.run(from, Math.min(3000, from + 700));
+      return { equity: [...exec.equity], fills: brokers.map((b) => b.fills), stats: { ...exec.stats }, slots: [...exec.slots], states: structuredClone(exec.states) };
+    };
+    for (const blockBars of [7, 16, undefined]) {
+      const apart = go({ blockBars, fusePointwise: false });
+      expect(apart.fills.flat().length).toBeGreaterThan(30);
+      expect(go({ blockBars })).toEqual(apart);
+    }
+    // A backtest shows no outputs: a value only the chain itself reads is a local of its loop, never a
+    // column, and its slot stays NaN; what other nodes read is written as before.
+    const slot = (id: string) => Object.values(plan.nodes.find((n) => n.id === id)!.outputSlots)[0]! * 3;
+    const apart = go({ skipUnread: true, fusePointwise: false });
+    const fused = go({ skipUnread: true });
+    expect(fused.fills).toEqual(apart.fills);
+    expect(fused.equity).toEqual(apart.equity);
+    for (const id of ['diff', 'up', 'calm', 'ratio', 'enter', 'either']) expect(fused.slots.slice(slot(id), slot(id) + 3), id).toEqual(apart.slots.slice(slot(id), slot(id) + 3));
+    for (const id of ['mag', 'capped', 'rising', 'gap', 'notUp', 'odd', 'pick']) {
+      expect(apart.slots.slice(slot(id), slot(id) + 3).some((v) => !Number.isNaN(v)), id).toBe(true);
+      expect(fused.slots.slice(slot(id), slot(id) + 3), id).toEqual([NaN, NaN, NaN]);
+    }
+  });
+
   it('runs pure nodes in the column phase and context readers bar by bar', () => {
     const plan = compileOk(graph, registry);
     const phase = Object.fromEntries(plan.nodes.map((n) => [n.id, readsContext(n.def.step) ? 'bar' : 'column']));

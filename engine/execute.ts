@@ -87,6 +87,11 @@ export interface ExecutorOptions {
    * then stay NaN. Ignored with a column cache, which keeps every output of the nodes it serves.
    */
   skipUnread?: boolean;
+  /**
+   * Run each chain of pointwise nodes (`pointwise` in the node contract: comparisons, AND, arithmetic…)
+   * as one loop over the bars, not a loop and a column each. On by default; off only to compare with.
+   */
+  fusePointwise?: boolean;
 }
 
 /** A batch node's memory for one symbol: its instance's own snapshot and the outputs it holds between the bars it steps on. */
@@ -216,6 +221,14 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // Kernel outputs left out (\`skipUnread\`): no column is written for them, and \`keep\` leaves their slots NaN.
   const skipped = new Set<number>();
   const skipUnread = options.skipUnread === true && options.columnCache === undefined;
+  // Which nodes read each slot (the executor's own order as -1), for the pointwise chains below.
+  const readers = new Map<number, Set<number>>();
+  const addReader = (s: number, i: number) => (readers.get(s) ?? readers.set(s, new Set()).get(s)!).add(i);
+  for (const [, s] of slotFields('order', plan.orderSlot)) addReader(s, -1);
+  plan.nodes.forEach((node, i) => {
+    for (const [port, slot] of Object.entries(node.inputSlots)) if (node.wired[port]) for (const [, s] of slotFields(node.def.inputs[port]!.kind, slot)) addReader(s, i);
+    if (node.clock !== undefined) addReader(node.clock, i);
+  });
 
   // Generated-code helpers. Lane arrays: `D_close[k]` is symbol k's close (absolute bar t), `c12[k]` a
   // block column (bar t at index j = t − block start); per-bar values sit at `slots[slot * L + k]`.
@@ -257,6 +270,46 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
     viewFields.add(f);
     return `V_${f}[k]`;
   };
+  // Pointwise nodes waiting to run as one loop (\`fuse\`): joined while no other node reads their outputs.
+  const fusePointwise = options.fusePointwise !== false;
+  let chain: number[] = [], chains = 0;
+  const fuse = () => {
+    if (chain.length === 0) return;
+    const members = new Set(chain), g = chains++;
+    // Each column read from outside the chain once a bar, into a local; each member's output a local too.
+    const outside = new Map<string, number>();
+    const value = new Map<number, string>();
+    const code: string[] = [];
+    const writes: number[] = [];
+    for (const i of chain) {
+      const node = plan.nodes[i]!;
+      const args = Object.entries(node.inputSlots).map(([port, s]) => {
+        if (!node.wired[port]) return 'nan';
+        if (value.has(s)) return value.get(s)!;
+        const column = barColumn.has(s) ? barView(barColumn.get(s)!) : `c${s}[k]`;
+        if (!outside.has(column)) outside.set(column, outside.size);
+        return `e${outside.get(column)}`;
+      });
+      const [s] = Object.values(node.outputSlots) as [number];
+      value.set(s, `v${s}`);
+      code.push(node.def.pointwise!(node.params, node.wired)(`v${s}`, args, { params: `p${i}`, state: `state${i}` }));
+      // Written unless only the chain reads it in a run that shows no outputs (\`skipUnread\`).
+      if (!skipUnread || [...(readers.get(s) ?? [])].some((r) => !members.has(r))) writes.push(s);
+      else skipped.add(s);
+    }
+    loops.push(`function fused${g}(from, a, b, k) {
+  const nan = NaN;
+  ${chain.map((i) => `const state${i} = st${i}[k];`).join(' ')}
+  ${[...outside].map(([column, q]) => `const x${q} = ${column};`).join(' ')} ${writes.map((s) => `const w${s} = c${s}[k];`).join(' ')}
+  for (let j = a - from, end = b - from; j < end; j++) {
+    const ${[...outside.values()].map((q) => `e${q} = x${q}[j]`).join(', ')};
+    ${code.join('\n    ')}
+    ${writes.map((s) => `w${s}[j] = v${s};`).join(' ')}
+  }
+}`);
+    columnCalls.push(`for (let k = 0; k < ${L}; k++) { const r = runs[k]; for (let q = 0; q < runCount[k]; q += 2) fused${g}(from, r[q], r[q + 1], k); }`);
+    chain = [];
+  };
   plan.nodes.forEach((node, i) => {
     const { inputs, outputs } = node.def;
     // Output objects are per symbol (\`O3[k]\`): a step that leaves an output unwritten on a bar (a resample
@@ -275,6 +328,14 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       ),
     );
     const clock = node.clock;
+    // A pointwise node joins the chain; one that reads only bar fields keeps its own loop, which the
+    // column cache can serve. Any other node that reads what the chain makes runs after it.
+    if (fusePointwise && node.def.pointwise && columnar[i] && !cross[i] && clock === undefined && ins.some((x) => x.wired && !barColumn.has(x.s))) {
+      chain.push(i);
+      return;
+    }
+    const made = new Set(chain.flatMap((c) => Object.values(plan.nodes[c]!.outputSlots)));
+    if (ins.some((x) => x.wired && made.has(x.s)) || (clock !== undefined && made.has(clock))) fuse();
     if (node.def.batch) {
       columnCalls.push(`await runBatch(${i}, from, b - from);`);
       return;
@@ -398,6 +459,7 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
       ${sink.join('')}
     }`);
   });
+  fuse();
 
   const sinkPorts = plan.nodes.map((nd) => Object.entries(nd.def.inputs).filter(([, spec]) => !compoundFields[spec.kind]).map(([port]) => port));
   const emit = (i: number, k: number, t: number, values: number[]) => {

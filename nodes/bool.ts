@@ -12,3 +12,11 @@ export function isTrue(x: number): boolean {
 export function bool(b: boolean): number {
   return b ? TRUE : FALSE;
 }
+
+/**
+ * For the pointwise code of AND, OR and XOR (`pointwise` in the node contract): the names of the
+ * conditions that count, A and B always, C and D when wired (an unwired one reads NaN and is left out).
+ */
+export function wiredConditions([a, b, c, d]: readonly string[], wired: { readonly c?: boolean; readonly d?: boolean }): string[] {
+  return [a!, b!, ...(wired.c ? [c!] : []), ...(wired.d ? [d!] : [])];
+}

@@ -160,6 +160,22 @@ export interface NodeDefinition<
    */
   skippableOutputs?: readonly (keyof O & string)[];
   /**
+   * Optional, with a kernel, for a node whose one output on a bar is a function of that bar's inputs
+   * alone (no context, and a state that `init` sets and nothing changes): that function as JavaScript
+   * for the executor's generated code, so it runs a chain of such nodes as one loop over the bars, not a
+   * loop and a column each (a comparison feeding an AND, as in S3), and leaves out the columns only the
+   * chain reads. Given these params and this wiring, it returns a function that writes statements
+   * declaring the const `out` as the node's output on one bar, from `inputs` (names of locals, in the
+   * order `inputs` declares them; an unwired one is `nan`) and the params and state objects `at` names.
+   * Any other name it declares starts with `out`. Numbers from the params are read from `at.params`, not
+   * written into the text, so plans that differ only in them (a sweep's) share their generated code; a
+   * choice (an operator, a rule) may be written in, as it changes the code anyway. Code, not a
+   * function to call, because a call in the loop is fast only where V8 inlines it, and its inlining
+   * budget ran out in S3's column phase (the chain then cost more than a loop per node).
+   * nodes/kernels.test.ts holds it to the step, engine/execute.test.ts the chains to a loop per node.
+   */
+  pointwise?(params: z.infer<P>, wired: Wired<I>): (out: string, inputs: readonly string[], at: { params: string; state: string }) => string;
+  /**
    * Optional, for a node that steps bar by bar but computes part of its work from its symbol's bars
    * alone (Volatility target's σ and its `percent` output): that part as a kernel over bars [from, to)
    * of the bar fields it names, run in the column phase on every valid bar, before the bar phase. It
@@ -279,6 +295,14 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
   for (const port of def.skippableOutputs ?? []) {
     if (!def.kernel) throw new Error(`${def.type}: skippableOutputs are a kernel's, and there is none`);
     if (!(port in def.outputs)) throw new Error(`${def.type}: skippableOutputs names ${port}, which is not an output`);
+  }
+  if (def.pointwise) {
+    const outs = Object.values(def.outputs);
+    // A kernel already means no context; the state is the contract's part (tested, not checkable here).
+    if (!def.kernel || def.scope === 'cross') throw new Error(`${def.type}: pointwise is for a node with a kernel that steps one symbol's bar from its inputs alone`);
+    if (outs.length !== 1 || !['number', 'bool'].includes(outs[0]!.kind) || Object.values(def.inputs).some((spec) => !['number', 'bool'].includes(spec.kind))) {
+      throw new Error(`${def.type}: pointwise needs single-number inputs and one single-number output`);
+    }
   }
   if (def.idle && def.step.length < 5) throw new Error(`${def.type}: only a node that reads the context steps bar by bar and can be idle`);
   if (def.prepare) {

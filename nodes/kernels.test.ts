@@ -126,3 +126,52 @@ describe('node kernels equal their step', () => {
     });
   }
 });
+
+/**
+ * Every node with a pointwise form: its code, as the executor writes it into a chain's loop, gives what
+ * `step` gives on every combination of awkward values (NaN, ±Infinity, ±0, 1, and numbers that are not
+ * conditions), for every params set and wiring; and the step leaves the state as `init` made it.
+ */
+describe('pointwise nodes equal their step', () => {
+  const pointwise = registry.definitions.filter((d) => d.pointwise);
+  it('covers the comparisons, logic and arithmetic', () => {
+    expect(pointwise.map((d) => d.type).sort()).toEqual(['logic.and', 'logic.compare', 'logic.not', 'logic.or', 'logic.select', 'logic.threshold', 'logic.xor', 'math.abs', 'math.arithmetic', 'math.clamp']);
+  });
+  const awkward = [NaN, -Infinity, -1.5, -0, 0, 0.5, 1, 2, 30, Infinity];
+  for (const def of pointwise) {
+    it(`${def.type}: every params set and wiring, on awkward values`, () => {
+      const ins = Object.keys(def.inputs);
+      const optional = ins.filter((p) => def.inputs[p]!.optional);
+      // Each optional input wired or not, on its own.
+      const wirings = [ins.map(() => true), ...optional.map((o) => ins.map((p) => p !== o)), ins.map((p) => !optional.includes(p))];
+      const sets = [...paramSets(def), ...(def.type === 'math.clamp' ? [{ lower: 2, upper: -1 }] : [])];
+      for (const raw of sets) {
+        for (const wiredList of wirings) {
+          const params = def.params.parse(raw);
+          const wired = Object.fromEntries(ins.map((p, k) => [p, wiredList[k]!]));
+          const names = ins.map((p, k) => (wired[p] ? `i${k}` : 'nan'));
+          const code = def.pointwise!(params, wired)('v', names, { params: 'p', state: 's' });
+          const run = new Function('p', 's', ...ins.map((_, k) => `i${k}`), `const nan = NaN; ${code} return v;`) as (...args: unknown[]) => number;
+          const state = def.init(params, wired);
+          const initial = structuredClone(state);
+          const out: Record<string, number> = { [Object.keys(def.outputs)[0]!]: -12345 };
+          const wiredCount = ins.filter((p) => wired[p]).length;
+          for (let combo = 0; combo < awkward.length ** wiredCount; combo++) {
+            let rest = combo;
+            const values = ins.map((p) => {
+              if (!wired[p]) return NaN;
+              const v = awkward[rest % awkward.length]!;
+              rest = Math.floor(rest / awkward.length);
+              return v;
+            });
+            def.step(state, params, Object.fromEntries(ins.map((p, k) => [p, values[k]])) as never, out as never, undefined as never);
+            const got = run(params, state, ...values);
+            const expected = Object.values(out)[0]!;
+            if (!Object.is(got, expected)) expect.fail(`${def.type} ${JSON.stringify(raw)} wired ${JSON.stringify(wired)} on ${values.map(String).join(', ')}: ${got}, step ${expected}`);
+          }
+          expect(state).toEqual(initial);
+        }
+      }
+    });
+  }
+});

@@ -126,6 +126,16 @@ describe('defineNode', () => {
     expect(() => defineNode({ ...base, type: 'math.skips', kernel, skippableOutputs: ['y'] })).not.toThrow();
   });
 
+  it('refuses a pointwise form without a kernel, across symbols, or on ports that are not single numbers', () => {
+    const kernel = () => {};
+    const pointwise = () => (out: string, [x]: readonly string[]) => `const ${out} = ${x};`;
+    expect(() => defineNode({ ...base, type: 'math.nokernel', pointwise })).toThrow(/pointwise is for a node with a kernel/);
+    expect(() => defineNode({ ...base, type: 'math.across', scope: 'cross', kernel, pointwise })).toThrow(/pointwise is for a node with a kernel/);
+    const two = { y: { kind: 'number', description: 'out' }, z: { kind: 'number', description: 'out' } } as const;
+    expect(() => defineNode({ ...base, type: 'math.two', outputs: two, step: () => {}, kernel, pointwise })).toThrow(/pointwise needs single-number inputs and one single-number output/);
+    expect(() => defineNode({ ...base, type: 'math.point', kernel, pointwise })).not.toThrow();
+  });
+
   it('returns a frozen definition', () => {
     expect(Object.isFrozen(scaler)).toBe(true);
   });

@@ -173,6 +173,38 @@ export function s3Graph(assets: number, bars: number): GraphInput {
 }
 
 /**
+ * A graph heavy in logic, for `bench/ab.ts logic`: three averages and eight pointwise nodes (comparisons,
+ * a difference and its threshold, AND, OR, NOT) deciding a Target % position, on `assets` symbols. The
+ * executor runs the eight as one loop (docs/engine.md, "Pointwise chains").
+ */
+export function logicGraph(assets: number, bars: number): GraphInput {
+  const node = (id: string, type: string, params: Record<string, unknown> = {}, x = 0) => ({ id, type, params, position: at(x, 0) });
+  const wires = [
+    'data.close>fast.source', 'data.close>slow.source', 'data.close>mid.source', 'data.close>above.a', 'fast.value>above.b', 'fast.value>trend.a',
+    'slow.value>trend.b', 'data.close>dip.a', 'mid.value>dip.b', 'fast.value>spread.a', 'slow.value>spread.b', 'spread.value>wide.value',
+    'above.result>both.a', 'trend.result>both.b', 'wide.result>narrow.value', 'dip.result>either.a', 'narrow.result>either.b',
+    'both.result>enter.a', 'either.result>enter.b', 'enter.result>size.enter', 'dip.result>size.exit',
+  ];
+  return {
+    schemaVersion: 1,
+    nodes: [
+      node('data', 'data.synthetic', { seed: 1, bars, symbols: assets, intervalMinutes: 1 }),
+      node('fast', 'indicator.ema', { period: 10 }, 260), node('slow', 'indicator.ema', { period: 50 }, 260), node('mid', 'indicator.sma', { period: 20 }, 260),
+      node('above', 'logic.compare', { operator: '>' }, 520), node('trend', 'logic.compare', { operator: '>' }, 520), node('dip', 'logic.compare', { operator: '<' }, 520),
+      node('spread', 'math.arithmetic', { operator: '-' }, 520), node('wide', 'logic.threshold', { operator: '>', level: 0.5 }, 760),
+      node('both', 'logic.and', {}, 760), node('narrow', 'logic.not', {}, 1000), node('either', 'logic.or', {}, 1000), node('enter', 'logic.and', {}, 1240),
+      node('size', 'order.targetPercent', { percent: 100 / assets }, 1480),
+    ],
+    edges: wires.map((w, i) => {
+      const [from, to] = w.split('>') as [string, string];
+      const [a, p] = from.split('.') as [string, string];
+      const [b, q] = to.split('.') as [string, string];
+      return edge(`e${i + 1}`, a, p, b, q);
+    }),
+  };
+}
+
+/**
  * The sweep benchmark's parameter sets: S1's fast × slow grid, fast 5, 10, 15, … and slow 60, 80, 100, …
  * (10 × 10 for 100 sets). bench/sweep.ts and bench/ab.ts run these.
  */

@@ -51,6 +51,18 @@ const levelLoops: Record<ComparisonOperator, LevelLoop> = {
   '!=': (a, level, out, from, to) => { for (let t = from; t < to; t++) { const x = a[t]!, f = +(x !== level); out[t] = x !== x ? nan : f; } },
 };
 
+// Each operator in JavaScript (`==` is `===`: both sides are numbers).
+const operatorCode: Record<ComparisonOperator, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=', '==': '===', '!=': '!==' };
+
+/**
+ * `compareValues` of `x` against `y` as code for a pointwise chain (`pointwise` in the node contract),
+ * as the loops above compute it: the flag taken before the NaN test. `y` may be a finite level that needs
+ * no test (a Threshold's).
+ */
+export function compareCode(out: string, x: string, op: ComparisonOperator, y: string, yFinite = false): string {
+  return `const ${out}f = +(${x} ${operatorCode[op]} ${y}); const ${out} = ${x} !== ${x}${yFinite ? '' : ` || ${y} !== ${y}`} ? nan : ${out}f;`;
+}
+
 /**
  * `compareValues` over bars [from, to) of columns: `a` against the column `b`, or against the constant
  * `level` when `b` is undefined (its own loops: with the column and the constant in one loop, a choice

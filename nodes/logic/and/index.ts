@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, isTrue } from '../../bool.ts';
+import { bool, isTrue, wiredConditions } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
 
 /** All connected conditions must hold. */
@@ -40,4 +40,6 @@ export const and = defineNode({
     const skipC = useC ? 0 : 1, skipD = useD ? 0 : 1;
     for (let t = from; t < to; t++) r[t] = +(a[t] === 1) & +(b[t] === 1) & (skipC | +(c[t] === 1)) & (skipD | +(d[t] === 1));
   },
+  // The kernel's arithmetic, without the terms of unwired inputs (each term is 0 or 1, so & with 1 changes nothing).
+  pointwise: (_p, wired) => (out, inputs) => `const ${out} = ${wiredConditions(inputs, wired).map((x) => `+(${x} === 1)`).join(' & ')};`,
 });

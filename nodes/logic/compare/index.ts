@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ComparisonOperator, compareColumns, compareValues } from '../comparison.ts';
+import { ComparisonOperator, compareCode, compareColumns, compareValues } from '../comparison.ts';
 
 /** Compares two series bar by bar. */
 export const compare = defineNode({
@@ -26,4 +26,5 @@ export const compare = defineNode({
   kernel(_s, p, input, out, from, to) {
     compareColumns(input.a, p.operator, input.b, NaN, out.result, from, to);
   },
+  pointwise: (p) => (out, [a, b]) => compareCode(out, a!, p.operator, b!),
 });

@@ -36,4 +36,5 @@ export const not = defineNode({
       r[t] = x !== x ? nan : x === 1 ? 0 : 1;
     }
   },
+  pointwise: () => (out, [x]) => `const ${out} = ${x} !== ${x} ? nan : ${x} === 1 ? 0 : 1;`,
 });

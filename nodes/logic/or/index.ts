@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, isTrue } from '../../bool.ts';
+import { bool, isTrue, wiredConditions } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
 
 /** Any connected condition suffices. */
@@ -30,4 +30,6 @@ export const or = defineNode({
     // Combined with | as numbers: no branch to mispredict.
     for (let t = from; t < to; t++) r[t] = +(a[t] === 1) | +(b[t] === 1) | +(c[t] === 1) | +(d[t] === 1);
   },
+  // An unwired input reads NaN, never 1: its term is 0, and left out.
+  pointwise: (_p, wired) => (out, inputs) => `const ${out} = ${wiredConditions(inputs, wired).map((x) => `+(${x} === 1)`).join(' | ')};`,
 });

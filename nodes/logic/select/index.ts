@@ -39,4 +39,5 @@ export const select = defineNode({
       y[t] = c !== c ? nan : c === 1 ? yes[t]! : no[t]!;
     }
   },
+  pointwise: () => (out, [c, yes, no]) => `const ${out} = ${c} !== ${c} ? nan : ${c} === 1 ? ${yes} : ${no};`,
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract.ts';
-import { ComparisonOperator, compareColumns, compareValues } from '../comparison.ts';
+import { ComparisonOperator, compareCode, compareColumns, compareValues } from '../comparison.ts';
 
 /** Compares a series with a fixed level. */
 export const threshold = defineNode({
@@ -26,4 +26,6 @@ export const threshold = defineNode({
   kernel(_s, p, input, out, from, to) {
     compareColumns(input.value, p.operator, undefined, p.level, out.result, from, to);
   },
+  // The level is finite (its schema): no NaN test for it.
+  pointwise: (p) => (out, [x], at) => compareCode(out, x!, p.operator, `${at.params}.level`, true),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool } from '../../bool.ts';
+import { bool, wiredConditions } from '../../bool.ts';
 import { defineNode } from '../../contract.ts';
 
 /** One condition or the other, not both. */
@@ -53,5 +53,11 @@ export const xor = defineNode({
       const count = (a === 1 ? 1 : 0) + (b === 1 ? 1 : 0) + (useC && c === 1 ? 1 : 0) + (useD && d === 1 ? 1 : 0);
       r[t] = (odd ? count % 2 === 1 : count === 1) ? 1 : 0;
     }
+  },
+  // The kernel's arithmetic, with the wired inputs and the rule written in.
+  pointwise: (p, wired) => (out, inputs) => {
+    const used = wiredConditions(inputs, wired);
+    const count = used.map((x) => `(${x} === 1 ? 1 : 0)`).join(' + ');
+    return `const ${out}n = ${count}; const ${out} = ${used.map((x) => `${x} !== ${x}`).join(' || ')} ? 0 : ${p.rule === 'odd' ? `${out}n % 2 === 1` : `${out}n === 1`} ? 1 : 0;`;
   },
 });

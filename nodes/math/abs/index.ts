@@ -24,4 +24,5 @@ export const abs = defineNode({
     const x = input.value, y = out.value;
     for (let t = from; t < to; t++) y[t] = Math.abs(x[t]!);
   },
+  pointwise: () => (out, [x]) => `const ${out} = Math.abs(${x});`,
 });

@@ -95,4 +95,16 @@ export const arithmetic = defineNode({
         break;
     }
   },
+  pointwise: (p) => (out, [a, b]) => `const ${out}v = ${arithmeticCode[p.operator](a!, b!)}; const ${out} = ${out}v - ${out}v === 0 ? ${out}v : nan;`,
 });
+
+// Each operator's value in JavaScript, for a pointwise chain; the result is NaN unless finite, as above.
+const arithmeticCode: Record<(typeof arithmeticOperators)[number], (a: string, b: string) => string> = {
+  '+': (a, b) => `${a} + ${b}`,
+  '-': (a, b) => `${a} - ${b}`,
+  '*': (a, b) => `${a} * ${b}`,
+  '/': (a, b) => `${b} === 0 ? nan : ${a} / ${b}`,
+  min: (a, b) => `Math.min(${a}, ${b})`,
+  max: (a, b) => `Math.max(${a}, ${b})`,
+  pow: (a, b) => `Math.pow(${a}, ${b})`,
+};

@@ -35,4 +35,6 @@ export const clamp = defineNode({
       y[t] = x < lo ? lo : x > hi ? hi : x;
     }
   },
+  // The bounds as `init` put them in order.
+  pointwise: () => (out, [x], at) => `const ${out} = ${x} < ${at.state}.lo ? ${at.state}.lo : ${x} > ${at.state}.hi ? ${at.state}.hi : ${x};`,
 });
