@@ -10,7 +10,7 @@
  *
  * s1 and s2 run the strategy on the bench's 1M bars, compile included, alternating run by run. s3 runs the
  * 50-symbol portfolio on 50 × 100k bars (half the bench's length, to keep rounds short) and prints ns per
- * asset-bar; logic runs `logicGraph` (eight logic nodes, this checkout's graph for both) the same way. sweep runs
+ * asset-bar; logic runs `logicGraph` (nine logic nodes, this checkout's graph for both) the same way. sweep runs
  * the 100 S1 parameter sets of bench/sweep.ts on one thread, each version with its own column cache,
  * alternating in chunks of 10 sets, and prints each version's total. Each version gets the bars as its
  * loader leaves them (since session 16 checked once on loading, `checkBars`).

@@ -173,9 +173,9 @@ export function s3Graph(assets: number, bars: number): GraphInput {
 }
 
 /**
- * A graph heavy in logic, for `bench/ab.ts logic`: three averages and eight pointwise nodes (comparisons,
+ * A graph heavy in logic, for `bench/ab.ts logic`: three averages and nine pointwise nodes (comparisons,
  * a difference and its threshold, AND, OR, NOT) deciding a Target % position, on `assets` symbols. The
- * executor runs the eight as one loop (docs/engine.md, "Pointwise chains").
+ * executor runs the nine as one loop (docs/engine.md, "Pointwise chains").
  */
 export function logicGraph(assets: number, bars: number): GraphInput {
   const node = (id: string, type: string, params: Record<string, unknown> = {}, x = 0) => ({ id, type, params, position: at(x, 0) });
