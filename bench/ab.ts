@@ -68,8 +68,8 @@ let agree = true;
 
 if (which === 's3' || which === 'logic') {
   // S3's market as bench/peers/s3.ts makes it, at 100k bars a symbol.
-  const graph = (e: (typeof engines)[0], n: number) => (which === 's3' ? e.s3Graph(assets, n) : logicGraph(assets, n));
   const [assets, perAsset] = [50, 100_000];
+  const graph = (e: (typeof engines)[0], n: number) => (which === 's3' ? e.s3Graph(assets, n) : logicGraph(assets, n));
   const market = syntheticMarket({ seed: 1, bars: perAsset, startPrice: 100, drift: 0.05, volatility: 0.6, intervalMinutes: 1, startTime: Date.UTC(2024, 0, 1), symbols: assets });
   const warmMarket: Market = { symbols: market.symbols, lanes: market.lanes.map((b) => sliceBars(b, 20_000)) };
   for (const e of engines) for (const m of [market, warmMarket]) e.load(m);

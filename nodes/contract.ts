@@ -171,8 +171,10 @@ export interface NodeDefinition<
    * written into the text, so plans that differ only in them (a sweep's) share their generated code; a
    * choice (an operator, a rule) may be written in, as it changes the code anyway. Code, not a
    * function to call, because a call in the loop is fast only where V8 inlines it, and its inlining
-   * budget ran out in S3's column phase (the chain then cost more than a loop per node).
-   * nodes/kernels.test.ts holds it to the step, engine/execute.test.ts the chains to a loop per node.
+   * budget ran out in S3's column phase (the chain then cost as much as a loop per node). The code runs
+   * in the host's generated loop, so only built-in nodes have it: a custom node's definition is made by
+   * engine/custom.ts, which gives it none. nodes/kernels.test.ts holds it to the step, and
+   * engine/execute.test.ts the chains to a loop per node.
    */
   pointwise?(params: z.infer<P>, wired: Wired<I>): (out: string, inputs: readonly string[], at: { params: string; state: string }) => string;
   /**
