@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { runBacktest } from '../engine/backtest.ts';
+import { runBacktest, type BacktestResult } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
 import { chooseData, DataChoice, loadMarket } from '../engine/data.ts';
 import { DataRequest } from '../nodes/contract.ts';
@@ -81,17 +81,8 @@ export function createActivities(deps: ActivityDeps) {
         },
       });
 
-      const { metrics, ...rest } = result;
       // A result is expensive to recompute: while the database is down, wait (heartbeating) for it.
-      await whileUnavailable(() => em.transactional(async (tx) => {
-        // Only the first attempt to get here wins; a duplicate (a retry racing a slow worker) changes nothing.
-        const updated = await tx.nativeUpdate(
-          Run,
-          { id: runId, status: { $nin: [...terminalStatuses] } },
-          { status: 'succeeded', barsDone: total, metrics: metrics as unknown as Record<string, unknown>, finishedAt: new Date(), error: null },
-        );
-        if (updated === 1) tx.create(RunResult, { run: runId, result: rest as unknown as Record<string, unknown> });
-      }), { maxWaitMs: 5 * 60_000, onWait: () => ctx.heartbeat({ done: total }) });
+      await storeRunResult(orm, runId, result, { onWait: () => ctx.heartbeat({ done: total }) });
       log.info({ runId, attempt, bars: total }, 'backtest finished');
     },
 
@@ -105,3 +96,25 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Store a finished backtest: the run's status and metrics and its result row, in one transaction. While
+ * the database is unavailable the transaction is tried again (`whileUnavailable`, up to `maxWaitMs`).
+ * Only the first attempt to commit wins; a duplicate (a retry racing a slow worker) changes nothing.
+ *
+ * Each try starts from a fresh entity manager. Reusing one lost results: when the connection died after
+ * the result's INSERT but before the COMMIT, the next try's `create` found that row in the identity map
+ * as if stored, wrote nothing, and the status went in alone (reproduced, and tested in
+ * workflows/store-result.integration.test.ts).
+ */
+export async function storeRunResult(orm: Orm, runId: string, result: BacktestResult, options: { maxWaitMs?: number; intervalMs?: number; onWait?: () => void } = {}): Promise<void> {
+  const { metrics, ...rest } = result;
+  await whileUnavailable(() => orm.em.fork().transactional(async (tx) => {
+    const updated = await tx.nativeUpdate(
+      Run,
+      { id: runId, status: { $nin: [...terminalStatuses] } },
+      { status: 'succeeded', barsDone: result.bars, metrics: metrics as unknown as Record<string, unknown>, finishedAt: new Date(), error: null },
+    );
+    if (updated === 1) tx.create(RunResult, { run: runId, result: rest as unknown as Record<string, unknown> });
+  }), { maxWaitMs: options.maxWaitMs ?? 5 * 60_000, intervalMs: options.intervalMs, onWait: options.onWait });
+}

@@ -56,11 +56,12 @@ export const RETRY_AFTER_SECONDS = 5;
  * Run `write` and, while the database is unavailable, run it again every `intervalMs` until `maxWaitMs`
  * has passed; then the last error is thrown. For a write whose result is expensive to recompute (a
  * finished backtest), so a short outage delays it instead of failing the work. `write` must be safe to
- * repeat (a transaction that either committed or did not). `onWait` runs before each pause, e.g. to
- * heartbeat an activity.
+ * repeat (a transaction that either committed or did not), and start from a fresh entity manager each
+ * time: a failed try can leave the rows it inserted in its manager's identity map as if stored
+ * (`storeRunResult`). `onWait` runs before each pause, e.g. to heartbeat an activity.
  *
  * @example
- * await whileUnavailable(() => em.transactional(save), { onWait: () => ctx.heartbeat() });
+ * await whileUnavailable(() => orm.em.fork().transactional(save), { onWait: () => ctx.heartbeat() });
  */
 export async function whileUnavailable<T>(write: () => Promise<T>, options: { maxWaitMs?: number; intervalMs?: number; onWait?: (err: Error) => void } = {}): Promise<T> {
   const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
