@@ -9,8 +9,9 @@ describe('run control', () => {
     const { page, shot, finish } = await e2e.open('cancel');
     await page.getByTestId('empty-hint').waitFor({ timeout: 30_000 });
     const ids = await buildCrossover(page);
-    // A Hurst exponent of the close (about 10 µs a bar) keeps the run going long enough to cancel it: the
-    // crossover alone runs 15M bars in about a second, faster than a cancel gets through.
+    // A Hurst exponent of the close (about 0.45 µs a bar since session 17's measurement, so 15M bars take
+    // several seconds) keeps the run going long enough to cancel it: the crossover alone runs 15M bars in
+    // about a second, faster than a cancel gets through.
     const hurst = await dropNode(page, 'indicator.hurst', 560, 380);
     await connect(page, [ids.data, 'close'], [hurst, 'source']);
     await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 7);

@@ -38,7 +38,7 @@ describe('a worker killed mid-backtest', () => {
   });
 
   it('is replaced by another worker and the run completes exactly once', async () => {
-    // Slow on purpose (about 10 s for these bars): the plain crossover would finish before the kill.
+    // Slow on purpose (about 12 s for these bars): the plain crossover would finish before the kill.
     const graph = slowGraph(smaCross);
     const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'failover', graph });
     const data = { kind: 'synthetic' as const, seed: 5, bars: 1_000_000 };

@@ -126,7 +126,7 @@ describe('a PostgreSQL restart mid-run', () => {
       return d.barsProcessed >= 20 && d.fills.length > 0 ? true : undefined;
     }, 90_000);
 
-    // Slow on purpose (about 10 s for these bars): the plain crossover would finish before the outage.
+    // Slow on purpose (about 12 s for these bars): the plain crossover would finish before the outage.
     const btStrategy = await call(stack.app, 'POST', '/api/strategies', { name: 'pg restart backtest', graph: slowGraph(smaCross) });
     const runStarted = await call(stack.app, 'POST', '/api/runs', { strategyId: btStrategy.json.id, data: { kind: 'synthetic', seed: 5, bars: 1_000_000 } });
     expect(runStarted.status).toBe(201);
