@@ -221,10 +221,10 @@ export function createExecutor(plan: Plan, data: Bars | Market, broker: SimBroke
   // Kernel outputs left out (\`skipUnread\`): no column is written for them, and \`keep\` leaves their slots NaN.
   const skipped = new Set<number>();
   const skipUnread = options.skipUnread === true && options.columnCache === undefined;
-  // Which nodes read each slot (the executor's own order as -1), for the pointwise chains below.
+  // Which nodes read each slot, for the pointwise chains below (whose outputs are numbers, never the
+  // order the executor reads itself).
   const readers = new Map<number, Set<number>>();
   const addReader = (s: number, i: number) => (readers.get(s) ?? readers.set(s, new Set()).get(s)!).add(i);
-  for (const [, s] of slotFields('order', plan.orderSlot)) addReader(s, -1);
   plan.nodes.forEach((node, i) => {
     for (const [port, slot] of Object.entries(node.inputSlots)) if (node.wired[port]) for (const [, s] of slotFields(node.def.inputs[port]!.kind, slot)) addReader(s, i);
     if (node.clock !== undefined) addReader(node.clock, i);
