@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from './bars.ts';
-import { parseOhlcvCsv, parseTime } from './csv.ts';
+import { describeTime, parseOhlcvCsv, parseTime } from './csv.ts';
 
 const header = 'time,open,high,low,close,volume';
 
@@ -35,6 +35,26 @@ describe('parseOhlcvCsv: good files', () => {
     expect([...seconds.time]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2)]);
     const ms = parseOhlcvCsv(`${header}\n1704067200000,1,1,1,1,1\n1704067260000,1,1,1,1,1\n`);
     expect([...ms.time]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 1)]);
+  });
+
+  it('says when the header looks separated by semicolons or tabs', () => {
+    expect(refused('time;open;high;low;close\n2024-01-01;1;1;1;1\n')).toBe(
+      'CSV header (line 1) is missing column(s): time, open, high, low, close (found: time;open;high;low;close); the header looks ";"-separated, but the file must be comma-separated',
+    );
+    expect(refused('time\topen\thigh\tlow\tclose\n2024-01-01\t1\t1\t1\t1\n')).toMatch(/the header looks tab-separated, but the file must be comma-separated$/);
+  });
+
+  it('reads daily files with basic dates (20240301) and tick files in microseconds', () => {
+    const daily = parseOhlcvCsv(`${header}\n20240229,1,1,1,1,1\n20240301,1,1,1,1,1\n`);
+    expect([...daily.time]).toEqual([Date.UTC(2024, 1, 29), Date.UTC(2024, 2, 1)]);
+    const micros = parseOhlcvCsv(`${header}\n1704067200000000,1,1,1,1,1\n1704067200000500,1,1,1,1,1\n`);
+    expect([...micros.time]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1) + 0.5]);
+  });
+
+  it('refuses a time outside the years 1900–2199, naming its line and what it read as', () => {
+    expect(() => parseOhlcvCsv(`${header}\n1704067200,1,1,1,1,1\n99999999999,1,1,1,1,1\n`)).toThrow(
+      'CSV has bad rows — line 3, time: "99999999999" reads as 5138-11-16T09:46:39.000Z, outside the years 1900–2199',
+    );
   });
 
   it('strips a BOM, accepts header aliases in any order and case, and CRLF line ends', () => {
@@ -137,10 +157,30 @@ describe('parseOhlcvCsv: bad files name the line and the column', () => {
 });
 
 describe('parseTime', () => {
-  it('tells epoch seconds from milliseconds by size', () => {
+  it('tells epoch seconds, milliseconds, microseconds and nanoseconds apart by size', () => {
     expect(parseTime('0')).toBe(0);
-    expect(parseTime('99999999999')).toBe(99_999_999_999_000);
-    expect(parseTime('100000000000')).toBe(100_000_000_000);
     expect(parseTime('1704067200.5')).toBe(1_704_067_200_500);
+    // Seconds below 10¹¹, then each unit three orders larger; each range starts in 1973.
+    expect(parseTime('4102444799')).toBe(Date.UTC(2099, 11, 31, 23, 59, 59));
+    expect(parseTime('100000000000')).toBe(100_000_000_000);
+    expect(parseTime('1677628800000')).toBe(Date.UTC(2023, 2, 1));
+    expect(parseTime('1677628800000000')).toBe(Date.UTC(2023, 2, 1));
+    expect(parseTime('1677628800123456')).toBeCloseTo(Date.UTC(2023, 2, 1) + 123.456, 6);
+    expect(parseTime('1677628800000000000')).toBe(Date.UTC(2023, 2, 1));
+    expect(parseTime('-1000000000')).toBe(-1_000_000_000_000);
+  });
+
+  it('reads eight digits as a basic ISO-8601 date, not as seconds in 1970', () => {
+    expect(parseTime('20230301')).toBe(Date.UTC(2023, 2, 1));
+    expect(parseTime('19991231')).toBe(Date.UTC(1999, 11, 31));
+    expect(parseTime('20230230')).toBeNaN();
+    expect(parseTime('20231301')).toBeNaN();
+  });
+
+  it('refuses times outside the years 1900–2199, and says what they read as', () => {
+    for (const raw of ['99999999999', '1e3', '0050-01-01', '2200-01-01', '-3000000000', '18991231']) expect(parseTime(raw), raw).toBeNaN();
+    expect(describeTime('99999999999')).toBe('"99999999999" reads as 5138-11-16T09:46:39.000Z, outside the years 1900–2199');
+    expect(describeTime('0050-01-01')).toBe('"0050-01-01" reads as 0050-01-01T00:00:00.000Z, outside the years 1900–2199');
+    expect(describeTime('soon')).toBe('"soon" is not an ISO-8601 date or an epoch time');
   });
 });

@@ -17,7 +17,7 @@ interface CsvParseError extends Error {
 }
 
 /**
- * Parse an OHLCV CSV with a header row. Times may be ISO-8601 or epoch seconds/milliseconds. Every
+ * Parse an OHLCV CSV with a header row. Times may be ISO-8601 or epoch numbers (`parseTime`). Every
  * row is checked (finite numbers, positive prices, high/low bracketing open and close, strictly
  * increasing time) and the whole file is refused if any row is bad: a backtest on silently repaired
  * data would be a lie. The error lists the first bad rows by line number and column.
@@ -40,7 +40,10 @@ export function parseOhlcvCsv(text: string): Bars {
   });
   const missing = (['time', 'open', 'high', 'low', 'close'] as const).filter((f) => col[f] === undefined);
   if (missing.length) {
-    throw new DataError(`CSV header (line ${records[0]!.info.lines}) is missing column(s): ${missing.join(', ')} (found: ${headerRow.join(', ')})`);
+    // A file from a locale that separates with semicolons or tabs reads as one column: say so.
+    const separator = headerRow.length === 1 ? ['\t', ';', '|'].find((c) => headerRow[0]!.includes(c)) : undefined;
+    const hint = separator ? `; the header looks ${separator === '\t' ? 'tab' : `"${separator}"`}-separated, but the file must be comma-separated` : '';
+    throw new DataError(`CSV header (line ${records[0]!.info.lines}) is missing column(s): ${missing.join(', ')} (found: ${headerRow.join(', ')})${hint}`);
   }
 
   const n = records.length - 1;
@@ -57,7 +60,7 @@ export function parseOhlcvCsv(text: string): Bars {
     // From the parser, so blank lines and quoted line breaks do not shift the numbers.
     const line = info.lines;
     const time = parseTime(row[col.time]!);
-    if (Number.isNaN(time)) report(line, 'time', `"${row[col.time]}" is not an ISO-8601 date or an epoch time`);
+    if (Number.isNaN(time)) report(line, 'time', describeTime(row[col.time]!));
     else if (!(time > lastTime)) report(line, 'time', 'not after the previous bar (times must strictly increase)');
     if (!Number.isNaN(time)) lastTime = time;
     bars.time[i] = time;
@@ -100,28 +103,58 @@ function describeParseError(err: CsvParseError, body: string): string {
 const isoTime = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
- * Epoch seconds or milliseconds, or strict ISO-8601 (a date, or a date and time; no zone means UTC so
- * results never depend on the server's zone). Anything else is refused rather than guessed: the engine's
- * `Date.parse` would read "01/02/2024" as 2 January and roll "2024-02-30" over into March.
+ * Epoch seconds, milliseconds, microseconds or nanoseconds, a basic ISO-8601 date (`20240301`), or strict
+ * extended ISO-8601 (a date, or a date and time; no zone means UTC so results never depend on the
+ * server's zone). Anything else is refused rather than guessed: the engine's `Date.parse` would read
+ * "01/02/2024" as 2 January and roll "2024-02-30" over into March. Times outside `timeRange` are NaN too
+ * (`describeTime` says which rule a value broke).
  */
 export function parseTime(raw: string): number {
+  const t = readTime(raw);
+  return t >= timeRange.from && t < timeRange.to ? t : NaN;
+}
+
+/** The times a bar may have: the years 1900 to 2199 (PostgreSQL and `Date` take them all). */
+export const timeRange = { from: Date.UTC(1900, 0, 1), to: Date.UTC(2200, 0, 1) } as const;
+
+/** Why `parseTime` refused `raw` (it returned NaN). */
+export function describeTime(raw: string): string {
+  const t = readTime(raw);
+  if (Number.isNaN(t)) return `"${raw}" is not an ISO-8601 date or an epoch time`;
+  return `"${raw}" reads as ${Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : 'a time beyond any calendar'}, outside the years 1900–2199`;
+}
+
+function readTime(raw: string): number {
+  // Eight digits are a basic ISO-8601 date (what many exporters write for daily bars), not epoch
+  // seconds: as seconds they would be a day in 1970–1973, which no bar file holds.
+  const basic = /^(\d{4})(\d{2})(\d{2})$/.exec(raw);
+  if (basic) return calendarTime(Number(basic[1]), Number(basic[2]), Number(basic[3]), 0, 0, 0, 0);
   if (/^-?\d+(\.\d+)?$/.test(raw)) {
-    const v = Number(raw);
-    // Ten-digit-ish values are epoch seconds; millisecond stamps are three orders larger.
-    return Math.abs(v) < 1e11 ? v * 1000 : v;
+    const v = Number(raw), size = Math.abs(v);
+    // The unit by size: each one's range reads as 1973 to 5138 (seconds below 10¹¹, then milliseconds,
+    // microseconds and nanoseconds, each three orders larger). Exchanges' trade and tick files use all four.
+    return size < 1e11 ? v * 1000 : size < 1e14 ? v : size < 1e17 ? v / 1e3 : v / 1e6;
   }
   const m = isoTime.exec(raw);
   if (!m) return NaN;
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k] ?? 0)) as [number, number, number, number, number, number];
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return NaN;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // Date.UTC rolls an impossible day (30 February) into the next month; refuse it instead.
-  if (day < 1 || new Date(utc).getUTCDate() !== day) return NaN;
+  const utc = calendarTime(year, month, day, hour, minute, second, ms);
+  if (Number.isNaN(utc)) return NaN;
   const zone = m[8];
   if (!zone || zone.toUpperCase() === 'Z') return utc;
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
   return utc - sign * offset * 60_000;
+}
+
+/** A UTC calendar time in ms, or NaN for an impossible one (`Date.UTC` would roll 30 February into March). */
+function calendarTime(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || day < 1) return NaN;
+  // Not `Date.UTC`, which reads the years 0–99 as 1900–1999.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, ms);
+  return d.getUTCDate() === day ? d.getTime() : NaN;
 }

@@ -106,6 +106,14 @@ describe('API against real PostgreSQL and Temporal', () => {
     const refused = await call(h.app, 'POST', '/api/datasets', nan);
     expect(refused.status).toBe(422);
     expect(refused.json.detail).toMatch(/line 3, open/);
+    // Time stamps in microseconds were once read as milliseconds, and the year 55131 failed the INSERT (a 500).
+    const micros = await call(h.app, 'POST', '/api/datasets?name=micros.csv', 'time,open,high,low,close\n1677628800000000,10,11,9,10\n1677628860000000,10,11,9,10\n');
+    expect(micros.status).toBe(201);
+    expect(micros.json).toMatchObject({ bars: 2, startTime: '2023-03-01T00:00:00.000Z', endTime: '2023-03-01T00:01:00.000Z' });
+    const far = await call(h.app, 'POST', '/api/datasets', 'time,open,high,low,close\n2024-01-01,10,11,9,10\n9999-01-01,10,11,9,10\n');
+    expect(far.status).toBe(422);
+    expect(far.json.detail).toMatch(/line 3, time: "9999-01-01" reads as 9999-01-01T00:00:00.000Z, outside the years 1900–2199/);
+    expect((await call(h.app, 'DELETE', `/api/datasets/${micros.json.id}`)).status).toBe(204);
     const listed = await call(h.app, 'GET', '/api/datasets');
     expect(listed.json.items).toHaveLength(1);
     expect((await call(h.app, 'DELETE', `/api/datasets/${ok.json.id}`)).status).toBe(204);

@@ -12,7 +12,7 @@ export const csvBars = defineNode({
   docs: {
     example: 'Upload daily BTC-USD bars (time, open, high, low, close, volume) and pick the file here.',
     caveats: [
-      'Times may be ISO-8601 (read as UTC when no zone is given) or epoch seconds/milliseconds, strictly increasing.',
+      'Times may be ISO-8601 (read as UTC when no zone is given), YYYYMMDD dates, or epoch seconds, milliseconds, microseconds or nanoseconds (told apart by size), strictly increasing, in the years 1900–2199.',
       'A file with any bad row (NaN, non-positive price, high below low) is refused at upload with the line and column.',
     ],
   },
