@@ -61,9 +61,29 @@ describe('computeMetrics: edge cases', () => {
     expect(computeMetrics(Float64Array.from([1, 1, 1]), daily, [], 1, 0, 0).periodsPerYear).toBeCloseTo(365.25, 9);
   });
 
-  it('uses the typical (median) spacing, so a weekend gap does not change the annualisation', () => {
+  it('annualises by the bars the data has in a calendar year: weekdays only give 5 of every 7 days', () => {
+    // Two weeks of weekdays: 10 bars over 11 days, so 9 gaps of 11/9 days each.
     const days = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11].map((d) => d * 86_400_000);
-    expect(computeMetrics(new Float64Array(10).fill(1), Float64Array.from(days), [], 1, 0, 0).periodsPerYear).toBeCloseTo(365.25, 9);
+    expect(computeMetrics(new Float64Array(10).fill(1), Float64Array.from(days), [], 1, 0, 0).periodsPerYear).toBeCloseTo((365.25 * 9) / 11, 9);
+  });
+
+  it('CAGR is per calendar year for daily bars that skip weekends (+10 % a year, held throughout)', () => {
+    // Weekdays from Monday 2022-01-03 to Wednesday 2024-01-03; each close is 100 × 1.1^(calendar years
+    // since the first bar), and the strategy holds it from the initial cash of 100 at the first close.
+    const start = Date.UTC(2022, 0, 3), end = Date.UTC(2024, 0, 3), day = 86_400_000;
+    const times: number[] = [];
+    for (let t = start; t <= end; t += day) if (![0, 6].includes(new Date(t).getUTCDay())) times.push(t);
+    const equity = Float64Array.from(times, (t) => 100 * 1.1 ** ((t - start) / yearMs));
+    const m = computeMetrics(equity, Float64Array.from(times), [], 100, times.length, 0);
+    expect(times.length).toBe(523);
+    // 522 gaps over 730 days; the 523 returns span one gap more (the first is from the initial cash).
+    const spacing = (end - start) / 522;
+    expect(m.periodsPerYear).toBeCloseTo(yearMs / spacing, 9); // ≈ 261 bars a year
+    const years = (523 * spacing) / yearMs;
+    expect(m.cagr!).toBeCloseTo(((equity[522]! / 100) ** (1 / years) - 1) * 100, 9);
+    // ≈ 9.98 %: 10 % a year over the 730 days, on a base one bar longer. Not 14.2 %, as 523 days would give.
+    expect(m.cagr!).toBeGreaterThan(9.9);
+    expect(m.cagr!).toBeLessThan(10);
   });
 
   it('no CAGR under a month of data; no Sharpe or Sortino when returns never vary or never fall', () => {

@@ -76,9 +76,10 @@ export interface MetricsExtras {
 const yearMs = 365.25 * 24 * 3600 * 1000;
 
 /**
- * Performance figures from the per-bar equity curve and the closed trades. Annualisation uses the
- * median spacing of bar times on a calendar year, so minute, hourly and daily data are all handled the
- * same way (daily stock data with weekend gaps counts as 365.25 calendar days: documented in docs/engine.md).
+ * Performance figures from the per-bar equity curve and the closed trades. Annualisation uses the bars'
+ * mean spacing over the calendar time they span, so minute, hourly and daily data are all handled the
+ * same way, and data that skips nights and weekends annualises by the bars it really has in a year
+ * (≈ 252 for daily stock data): see docs/engine.md.
  */
 export function computeMetrics(equity: Float64Array, time: Float64Array, trades: Trade[], initialCash: number, exposedBars: number, commissionPaid: number, extras: MetricsExtras = {}): Metrics {
   return measure(equity, time, trades, initialCash, exposedBars, commissionPaid, extras).metrics;
@@ -92,7 +93,7 @@ export function computeMetrics(equity: Float64Array, time: Float64Array, trades:
 export function measure(equity: Float64Array, time: Float64Array, trades: Trade[], initialCash: number, exposedBars: number, commissionPaid: number, extras: MetricsExtras = {}): { metrics: Metrics; lowestBar: number } {
   const n = equity.length;
   const final = n ? equity[n - 1]! : initialCash;
-  const spacing = medianSpacing(time);
+  const spacing = meanSpacing(time);
   const periodsPerYear = spacing > 0 ? yearMs / spacing : 252;
 
   const bench = extras.benchmark;
@@ -475,12 +476,14 @@ function benchmarkFit(m: number, sums: Float64Array, growth: number, periodsPerY
   return { benchmarkReturn, beta, alpha: (ms - beta * mb) * periodsPerYear * 100 };
 }
 
-function medianSpacing(time: Float64Array): number {
-  if (time.length < 2) return 0;
-  // A sample is plenty to find the typical spacing and keeps this O(1) on millions of bars.
-  const step = Math.max(1, Math.floor((time.length - 1) / 1001));
-  const gaps: number[] = [];
-  for (let i = 1; i < time.length; i += step) gaps.push(time[i]! - time[i - 1]!);
-  gaps.sort((a, b) => a - b);
-  return gaps[gaps.length >> 1]!;
+/**
+ * The calendar time per bar: the span from the first bar to the last over the gaps between them. A
+ * curve of n bars then covers n spacings (its first return is from the initial cash, a bar before bar
+ * 0), so CAGR's years are calendar years; and the bars a year are the bars the data has in one, which a
+ * typical (median) gap would overstate for data with nights and weekends off (daily stock bars: 365
+ * instead of ≈ 252; minute bars of one exchange's sessions: 525 960 instead of ≈ 98 000).
+ */
+function meanSpacing(time: Float64Array): number {
+  const n = time.length;
+  return n < 2 ? 0 : (time[n - 1]! - time[0]!) / (n - 1);
 }
