@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StrategyVersionSummary } from '../editor/api.ts';
 import { useApp } from './setup.ts';
@@ -206,6 +207,52 @@ describe('version history', () => {
     await shot();
     await page.getByTestId('diff-close').click();
     await finish();
+  });
+
+  it('two tabs on one strategy: the second save is refused, not silently undoing the first, until the user chooses', async () => {
+    const graph = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
+    const created = await fetch(`${e2e.app.url}/api/strategies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Two tabs', graph }) });
+    const { id } = (await created.json()) as { id: string };
+    // Both tabs open the newest strategy, this one, at version 1.
+    const a = await e2e.open('versions-tab-a');
+    const b = await e2e.open('versions-tab-b');
+    for (const tab of [a, b]) await expect.poll(() => tab.page.getByTestId('strategy-name').inputValue(), { timeout: 30_000 }).toBe('Two tabs');
+    const saved = (tab: typeof a) => expect.poll(() => tab.page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved');
+
+    await setParam(a.page, 'fast', 'period', '12');
+    await a.page.keyboard.press('Control+s');
+    await saved(a);
+    await setParam(b.page, 'slow', 'period', '80');
+    await b.page.keyboard.press('Control+s');
+    const banner = b.page.getByTestId('error-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('The strategy was saved as version 2 since version 1');
+    expect(await b.page.getByTestId('save-state').textContent()).toBe('Save failed');
+    await b.shot();
+    expect((await versionsOf(id)).map((v) => v.number)).toEqual([2, 1]);
+
+    // B keeps its edit as the newest version; A's stays in the history as version 2.
+    await banner.getByRole('button', { name: 'Save mine as the newest' }).click();
+    await saved(b);
+    const periods = async (n: number) => {
+      const v = (await (await fetch(`${e2e.app.url}/api/strategies/${id}/versions/${n}`)).json()) as { graph: { nodes: { id: string; params: { period?: number } }[] } };
+      return Object.fromEntries(v.graph.nodes.filter((x) => x.params.period !== undefined).map((x) => [x.id, x.params.period]));
+    };
+    expect(await periods(2)).toEqual({ fast: 12, slow: 50 });
+    expect(await periods(3)).toEqual({ fast: 10, slow: 80 });
+
+    // A, now behind, edits again and is refused too; it drops its edit and loads B's version.
+    await setParam(a.page, 'slow', 'period', '60');
+    await a.page.keyboard.press('Control+s');
+    await a.page.getByTestId('error-banner').getByRole('button', { name: 'Discard mine, load version 3' }).click();
+    await saved(a);
+    await expect.poll(() => a.page.getByTestId('error-banner').count()).toBe(0);
+    await selectNode(a.page, 'slow');
+    expect(await a.page.locator('[data-testid="inspector"] [data-testid="param-period"]').inputValue()).toBe('80');
+    await a.shot();
+    expect((await versionsOf(id)).map((v) => v.number)).toEqual([3, 2, 1]);
+    await a.finish([409]);
+    await b.finish([409]);
   });
 
   it('says a blank, unsaved strategy has no history yet', async () => {

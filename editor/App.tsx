@@ -2,7 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CompileError } from '../engine/compile.ts';
 import type { CatalogEntry } from '../nodes/registry.ts';
-import { api, errorMessage, type Strategy, type TemplateSummary } from './api.ts';
+import { api, ApiError, errorMessage, type Strategy, type TemplateSummary } from './api.ts';
 import { blankDocument, lastStrategyKey, pickStartStrategy, readLastStrategy, type BootRequests } from './boot.ts';
 import { CatalogContext, catalogInfo, NodeErrorsContext } from './catalog-context.ts';
 import { Banner } from './components/Banner.tsx';
@@ -60,6 +60,8 @@ export function App({ boot }: { boot: BootRequests }) {
   const [tab, setTab] = useState<BottomTab>('results');
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  /** With a save error: the newer version another tab (or someone else) saved, which the save would have replaced. */
+  const [newerVersion, setNewerVersion] = useState<number | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
   const [settingsFocus, setSettingsFocus] = useState(0);
@@ -135,17 +137,20 @@ export function App({ boot }: { boot: BootRequests }) {
     if (id) void openStrategy(id, boot.start?.id === id ? boot.start.strategy : undefined);
   }, [strategies, info, openStrategy, boot]);
 
-  const save = useCallback(async (): Promise<string | null> => {
+  const save = useCallback(async (replaceNewer = false): Promise<string | null> => {
     setSaving(true);
     setSaveError(null);
+    setNewerVersion(null);
     try {
-      const id = await doc.save();
+      const id = await doc.save(replaceNewer);
       localStorage.setItem(lastStrategyKey, id);
       setVersionsStamp((n) => n + 1);
       void reloadStrategies();
       return id;
     } catch (err) {
       setSaveError(errorMessage(err));
+      const newer = err instanceof ApiError && err.status === 409 ? err.problem?.latestVersion : undefined;
+      if (typeof newer === 'number') setNewerVersion(newer);
       return null;
     } finally {
       setSaving(false);
@@ -384,7 +389,21 @@ export function App({ boot }: { boot: BootRequests }) {
       />
       <div className="banners">
         {banner}
-        {saveError && <Banner tone="error">Could not save: {saveError}</Banner>}
+        {saveError && (
+          <Banner
+            tone="error"
+            actions={
+              newerVersion !== null && doc.id !== null
+                ? [
+                    { label: `Discard mine, load version ${newerVersion}`, onClick: () => void openStrategy(doc.id!) },
+                    { label: 'Save mine as the newest', onClick: () => void save(true) },
+                  ]
+                : []
+            }
+          >
+            Could not save: {saveError}
+          </Banner>
+        )}
         {openError && <Banner tone="error">{openError}</Banner>}
       </div>
       {info ? (

@@ -236,6 +236,8 @@ export interface Problem {
   detail?: string;
   errors?: { path: string; message: string; line?: number; column?: number }[];
   compileErrors?: CompileError[];
+  /** 409 from PUT /api/strategies/{id} with `baseVersion`: the newer version the save would have replaced. */
+  latestVersion?: number;
   /** 409 from POST /api/custom-nodes: the node that already has this type name. */
   existingId?: string;
 }
@@ -293,7 +295,7 @@ export const api = {
     request<{ items: StrategySummary[] }>('GET', q ? `/strategies?q=${encodeURIComponent(q)}` : '/strategies').then((r) => r.items),
   getStrategy: (id: string) => request<Strategy>('GET', `/strategies/${encodeURIComponent(id)}`),
   createStrategy: (name: string, graph: GraphInput) => request<Strategy>('POST', '/strategies', { name, graph }),
-  updateStrategy: (id: string, patch: { name?: string; graph?: GraphInput }) =>
+  updateStrategy: (id: string, patch: { name?: string; graph?: GraphInput; baseVersion?: number }) =>
     request<Strategy>('PUT', `/strategies/${encodeURIComponent(id)}`, patch),
   listTemplates: () => request<{ items: TemplateSummary[] }>('GET', '/templates').then((r) => r.items),
   createFromTemplate: (templateId: string, name?: string) =>

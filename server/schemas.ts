@@ -39,6 +39,14 @@ export const StrategyUpdate = z
     name: z.string().trim().min(1, 'give the strategy a name').max(200).optional(),
     graph: Graph.optional(),
     message: z.string().trim().max(500).optional().describe('A note kept with the version this save creates.'),
+    baseVersion: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'The version this graph was edited from. When the strategy has a newer version (saved from another tab or by someone else), the save is refused with 409 instead of silently undoing that version; send the save again without it to overwrite (the other version stays in the history).',
+      ),
   })
   .openapi('StrategyUpdate');
 

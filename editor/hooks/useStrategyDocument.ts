@@ -25,6 +25,8 @@ export const untitledName = 'Untitled strategy';
 
 interface Meta {
   id: string | null;
+  /** The saved version the canvas was opened or last saved as: a save sends it as `baseVersion`. */
+  version: number | null;
   name: string;
   /** What the strategy sets; fields it leaves out take the schema defaults. */
   settings: Settings;
@@ -47,7 +49,7 @@ export function useStrategyDocument(settingsDefaults: Settings) {
   const [edges, setEdges, onEdgesChange] = useEdgesState<StrategyFlowEdge>([]);
   // Comments and groups: canvas objects of their own, so everything reading `nodes` sees only strategy nodes.
   const [annotations, setAnnotations, onAnnotationsChange] = useNodesState<AnnotationFlowNode>([]);
-  const [meta, setMeta] = useState<Meta>({ id: null, name: untitledName, settings: {}, savedKey: '', generation: 0 });
+  const [meta, setMeta] = useState<Meta>({ id: null, version: null, name: untitledName, settings: {}, savedKey: '', generation: 0 });
 
   const settings = useMemo((): Settings => ({ ...settingsDefaults, ...meta.settings }), [settingsDefaults, meta.settings]);
   const graph = useMemo(() => flowToGraph(nodes, edges, settings, annotations), [nodes, edges, settings, annotations]);
@@ -93,7 +95,7 @@ export function useStrategyDocument(settingsDefaults: Settings) {
   const history = useGraphHistory({ graph, graphKey, paused: nodes.some((n) => n.dragging) || annotations.some((a) => a.dragging || a.resizing), generation: `${meta.generation}|${defaultsKey}`, restore });
 
   const replace = useCallback(
-    (id: string | null, name: string, g: GraphInput) => {
+    (id: string | null, version: number | null, name: string, g: GraphInput) => {
       const flow = graphToFlow(g);
       const notes = annotationsToFlow(g.annotations);
       setNodes(flow.nodes);
@@ -102,6 +104,7 @@ export function useStrategyDocument(settingsDefaults: Settings) {
       const settings = { ...defaultsRef.current, ...g.settings };
       setMeta((m) => ({
         id,
+        version,
         name,
         settings,
         savedKey: id === null ? '' : docKey(name, flowToGraph(flow.nodes, flow.edges, settings, notes)),
@@ -111,17 +114,25 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     [setAnnotations, setEdges, setNodes],
   );
 
-  const open = useCallback((s: Strategy) => replace(s.id, s.name, s.graph), [replace]);
-  const startNew = useCallback(() => replace(null, untitledName, emptyGraph()), [replace]);
+  const open = useCallback((s: Strategy) => replace(s.id, s.version, s.name, s.graph), [replace]);
+  const startNew = useCallback(() => replace(null, null, untitledName, emptyGraph()), [replace]);
 
-  /** Create or update on the server; resolves to the saved strategy's id. */
-  const save = useCallback(async (): Promise<string> => {
-    history.checkpoint();
-    const name = meta.name.trim() || untitledName;
-    const saved = meta.id === null ? await api.createStrategy(name, graph) : await api.updateStrategy(meta.id, { name, graph });
-    setMeta((m) => ({ ...m, id: saved.id, name, savedKey: docKey(name, graph) }));
-    return saved.id;
-  }, [graph, meta.id, meta.name]);
+  /**
+   * Create or update on the server; resolves to the saved strategy's id. The server refuses (409) a save
+   * over a version newer than the one this canvas started from (another tab saved in between), unless
+   * `replaceNewer`: then the canvas becomes the newest version, and the other stays in the history.
+   */
+  const save = useCallback(
+    async (replaceNewer = false): Promise<string> => {
+      history.checkpoint();
+      const name = meta.name.trim() || untitledName;
+      const base = replaceNewer || meta.version === null ? {} : { baseVersion: meta.version };
+      const saved = meta.id === null ? await api.createStrategy(name, graph) : await api.updateStrategy(meta.id, { name, graph, ...base });
+      setMeta((m) => ({ ...m, id: saved.id, version: saved.version, name, savedKey: docKey(name, graph) }));
+      return saved.id;
+    },
+    [graph, meta.id, meta.name, meta.version],
+  );
 
   const setName = useCallback((name: string) => setMeta((m) => ({ ...m, name })), []);
 

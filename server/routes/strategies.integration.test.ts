@@ -109,6 +109,34 @@ describe('strategy library and versions against real PostgreSQL', () => {
     expect(list.map((v: { number: number }) => v.number)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
+  it('refuses a save edited from an older version (two tabs), so neither edit is silently undone', async () => {
+    const s = await create('Two tabs');
+    // Tabs A and B both opened version 1; A saves first.
+    const a = await call(h.app, 'PUT', `/api/strategies/${s.id}`, { name: 'Two tabs', graph: edited(30), baseVersion: 1 });
+    expect(a.status).toBe(200);
+    expect(a.json.version).toBe(2);
+    const b = await call(h.app, 'PUT', `/api/strategies/${s.id}`, { name: 'Two tabs', graph: edited(90), baseVersion: 1 });
+    expect(b.status).toBe(409);
+    expect(b.type).toMatch(/problem\+json/);
+    expect(b.json).toMatchObject({ latestVersion: 2, detail: expect.stringMatching(/saved as version 2 since version 1/) });
+    // A's version is the newest, unchanged; nothing was appended.
+    const now = (await call(h.app, 'GET', `/api/strategies/${s.id}`)).json;
+    expect(now.version).toBe(2);
+    expect(slowPeriod(now.graph)).toBe(30);
+    // B saving what version 2 already holds loses nothing, and goes through without a new version.
+    expect((await call(h.app, 'PUT', `/api/strategies/${s.id}`, { name: 'Two tabs', graph: edited(30), baseVersion: 1 })).json.version).toBe(2);
+    // B chooses to replace it: a save without baseVersion (A's edit stays in the history as version 2).
+    const forced = await call(h.app, 'PUT', `/api/strategies/${s.id}`, { name: 'Two tabs', graph: edited(90) });
+    expect(forced.json.version).toBe(3);
+    expect(slowPeriod((await call(h.app, 'GET', `/api/strategies/${s.id}/versions/2`)).json.graph)).toBe(30);
+    // A rename alone never conflicts: it changes no graph.
+    expect((await call(h.app, 'PUT', `/api/strategies/${s.id}`, { name: 'Renamed', baseVersion: 1 })).status).toBe(200);
+    // Of saves racing from the same version, exactly one goes through.
+    const racing = await Promise.all([91, 92, 93, 94].map((p) => call(h.app, 'PUT', `/api/strategies/${s.id}`, { graph: edited(p), baseVersion: 3 })));
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    expect((await call(h.app, 'GET', `/api/strategies/${s.id}`)).json.version).toBe(4);
+  });
+
   it('refuses bad version numbers and bodies with problem+json naming the field', async () => {
     const s = await create('Strict');
     const zero = await call(h.app, 'GET', `/api/strategies/${s.id}/versions/0`);

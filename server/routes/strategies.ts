@@ -108,26 +108,45 @@ export function registerStrategyRoutes(app: OpenAPIHono, deps: AppDeps): void {
     createRoute({
       method: 'put', path: '/api/strategies/{id}', tags, summary: 'Rename a strategy or save its graph',
       description:
-        'A body with a graph is a save: it appends a new immutable version unless the name and graph equal the newest version’s and no message is given. A body with only a name renames without a new version.',
+        'A body with a graph is a save: it appends a new immutable version unless the name and graph equal the newest version’s and no message is given. With `baseVersion`, a save that would replace a newer version than the one it was edited from is refused (409). A body with only a name renames without a new version.',
       request: { params: IdParam, body: { content: { 'application/json': { schema: StrategyUpdate } }, required: true } },
-      responses: { 200: json(StrategyOut, 'Updated'), 400: problemResponse('Invalid update'), 404: problemResponse('No such strategy') },
+      responses: {
+        200: json(StrategyOut, 'Updated'),
+        400: problemResponse('Invalid update'),
+        404: problemResponse('No such strategy'),
+        409: problemResponse('The strategy has a newer version than `baseVersion` (its number is in `latestVersion`)'),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
+      let conflict: number | null = null;
       const saved = await em().transactional(async (tx) => {
         const s = await lockStrategy(tx, id, deps.owner);
         if (!s) return null;
+        // Under the row lock, so of two saves made from the same version exactly one goes through. A save
+        // of what the newest version already holds loses nothing, and goes through.
+        const behind = body.baseVersion !== undefined && s.latestVersion !== body.baseVersion;
         await ensureFirstVersion(tx, s);
-        if (body.name !== undefined) s.name = body.name;
-        if (body.graph !== undefined) {
-          const latest = await latestVersion(tx, s);
-          s.graph = body.graph as Record<string, unknown>;
-          const unchanged = latest.name === s.name && sameDocument(latest.graph, s.graph);
-          if (!unchanged || body.message) appendVersion(tx, s, { description: latest.description ?? null, message: body.message || null });
+        if (body.graph === undefined) {
+          if (body.name !== undefined) s.name = body.name;
+          return s;
         }
+        const latest = await latestVersion(tx, s);
+        const name = body.name ?? s.name, graph = body.graph as Record<string, unknown>;
+        const unchanged = latest.name === name && sameDocument(latest.graph, graph);
+        if (behind && !unchanged) {
+          conflict = s.latestVersion;
+          return null;
+        }
+        s.name = name;
+        s.graph = graph;
+        if (!unchanged || body.message) appendVersion(tx, s, { description: latest.description ?? null, message: body.message || null });
         return s;
       });
+      if (conflict !== null) {
+        return problem(c, 409, 'Saved elsewhere since', `The strategy was saved as version ${conflict} since version ${body.baseVersion}, which this edit started from: load version ${conflict}, or save again to replace it (it stays in the history).`, { latestVersion: conflict });
+      }
       return saved ? c.json(strategyOut(saved), 200) : notFound(c, 'The strategy');
     },
   );
