@@ -87,7 +87,7 @@ function evictIdle(keep: Definition): void {
 }
 
 /** Turns an isolated-vm failure into the sandbox error that says what happened. */
-function classify(e: unknown, def: Definition, what: string): SandboxError {
+function classify(e: unknown, def: Definition, what: string, timeoutMs = limits.callTimeoutMs): SandboxError {
   if (e instanceof SandboxError) return e;
   if (def.isolate?.isDisposed) {
     for (const id of def.instances) instances.delete(id);
@@ -95,7 +95,7 @@ function classify(e: unknown, def: Definition, what: string): SandboxError {
     return new SandboxError('MemoryLimit', `${what} used more than ${limits.isolateMemoryMb} MB; its isolate was disposed`);
   }
   const message = e instanceof Error ? e.message : String(e);
-  if (/timed out/i.test(message)) return new SandboxError('Timeout', `${what} ran longer than ${limits.callTimeoutMs} ms and was stopped`);
+  if (/timed out/i.test(message)) return new SandboxError('Timeout', `${what} ran longer than ${timeoutMs} ms and was stopped`);
   return new SandboxError('NodeError', `${what} failed: ${message.slice(0, 500)}`);
 }
 
@@ -136,8 +136,12 @@ function onLoad(defId: string, source: unknown): Reply {
     definitions.set(defId, def);
     return { header: { meta } };
   } catch (e) {
-    def.isolate?.dispose();
-    throw classify(e, def, 'loading the node');
+    // Classified before this dispose, which would make any failure read as the memory limit (a disposed
+    // isolate is how that limit shows); and an isolate the limit already disposed is not disposed twice
+    // (that threw "Isolate is already disposed" in place of the real reason).
+    const err = classify(e, def, 'loading the node', limits.loadTimeoutMs);
+    if (def.isolate && !def.isolate.isDisposed) def.isolate.dispose();
+    throw err;
   } finally {
     if (context && def.isolate && !def.isolate.isDisposed) context.release();
   }

@@ -260,6 +260,12 @@ describe('runaway code', () => {
     await stillServes();
   });
 
+  it('stops a loop at the module top level at the load time limit, and says so (it read as the memory limit)', async () => {
+    const e = await failure(sandbox.load(nodeSource({ top: 'let spins = 0; for (;;) spins++;' })));
+    expect(e.message).toBe(`Timeout: loading the node ran longer than ${limits.loadTimeoutMs} ms and was stopped`);
+    await stillServes();
+  });
+
   it('a node that timed out stays failed; a fresh instance of it is fine', async () => {
     const node = await sandbox.load(nodeSource({ step: 'if (input.x > 0) { while (true) {} } out.value = input.x;' }));
     const h = await sandbox.createInstance(node.id);
@@ -282,6 +288,12 @@ describe('memory bombs', () => {
     const bomb = await sandbox.load(nodeSource({ init: 'const a: number[][] = []; for (;;) a.push(new Array(1e5).fill(Math.random())); return a;' }));
     const e = await failure(sandbox.createInstance(bomb.id));
     expect(e.message).toBe(`MemoryLimit: creating the instance used more than ${limits.isolateMemoryMb} MB; its isolate was disposed`);
+    await stillServes();
+  });
+
+  it('a memory bomb at the module top level fails the load with the memory limit (it read "Isolate is already disposed")', async () => {
+    const e = await failure(sandbox.load(nodeSource({ top: 'const hoard: number[][] = []; for (;;) hoard.push(new Array(1e5).fill(2.5));' })));
+    expect(e.message).toBe(`MemoryLimit: loading the node used more than ${limits.isolateMemoryMb} MB; its isolate was disposed`);
     await stillServes();
   });
 
