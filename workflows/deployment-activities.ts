@@ -814,6 +814,19 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     },
 
     /** The workflow's last resort when the venue cannot be reconciled: unknown exposure halts. */
+    /** The workflow's step failed for good (`stepRounds`): the deployment fails, its orders cancelled as on a stop. */
+    async failDeployment(id: string, message: string): Promise<DeploymentSummary> {
+      const em = orm.em.fork();
+      await failStrategy(em, await load(em, id), message);
+      return summaryOf(await load(orm.em.fork(), id));
+    },
+
+    /** The first failed round of steps in a row, in the journal, so the user sees why nothing moves. */
+    async noteStepFailure(id: string, message: string): Promise<void> {
+      const em = orm.em.fork();
+      await addEvent(em, em.getReference(Deployment, id), 'step', 'STEP_FAILED', `a step failed: ${message}`);
+    },
+
     async haltDeployment(id: string, code: string, message: string): Promise<DeploymentSummary> {
       const em = orm.em.fork();
       const d = await load(em, id);

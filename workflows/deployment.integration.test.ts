@@ -4,7 +4,9 @@ import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
 import { chooseData, loadBars } from '../engine/data.ts';
 import { registry } from '../nodes/index.ts';
-import { DeploymentFill, DeploymentOrder } from '../server/db/entities.ts';
+import { initialPaperState } from '../trading/adapters/paper.ts';
+import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
+import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
 import { call, useHarness, waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange } from '../trading/fake-exchange/server.ts';
 import { fastCross, roomyLimits } from './deployment-fixtures.ts';
@@ -170,5 +172,74 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect(text).toContain('event: state');
     expect(text).toMatch(/event: event\ndata: .*"code":"STOP".*\nid: \d+/);
   });
-});
 
+  it('refuses a replay of a dataset that does not exist, or a start past its end, before anything runs', async () => {
+    const h = stack();
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'no data', graph: fastCross });
+    const deploy = (feed: unknown) => call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'paper', symbol: 'SYN/USD', feed, riskLimits: roomyLimits });
+    const missing = await deploy({ kind: 'replay', data: { kind: 'dataset', datasetId: '11111111-1111-4111-8111-111111111111' } });
+    expect(missing.status).toBe(422);
+    expect(missing.json.errors).toEqual([{ path: 'body.feed.data.datasetId', message: 'The dataset "11111111-1111-4111-8111-111111111111" does not exist; upload a CSV or pick another.' }]);
+    expect((await deploy({ kind: 'replay', data: { kind: 'dataset', datasetId: 'zz' } })).status).toBe(422);
+    const late = await deploy({ kind: 'replay', data: { kind: 'synthetic', seed: 1, bars: 50 }, startBar: 50 });
+    expect(late.status).toBe(422);
+    expect(late.json.detail).toBe('the replay has 50 bars, so it cannot start at bar 50');
+    expect((await call(h.app, 'GET', '/api/deployments')).json.items.filter((d: { name: string }) => d.name.startsWith('no data'))).toEqual([]);
+  });
+
+  it('a step that fails for good (its replay dataset is gone) fails the deployment with the reason, instead of retrying for ever', async () => {
+    const h = stack();
+    // Written as a deployment whose dataset was deleted after it started: the route would refuse it now.
+    const em = h.orm.em.fork();
+    const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gone', graph: fastCross, latestVersion: 0 });
+    const id = crypto.randomUUID(), t0 = Date.now();
+    em.create(Deployment, {
+      id, owner: LOCAL_OWNER, strategy, name: 'gone', mode: 'paper', graph: fastCross, symbol: 'SYN/USD',
+      feed: { kind: 'replay', data: { kind: 'dataset', datasetId: '22222222-2222-4222-8222-222222222222' }, barsPerSecond: 40, startBar: 0 },
+      venue: { kind: 'paper' }, credentials: null,
+      riskLimits: RiskLimits.parse(roomyLimits) as unknown as Record<string, unknown>,
+      riskState: initialRiskState(100_000, t0) as unknown as Record<string, unknown>,
+      paperState: initialPaperState(100_000, t0) as unknown as Record<string, unknown>,
+      initialCash: 100_000, equity: 100_000, startedAt: t0, staleAfterMs: 60_000, catchUp: 'skip', workflowId: `deployment-${id}`,
+    });
+    await em.flush();
+    await h.temporal.startDeployment(id, `deployment-${id}`);
+    const failed = await waitFor('the deployment to fail', async () => {
+      const r = await call(h.app, 'GET', `/api/deployments/${id}`);
+      return r.json.status === 'failed' ? r.json : undefined;
+    }, 60_000);
+    expect(failed.error).toMatch(/^the deployment cannot go on: .*dataset/i);
+    const events = await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'FAILED' });
+    expect(events.map((e) => e.message)).toEqual([failed.error]);
+  });
+
+  it('a step that keeps failing (the venue is down) still lets stop through within seconds, and says why nothing moves', async () => {
+    const h = stack();
+    process.env.TRADELOOM_MASTER_KEY ??= randomBytes(32).toString('base64');
+    const ex = await startFakeExchange();
+    try {
+      await (await fetch(`${ex.url}/admin/reset`, { method: 'POST', body: JSON.stringify({ apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 1_000_000, BTC: 0 } }) })).json();
+      const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'venue down', graph: fastCross });
+      const created = await call(h.app, 'POST', '/api/deployments', {
+        strategyId: strategy.json.id, mode: 'live', confirm: 'LIVE', symbol: 'BTC/USDT',
+        feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 5000 }, barsPerSecond: 20 },
+        venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, timeoutMs: 2000 },
+        credentials: { apiKey: 'k', secret: 's' }, riskLimits: roomyLimits, staleAfterMs: 120_000,
+      });
+      expect(created.status).toBe(201);
+      const id = created.json.id;
+      await waitFor('a first bar', async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed > 0 ? true : undefined), 60_000);
+      await ex.close();
+      const noted = await waitFor('the failing step to be journaled', async () => (await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'STEP_FAILED' }))[0], 90_000);
+      expect(noted.message).toMatch(/^a step failed: .*pause, stop and the kill switch still apply/);
+      const asked = Date.now();
+      const stopped = await call(h.app, 'POST', `/api/deployments/${id}/stop`, { by: 'test' });
+      expect(stopped.status).toBe(200);
+      expect(stopped.json.status).toBe('stopped');
+      // A round is at most four tries with ≈ 7 s of backoff between them (each try here gives up within the 2 s venue timeout).
+      expect(Date.now() - asked).toBeLessThan(45_000);
+    } finally {
+      await ex.close().catch(() => undefined);
+    }
+  });
+});

@@ -22,7 +22,8 @@ import type { DeploymentActivities } from './deployment-activities.ts';
  *
  * Per step: process the bars that arrived (fills, strategy, risk gate, orders), then wait for the next
  * bar or a control. Controls (pause, resume, kill switch, re-enable, stop) arrive as updates and are
- * applied between steps, so a control never races an order being sent.
+ * applied between steps, so a control never races an order being sent. A step that keeps failing is
+ * tried in rounds with pauses between them, where controls are applied too (`stepRounds`).
  */
 
 /**
@@ -43,9 +44,16 @@ export const DEPLOYMENT_PATCHES = {
   ownTaskQueue: 'deployment-activities-own-task-queue',
   /** After a step that processed bars, wait for the next bar (the step says when) instead of stepping again at once. */
   waitAfterBars: 'deployment-wait-after-bars',
+  /**
+   * A step is tried a few times (`stepRoundOptions`), not for ever: between rounds controls are applied,
+   * and a step that fails for good (bad data, a strategy that no longer compiles) fails the deployment.
+   */
+  stepRounds: 'deployment-step-rounds',
 } as const;
 
 const nonRetryableErrorTypes = ['DeploymentGone', 'CompileFailed', 'NoCredentials', 'MasterKeyMissing'];
+/** Failures a retry cannot mend: the step ends the deployment with their message (`stepRounds`). */
+const stepFailsForGood = [...nonRetryableErrorTypes.filter((t) => t !== 'DeploymentGone'), 'DataError'];
 
 const stepOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
@@ -53,6 +61,19 @@ const stepOptions: ActivityOptions = {
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
 };
+
+/**
+ * Since `stepRounds`: a round of at most four tries (about 7 s of backoff). Retried without a bound, a
+ * step that kept failing (a replay of a deleted dataset, a venue down for an hour) held the workflow in
+ * that step, where no control is applied: not even the kill switch or a stop.
+ */
+const stepRoundOptions: ActivityOptions = {
+  ...stepOptions,
+  retry: { initialInterval: '1 second', maximumInterval: '4 seconds', maximumAttempts: 4, nonRetryableErrorTypes: [...nonRetryableErrorTypes, 'DataError'] },
+};
+
+/** The wait after the k-th failed round in a row (k ≥ 1): 5 s, doubling, at most a minute. Controls end it. */
+export const stepRoundPauseMs = (k: number): number => Math.min(60_000, 5_000 * 2 ** (k - 1));
 
 const reconcileOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -66,11 +87,11 @@ const controlOptions: ActivityOptions = {
 };
 
 /** The deployment activities, scheduled on `taskQueue` (undefined: the workflow's own queue). */
-function deploymentActivities(taskQueue?: string) {
-  const { stepDeployment } = proxyActivities<DeploymentActivities>({ ...stepOptions, taskQueue });
+function deploymentActivities(taskQueue?: string, step: ActivityOptions = stepOptions) {
+  const { stepDeployment } = proxyActivities<DeploymentActivities>({ ...step, taskQueue });
   const { reconcileDeployment } = proxyActivities<DeploymentActivities>({ ...reconcileOptions, taskQueue });
-  const { controlDeployment, haltDeployment } = proxyActivities<DeploymentActivities>({ ...controlOptions, taskQueue });
-  return { stepDeployment, reconcileDeployment, controlDeployment, haltDeployment };
+  const { controlDeployment, haltDeployment, failDeployment, noteStepFailure } = proxyActivities<DeploymentActivities>({ ...controlOptions, taskQueue });
+  return { stepDeployment, reconcileDeployment, controlDeployment, haltDeployment, failDeployment, noteStepFailure };
 }
 
 export interface DeploymentInput {
@@ -94,6 +115,7 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   // Asked before every schedule: a run replaying an old history keeps the workflow's queue for the
   // activities it scheduled there, then moves to the deployment queue once it is past them.
   const activities = () => (patched(DEPLOYMENT_PATCHES.ownTaskQueue) ? ownQueue : sameQueue);
+  const rounds = deploymentActivities(deploymentTaskQueue(workflowInfo().taskQueue), stepRoundOptions);
   const controls: { control: DeploymentControl; done?: DeploymentSummary; failed?: unknown }[] = [];
 
   setHandler(deploymentStateQuery, () => summary);
@@ -137,10 +159,36 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   }
 
   let steps = 0;
+  // Failed rounds in a row (`stepRounds`).
+  let failedRounds = 0;
   for (;;) {
     await applyControls();
     if (summary?.status === 'stopped' || summary?.status === 'failed') return summary;
-    const r = await activities().stepDeployment(input.deploymentId);
+    let r: Awaited<ReturnType<DeploymentActivities['stepDeployment']>>;
+    if (patched(DEPLOYMENT_PATCHES.stepRounds)) {
+      try {
+        r = await rounds.stepDeployment(input.deploymentId);
+        failedRounds = 0;
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        // A timeout (a lost worker) has no type: like any other failure not in the list, it may mend.
+        const cause = err.cause ?? err;
+        const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+        if (type === 'DeploymentGone') throw err;
+        if (type && stepFailsForGood.includes(type)) {
+          summary = await rounds.failDeployment(input.deploymentId, `the deployment cannot go on: ${cause.message}`);
+          await applyControls();
+          return summary;
+        }
+        // Still failing (a venue or database outage, a worker lost): controls go through now, while no
+        // step is running, and the step is tried again after a pause.
+        failedRounds++;
+        const pauseMs = stepRoundPauseMs(failedRounds);
+        if (failedRounds === 1) await rounds.noteStepFailure(input.deploymentId, `${cause.message}; trying again every ${pauseMs / 1000}–60 s (pause, stop and the kill switch still apply)`);
+        await condition(() => controls.length > 0, pauseMs);
+        continue;
+      }
+    } else r = await activities().stepDeployment(input.deploymentId);
     summary = r.summary;
     steps++;
     if (r.summary.status === 'stopped' || r.summary.status === 'failed') {

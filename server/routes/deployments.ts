@@ -7,11 +7,13 @@ import { FeedConfig } from '../../trading/feeds.ts';
 import { checkParamChange, ParamChangeFields, somethingChanges } from '../../trading/param-change.ts';
 import { initialRiskState, RiskLimits, RiskState, tradingState } from '../../trading/risk-gate.ts';
 import { encryptSecret, MasterKeyMissing, parseMasterKey } from '../../trading/secrets.ts';
+import { chooseData } from '../../engine/data.ts';
 import { catchUpPolicies, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, deploymentModes, deploymentOrderStatuses, deploymentStatuses, Strategy } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { IdParam, json, list, problemResponse } from '../schemas.ts';
+import { resolveDatasets } from './datasets.ts';
 
 const tags = ['Deployments'];
 
@@ -169,6 +171,13 @@ export function registerDeploymentRoutes(app: OpenAPIHono, deps: AppDeps): void 
       // A CSV basket is a portfolio of several symbols, whatever its size; a deployment trades one.
       if (request.kind === 'datasets') return bad('body.strategyId', 'a deployment trades one symbol; this strategy reads a CSV basket (several symbols): use one CSV bars node to deploy it');
       if (body.feed.kind === 'replay' && body.feed.data?.kind === 'datasets') return bad('body.feed.data', 'a deployment trades one symbol; replay one dataset, not a basket');
+      if (body.feed.kind === 'replay') {
+        // Checked as a run's data is: a replay of a dataset that does not exist would fail every step.
+        const fromChoice = body.feed.data !== undefined;
+        const resolved = await resolveDatasets(fork, deps.owner, chooseData(request, body.feed.data), { fromChoice, nodeId: compiled.plan.data.nodeId });
+        if (!resolved.ok) return bad(fromChoice ? 'body.feed.data.datasetId' : resolved.path, resolved.detail);
+        if (body.feed.startBar >= resolved.bars) return bad('body.feed.startBar', `the replay has ${resolved.bars} bars, so it cannot start at bar ${body.feed.startBar}`);
+      }
 
       const id = crypto.randomUUID();
       let credentials: Record<string, unknown> | null = null;
