@@ -318,6 +318,15 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       const rows = await em.find(ResearchTrial, { researchRun: id }, { orderBy: { trialIndex: 'asc' } });
       const trials: TrialRecord[] = rows.map((r) => ({ trialIndex: r.trialIndex, params: r.params as ParamsOverride, metrics: r.metrics as unknown as Metrics | null, detail: r.detail ?? null, error: r.error ?? null }));
       const phase = (name: string) => trials.filter((_, i) => rows[i]!.phase === name);
+      // Nothing to summarise: the run failed, for the reason its trials give (one bad override or too
+      // short data fails them all alike).
+      const failedTrial = trials.find((t) => t.error !== null);
+      if (trials.length > 0 && trials.every((t) => t.error !== null)) {
+        const error = `every trial failed; trial ${failedTrial!.trialIndex + 1}: ${failedTrial!.error}`;
+        await em.nativeUpdate(ResearchRun, { id, status: { $nin: [...terminalStatuses] } }, { status: 'failed', trialsDone: rows.length, error, finishedAt: new Date() });
+        log.info({ researchRunId: id, trials: rows.length }, 'research run failed: every trial failed');
+        return;
+      }
       let summary: ResearchSummary;
       const { spec } = ctx;
       if (spec.kind === 'sweep') summary = sweepSummary(ctx.dimensions, spec.config.metric, trials);

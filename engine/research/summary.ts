@@ -173,7 +173,8 @@ export interface MonteCarloSummary extends MonteCarloDistribution {
 }
 
 export function monteCarloSummary(method: MonteCarloMethod, trials: readonly TrialRecord[]): MonteCarloSummary {
-  const ordered = [...trials].sort((a, b) => a.trialIndex - b.trialIndex).map((t) => t.detail as unknown as MonteCarloDetail);
+  // A failed trial has no detail (its error is on its row): its paths are not in the summary.
+  const ordered = [...trials].sort((a, b) => a.trialIndex - b.trialIndex).flatMap((t) => (t.detail ? [t.detail as unknown as MonteCarloDetail] : []));
   return {
     kind: 'monteCarlo',
     method,

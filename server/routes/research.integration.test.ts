@@ -157,6 +157,16 @@ describe('research runs against real PostgreSQL and Temporal', () => {
     expect(run.summary.base.metrics).toEqual(json(base.metrics));
   });
 
+  it('fails a run whose every trial fails, at once and with the trials\u2019 reason (Monte Carlo on too few bars)', async () => {
+    const strategyId = await strategy(optimisable());
+    const started = await call(h.app, 'POST', '/api/research', { kind: 'monteCarlo', strategyId, data: { kind: 'synthetic', seed: 1, bars: 40 }, config: { paths: 100 } });
+    expect(started.status).toBe(201);
+    const run = await finished(started.json.id, 60_000);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/^every trial failed; trial 1: .*warm up/);
+    expect(run.summary).toBeNull();
+  });
+
   it('reruns with scaled costs for the cost sensitivity table', async () => {
     const strategyId = await strategy(smaCross);
     const config = { commissionMultipliers: [0, 1, 5], slippageMultipliers: [0, 2] };
@@ -196,6 +206,13 @@ describe('research runs against real PostgreSQL and Temporal', () => {
     const unknownParam = await call(h.app, 'POST', '/api/research', { kind: 'monteCarlo', strategyId: good, data, config: { params: { 'nope.period': 3 } } });
     expect(unknownParam.status).toBe(422);
     expect(unknownParam.json.errors[0].path).toBe('body.config.params');
+    // A value the node refuses would fail every trial: refused here, naming the node and the rule.
+    for (const kind of ['monteCarlo', 'costSensitivity']) {
+      const negative = await call(h.app, 'POST', '/api/research', { kind, strategyId: good, data, config: { params: { 'fast.period': -5 } } });
+      expect(negative.status).toBe(422);
+      expect(negative.json.title).toBe('Invalid params');
+      expect(negative.json.errors[0]).toMatchObject({ path: 'body.config.params', message: expect.stringMatching(/period/i) });
+    }
 
     const invalid = await call(h.app, 'POST', '/api/research', { kind: 'walkForward', strategyId: good, config: { inSampleBars: -1, outOfSampleBars: 10 } });
     expect(invalid.status).toBe(400);

@@ -6,7 +6,7 @@ import { Graph } from '../../engine/graph.ts';
 import { CostSensitivityConfig, Execution, MonteCarloConfig, researchKinds, ResearchSpec, SweepConfig, WalkForwardConfig } from '../../engine/research/config.ts';
 import { layout, phaseNames, ResearchPlanError } from '../../engine/research/plan.ts';
 import { evaluateRobustness, RobustnessThresholds } from '../../engine/research/robustness.ts';
-import { overrideErrors, paramSpace } from '../../engine/research/space.ts';
+import { applyParams, overrideErrors, paramSpace } from '../../engine/research/space.ts';
 import type { MonteCarloSummary, WalkForwardSummary } from '../../engine/research/summary.ts';
 import { ResearchRun, ResearchTrial, runStatuses, Strategy, terminalStatuses } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
@@ -145,6 +145,12 @@ export function registerResearchRoutes(app: OpenAPIHono, deps: AppDeps): void {
       if (spec.kind === 'monteCarlo' || spec.kind === 'costSensitivity') {
         const bad = overrideErrors(Graph.parse(strategy.graph), spec.config.params, registry);
         if (bad.length) return problem(c, 422, 'Unknown params', bad.join('; '), { errors: bad.map((message) => ({ path: 'body.config.params', message })) });
+        // Values the nodes refuse (a negative period) would fail every trial: refused here, by the compiler.
+        const applied = compile(applyParams(Graph.parse(strategy.graph), spec.config.params, registry), registry);
+        if (!applied.ok) {
+          const messages = applied.errors.map((e) => e.message);
+          return problem(c, 422, 'Invalid params', messages.join('; '), { errors: messages.map((message) => ({ path: 'body.config.params', message })) });
+        }
       }
       const resolved = await resolveDatasets(fork, deps.owner, chooseData(compiled.plan.data.request, body.data), { fromChoice: body.data !== undefined, nodeId: compiled.plan.data.nodeId });
       if (!resolved.ok) return problem(c, 422, resolved.title, resolved.detail, { errors: [{ path: resolved.path, message: resolved.message }] });
