@@ -106,6 +106,18 @@ describe('runBacktest', () => {
     const attempt = runBacktest(plan, bars(50));
     await expect(attempt).rejects.toBeInstanceOf(DataError);
     await expect(runBacktest(plan, bars(50))).rejects.toThrow('the data has 50 bars but the strategy needs 49 bars to warm up and at least 2 more to trade');
+    // Without a warm-up, no "0 bars to warm up"; one bar is "1 bar".
+    const plain = compileOk({
+      schemaVersion: 1,
+      nodes: [
+        { id: 'd', type: 'data.synthetic', params: {}, position: { x: 0, y: 0 } },
+        { id: 'qty', type: 'math.constant', params: { value: 1 }, position: { x: 200, y: 0 } },
+        { id: 'order', type: 'order.targetPosition', params: {}, position: { x: 400, y: 0 } },
+      ],
+      edges: [{ id: 'e1', source: { node: 'qty', port: 'value' }, target: { node: 'order', port: 'units' } }],
+    });
+    expect(plain.warmup).toBe(0);
+    await expect(runBacktest(plain, bars(1))).rejects.toThrow(/^the data has 1 bar but the strategy needs at least 2 bars to trade$/);
     await expect(runBacktest(plan, bars(51))).resolves.toMatchObject({ bars: 51 });
   });
 });

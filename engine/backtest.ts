@@ -43,7 +43,9 @@ export async function runBacktest(plan: Plan, data: MarketData, options: Backtes
   const market = asMarket(data);
   const n = market.lanes[0]!.close.length;
   if (n <= plan.warmup + 1) {
-    throw new DataError(`the data has ${n} bars but the strategy needs ${plan.warmup} bars to warm up and at least 2 more to trade`);
+    const bars = (k: number) => `${k} bar${k === 1 ? '' : 's'}`;
+    const needs = plan.warmup > 0 ? `${bars(plan.warmup)} to warm up and at least 2 more to trade` : 'at least 2 bars to trade';
+    throw new DataError(`the data has ${bars(n)} but the strategy needs ${needs}`);
   }
   const buffer = borrowEquity(n);
   try {

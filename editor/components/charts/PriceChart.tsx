@@ -223,7 +223,7 @@ export function PriceChart({ runId }: { runId: string }) {
             </select>
           </label>
         )}
-        <ChartLegend items={legend} onToggle={toggle} />
+        <ChartLegend items={legend} onToggle={toggle} loaded={chart !== undefined && chart !== null} />
         <div className="price-chart-status">
           {loading && chart && <span className="muted">Loading…</span>}
           {chart && (

@@ -14,7 +14,7 @@ export interface LegendItem {
  * oscillators (RSI, ADX, z-scores…), any of which opens in a pane under the price; an open one gets a
  * chip too, which closes its pane.
  */
-export function ChartLegend({ items, onToggle }: { items: readonly LegendItem[]; onToggle: (item: LegendItem) => void }) {
+export function ChartLegend({ items, onToggle, loaded = true }: { items: readonly LegendItem[]; onToggle: (item: LegendItem) => void; loaded?: boolean }) {
   const overlays = items.filter((i) => i.pane === 'price');
   const oscillators = items.filter((i) => i.pane === 'oscillator');
   const [menu, setMenu] = useState(false);
@@ -34,7 +34,8 @@ export function ChartLegend({ items, onToggle }: { items: readonly LegendItem[];
   const picked = oscillators.filter((o) => o.on).length;
   return (
     <div className="chart-legend" data-testid="chart-legend">
-      {overlays.length === 0 && <span className="muted">No indicator of this strategy follows the price.</span>}
+      {/* Only once the chart's data is in: before that, no series is known yet, which is not "none". */}
+      {loaded && overlays.length === 0 && <span className="muted">No indicator of this strategy follows the price.</span>}
       {[...overlays, ...oscillators.filter((o) => o.on)].map((item) => (
         <button
           key={item.id}
