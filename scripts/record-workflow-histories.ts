@@ -7,12 +7,18 @@
  *   node scripts/record-workflow-histories.ts research   # only the research workflow's (research-*.json)
  *   node scripts/record-workflow-histories.ts backtest   # only the backtest workflow's
  *   node scripts/record-workflow-histories.ts deployment # only the deployment workflow's (deployment-queue-*.json)
+ *   node scripts/record-workflow-histories.ts rounds     # deployments whose step fails (deployment-rounds-*.json)
  */
 import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { call, createHarness, waitFor } from '../server/testing/harness.ts';
-import { LOCAL_OWNER, ResearchRun, Strategy } from '../server/db/entities.ts';
+import { randomBytes } from 'node:crypto';
+import { Deployment, LOCAL_OWNER, ResearchRun, Strategy } from '../server/db/entities.ts';
+import { initialPaperState } from '../trading/adapters/paper.ts';
+import { startFakeExchange } from '../trading/fake-exchange/server.ts';
+import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
+import { roomyLimits } from '../workflows/deployment-fixtures.ts';
 import type { researchWorkflow } from '../workflows/research.ts';
 import { ensureServices } from './test-services.ts';
 
@@ -116,7 +122,50 @@ async function recordDeployments() {
   console.log('recorded deployment-queue-continued');
 }
 
+/**
+ * Deployments whose step fails (`stepRounds` in workflows/deployment.ts): one whose replay dataset is gone
+ * (the step fails for good, and the workflow fails the deployment), and a live one whose venue goes down
+ * (failed rounds with pauses, then a stop applied between them). Written as `deployment-rounds-*.json`.
+ */
+async function recordDeploymentRounds() {
+  const em = h.orm.em.fork();
+  const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gone', graph, latestVersion: 0 });
+  const id = crypto.randomUUID(), t0 = Date.now();
+  em.create(Deployment, {
+    id, owner: LOCAL_OWNER, strategy, name: 'gone', mode: 'paper', graph, symbol: 'SYN/USD',
+    feed: { kind: 'replay', data: { kind: 'dataset', datasetId: crypto.randomUUID() }, barsPerSecond: 20, startBar: 0 },
+    venue: { kind: 'paper' }, credentials: null,
+    riskLimits: RiskLimits.parse(roomyLimits) as unknown as Record<string, unknown>,
+    riskState: initialRiskState(100_000, t0) as unknown as Record<string, unknown>,
+    paperState: initialPaperState(100_000, t0) as unknown as Record<string, unknown>,
+    initialCash: 100_000, equity: 100_000, startedAt: t0, staleAfterMs: 60_000, catchUp: 'skip', workflowId: `deployment-${id}`,
+  });
+  await em.flush();
+  await h.temporal.startDeployment(id, `deployment-${id}`);
+  await saveHistory('deployment-rounds-failed', `deployment-${id}`);
+
+  process.env.TRADELOOM_MASTER_KEY ??= randomBytes(32).toString('base64');
+  const ex = await startFakeExchange();
+  await (await fetch(`${ex.url}/admin/reset`, { method: 'POST', body: JSON.stringify({ apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 1_000_000, BTC: 0 } }) })).json();
+  const s = await call(h.app, 'POST', '/api/strategies', { name: 'venue down', graph });
+  const created = await call(h.app, 'POST', '/api/deployments', {
+    strategyId: s.json.id, mode: 'live', confirm: 'LIVE', symbol: 'BTC/USDT',
+    feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 5000 }, barsPerSecond: 20 },
+    venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, timeoutMs: 2000 },
+    credentials: { apiKey: 'k', secret: 's' }, riskLimits: roomyLimits, staleAfterMs: 120_000,
+  });
+  if (created.status !== 201) throw new Error(`deployment: ${JSON.stringify(created.json)}`);
+  const live = created.json.id as string;
+  await waitFor('a first bar', async () => ((await call(h.app, 'GET', `/api/deployments/${live}`)).json.barsProcessed > 0 ? true : undefined));
+  await ex.close();
+  // Two failed rounds (the second after the first pause), then the stop.
+  await new Promise((r) => setTimeout(r, 25_000));
+  await call(h.app, 'POST', `/api/deployments/${live}/stop`, { by: 'recorder' });
+  await saveHistory('deployment-rounds-stopped', `deployment-${live}`);
+}
+
 try {
+  if (!only || only === 'rounds') await recordDeploymentRounds();
   if (!only || only === 'research') {
     const data = { kind: 'synthetic', seed: 1, bars: 3000 };
     await recordResearch('research-walk-forward', { kind: 'walkForward', data, config: { inSampleBars: 1000, outOfSampleBars: 1000 }, execution: { trialsPerActivity: 3, concurrency: 2 } });

@@ -821,10 +821,13 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       return summaryOf(await load(orm.em.fork(), id));
     },
 
-    /** The first failed round of steps in a row, in the journal, so the user sees why nothing moves. */
+    /**
+     * The first failed round of steps in a row, in the journal, so the user sees why nothing moves. Best
+     * effort: it never fails, so it can never hold the workflow away from its controls.
+     */
     async noteStepFailure(id: string, message: string): Promise<void> {
       const em = orm.em.fork();
-      await addEvent(em, em.getReference(Deployment, id), 'step', 'STEP_FAILED', `a step failed: ${message}`);
+      await addEvent(em, em.getReference(Deployment, id), 'step', 'STEP_FAILED', `a step failed: ${message}`).catch((err: unknown) => log.warn({ err, deploymentId: id }, 'could not journal a failed step'));
     },
 
     async haltDeployment(id: string, code: string, message: string): Promise<DeploymentSummary> {

@@ -164,7 +164,9 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
   for (;;) {
     await applyControls();
     if (summary?.status === 'stopped' || summary?.status === 'failed') return summary;
-    let r: Awaited<ReturnType<DeploymentActivities['stepDeployment']>>;
+    // Undefined after a failed round (`stepRounds`), which counts as a step towards continue-as-new: an
+    // outage of hours must not grow one history without bound.
+    let r: Awaited<ReturnType<DeploymentActivities['stepDeployment']>> | undefined;
     if (patched(DEPLOYMENT_PATCHES.stepRounds)) {
       try {
         r = await rounds.stepDeployment(input.deploymentId);
@@ -186,23 +188,24 @@ export async function deploymentWorkflow(input: DeploymentInput): Promise<Deploy
         const pauseMs = stepRoundPauseMs(failedRounds);
         if (failedRounds === 1) await rounds.noteStepFailure(input.deploymentId, `${cause.message}; trying again every ${pauseMs / 1000}–60 s (pause, stop and the kill switch still apply)`);
         await condition(() => controls.length > 0, pauseMs);
-        continue;
       }
     } else r = await activities().stepDeployment(input.deploymentId);
-    summary = r.summary;
     steps++;
-    if (r.summary.status === 'stopped' || r.summary.status === 'failed') {
-      await applyControls();
-      return summary;
-    }
-    // Nothing processed, or (since the patch) bars processed and the next one not due yet: wait for it.
-    // Before the patch a step that processed bars was always followed by another at once, which mostly
-    // found nothing due: one more activity per bar. A step that left due bars behind (waitMs 0) still
-    // steps again at once, so a backlog is worked off without pauses.
-    const idle = r.processed === 0 || ((r.ended || r.waitMs > 0) && patched(DEPLOYMENT_PATCHES.waitAfterBars));
-    if (idle) {
-      // A finished replay waits for controls only; a live feed waits for its next bar or a control.
-      await condition(() => controls.length > 0, r.ended ? '1 hour' : Math.max(100, r.waitMs));
+    if (r) {
+      summary = r.summary;
+      if (r.summary.status === 'stopped' || r.summary.status === 'failed') {
+        await applyControls();
+        return summary;
+      }
+      // Nothing processed, or (since the patch) bars processed and the next one not due yet: wait for it.
+      // Before the patch a step that processed bars was always followed by another at once, which mostly
+      // found nothing due: one more activity per bar. A step that left due bars behind (waitMs 0) still
+      // steps again at once, so a backlog is worked off without pauses.
+      const idle = r.processed === 0 || ((r.ended || r.waitMs > 0) && patched(DEPLOYMENT_PATCHES.waitAfterBars));
+      if (idle) {
+        // A finished replay waits for controls only; a live feed waits for its next bar or a control.
+        await condition(() => controls.length > 0, r.ended ? '1 hour' : Math.max(100, r.waitMs));
+      }
     }
     if (steps >= (input.stepsBeforeContinue ?? STEPS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
       // Controls already accepted must be answered by this run: updates do not cross continue-as-new.

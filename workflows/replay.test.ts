@@ -30,6 +30,8 @@ describe('workflow replay', () => {
       'deployment-controls.json',
       'deployment-queue-continued.json',
       'deployment-queue-controls.json',
+      'deployment-rounds-failed.json',
+      'deployment-rounds-stopped.json',
       'failed.json',
       'research-cancelled.json',
       'research-continued.json',
