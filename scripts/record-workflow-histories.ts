@@ -13,12 +13,9 @@ import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { call, createHarness, waitFor } from '../server/testing/harness.ts';
-import { randomBytes } from 'node:crypto';
-import { Deployment, LOCAL_OWNER, ResearchRun, Strategy } from '../server/db/entities.ts';
-import { initialPaperState } from '../trading/adapters/paper.ts';
+import { LOCAL_OWNER, ResearchRun, Strategy } from '../server/db/entities.ts';
 import { startFakeExchange } from '../trading/fake-exchange/server.ts';
-import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
-import { roomyLimits } from '../workflows/deployment-fixtures.ts';
+import { startDeploymentOfMissingData, startLiveOnFakeExchange } from '../workflows/deployment-fixtures.ts';
 import type { researchWorkflow } from '../workflows/research.ts';
 import { ensureServices } from './test-services.ts';
 
@@ -128,34 +125,11 @@ async function recordDeployments() {
  * (failed rounds with pauses, then a stop applied between them). Written as `deployment-rounds-*.json`.
  */
 async function recordDeploymentRounds() {
-  const em = h.orm.em.fork();
-  const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gone', graph, latestVersion: 0 });
-  const id = crypto.randomUUID(), t0 = Date.now();
-  em.create(Deployment, {
-    id, owner: LOCAL_OWNER, strategy, name: 'gone', mode: 'paper', graph, symbol: 'SYN/USD',
-    feed: { kind: 'replay', data: { kind: 'dataset', datasetId: crypto.randomUUID() }, barsPerSecond: 20, startBar: 0 },
-    venue: { kind: 'paper' }, credentials: null,
-    riskLimits: RiskLimits.parse(roomyLimits) as unknown as Record<string, unknown>,
-    riskState: initialRiskState(100_000, t0) as unknown as Record<string, unknown>,
-    paperState: initialPaperState(100_000, t0) as unknown as Record<string, unknown>,
-    initialCash: 100_000, equity: 100_000, startedAt: t0, staleAfterMs: 60_000, catchUp: 'skip', workflowId: `deployment-${id}`,
-  });
-  await em.flush();
-  await h.temporal.startDeployment(id, `deployment-${id}`);
+  const id = await startDeploymentOfMissingData(h, graph);
   await saveHistory('deployment-rounds-failed', `deployment-${id}`);
 
-  process.env.TRADELOOM_MASTER_KEY ??= randomBytes(32).toString('base64');
   const ex = await startFakeExchange();
-  await (await fetch(`${ex.url}/admin/reset`, { method: 'POST', body: JSON.stringify({ apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 1_000_000, BTC: 0 } }) })).json();
-  const s = await call(h.app, 'POST', '/api/strategies', { name: 'venue down', graph });
-  const created = await call(h.app, 'POST', '/api/deployments', {
-    strategyId: s.json.id, mode: 'live', confirm: 'LIVE', symbol: 'BTC/USDT',
-    feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 5000 }, barsPerSecond: 20 },
-    venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, timeoutMs: 2000 },
-    credentials: { apiKey: 'k', secret: 's' }, riskLimits: roomyLimits, staleAfterMs: 120_000,
-  });
-  if (created.status !== 201) throw new Error(`deployment: ${JSON.stringify(created.json)}`);
-  const live = created.json.id as string;
+  const live = await startLiveOnFakeExchange(h, ex.url, graph);
   await waitFor('a first bar', async () => ((await call(h.app, 'GET', `/api/deployments/${live}`)).json.barsProcessed > 0 ? true : undefined));
   await ex.close();
   // Two failed rounds (the second after the first pause), then the stop.

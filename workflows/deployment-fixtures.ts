@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Deployment, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
+import { call, type Harness } from '../server/testing/harness.ts';
+import { initialPaperState } from '../trading/adapters/paper.ts';
+import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
 
 /** Test fixtures shared by the deployment integration tests. */
 const base = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.json', import.meta.url), 'utf8'));
@@ -8,3 +13,45 @@ export const fastCross = { ...base, nodes: base.nodes.map((n: { id: string; para
 
 /** Limits that let a 100 %-of-equity strategy trade freely. */
 export const roomyLimits = { maxOrderQuantity: 10_000, maxOrderNotional: 10_000_000, maxPosition: 10_000, maxGrossExposure: 10_000_000, maxDrawdownPct: 90, maxDailyLossPct: 90, throttle: { maxOrders: 1000, windowMs: 60_000 } };
+
+/**
+ * A paper deployment replaying a dataset that does not exist, written straight to the database as one
+ * whose dataset was deleted after it started (the route refuses such a request now), and started. Its
+ * id. For the tests and recorded histories of a step that fails for good.
+ */
+export async function startDeploymentOfMissingData(h: Harness, graph: Record<string, unknown>): Promise<string> {
+  const em = h.orm.em.fork();
+  const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gone', graph, latestVersion: 0 });
+  const id = crypto.randomUUID(), t0 = Date.now();
+  em.create(Deployment, {
+    id, owner: LOCAL_OWNER, strategy, name: 'gone', mode: 'paper', graph, symbol: 'SYN/USD',
+    feed: { kind: 'replay', data: { kind: 'dataset', datasetId: crypto.randomUUID() }, barsPerSecond: 40, startBar: 0 },
+    venue: { kind: 'paper' }, credentials: null,
+    riskLimits: RiskLimits.parse(roomyLimits) as unknown as Record<string, unknown>,
+    riskState: initialRiskState(100_000, t0) as unknown as Record<string, unknown>,
+    paperState: initialPaperState(100_000, t0) as unknown as Record<string, unknown>,
+    initialCash: 100_000, equity: 100_000, startedAt: t0, staleAfterMs: 60_000, catchUp: 'skip', workflowId: `deployment-${id}`,
+  });
+  await em.flush();
+  await h.temporal.startDeployment(id, `deployment-${id}`);
+  return id;
+}
+
+/**
+ * A live deployment through the API on the fake exchange at `exchangeUrl` (reset to one BTC/USDT market),
+ * replaying 5 000 synthetic bars at 20 a second; venue calls give up after 2 s. Its id.
+ */
+export async function startLiveOnFakeExchange(h: Harness, exchangeUrl: string, graph: Record<string, unknown>): Promise<string> {
+  process.env.TRADELOOM_MASTER_KEY ??= randomBytes(32).toString('base64');
+  const reset = { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 1_000_000, BTC: 0 } };
+  await (await fetch(`${exchangeUrl}/admin/reset`, { method: 'POST', body: JSON.stringify(reset) })).json();
+  const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'live on the fake exchange', graph });
+  const created = await call(h.app, 'POST', '/api/deployments', {
+    strategyId: strategy.json.id, mode: 'live', confirm: 'LIVE', symbol: 'BTC/USDT',
+    feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 5000 }, barsPerSecond: 20 },
+    venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: exchangeUrl, timeoutMs: 2000 },
+    credentials: { apiKey: 'k', secret: 's' }, riskLimits: roomyLimits, staleAfterMs: 120_000,
+  });
+  if (created.status !== 201) throw new Error(`the live deployment was refused: ${JSON.stringify(created.json)}`);
+  return created.json.id as string;
+}

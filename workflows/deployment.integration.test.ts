@@ -4,12 +4,10 @@ import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
 import { chooseData, loadBars } from '../engine/data.ts';
 import { registry } from '../nodes/index.ts';
-import { initialPaperState } from '../trading/adapters/paper.ts';
-import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
-import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
+import { DeploymentEvent, DeploymentFill, DeploymentOrder } from '../server/db/entities.ts';
 import { call, useHarness, waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange } from '../trading/fake-exchange/server.ts';
-import { fastCross, roomyLimits } from './deployment-fixtures.ts';
+import { fastCross, roomyLimits, startDeploymentOfMissingData, startLiveOnFakeExchange } from './deployment-fixtures.ts';
 
 
 describe('paper and shadow deployments on a replay feed (real Temporal, real PostgreSQL)', () => {
@@ -189,21 +187,7 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
 
   it('a step that fails for good (its replay dataset is gone) fails the deployment with the reason, instead of retrying for ever', async () => {
     const h = stack();
-    // Written as a deployment whose dataset was deleted after it started: the route would refuse it now.
-    const em = h.orm.em.fork();
-    const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gone', graph: fastCross, latestVersion: 0 });
-    const id = crypto.randomUUID(), t0 = Date.now();
-    em.create(Deployment, {
-      id, owner: LOCAL_OWNER, strategy, name: 'gone', mode: 'paper', graph: fastCross, symbol: 'SYN/USD',
-      feed: { kind: 'replay', data: { kind: 'dataset', datasetId: '22222222-2222-4222-8222-222222222222' }, barsPerSecond: 40, startBar: 0 },
-      venue: { kind: 'paper' }, credentials: null,
-      riskLimits: RiskLimits.parse(roomyLimits) as unknown as Record<string, unknown>,
-      riskState: initialRiskState(100_000, t0) as unknown as Record<string, unknown>,
-      paperState: initialPaperState(100_000, t0) as unknown as Record<string, unknown>,
-      initialCash: 100_000, equity: 100_000, startedAt: t0, staleAfterMs: 60_000, catchUp: 'skip', workflowId: `deployment-${id}`,
-    });
-    await em.flush();
-    await h.temporal.startDeployment(id, `deployment-${id}`);
+    const id = await startDeploymentOfMissingData(h, fastCross);
     const failed = await waitFor('the deployment to fail', async () => {
       const r = await call(h.app, 'GET', `/api/deployments/${id}`);
       return r.json.status === 'failed' ? r.json : undefined;
@@ -215,19 +199,9 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
 
   it('a step that keeps failing (the venue is down) still lets stop through within seconds, and says why nothing moves', async () => {
     const h = stack();
-    process.env.TRADELOOM_MASTER_KEY ??= randomBytes(32).toString('base64');
     const ex = await startFakeExchange();
     try {
-      await (await fetch(`${ex.url}/admin/reset`, { method: 'POST', body: JSON.stringify({ apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 1_000_000, BTC: 0 } }) })).json();
-      const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'venue down', graph: fastCross });
-      const created = await call(h.app, 'POST', '/api/deployments', {
-        strategyId: strategy.json.id, mode: 'live', confirm: 'LIVE', symbol: 'BTC/USDT',
-        feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 5000 }, barsPerSecond: 20 },
-        venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, timeoutMs: 2000 },
-        credentials: { apiKey: 'k', secret: 's' }, riskLimits: roomyLimits, staleAfterMs: 120_000,
-      });
-      expect(created.status).toBe(201);
-      const id = created.json.id;
+      const id = await startLiveOnFakeExchange(h, ex.url, fastCross);
       await waitFor('a first bar', async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.barsProcessed > 0 ? true : undefined), 60_000);
       await ex.close();
       const noted = await waitFor('the failing step to be journaled', async () => (await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'STEP_FAILED' }))[0], 90_000);
