@@ -1177,7 +1177,15 @@ function batchRunner(plan: Plan, market: Market, cols: Map<number, Float64Array[
         } else values.fill(NaN);
         inputs[port] = values;
       }
-      const result = count > 0 ? await lanes[k]!.run(inputs, count) : {};
+      let result: Record<string, Float64Array> = {};
+      try {
+        if (count > 0) result = await lanes[k]!.run(inputs, count);
+      } catch (err) {
+        // The sandbox's error says what failed, not where: name the node (and symbol), keeping the error's
+        // class and code, which decide whether it is retried.
+        if (err instanceof Error) err.message = `node "${node.id}" (${node.def.title}${L > 1 ? `, ${market.symbols[k]}` : ''}): ${err.message}`;
+        throw err;
+      }
       outputs.forEach(([port, slot], o) => {
         const col = cols.get(slot)![k]!;
         const values = result[port];

@@ -11,6 +11,7 @@ import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { isDatabaseUnavailable, whileUnavailable } from '../server/db/availability.ts';
 import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
+import { SandboxError } from '../sandbox/errors.ts';
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
@@ -62,24 +63,32 @@ export function createActivities(deps: ActivityDeps) {
       await em.nativeUpdate(Run, { id: runId }, { barsTotal: total });
 
       let lastWrite = 0;
-      const result = await runBacktest(compiled.plan, market, {
-        chunkBars: 50_000,
-        onProgress: async (done) => {
-          ctx.heartbeat({ done });
-          // Let the SDK flush heartbeats and deliver a cancellation between CPU-bound chunks.
-          await yieldToEventLoop();
-          if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-          const now = Date.now();
-          if (now - lastWrite >= progressInterval && done < total) {
-            lastWrite = now;
-            // Progress is advisory (the heartbeat is what proves the engine alive): a database outage
-            // skips it rather than failing hours of work.
-            await em.nativeUpdate(Run, { id: runId, status: 'running' }, { barsDone: done }).catch((err: unknown) => {
-              if (!isDatabaseUnavailable(err)) throw err;
-            });
-          }
-        },
-      });
+      let result: BacktestResult;
+      try {
+        result = await runBacktest(compiled.plan, market, {
+          chunkBars: 50_000,
+          onProgress: async (done) => {
+            ctx.heartbeat({ done });
+            // Let the SDK flush heartbeats and deliver a cancellation between CPU-bound chunks.
+            await yieldToEventLoop();
+            if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+            const now = Date.now();
+            if (now - lastWrite >= progressInterval && done < total) {
+              lastWrite = now;
+              // Progress is advisory (the heartbeat is what proves the engine alive): a database outage
+              // skips it rather than failing hours of work.
+              await em.nativeUpdate(Run, { id: runId, status: 'running' }, { barsDone: done }).catch((err: unknown) => {
+                if (!isDatabaseUnavailable(err)) throw err;
+              });
+            }
+          },
+        });
+      } catch (err) {
+        // A custom node's own code threw: the sandbox has no clock and a seeded random generator, so a
+        // retry throws again (five of them took 16–26 s before the run failed).
+        if (err instanceof SandboxError && err.code === 'NodeError') throw ApplicationFailure.create({ type: 'NodeError', message: err.message, nonRetryable: true });
+        throw err;
+      }
 
       // A result is expensive to recompute: while the database is down, wait (heartbeating) for it.
       await storeRunResult(orm, runId, result, { onWait: () => ctx.heartbeat({ done: total }) });

@@ -33,6 +33,7 @@ import { equitySummary, measureTrial, runTrial, TrialCompileError, TRIAL_COLUMN_
 import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
+import { SandboxError } from '../sandbox/errors.ts';
 import { Dataset, ResearchRun, ResearchTrial, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 
@@ -282,9 +283,11 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
         try {
           row = { ...(await computeTrial(id, ctx, index, work, onProgress, wait)), error: null };
         } catch (err) {
-          // A combination the graph cannot run (too little data to warm up, a param pair the graph refuses)
-          // is a result of the search, recorded on its trial; anything else is retried by Temporal.
-          if (!(err instanceof TrialCompileError || err instanceof DataError || err instanceof TrialFailed)) throw err;
+          // A combination the graph cannot run (too little data to warm up, a param pair the graph refuses,
+          // params on which a custom node's own code throws) is a result of the search, recorded on its
+          // trial; anything else is retried by Temporal.
+          const nodeThrew = err instanceof SandboxError && err.code === 'NodeError';
+          if (!(err instanceof TrialCompileError || err instanceof DataError || err instanceof TrialFailed || nodeThrew)) throw err;
           row = { params: 'params' in work ? work.params : {}, metrics: null, detail: err instanceof TrialFailed ? err.detail : null, error: err.message };
         }
         // A trial finished after a cancel request is dropped, so a cancelled run stops growing promptly.

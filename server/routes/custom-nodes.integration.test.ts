@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { customEmaSource } from '../../sandbox/testing/sources.ts';
-import { CustomNode, CustomNodeVersion } from '../db/entities.ts';
+import { CustomNode, CustomNodeVersion, Run } from '../db/entities.ts';
 import { sourceHash } from '../custom-registry.ts';
 import { call, useHarness, waitFor, type Harness } from '../testing/harness.ts';
 
@@ -278,6 +278,37 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
     const custom = await sweep('custom.customEma');
     expect(custom).toHaveLength(2);
     expect(custom).toEqual(await sweep('indicator.ema'));
+  });
+
+  it('a custom node whose own code throws fails a backtest at once, naming the node; in a sweep, only the trials it throws on', async () => {
+    await create(customEmaSource.replace('const x = input.source;', "const x = input.source; if (p.period === 7) throw new Error('no sevens');"));
+    const graph = emaCross('custom.customEma');
+    graph.nodes.find((n: { id: string }) => n.id === 'fast').params = { period: 7 };
+    const s = await call(h.app, 'POST', '/api/strategies', { name: 'Throws on seven', graph });
+    const started = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id });
+    expect(started.status).toBe(201);
+    const done = await waitFor('the run to fail', async () => {
+      const r = await call(h.app, 'GET', `/api/runs/${started.json.id}`);
+      return ['succeeded', 'failed', 'cancelled'].includes(r.json.status) ? r.json : undefined;
+    });
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/node "fast" \(Custom EMA\): NodeError: .*no sevens/);
+    // Not retried: the same code on the same bars throws again.
+    expect((await h.orm.em.fork().findOneOrFail(Run, { id: started.json.id })).attempts).toBe(1);
+
+    graph.nodes.find((n: { id: string }) => n.id === 'fast').optimize = { period: { values: [5, 7] } };
+    const swept = await call(h.app, 'POST', '/api/strategies', { name: 'Sweep past seven', graph });
+    const research = await call(h.app, 'POST', '/api/research', { kind: 'sweep', strategyId: swept.json.id, data: { kind: 'synthetic', seed: 7, bars: 2000 }, config: { metric: 'totalReturn' } });
+    expect(research.status, JSON.stringify(research.json)).toBe(201);
+    const run = await waitFor('the sweep to finish', async () => {
+      const r = await call(h.app, 'GET', `/api/research/${research.json.id}`);
+      return ['succeeded', 'failed', 'cancelled'].includes(r.json.status) ? r.json : undefined;
+    });
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    const trials = (await call(h.app, 'GET', `/api/research/${run.id}/trials`)).json.items as { params: Record<string, number>; metrics: unknown; error: string | null }[];
+    const seven = trials.find((t) => t.params['fast.period'] === 7)!, five = trials.find((t) => t.params['fast.period'] === 5)!;
+    expect(seven).toMatchObject({ metrics: null, error: expect.stringMatching(/node "fast" \(Custom EMA\): NodeError: .*no sevens/) });
+    expect(five).toMatchObject({ error: null, metrics: expect.objectContaining({ trades: expect.any(Number) }) });
   });
 
   it('previews a custom node in a graph', async () => {
