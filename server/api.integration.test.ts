@@ -35,6 +35,15 @@ describe('API against real PostgreSQL and Temporal', () => {
     expect(catalog.json.nodes.map((n: { type: string }) => n.type)).toEqual(registry.definitions.map((d) => d.type));
     const doc = await call(h.app, 'GET', '/api/openapi.json');
     expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/api/strategies', '/api/strategies/{id}', '/api/runs', '/api/runs/{id}/result', '/api/runs/{id}/cancel', '/api/datasets', '/api/compile', '/api/health']));
+    // The event streams are documented too.
+    for (const path of ['/api/runs/{id}/events', '/api/research/{id}/events', '/api/deployments/{id}/events']) {
+      expect(Object.keys(doc.json.paths[path]?.get?.responses[200]?.content ?? {}), path).toEqual(['text/event-stream']);
+    }
+    // Every POST a rate limit covers documents its 429; routes without a limit do not.
+    const posts = Object.entries(doc.json.paths as Record<string, { post?: { responses: Record<string, unknown> } }>).filter(([, item]) => item.post);
+    const limited = posts.filter(([path]) => /^\/api\/(runs|research|deployments|custom-nodes|preview)(\/|$)/.test(path)).map(([path]) => path);
+    expect(limited).toEqual(expect.arrayContaining(['/api/runs', '/api/research', '/api/deployments', '/api/deployments/{id}/kill', '/api/custom-nodes', '/api/preview']));
+    for (const [path, item] of posts) expect(Object.hasOwn(item.post!.responses, '429'), path).toBe(limited.includes(path));
     const page = await h.app.request('/api/docs');
     expect(await page.text()).toContain('/api/docs/scalar.js');
     const script = await h.app.request('/api/docs/scalar.js');

@@ -18,6 +18,7 @@ import { registerResearchRoutes } from './routes/research.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { documentRateLimits } from './rate-limit.ts';
 import { registerTemplateRoutes } from './routes/templates.ts';
 
 // The reference page's script is served from the installed package: no CDN, works offline. The file is
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   registerDeploymentRoutes(app, deps);
   registerPreviewRoutes(app, deps);
   registerCustomNodeRoutes(app, deps);
+  documentRateLimits(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

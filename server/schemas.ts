@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { DataChoice } from '../engine/data.ts';
 import { Graph } from '../engine/graph.ts';
 import { runStatuses } from './db/entities.ts';
@@ -105,6 +105,25 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,
 });
+
+/**
+ * Puts a Server-Sent Events route (served by `streamSSE`, outside `app.openapi`) into the API document:
+ * `path` in OpenAPI form (`/api/runs/{id}/events`), what its events are in `description`.
+ */
+export function documentEventStream(app: OpenAPIHono, route: { path: string; tags: string[]; summary: string; description: string; what: string; query?: z.ZodObject }): void {
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: route.path,
+    tags: route.tags,
+    summary: route.summary,
+    description: route.description,
+    request: { params: IdParam, ...(route.query ? { query: route.query } : {}) },
+    responses: {
+      200: { description: 'A `text/event-stream` of the events above', content: { 'text/event-stream': { schema: z.string() } } },
+      404: problemResponse(`No such ${route.what}`),
+    },
+  });
+}
 
 export const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: Problem } },

@@ -12,7 +12,7 @@ import { CUSTOM_PREFIX, loadedFromMeta, metaOf, sourceHash } from '../custom-reg
 import { CustomNode, CustomNodeVersion, Deployment } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
-import { rateLimit } from '../rate-limit.ts';
+import { limitPosts } from '../rate-limit.ts';
 import { IdParam, json, list, problemResponse } from '../schemas.ts';
 
 const tags = ['Custom nodes'];
@@ -135,7 +135,7 @@ export function registerCustomNodeRoutes(app: OpenAPIHono, deps: AppDeps): void 
   app.use('/api/custom-nodes', limit);
   app.use('/api/custom-nodes/*', limit);
   // Every save and test starts work in the sandbox: transpiling, loading, a lookahead check.
-  app.on('POST', ['/api/custom-nodes', '/api/custom-nodes/*'], rateLimit({ limit: 60, windowMs: 60_000, key: () => `custom-nodes:${deps.owner}` }));
+  limitPosts(app, ['/api/custom-nodes', '/api/custom-nodes/*'], { limit: 60, windowMs: 60_000, key: () => `custom-nodes:${deps.owner}` });
 
   /** Load a source in the sandbox; a refusal becomes the problem+json the editor turns into markers. */
   async function load(c: Context, source: string): Promise<{ ok: true; node: LoadedNode } | { ok: false; response: Response }> {

@@ -11,8 +11,8 @@ import { chooseData } from '../../engine/data.ts';
 import { catchUpPolicies, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, deploymentModes, deploymentOrderStatuses, deploymentStatuses, Strategy } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
-import { rateLimit } from '../rate-limit.ts';
-import { IdParam, json, list, problemResponse } from '../schemas.ts';
+import { limitPosts } from '../rate-limit.ts';
+import { documentEventStream, IdParam, json, list, problemResponse } from '../schemas.ts';
 import { resolveDatasets } from './datasets.ts';
 
 const tags = ['Deployments'];
@@ -133,7 +133,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono, deps: AppDeps): void 
   // `credentials` is lazy: it is never loaded here, so no response can carry it.
   const find = (id: string) => em().findOne(Deployment, { id, owner: deps.owner });
 
-  app.on('POST', ['/api/deployments', '/api/deployments/*'], rateLimit({ limit: 60, windowMs: 60_000, key: () => deps.owner }));
+  limitPosts(app, ['/api/deployments', '/api/deployments/*'], { limit: 60, windowMs: 60_000, key: () => deps.owner });
 
   app.openapi(
     createRoute({
@@ -338,6 +338,11 @@ export function registerDeploymentRoutes(app: OpenAPIHono, deps: AppDeps): void 
   );
 
   // Live updates stream from the database, so they work whichever worker runs the deployment.
+  documentEventStream(app, {
+    path: '/api/deployments/{id}/events', tags, what: 'deployment', summary: 'Stream a deployment’s state and journal (Server-Sent Events)',
+    description: 'An event `state` (the deployment) whenever it changes, and an event `event` per journal entry, with the entry’s sequence number as the SSE id: a client that reconnects with `Last-Event-ID` (or `?after=`) gets only later entries.',
+    query: z.object({ after: z.coerce.number().int().min(0).optional().openapi({ description: 'Journal entries after this sequence number only (as `Last-Event-ID`).' }) }),
+  });
   app.get('/api/deployments/:id/events', async (c) => {
     const id = c.req.param('id');
     if (!z.uuid().safeParse(id).success || !(await find(id))) return notFound(c, 'The deployment');

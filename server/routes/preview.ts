@@ -11,7 +11,7 @@ import type { Registry } from '../../nodes/registry.ts';
 import { Dataset } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
-import { rateLimit } from '../rate-limit.ts';
+import { limitPosts } from '../rate-limit.ts';
 import { CompileErrorOut, json, problemResponse } from '../schemas.ts';
 import { isPriceLike } from './run-chart.ts';
 
@@ -202,7 +202,7 @@ export async function traceNode(plan: Plan, bars: Bars, nodeId: string): Promise
 export function registerPreviewRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const em = () => deps.orm.em.fork();
   // A preview runs the strategy over up to 2000 bars on every param edit; the editor debounces, this caps abuse.
-  app.use('/api/preview', rateLimit({ limit: 240, windowMs: 60_000, key: () => `preview:${deps.owner}` }));
+  limitPosts(app, ['/api/preview'], { limit: 240, windowMs: 60_000, key: () => `preview:${deps.owner}` });
 
   app.openapi(
     createRoute({

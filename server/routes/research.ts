@@ -11,9 +11,9 @@ import type { MonteCarloSummary, WalkForwardSummary } from '../../engine/researc
 import { ResearchRun, ResearchTrial, runStatuses, Strategy, terminalStatuses } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
-import { rateLimit } from '../rate-limit.ts';
+import { limitPosts } from '../rate-limit.ts';
 import { resolveDatasets } from './datasets.ts';
-import { IdParam, json, list, problemResponse } from '../schemas.ts';
+import { documentEventStream, IdParam, json, list, problemResponse } from '../schemas.ts';
 
 const tags = ['Research'];
 
@@ -113,7 +113,7 @@ export function registerResearchRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const em = () => deps.orm.em.fork();
   const find = (id: string) => em().findOne(ResearchRun, { id, owner: deps.owner });
 
-  app.on('POST', ['/api/research', '/api/research/*'], rateLimit({ limit: 60, windowMs: 60_000, key: () => deps.owner }));
+  limitPosts(app, ['/api/research', '/api/research/*'], { limit: 60, windowMs: 60_000, key: () => deps.owner });
 
   app.openapi(
     createRoute({
@@ -288,6 +288,10 @@ export function registerResearchRoutes(app: OpenAPIHono, deps: AppDeps): void {
   );
 
   // Progress streams from the database, so it works whichever worker processes run the trials.
+  documentEventStream(app, {
+    path: '/api/research/{id}/events', tags, what: 'research run', summary: 'Stream a research run’s progress (Server-Sent Events)',
+    description: 'An event `research` (the run without its graph and summary) whenever it changes; the stream ends when the run does.',
+  });
   app.get('/api/research/:id/events', async (c) => {
     const id = c.req.param('id');
     if (!z.uuid().safeParse(id).success || !(await find(id))) return notFound(c, 'The research run');

@@ -7,8 +7,8 @@ import { DataRequest } from '../../nodes/contract.ts';
 import { Dataset, Run, RunResult, Strategy, terminalStatuses } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
-import { rateLimit } from '../rate-limit.ts';
-import { IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
+import { limitPosts } from '../rate-limit.ts';
+import { documentEventStream, IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
 import { resolveDatasets } from './datasets.ts';
 import { buildRunChartAsync, RunChartOut, RunChartQuery, StoredTrade, UnknownSeriesError, type PaneMap } from './run-chart.ts';
 
@@ -38,7 +38,7 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
   const em = () => deps.orm.em.fork();
   const findRun = (id: string) => em().findOne(Run, { id, owner: deps.owner });
 
-  app.on('POST', ['/api/runs', '/api/runs/*'], rateLimit({ limit: 60, windowMs: 60_000, key: () => deps.owner }));
+  limitPosts(app, ['/api/runs', '/api/runs/*'], { limit: 60, windowMs: 60_000, key: () => deps.owner });
 
   app.openapi(
     createRoute({
@@ -218,6 +218,10 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
   );
 
   // Progress streams from the database, so it works whichever worker process runs the backtest.
+  documentEventStream(app, {
+    path: '/api/runs/{id}/events', tags, what: 'run', summary: 'Stream a run’s progress (Server-Sent Events)',
+    description: 'An event `run` (the run, as GET /api/runs/{id} returns it) whenever it changes, polled every 250 ms; the stream ends when the run does.',
+  });
   app.get('/api/runs/:id/events', async (c) => {
     const id = c.req.param('id');
     if (!z.uuid().safeParse(id).success || !(await findRun(id))) return notFound(c, 'The run');
