@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useApp } from './setup.ts';
-import { buildCrossover, runAndWait, runRows } from './ui.ts';
+import { buildCrossover, dropNode, runAndWait, runRows, selectNode } from './ui.ts';
 
 const e2e = useApp();
 
@@ -68,6 +68,14 @@ describe('uploaded CSV data', () => {
     await ended.waitFor();
     expect(await ended.textContent()).toContain('The run failed');
     expect(await page.getByTestId('run-error').textContent()).toMatch(/20 bars/);
+    await shot();
+
+    // A CSV bars node on the canvas names its file, not the dataset's id.
+    const node = await dropNode(page, 'data.csv', 160, 520);
+    await selectNode(page, node);
+    const picker = page.locator('[data-testid="inspector"] [data-testid="param-dataset"]');
+    await picker.selectOption((await picker.locator('option', { hasText: 'eth-1h.csv' }).getAttribute('value'))!);
+    await expect.poll(() => page.locator(`.react-flow__node[data-id="${node}"] .tl-node-params`).textContent()).toBe('dataset eth-1h.csv');
     await shot();
 
     // The deliberate 422 is the only failed request.

@@ -4,7 +4,7 @@ import type { CompileError } from '../engine/compile.ts';
 import type { CatalogEntry } from '../nodes/registry.ts';
 import { api, ApiError, errorMessage, type Strategy, type TemplateSummary } from './api.ts';
 import { blankDocument, lastStrategyKey, pickStartStrategy, readLastStrategy, type BootRequests } from './boot.ts';
-import { CatalogContext, catalogInfo, NodeErrorsContext } from './catalog-context.ts';
+import { CatalogContext, catalogInfo, DatasetNamesContext, NodeErrorsContext } from './catalog-context.ts';
 import { Banner } from './components/Banner.tsx';
 import { BottomPanel, type BottomTab } from './components/BottomPanel.tsx';
 import { Canvas } from './components/Canvas.tsx';
@@ -51,6 +51,7 @@ export function App({ boot }: { boot: BootRequests }) {
   const [strategies, reloadStrategies] = useLoad(api.listStrategies, boot.strategies);
   const [templates, reloadTemplates] = useLoad(api.listTemplates);
   const datasets = useDatasets();
+  const datasetNames = useMemo(() => new Map((datasets.datasets.data ?? []).map((d) => [d.id, d.name])), [datasets.datasets.data]);
   const info = useMemo(() => (catalog.data ? catalogInfo(catalog.data) : null), [catalog.data]);
   const doc = useStrategyDocument(info?.settingsDefaults ?? noSettings);
   const runHook = useRun();
@@ -408,6 +409,7 @@ export function App({ boot }: { boot: BootRequests }) {
       </div>
       {info ? (
         <CatalogContext.Provider value={info}>
+          <DatasetNamesContext.Provider value={datasetNames}>
           <NodeErrorsContext.Provider value={errorsByNode}>
             <Palette onAdd={addFromPalette} onNewCustomNode={() => setCustomEditor({})} onEditCustomNode={(type) => setCustomEditor({ type })} />
             <div className="canvas-cell" ref={canvasCell}>
@@ -449,6 +451,7 @@ export function App({ boot }: { boot: BootRequests }) {
               onSave={save}
             />
           </NodeErrorsContext.Provider>
+          </DatasetNamesContext.Provider>
         </CatalogContext.Provider>
       ) : (
         <div className="app-placeholder" data-testid="app-loading">

@@ -32,6 +32,9 @@ export function useCatalogInfo(): CatalogInfo {
 /** Compile errors by node id, so each canvas node can show its own without touching node data. */
 export const NodeErrorsContext = createContext<ReadonlyMap<string, CompileError[]>>(new Map());
 
+/** Uploaded datasets' names by id, so a CSV node's summary shows the file, not its id. */
+export const DatasetNamesContext = createContext<ReadonlyMap<string, string>>(new Map());
+
 export function useNodeErrors(nodeId: string): CompileError[] {
   return useContext(NodeErrorsContext).get(nodeId) ?? noErrors;
 }

@@ -46,5 +46,10 @@ describe('schema form', () => {
     expect(paramSummary(schema, { period: 10 })).toEqual(['period 10', 'percent 100', 'side long']);
     const basket = { type: 'object', properties: { datasets: { type: 'array', items: { type: 'object' } }, extra: { type: 'object' } } };
     expect(paramSummary(basket, { datasets: [{ datasetId: 'a' }, { datasetId: 'b', symbol: 'B' }], extra: { a: 1 } })).toEqual(['datasets 2']);
+    // A dataset id reads as its file's name when the editor knows it, and as the id when it does not.
+    const csv = { type: 'object', properties: { dataset: { type: 'string' } } } as const;
+    const id = '0a81bc48-63b0-48ae-90dd-ed67f21a43a8';
+    expect(paramSummary(csv, { dataset: id }, 3, new Map([[id, 'bizdays.csv']]))).toEqual(['dataset bizdays.csv']);
+    expect(paramSummary(csv, { dataset: id })).toEqual(['dataset 0a81bc48-63b0-48ae-90dd…']);
   });
 });

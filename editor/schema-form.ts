@@ -133,7 +133,7 @@ function safeTest(pattern: string | undefined, text: string): boolean {
 }
 
 /** Short "key value" pairs shown on a canvas node, e.g. `period 10`. */
-export function paramSummary(schema: JsonSchema, params: Record<string, unknown>, max = 3): string[] {
+export function paramSummary(schema: JsonSchema, params: Record<string, unknown>, max = 3, names: ReadonlyMap<string, string> = noNames): string[] {
   const out: string[] = [];
   // Every canvas node summarises its params on each render: read each catalog schema's fields once.
   let fields = summaryFields.get(schema);
@@ -144,13 +144,15 @@ export function paramSummary(schema: JsonSchema, params: Record<string, unknown>
     if (value === undefined || value === '') continue;
     // A list param (a CSV basket's datasets) says how many it holds; an object has no short form.
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) continue;
-    const text = typeof value === 'number' ? formatParamNumber(value) : Array.isArray(value) ? String(value.length) : String(value);
+    // A text that names something the editor knows by another name (a dataset's id): that name.
+    const text = typeof value === 'number' ? formatParamNumber(value) : Array.isArray(value) ? String(value.length) : (names.get(String(value)) ?? String(value));
     out.push(`${field.label.toLowerCase()} ${text.length > 24 ? text.slice(0, 23) + '…' : text}`);
   }
   return out;
 }
 
 const summaryFields = new WeakMap<JsonSchema, readonly FieldSpec[]>();
+const noNames: ReadonlyMap<string, string> = new Map();
 
 function formatParamNumber(n: number): string {
   return Math.abs(n) >= 10_000 && Number.isInteger(n) ? fmtLocale(n) : String(n);

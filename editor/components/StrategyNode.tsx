@@ -1,6 +1,6 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo, useState, type ReactNode } from 'react';
-import { categoryColors, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
+import { memo, useContext, useState, type ReactNode } from 'react';
+import { categoryColors, DatasetNamesContext, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
 import { diffBadges, useDiffStatus } from '../diff-context.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
 import { isCustomType, usePinnedEntry } from '../hooks/useCustomNodes.ts';
@@ -37,7 +37,7 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
   }
 
   const rows = Math.max(entry.inputs.length, entry.outputs.length);
-  const summary = paramSummary(entry.paramsSchema, data.params);
+  const summary = paramSummary(entry.paramsSchema, data.params, 3, useContext(DatasetNamesContext));
   const badPorts = new Set(errors.map((e) => e.port).filter(Boolean));
 
   return (
