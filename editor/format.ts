@@ -14,8 +14,12 @@ export function fmtLocale(n: number, options?: Intl.NumberFormatOptions): string
   return format.format(n);
 }
 
+/** From here on a number is written as 1.05E51: its digits are noise, and fifty of them burst any box. */
+const scientificFrom = 1e15;
+
 export function fmtNumber(n: number | null | undefined, digits = 2): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  if (Math.abs(n) >= scientificFrom) return fmtLocale(n, { notation: 'scientific', maximumFractionDigits: 2 });
   return fmtLocale(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 

@@ -1,5 +1,6 @@
 import { createChart, LineSeries, LineStyle } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
+import { fmtPercent } from '../../format.ts';
 import { useThemeValue } from '../../theme.ts';
 import { equitySeries } from '../equity-series.ts';
 import type { CompareCurve } from '../results/CompareChart.tsx';
@@ -20,7 +21,7 @@ export function CompareChart({ curves }: { curves: readonly CompareCurve[] }) {
       el,
       chartOptions({
         timeScale: { minBarSpacing: 0.001 },
-        localization: { priceFormatter: (p: number) => `${p >= 0 ? '+' : ''}${p.toFixed(1)} %` },
+        localization: { priceFormatter: (p: number) => fmtPercent(p, 1, true) },
       }, theme),
     );
     curves.forEach((c, i) => {

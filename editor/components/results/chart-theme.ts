@@ -1,4 +1,5 @@
 import { ColorType, CrosshairMode, type ChartOptions, type DeepPartial } from 'lightweight-charts';
+import { fmtNumber } from '../../format.ts';
 import type { Theme } from '../../theme.ts';
 import { chartPalettes } from './chart-theme-colors.ts';
 
@@ -44,5 +45,6 @@ export function chartOptions(overrides: DeepPartial<ChartOptions> = {}, theme: T
 /** Prices with as many decimals as their size needs: 42,150.5 · 101.23 · 0.004521. */
 export function formatPrice(p: number): string {
   const abs = Math.abs(p);
+  if (abs >= 1e15) return fmtNumber(p);
   return p.toLocaleString('en-US', { minimumFractionDigits: abs >= 1000 ? 0 : 2, maximumFractionDigits: abs >= 1000 ? 2 : abs >= 1 ? 2 : 6 });
 }
