@@ -30,7 +30,7 @@ export const volatilityTarget = defineNode({
     caveats: [
       'Size: weight = target % ÷ (sample standard deviation of the last N simple close-to-close returns × √periods per year), capped at Max % of equity; units = weight × equity ÷ close, at the close of the bar where the position opens.',
       'Sized once, at entry, and held unchanged until the exit: it does not rebalance as volatility or equity move (that would trade on almost every bar).',
-      'Periods per year, when left empty, is inferred as 365.25 days ÷ the smallest gap between bar times seen so far, the same basis as the backtest’s volatility metric (daily bars give 365.25, hourly 8 766). Daily stock data also gives 365.25; set 252 to annualise by trading days.',
+      'Periods per year, when left empty, is inferred as 365.25 days ÷ the smallest gap between bar times seen so far (daily bars give 365.25, hourly 8 766): a node sees one bar at a time, so it cannot count the bars a year holds. Daily stock data also gives 365.25; set 252 to annualise by trading days, as the backtest’s volatility metric does for such data (it counts the bars the data has in a calendar year).',
       'Warm-up: N returns need N + 1 closes, so the first size is known at bar N (index N). Until then `percent` is NaN and an Enter is not acted on; in level mode (Exit unwired) it enters on the first bar the size is known while Enter is still true, in latched mode an Enter pulse during warm-up is lost.',
       'A window with no variation at all (σ = 0) sizes at the cap.',
       'Enter and Exit work as in Target % of equity: with only Enter wired the position is held while Enter is true; with Exit wired, Enter opens and Exit closes, Exit winning a tie.',
