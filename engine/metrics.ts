@@ -22,7 +22,7 @@ export interface Metrics {
   exposure: number;
   finalEquity: number;
   commissionPaid: number;
-  /** Bars per year used to annualise, inferred from the median bar spacing. */
+  /** Bars per year used to annualise: the bars the data has in a calendar year (its mean spacing over its span). */
   periodsPerYear: number;
   /** CAGR over max drawdown; null when either is missing or the drawdown is 0. */
   calmar: number | null;
