@@ -247,7 +247,7 @@ describe('custom (sandboxed) nodes, bar by bar through saved snapshots', () => {
     const t = 90;
     const book = { cash: 100_000, lanes: [{ position: 0, avgPrice: 0 }] };
     killNext = true;
-    await expect(evaluateBar(plan, [''], [barAt(t)], book, JSON.parse(snapshots[t - 1]!))).rejects.toThrow(/^SandboxCrashed: /);
+    await expect(evaluateBar(plan, [''], [barAt(t)], book, JSON.parse(snapshots[t - 1]!))).rejects.toThrow(/^node "[^"]+" \(Jittered EMA\): SandboxCrashed: /);
     const retried = await evaluateBar(plan, [''], [barAt(t)], book, JSON.parse(snapshots[t - 1]!));
     expect(heldOutputs(JSON.stringify(retried.snapshot), 'fast')).toEqual(heldOutputs(snapshots[t]!, 'fast'));
     expect(heldOutputs(JSON.stringify(retried.snapshot), 'slow')).toEqual(heldOutputs(snapshots[t]!, 'slow'));
