@@ -32,6 +32,13 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
     await h.orm.em.fork().nativeDelete(CustomNode, {});
   });
 
+  /** The run or research run at `path` once it has ended (succeeded, failed or cancelled). */
+  const ended = (what: string, path: string) =>
+    waitFor(what, async () => {
+      const r = await call(h.app, 'GET', path);
+      return ['succeeded', 'failed', 'cancelled'].includes(r.json.status) ? r.json : undefined;
+    });
+
   const create = async (source = customEmaSource) => {
     const res = await call(h.app, 'POST', '/api/custom-nodes', { source });
     expect(res.status, JSON.stringify(res.json)).toBe(201);
@@ -234,10 +241,7 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
       expect(s.status).toBe(201);
       const run = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id });
       expect(run.status, JSON.stringify(run.json)).toBe(201);
-      const done = await waitFor('the run to finish', async () => {
-        const r = await call(h.app, 'GET', `/api/runs/${run.json.id}`);
-        return ['succeeded', 'failed', 'cancelled'].includes(r.json.status) ? r.json : undefined;
-      });
+      const done = await ended('the run to finish', `/api/runs/${run.json.id}`);
       expect(done.status, done.error ?? '').toBe('succeeded');
       return { id: run.json.id as string, result: (await call(h.app, 'GET', `/api/runs/${run.json.id}/result`)).json };
     };
@@ -268,10 +272,7 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
       const s = await call(h.app, 'POST', '/api/strategies', { name: `Sweep ${type}`, graph });
       const started = await call(h.app, 'POST', '/api/research', { kind: 'sweep', strategyId: s.json.id, data: { kind: 'synthetic', seed: 7, bars: 2000 }, config: { metric: 'totalReturn' } });
       expect(started.status, JSON.stringify(started.json)).toBe(201);
-      const run = await waitFor('the sweep to finish', async () => {
-        const r = await call(h.app, 'GET', `/api/research/${started.json.id}`);
-        return ['succeeded', 'failed', 'cancelled'].includes(r.json.status) ? r.json : undefined;
-      });
+      const run = await ended('the sweep to finish', `/api/research/${started.json.id}`);
       expect(run.status, run.error ?? '').toBe('succeeded');
       return (await call(h.app, 'GET', `/api/research/${run.id}/trials`)).json.items.map((t: { params: unknown; metrics: unknown }) => [t.params, t.metrics]);
     };
@@ -287,10 +288,7 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
     const s = await call(h.app, 'POST', '/api/strategies', { name: 'Throws on seven', graph });
     const started = await call(h.app, 'POST', '/api/runs', { strategyId: s.json.id });
     expect(started.status).toBe(201);
-    const done = await waitFor('the run to fail', async () => {
-      const r = await call(h.app, 'GET', `/api/runs/${started.json.id}`);
-      return ['succeeded', 'failed', 'cancelled'].includes(r.json.status) ? r.json : undefined;
-    });
+    const done = await ended('the run to fail', `/api/runs/${started.json.id}`);
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/node "fast" \(Custom EMA\): NodeError: .*no sevens/);
     // Not retried: the same code on the same bars throws again.
@@ -300,10 +298,7 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
     const swept = await call(h.app, 'POST', '/api/strategies', { name: 'Sweep past seven', graph });
     const research = await call(h.app, 'POST', '/api/research', { kind: 'sweep', strategyId: swept.json.id, data: { kind: 'synthetic', seed: 7, bars: 2000 }, config: { metric: 'totalReturn' } });
     expect(research.status, JSON.stringify(research.json)).toBe(201);
-    const run = await waitFor('the sweep to finish', async () => {
-      const r = await call(h.app, 'GET', `/api/research/${research.json.id}`);
-      return ['succeeded', 'failed', 'cancelled'].includes(r.json.status) ? r.json : undefined;
-    });
+    const run = await ended('the sweep to finish', `/api/research/${research.json.id}`);
     expect(run.status, run.error ?? '').toBe('succeeded');
     const trials = (await call(h.app, 'GET', `/api/research/${run.id}/trials`)).json.items as { params: Record<string, number>; metrics: unknown; error: string | null }[];
     const seven = trials.find((t) => t.params['fast.period'] === 7)!, five = trials.find((t) => t.params['fast.period'] === 5)!;
