@@ -268,6 +268,9 @@ export class SimBroker {
 
   /** Work the orders against bar `bar`, before the strategy sees its close. */
   onBar(bar: number, time: number, open: number, high: number, low: number, close: number, volume: number): void {
+    // A bar with a price that is not a positive finite number, or whose high is below its low, is skipped
+    // (the executor's rule, docs/engine.md): a live feed's bad print must not fill an order.
+    if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) return;
     const one = this.one;
     one.time[0] = time;
     one.open[0] = open;
@@ -322,11 +325,12 @@ export class SimBroker {
    * it does not inline (and this one is too big to inline), so passing six prices per bar allocated about
    * 100 bytes per bar and made garbage collection a large part of a backtest. Here, and in the helpers
    * below it, prices are read from the columns instead.
+   *
+   * Row `t` must be a valid bar (`isGoodBar`): the executor skips the others before they get here. Each
+   * price is read only where it is used (a market order reads the open alone): on a long backtest the
+   * row's other columns are seldom in cache, and each one read cost a trip to memory.
    */
   onBarAt(bar: number, bars: Bars, t: number): void {
-    const open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!, close = bars.close[t]!;
-    // Defence in depth: the executor skips such bars before they get here.
-    if (!(open > 0 && open < Infinity && close > 0 && close < Infinity && low > 0 && high < Infinity && high >= low)) return;
     // Flat with nothing working: no order to fill, no exit to check, no trailing anchor to move. Most bars
     // of most strategies are like this, so they cost one test here.
     if (!this.working()) return;
@@ -383,9 +387,14 @@ export class SimBroker {
 
   /** Where the working entry order fills on this bar, or NaN if it does not; sets `fillAtOpen`. */
   private entryFillPrice(bars: Bars, t: number): number {
-    const open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!;
+    const open = bars.open[t]!;
     const e = this.entry;
     const buy = e.target > this.position;
+    if (e.type !== OrderType.limit && e.type !== OrderType.stop && e.type !== OrderType.stopLimit) {
+      this.fillAtOpen = true;
+      return this.slipped(buy, open);
+    }
+    const high = bars.high[t]!, low = bars.low[t]!;
     let p: number;
     switch (e.type) {
       case OrderType.limit:
@@ -415,10 +424,8 @@ export class SimBroker {
         this.fillAtOpen = p === open;
         return p;
       }
-      default:
-        this.fillAtOpen = true;
-        return this.slipped(buy, open);
     }
+    return NaN;
   }
 
   /**
@@ -426,6 +433,8 @@ export class SimBroker {
    * then through the take-profit); inside the bar the stop side is assumed to come first.
    */
   private protect(bar: number, bars: Bars, t: number): void {
+    // No exit set and none pending: nothing to do (and the bar's prices need not be read).
+    if (this.exitPending === '' && this.stopLoss !== this.stopLoss && this.takeProfit !== this.takeProfit && this.trail !== this.trail) return;
     const open = bars.open[t]!, high = bars.high[t]!, low = bars.low[t]!;
     const long = this.position > 0;
     let stopLevel = this.stopLoss;
@@ -478,16 +487,18 @@ export class SimBroker {
   }
 
   private afterBar(bar: number, bars: Bars, t: number): void {
-    const high = bars.high[t]!, low = bars.low[t]!, close = bars.close[t]!;
     // The trailing anchor follows the bars the position has seen whole (from the next bar after an intrabar entry).
-    // On the executor's columns only after the last folded bar (a gap is the catch-up's, later); loose
+    // On the executor's columns only while a trailing stop is set and after the last folded bar: otherwise
+    // the catch-up folds them when a trailing stop is set (the same maximum, so the same anchor); loose
     // prices (`onBar`) have no columns to catch up from, so every worked bar is folded as it comes.
-    if (this.position !== 0 && bar >= this.heldFrom && (this.anchorThrough >= bar - 1 || bars === this.one)) {
-      this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, high) : Math.min(this.trailAnchor, low);
+    if (this.position !== 0 && bar >= this.heldFrom && (bars === this.one || (this.trail === this.trail && this.anchorThrough >= bar - 1))) {
+      this.trailAnchor = this.position > 0 ? Math.max(this.trailAnchor, bars.high[t]!) : Math.min(this.trailAnchor, bars.low[t]!);
       this.anchorThrough = bar;
     }
-    // Only the volatility slippage model needs the rolling returns; the others skip this per-bar work.
-    if (this.trackVolatility && this.prevClose > 0) {
+    // Only the volatility slippage model needs the rolling returns (and the closes); the others skip this.
+    if (!this.trackVolatility) return;
+    const close = bars.close[t]!;
+    if (this.prevClose > 0) {
       const r = close / this.prevClose - 1;
       const slot = this.returnsCount % volatilityWindow;
       if (this.returnsCount >= volatilityWindow) {
