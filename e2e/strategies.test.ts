@@ -164,4 +164,35 @@ describe('the strategies library', () => {
     expect(await rowNames(page)).not.toContain('Bad');
     await finish([400]);
   });
+
+  it('refuses a misspelt key by name, and a misspelt param shows on its node with a way to remove it', async () => {
+    const { page, shot, finish } = await e2e.open('strategies-unknown-keys');
+    await openLibrary(page);
+    const notice = page.getByTestId('library-notice');
+    const file = (name: string, graph: unknown) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'tradeloom.strategy', formatVersion: 1, name: 'Typos', graph })) });
+
+    // A setting spelt wrong would run on its default without a word: the file is refused, naming the key.
+    const settingTypo = structuredClone(smaCross);
+    settingTypo.settings = { ...settingTypo.settings, comissionBps: 50 };
+    await page.getByTestId('library-import-file').setInputFiles(file('settings.json', settingTypo));
+    await expect.poll(() => notice.getAttribute('class')).toContain('is-error');
+    expect(await notice.textContent()).toContain('"comissionBps"');
+
+    // A node's param spelt wrong: imported (params are the node's own business), then refused by the compiler.
+    const paramTypo = structuredClone(smaCross);
+    paramTypo.nodes.find((n: { id: string }) => n.id === 'slow').params = { perod: 20 };
+    await page.getByTestId('library-import-file').setInputFiles(file('params.json', paramTypo));
+    await expect.poll(() => notice.textContent()).toContain('Imported params.json');
+    await notice.getByRole('button', { name: 'Open it' }).click();
+    await expect.poll(() => page.getByTestId('compile-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('errors');
+    await page.locator('.react-flow__node[data-id="slow"]').click();
+    const unknown = page.getByTestId('unknown-param-perod');
+    await expect.poll(() => unknown.textContent()).toContain('not a param of this node (did you mean "period"?)');
+    await shot();
+    await unknown.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.getByTestId('compile-status').getAttribute('data-status')).toBe('ok');
+    await expect.poll(() => unknown.count()).toBe(0);
+    await shot();
+    await finish([400]);
+  });
 });

@@ -39,6 +39,21 @@ describe('compile: errors', () => {
     expect(error!.message).toMatch(/^nodes\.1\.id: /);
   });
 
+  it('invalid_graph: a key the document does not have is refused by name, never dropped', () => {
+    // A dropped setting would run on its default (commission 1 bp, not 50) without a word.
+    const graph = fixture(minimal, minimalEdges);
+    const settings = { initialCash: 10_000, comissionBps: 50 };
+    const misspelt = { ...graph, settings, nodes: graph.nodes.map((n, i) => (i === 1 ? { ...n, parms: { level: 1 } } : n)) };
+    const errors = errorsOf(misspelt);
+    expect(errors.map((e) => [e.code, e.path])).toEqual([
+      ['invalid_graph', ['nodes', 1]],
+      ['invalid_graph', ['settings']],
+    ]);
+    expect(errors[0]!.message).toContain('"parms"');
+    expect(errors[0]!.nodeId).toBe('t');
+    expect(errors[1]!.message).toContain('"comissionBps"');
+  });
+
   it('duplicate_node_id', () => {
     check('duplicate_node_id');
     const graph = fixture(minimal, minimalEdges);
@@ -69,6 +84,16 @@ describe('compile: errors', () => {
     expect(errors[0]!.message).toMatch(/^SMA period: /);
   });
 
+  it('bad_params: a param the node does not have is refused by name, with the one it resembles', () => {
+    // A bracket whose misspelt stop would otherwise run with no stop at all.
+    const bracket = { type: 'order.bracket', params: { stoploss: 5, takeProfit: 10, trailing: 2 } };
+    const errors = errorsOf(fixture({ ...minimal, exits: bracket }, [...minimalEdges, 'order.order -> exits.order']));
+    expect(errors.map((e) => [e.code, e.nodeId, e.path, e.message])).toEqual([
+      ['bad_params', 'exits', ['nodes', 3, 'params', 'stoploss'], 'Bracket (stop-loss / take-profit) stoploss: not a param of this node (did you mean "stopLoss"?)'],
+      ['bad_params', 'exits', ['nodes', 3, 'params', 'trailing'], 'Bracket (stop-loss / take-profit) trailing: not a param of this node'],
+    ]);
+  });
+
   it('unknown_node: an edge to a node that does not exist', () => {
     check('unknown_node');
     const errors = errorsOf(fixture(minimal, [...minimalEdges, 'ghost.value -> order.exit']));
@@ -90,6 +115,9 @@ describe('compile: errors', () => {
     const errors = errorsOf(fixture({ ...minimal, r: { type: 'indicator.rsi' } }, ['data.close -> r.source', 'r.value -> order.enter']));
     expect(only(errors, 'port_kind_mismatch')).toEqual([expect.objectContaining({ nodeId: 'order', port: 'enter', edgeId: 'e2', path: ['edges', 1] })]);
     expect(only(errors, 'port_kind_mismatch')[0]!.message).toMatch(/Number output cannot feed a Condition input/);
+    // The order's input has its (refused) wire: it is not also reported as unconnected (the threshold,
+    // left out of this wiring, is).
+    expect(only(errors, 'missing_input').map((e) => e.nodeId)).toEqual(['t']);
   });
 
   it('duplicate_input', () => {

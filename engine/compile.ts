@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { closest, distance } from 'fastest-levenshtein';
+import { z } from 'zod';
 import { readsContext, type AnyNodeDefinition, type DataRequest } from '../nodes/contract.ts';
 import { connectionError, PortKinds, slotWidth } from '../nodes/ports.ts';
 import { migrateParams, type Registry } from '../nodes/registry.ts';
@@ -115,7 +116,11 @@ export function compile(input: unknown, registry: Registry): CompileResult {
   // Wiring: every edge must join an existing output to an existing input of a compatible kind.
   const incoming = new Map<string, Map<string, { node: string; port: string }>>();
   const consumed = new Set<string>();
+  // Inputs some edge is drawn into, accepted or not: one whose edge was refused already has that error,
+  // and "needs its input connected" on top of it would send the user looking for a wire that is there.
+  const targeted = new Set<string>();
   graph.edges.forEach((edge, e) => {
+    targeted.add(`${edge.target.node}\u0000${edge.target.port}`);
     const at = (end: 'source' | 'target') => ['edges', e, end];
     const src = defs.get(edge.source.node);
     const dst = defs.get(edge.target.node);
@@ -151,7 +156,7 @@ export function compile(input: unknown, registry: Registry): CompileResult {
 
   for (const [id, def] of defs) {
     for (const [port, spec] of Object.entries(def.inputs)) {
-      if (!spec.optional && !incoming.get(id)?.has(port)) {
+      if (!spec.optional && !incoming.get(id)?.has(port) && !targeted.has(`${id}\u0000${port}`)) {
         errors.push({ code: 'missing_input', message: `${def.title} needs its "${port}" input connected`, nodeId: id, port, path: ['nodes', index.get(id)!] });
       }
     }
@@ -284,16 +289,45 @@ function parseParams(def: AnyNodeDefinition, node: GraphNode, i: number): { para
     // A migration refusing what it read is a params problem, not a version one.
     return { errors: [{ code: 'bad_params', message: `${def.title} params (saved at version ${node.version}): ${(err as Error).message}`, nodeId: node.id, path: ['nodes', i, 'params'] }] };
   }
+  const unknown = unknownParams(def, raw).map(({ key, suggestion }) => ({
+    code: 'bad_params' as const,
+    message: `${def.title} ${key}: not a param of this node${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+    nodeId: node.id,
+    path: ['nodes', i, 'params', key],
+  }));
   const result = (def.params as z.ZodType).safeParse(raw);
-  if (result.success) return { params: result.data as Record<string, unknown> };
+  if (result.success && unknown.length === 0) return { params: result.data as Record<string, unknown> };
   return {
-    errors: result.error.issues.map((issue) => ({
-      code: 'bad_params' as const,
-      message: `${def.title} ${issue.path.join('.') || 'params'}: ${issue.message}`,
-      nodeId: node.id,
-      path: ['nodes', i, 'params', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    })),
+    errors: [
+      ...unknown,
+      ...(result.error?.issues ?? []).map((issue) => ({
+        code: 'bad_params' as const,
+        message: `${def.title} ${issue.path.join('.') || 'params'}: ${issue.message}`,
+        nodeId: node.id,
+        path: ['nodes', i, 'params', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+      })),
+    ],
   };
+}
+
+/**
+ * Keys of `raw` that the node's params schema does not have. Refused rather than dropped: a misspelt
+ * \`stoploss\` would otherwise run the node on its default (a bracket with no stop) without a word. The
+ * suggestion is the param the key is closest to, once case, \`-\` and \`_\` are ignored, within a typo or
+ * two (a third of its length).
+ */
+function unknownParams(def: AnyNodeDefinition, raw: unknown): { key: string; suggestion?: string }[] {
+  if (!(def.params instanceof z.ZodObject) || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const known = Object.keys(def.params.shape);
+  const fold = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const folded = fold(key);
+      const suggestion = known.length > 0 ? closest(folded, known.map(fold)) : '';
+      const at = known.map(fold).indexOf(suggestion);
+      return at >= 0 && distance(folded, suggestion) <= Math.floor(suggestion.length / 3) ? { key, suggestion: known[at]! } : { key };
+    });
 }
 
 /**

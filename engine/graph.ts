@@ -3,6 +3,8 @@ import { z } from 'zod';
 /**
  * The strategy graph: the plain JSON document the editor edits, the server stores and the compiler
  * reads. Node ids are stable keys chosen by the editor; titles are display only and never referenced.
+ * Every object is strict: a misspelt key (\`comissionBps\`, \`parms\`) is refused by name, never dropped,
+ * as a dropped setting would run the strategy on its default without a word.
  */
 export const NodeId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, - and _ only');
 
@@ -27,15 +29,15 @@ export const GraphNode = z.object({
   /** The node definition version the params were saved with; older params are migrated on compile. */
   version: z.number().int().min(1).default(1),
   params: z.record(z.string(), z.unknown()).default({}),
-  position: z.object({ x: z.number().finite(), y: z.number().finite() }).default({ x: 0, y: 0 }),
+  position: z.object({ x: z.number().finite(), y: z.number().finite() }).strict().default({ x: 0, y: 0 }),
   label: z.string().max(200).optional(),
   /** Params a sweep or walk-forward may vary, by param name; absent for a node nothing optimises. */
   optimize: z.record(z.string().min(1).max(64), OptimizeRange).optional(),
-});
+}).strict();
 
-export const PortRef = z.object({ node: NodeId, port: z.string().min(1).max(64) });
+export const PortRef = z.object({ node: NodeId, port: z.string().min(1).max(64) }).strict();
 
-export const GraphEdge = z.object({ id: z.string().min(1).max(200), source: PortRef, target: PortRef });
+export const GraphEdge = z.object({ id: z.string().min(1).max(200), source: PortRef, target: PortRef }).strict();
 
 export const BacktestSettings = z.object({
   initialCash: z.number().positive().max(1e12).default(100_000).meta({ title: 'Initial cash' }).describe('Starting cash in quote currency.'),
@@ -50,17 +52,17 @@ export const BacktestSettings = z.object({
   slippageVolatility: z.number().min(0).max(10).default(0.1).meta({ title: 'Slippage (× volatility)' }).describe('Adverse move as a multiple of the 20-bar standard deviation of returns (volatility model).'),
   maxParticipation: z.number().min(0).max(100).default(0).meta({ title: 'Max participation (%)' }).describe('Largest fill as a percent of the bar’s volume; the rest stays working. 0 = no cap.'),
   maxLeverage: z.number().positive().max(100).default(1).meta({ title: 'Max leverage' }).describe('Largest gross position value as a multiple of equity; fills beyond it are cut down.'),
-});
+}).strict();
 
-const CanvasPoint = z.object({ x: z.number().finite().min(-1e6).max(1e6), y: z.number().finite().min(-1e6).max(1e6) });
+const CanvasPoint = z.object({ x: z.number().finite().min(-1e6).max(1e6), y: z.number().finite().min(-1e6).max(1e6) }).strict();
 
 /** A free-text note on the canvas. Never compiled: it documents the strategy for whoever reads it next. */
 export const GraphComment = z.object({
   id: NodeId,
   text: z.string().max(5000),
   position: CanvasPoint,
-  size: z.object({ width: z.number().finite().min(80).max(4000), height: z.number().finite().min(40).max(4000) }),
-});
+  size: z.object({ width: z.number().finite().min(80).max(4000), height: z.number().finite().min(40).max(4000) }).strict(),
+}).strict();
 
 /**
  * A labelled frame around some nodes; moving it moves them. Its rectangle is not stored: it always wraps
@@ -70,13 +72,13 @@ export const GraphGroup = z.object({
   id: NodeId,
   label: z.string().max(200),
   nodes: z.array(NodeId).min(1).max(2000),
-});
+}).strict();
 
 /** Canvas-only annotations: the compiler validates their shape and otherwise ignores them. */
 export const GraphAnnotations = z.object({
   comments: z.array(GraphComment).max(500).default([]),
   groups: z.array(GraphGroup).max(200).default([]),
-});
+}).strict();
 
 export const Graph = z.object({
   schemaVersion: z.literal(1).default(1),
@@ -84,7 +86,7 @@ export const Graph = z.object({
   edges: z.array(GraphEdge).max(10_000),
   settings: BacktestSettings.default(BacktestSettings.parse({})),
   annotations: GraphAnnotations.optional(),
-});
+}).strict();
 
 export type Graph = z.infer<typeof Graph>;
 export type GraphInput = z.input<typeof Graph>;

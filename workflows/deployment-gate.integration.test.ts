@@ -18,7 +18,8 @@ import { createDeploymentActivities, type StepResult } from './deployment-activi
  * fat-fingered or unpriceable orders are refused before anything is sent, with a recorded reason.
  */
 
-const data = { kind: 'synthetic', seed: 3, bars: 500 };
+// The synthetic data node's params.
+const data = { seed: 3, bars: 500 };
 const node = (id: string, type: string, params: object) => ({ id, type, params, position: { x: 0, y: 0 } });
 const edge = (id: string, from: [string, string], to: [string, string]) => ({ id, source: { node: from[0], port: from[1] }, target: { node: to[0], port: to[1] } });
 /** Holds `units` from the first bar on: one order, then the same instruction every bar. */

@@ -77,7 +77,7 @@ describe('live: a crossed stop closes the position once (real PostgreSQL, fake e
   const master = randomBytes(32);
   let clock = 0;
   const T0 = Date.parse('2026-11-22T10:00:00Z');
-  const data = { kind: 'synthetic', seed: 3, bars: 500 };
+  const data = { seed: 3, bars: 500 };
   const stopPct = 1.5;
   const node = (id: string, type: string, params: object) => ({ id, type, params, position: { x: 0, y: 0 } });
   const edge = (id: string, from: [string, string], to: [string, string]) => ({ id, source: { node: from[0], port: from[1] }, target: { node: to[0], port: to[1] } });

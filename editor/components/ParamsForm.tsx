@@ -24,7 +24,11 @@ interface Props {
 /** A form generated from the node's params JSON Schema. */
 export function ParamsForm({ entry, params, onChange, errors, datasets, optimize, onOptimize }: Props) {
   const fields = useMemo(() => fieldsOf(entry.paramsSchema), [entry.paramsSchema]);
-  if (fields.length === 0) return <div className="empty-note">This node has no settings.</div>;
+  // Params the node does not have (a misspelt key in an imported strategy): the compiler refuses them, and
+  // the form has no field for them, so each is listed here with its error and a way to remove it.
+  const known = Object.keys((entry.paramsSchema.properties as Record<string, unknown> | undefined) ?? {});
+  const unknown = Object.keys(params).filter((key) => !known.includes(key));
+  if (fields.length === 0 && unknown.length === 0) return <div className="empty-note">This node has no settings.</div>;
 
   const set = (key: string, value: unknown) => {
     const next = { ...params };
@@ -63,6 +67,19 @@ export function ParamsForm({ entry, params, onChange, errors, datasets, optimize
           <ParamField key={field.key} field={field} value={params[field.key]} onChange={(v) => set(field.key, v)} serverError={serverError(field.key)} />
         ),
       )}
+      {unknown.map((key) => (
+        <div key={key} className="field has-error" data-testid={`unknown-param-${key}`}>
+          <div className="field-head">
+            <label>{key}</label>
+            <button type="button" className="link-button" onClick={() => set(key, undefined)}>
+              Remove
+            </button>
+          </div>
+          <div className="field-error" role="alert">
+            {serverError(key) ?? 'not a param of this node'}
+          </div>
+        </div>
+      ))}
     </div>
   );
 }
