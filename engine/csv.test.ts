@@ -28,6 +28,17 @@ describe('parseOhlcvCsv: good files', () => {
   it('reads date-only rows, zone offsets and fractional seconds', () => {
     const bars = parseOhlcvCsv(`${header}\n2024-03-01,1,1,1,1,0\n2024-03-02T09:30:00+02:00,1,1,1,1,0\n2024-03-02T09:30:00.250-0100,1,1,1,1,0\n`);
     expect([...bars.time]).toEqual([Date.UTC(2024, 2, 1), Date.UTC(2024, 2, 2, 7, 30), Date.UTC(2024, 2, 2, 10, 30, 0, 250)]);
+    // The world's extremes, Kiribati and Baker Island.
+    expect(parseTime('2024-03-02T14:00+14:00')).toBe(Date.UTC(2024, 2, 2));
+    expect(parseTime('2024-03-02T00:00-12:00')).toBe(Date.UTC(2024, 2, 2, 12));
+  });
+
+  it('refuses a zone offset no place has, naming it, rather than shift the bar', () => {
+    expect(parseTime('2024-01-05T10:00+25:00')).toBeNaN();
+    expect(parseTime('2024-01-05T10:00+02:99')).toBeNaN();
+    expect(parseTime('2024-01-05T10:00-1300')).toBeNaN();
+    expect(describeTime('2024-01-05T10:00+02:99')).toBe('"2024-01-05T10:00+02:99" has the zone offset +02:99, which is not one (offsets run from −12:00 to +14:00)');
+    expect(refused(`${header}\n2024-01-04T10:00,1,1,1,1,0\n2024-01-05T10:00+25:00,1,1,1,1,0\n`)).toContain('line 3, time: "2024-01-05T10:00+25:00" has the zone offset +25:00');
   });
 
   it('reads epoch seconds and epoch milliseconds', () => {

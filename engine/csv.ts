@@ -120,6 +120,8 @@ export const timeRange = { from: Date.UTC(1900, 0, 1), to: Date.UTC(2200, 0, 1) 
 /** Why `parseTime` refused `raw` (it returned NaN). */
 export function describeTime(raw: string): string {
   const t = readTime(raw);
+  const zone = isoTime.exec(raw)?.[8];
+  if (Number.isNaN(t) && zone && Number.isNaN(zoneOffset(zone))) return `"${raw}" has the zone offset ${zone}, which is not one (offsets run from −12:00 to +14:00)`;
   if (Number.isNaN(t)) return `"${raw}" is not an ISO-8601 date or an epoch time`;
   return `"${raw}" reads as ${Number.isFinite(t) && Math.abs(t) < 8.64e15 ? new Date(t).toISOString() : 'a time beyond any calendar'}, outside the years 1900–2199`;
 }
@@ -142,11 +144,19 @@ function readTime(raw: string): number {
   const utc = calendarTime(year, month, day, hour, minute, second, ms);
   if (Number.isNaN(utc)) return NaN;
   const zone = m[8];
-  if (!zone || zone.toUpperCase() === 'Z') return utc;
-  const sign = zone[0] === '-' ? -1 : 1;
+  return zone ? utc - zoneOffset(zone) * 60_000 : utc;
+}
+
+/**
+ * A zone's offset from UTC in minutes (`Z`, `±HH:MM` or `±HHMM`), or NaN for one no place has: the
+ * world's offsets run from −12:00 to +14:00, and `+25:00` or `+02:99` would shift every bar silently.
+ */
+function zoneOffset(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
   const digits = zone.slice(1).replace(':', '');
-  const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
-  return utc - sign * offset * 60_000;
+  const hours = Number(digits.slice(0, 2)), minutes = Number(digits.slice(2));
+  const offset = (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  return minutes < 60 && offset >= -12 * 60 && offset <= 14 * 60 ? offset : NaN;
 }
 
 /** A UTC calendar time in ms, or NaN for an impossible one (`Date.UTC` would roll 30 February into March). */
