@@ -302,7 +302,8 @@ export function defineNode<P extends ParamsSchema, I extends Record<string, Port
     const outs = Object.values(def.outputs);
     // A kernel already means no context; the state is the contract's part (tested, not checkable here).
     if (!def.kernel || def.scope === 'cross') throw new Error(`${def.type}: pointwise is for a node with a kernel that steps one symbol's bar from its inputs alone`);
-    if (outs.length !== 1 || !['number', 'bool'].includes(outs[0]!.kind) || Object.values(def.inputs).some((spec) => !['number', 'bool'].includes(spec.kind))) {
+    const single = ['number', 'price', 'bool'];
+    if (outs.length !== 1 || !single.includes(outs[0]!.kind) || Object.values(def.inputs).some((spec) => !single.includes(spec.kind))) {
       throw new Error(`${def.type}: pointwise needs single-number inputs and one single-number output`);
     }
   }

@@ -61,6 +61,7 @@ import { xor } from './logic/xor/index.ts';
 import { select } from './logic/select/index.ts';
 import { barsSince } from './logic/barsSince/index.ts';
 import { latch } from './logic/latch/index.ts';
+import { asPrice } from './math/asPrice/index.ts';
 import { constant } from './math/constant/index.ts';
 import { arithmetic } from './math/arithmetic/index.ts';
 import { abs } from './math/abs/index.ts';
@@ -156,6 +157,7 @@ export const registry = createRegistry([
   barsSince,
   latch,
   constant,
+  asPrice,
   arithmetic,
   abs,
   clamp,

@@ -9,7 +9,7 @@ export const constant = defineNode({
   title: 'Constant',
   description: 'A fixed number on every bar, to compare or combine a series with.',
   docs: {
-    example: 'Arithmetic: close × Constant(1.02) for a level 2 % above the close.',
+    example: 'Arithmetic: close × Constant(1.02) for a level 2 % above the close (through As price, a limit or stop Price).',
     caveats: ['No inputs and no warm-up: the value is there from the first bar and never NaN.'],
   },
   inputs: {},

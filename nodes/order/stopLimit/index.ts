@@ -13,7 +13,7 @@ export const stopLimitOrder = defineNode({
   title: 'Stop-limit order',
   description: 'Enter when price breaks through a stop level, but pay no more than a limit beyond it; exit at market.',
   docs: {
-    example: 'Enter = squeeze released, Price = Bollinger upper, Limit offset 0.5 %: buy the breakout but never more than 0.5 % above the band.',
+    example: 'Enter = squeeze released, Price = Bollinger upper (through As price), Limit offset 0.5 %: buy the breakout but never more than 0.5 % above the band.',
     caveats: [
       'Stop price: the Price input when wired, else the signal close moved by Offset % against you (above it for a long). Limit price: the stop moved a further Limit offset % the same way.',
       'Emits at every close. On the entry bar it fixes both prices and the size (valued at the limit price, the most it pays) and then repeats that same instruction while in. While out it emits 0 at market, which also cancels it.',
