@@ -62,7 +62,8 @@ export function NodeInspector({ node, entry, errors, doc, datasets }: Props) {
           errors={errors}
           datasets={datasets}
           optimize={node.data.optimize}
-          onOptimize={(param, range) => doc.setOptimize(node.id, param, range)}
+          // A data source's params cannot vary in a research run (its bars are loaded once for every trial).
+          onOptimize={entry.category === 'data' && entry.inputs.length === 0 ? undefined : (param, range) => doc.setOptimize(node.id, param, range)}
         />
       </section>
 

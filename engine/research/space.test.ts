@@ -51,6 +51,15 @@ describe('the search space', () => {
     ]);
   });
 
+  it('refuses to vary a data node’s param: every trial runs on the bars loaded once', () => {
+    const space = paramSpace(withOptimize({ data: { seed: { values: [1, 2, 3] } } }), registry);
+    expect(space.ok).toBe(false);
+    if (space.ok) return;
+    expect(space.errors).toEqual([expect.objectContaining({ code: 'bad_params', nodeId: 'data', path: ['nodes', 0, 'optimize', 'seed'] })]);
+    expect(space.errors[0]!.message).toBe('Synthetic bars "seed" cannot vary in a research run: every trial runs on the same bars, loaded once (change it in the strategy instead)');
+    expect(overrideErrors(Graph.parse(base), { 'data.bars': 100 }, registry)).toEqual(['"data.bars": Synthetic bars "bars" cannot vary in a research run: every trial runs on the same bars, loaded once (change it in the strategy instead)']);
+  });
+
   it('walks the grid in mixed radix, last dimension fastest, covering every combination once', () => {
     const dims = [
       { key: 'a.x', nodeId: 'a', param: 'x', values: [1, 2, 3] },

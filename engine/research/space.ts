@@ -54,6 +54,10 @@ export function paramSpace(input: unknown, registry: Registry): { ok: true; dime
     const shape = (def.params as z.ZodObject).shape;
     for (const [param, range] of Object.entries(node.optimize)) {
       const path = ['nodes', i, 'optimize', param];
+      if (def.source) {
+        errors.push({ code: 'bad_params', message: dataParamMessage(def, param), nodeId: node.id, path });
+        continue;
+      }
       if (!Object.hasOwn(shape, param)) {
         errors.push({ code: 'bad_params', message: `${def.title} has no param "${param}" to optimise`, nodeId: node.id, path });
         continue;
@@ -118,6 +122,15 @@ function currentParams(def: AnyNodeDefinition, version: number, params: Record<s
 }
 
 /**
+ * A research run loads its bars once, from the strategy as saved, and runs every trial on them: a data
+ * node's param cannot vary between trials (a sweep over the synthetic seed ran every trial on the same
+ * bars, and reported three identical results as three seeds).
+ */
+function dataParamMessage(def: AnyNodeDefinition, param: string): string {
+  return `${def.title} "${param}" cannot vary in a research run: every trial runs on the same bars, loaded once (change it in the strategy instead)`;
+}
+
+/**
  * Problems with an override given by hand (a Monte Carlo or cost run's params): every key must name a
  * node in the graph and a param its definition has. Values are checked when the trial compiles.
  */
@@ -128,6 +141,7 @@ export function overrideErrors(graph: Graph, override: ParamsOverride, registry:
     const node = dot > 0 ? graph.nodes.find((n) => n.id === key.slice(0, dot)) : undefined;
     const def = node && registry.get(node.type);
     if (!node || !def) errors.push(`"${key}": no node "${dot > 0 ? key.slice(0, dot) : key}" in the strategy (keys are nodeId.param)`);
+    else if (def.source) errors.push(`"${key}": ${dataParamMessage(def, key.slice(dot + 1))}`);
     else if (!Object.hasOwn((def.params as z.ZodObject).shape, key.slice(dot + 1))) errors.push(`"${key}": ${def.title} has no param "${key.slice(dot + 1)}"`);
   }
   return errors;

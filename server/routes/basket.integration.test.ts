@@ -125,6 +125,20 @@ describe('CSV baskets through the API (real PostgreSQL and Temporal)', () => {
     expect(await finished(`/api/research/${wf.json.id}`)).toMatchObject({ status: 'succeeded' });
   });
 
+  it('lays research windows out on the union of the files’ times, not on the longest file', async () => {
+    // 300 and 350 hours, staggered: 450 hours together.
+    const a = await upload('early.csv', wave(0, { to: 300 }));
+    const b = await upload('late.csv', wave(2, { from: 100, to: 450 }));
+    const strategyId = await strategy(rotation([{ datasetId: a }, { datasetId: b }], true));
+    const wf = await call(h.app, 'POST', '/api/research', { kind: 'walkForward', strategyId, config: { inSampleBars: 300, outOfSampleBars: 100, metric: 'totalReturn' }, execution: { trialsPerActivity: 2, concurrency: 2 } });
+    expect(wf.status).toBe(201);
+    expect(await finished(`/api/research/${wf.json.id}`)).toMatchObject({ status: 'succeeded' });
+    // One window more than the union holds is still refused, before anything runs.
+    const tooLong = await call(h.app, 'POST', '/api/research', { kind: 'walkForward', strategyId, config: { inSampleBars: 400, outOfSampleBars: 100, metric: 'totalReturn' }, execution: { trialsPerActivity: 2, concurrency: 2 } });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.json.detail).toContain('450 bars');
+  });
+
   it('refuses what cannot run, saying which dataset and why', async () => {
     const a = await upload('alpha.csv', wave(0));
     const b = await upload('ALPHA.csv', wave(1));
@@ -145,12 +159,11 @@ describe('CSV baskets through the API (real PostgreSQL and Temporal)', () => {
     expect(renamed.status).toBe(201);
     expect(await finished(`/api/runs/${renamed.json.id}`)).toMatchObject({ status: 'succeeded' });
 
-    // Hourly with daily bars: the run fails and names both datasets.
+    // Hourly with daily bars: refused before the run starts, naming both datasets.
     const mixed = await call(h.app, 'POST', '/api/runs', { strategyId: await strategy(rotation([{ datasetId: a }, { datasetId: daily }])) });
-    expect(mixed.status).toBe(201);
-    const failed = await finished(`/api/runs/${mixed.json.id}`);
-    expect(failed.status).toBe('failed');
-    expect(failed.error).toContain('different bar intervals (1 h bars: "alpha.csv"; 1 d bars: "daily.csv")');
+    expect(mixed.status).toBe(422);
+    expect(mixed.json.detail).toContain('different bar intervals (1 h bars: "alpha.csv"; 1 d bars: "daily.csv")');
+    expect(mixed.json.errors[0].path).toBe('graph.nodes.data.params.datasets');
 
     // A deployment trades one symbol: a basket strategy, or a basket replayed as its feed, is refused.
     const riskLimits = { maxOrderQuantity: 10_000, maxOrderNotional: 10_000_000, maxPosition: 10_000, maxGrossExposure: 10_000_000, maxDrawdownPct: 90, maxDailyLossPct: 90, throttle: { maxOrders: 1000, windowMs: 60_000 } };

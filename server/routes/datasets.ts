@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { bodyLimit } from 'hono/body-limit';
 import { DataError } from '../../engine/bars.ts';
 import { parseOhlcvCsv } from '../../engine/csv.ts';
-import { resolveSymbols } from '../../engine/data.ts';
+import { loadMarket, resolveSymbols, type ReadDataset } from '../../engine/data.ts';
 import type { DataRequest } from '../../nodes/contract.ts';
 import { Dataset } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
@@ -88,8 +88,9 @@ export type ResolvedDatasets =
 /**
  * Check, before a run starts, that every dataset a request reads exists and belongs to `owner`, and fill
  * in each basket symbol from its dataset's name, so the stored run says exactly which symbols it traded.
- * `bars` is the length of the data, or for a basket its longest dataset (the union of their times is at
- * least that long, and is only known once the files are read).
+ * `bars` is the length of the data. For a basket that is the union of its files' times, known only once
+ * they are read: they are read here (a research run lays its windows out on it; a basket the engine
+ * would refuse, mixed intervals say, is refused now, not when the run starts).
  */
 export async function resolveDatasets(em: EntityManager, owner: string, request: DataRequest, origin: RequestOrigin): Promise<ResolvedDatasets> {
   if (request.kind === 'synthetic') return { ok: true, request, bars: request.bars };
@@ -115,5 +116,22 @@ export async function resolveDatasets(em: EntityManager, owner: string, request:
     return { ok: false, title: 'Duplicate symbols', detail: `Datasets "${names[a]}" and "${names[b]}" would both trade as symbol "${symbols[b]}"; give one of them a symbol of its own.`, path: at(b, 'symbol'), message: `symbol "${symbols[b]}" is already used` };
   }
   const datasets = request.datasets.map((d, i) => ({ datasetId: d.datasetId, symbol: symbols[i]! }));
-  return { ok: true, request: { kind: 'datasets', datasets }, bars: Math.max(...ids.map((id) => byId.get(id)!.bars)) };
+  const basket: DataRequest = { kind: 'datasets', datasets };
+  try {
+    const market = await loadMarket(basket, datasetReader(em, owner));
+    return { ok: true, request: basket, bars: market.lanes[0]!.close.length };
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    const path = origin.fromChoice ? 'body.data.datasets' : `graph.nodes.${origin.nodeId}.params.datasets`;
+    return { ok: false, title: 'Data unavailable', detail: `The basket cannot be read: ${err.message}.`, path, message: err.message };
+  }
+}
+
+/** `owner`'s datasets by id, as the data loaders read them (`ReadDataset`); an id that is not a uuid is none. */
+export function datasetReader(em: EntityManager, owner: string): ReadDataset {
+  return async (datasetId) => {
+    if (!z.uuid().safeParse(datasetId).success) return undefined;
+    const dataset = await em.findOne(Dataset, { id: datasetId, owner }, { populate: ['csv'] });
+    return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
+  };
 }

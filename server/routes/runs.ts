@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { limitPosts } from '../rate-limit.ts';
 import { documentEventStream, IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
-import { resolveDatasets } from './datasets.ts';
+import { datasetReader, resolveDatasets } from './datasets.ts';
 import { buildRunChartAsync, RunChartOut, RunChartQuery, StoredTrade, UnknownSeriesError, type PaneMap } from './run-chart.ts';
 
 const tags = ['Runs'];
@@ -164,11 +164,7 @@ export function registerRunRoutes(app: OpenAPIHono, deps: AppDeps): void {
       const request = resolved.success ? resolved.data : chooseData(compiled.plan.data.request, run.data ? DataChoice.parse(run.data) : undefined);
       let market;
       try {
-        market = await loadMarket(request, async (datasetId) => {
-          if (!z.uuid().safeParse(datasetId).success) return undefined;
-          const dataset = await fork.findOne(Dataset, { id: datasetId, owner: deps.owner }, { populate: ['csv'] });
-          return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
-        });
+        market = await loadMarket(request, datasetReader(fork, deps.owner));
       } catch (err) {
         if (err instanceof DataError) return problem(c, 422, 'Data unavailable', `The run's data can no longer be read: ${err.message}.`);
         throw err;
