@@ -325,7 +325,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       // short data fails them all alike).
       const failedTrial = trials.find((t) => t.error !== null);
       if (trials.length > 0 && trials.every((t) => t.error !== null)) {
-        const error = `every trial failed; trial ${failedTrial!.trialIndex + 1}: ${failedTrial!.error}`;
+        const error = `every trial failed; trial #${failedTrial!.trialIndex} (the trials table's #): ${failedTrial!.error}`;
         await em.nativeUpdate(ResearchRun, { id, status: { $nin: [...terminalStatuses] } }, { status: 'failed', trialsDone: rows.length, error, finishedAt: new Date() });
         log.info({ researchRunId: id, trials: rows.length }, 'research run failed: every trial failed');
         return;

@@ -48,5 +48,9 @@ describe('laying out a research run', () => {
     const huge = [{ key: 'a.x', nodeId: 'a', param: 'x', values: Array.from({ length: 1000 }, (_, i) => i) }, { key: 'b.y', nodeId: 'b', param: 'y', values: Array.from({ length: 1000 }, (_, i) => i) }];
     expect(() => layout(ResearchSpec.parse({ kind: 'sweep' }), huge, 5000)).toThrow(/random sampling/);
     expect(layout(ResearchSpec.parse({ kind: 'sweep', config: { sampling: { kind: 'random', samples: 500 } } }), huge, 5000).total).toBe(500);
+    // A Monte Carlo block as long as the data: every path the same final return.
+    const block = (blockLength: number) => layout(ResearchSpec.parse({ kind: 'monteCarlo', config: { blockLength } }), [], 350);
+    expect(() => block(350)).toThrow('a block of 350 bars covers all 350 bars: every path would be the data itself, rotated, with the same final return; use blocks much shorter than the data');
+    expect(block(349).total).toBe(10);
   });
 });

@@ -66,6 +66,12 @@ export function layout(spec: ResearchSpec, dimensions: readonly Dimension[], tot
       };
     }
     case 'monteCarlo': {
+      const { method, blockLength } = spec.config;
+      // A block as long as the data makes every path the data itself, rotated: one final return, drawn
+      // as a histogram of rounding noise.
+      if (method === 'blockBootstrap' && blockLength >= totalBars) {
+        throw new ResearchPlanError(`a block of ${blockLength} bars covers all ${totalBars} bars: every path would be the data itself, rotated, with the same final return; use blocks much shorter than the data`);
+      }
       const count = Math.ceil(spec.config.paths / PATHS_PER_TRIAL);
       return { phases: [{ name: 'monteCarlo', start: 0, end: count, batch: per(2) }], total: count, combos: [], windows: [] };
     }

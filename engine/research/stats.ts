@@ -32,8 +32,9 @@ export function histogram(values: ArrayLike<number>, bins: number): HistogramBin
     min = Math.min(min, values[i]!);
     max = Math.max(max, values[i]!);
   }
-  // All values equal: one bin holding them all, rather than bins of zero width.
-  if (max === min) return [{ from: min, to: max, count: n }];
+  // All values equal, or equal but for rounding (a reshuffle's final returns, the same product in
+  // another order): one bin holding them all, rather than bins of zero width or of rounding noise.
+  if (max - min <= 1e-9 * Math.max(Math.abs(min), Math.abs(max))) return [{ from: min, to: max, count: n }];
   const width = (max - min) / bins;
   const out = Array.from({ length: bins }, (_, i) => ({ from: min + i * width, to: i === bins - 1 ? max : min + (i + 1) * width, count: 0 }));
   for (let i = 0; i < n; i++) out[Math.min(bins - 1, Math.floor((values[i]! - min) / width))]!.count++;

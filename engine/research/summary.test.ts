@@ -37,6 +37,8 @@ describe('research summaries', () => {
     expect(s.windows.map((w) => w.index)).toEqual([0, 1]);
     expect(s.stitched.equity.map((p) => Math.round(p.value * 1e6) / 1e6)).toEqual([1050, 1100, 1045, 1045]);
     expect(s.stitched.metrics!.totalReturn).toBeCloseTo(4.5, 9);
+    // The account starts from the initial cash, which the chart draws as its start line (the curve's first point is after a bar).
+    expect(s.stitched.initialCash).toBe(1000);
     expect(s.stitched.metrics).toMatchObject({ trades: 6, commissionPaid: 2, exposure: 40, winRate: null });
     // Out of sample: 10 − 5 = 5 points over 4 bars; in sample scaled to those bars: 20·2/20 + 10·2/20 = 3.
     expect(s.efficiency).toBeCloseTo(5 / 3, 9);

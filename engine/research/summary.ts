@@ -86,7 +86,11 @@ export interface WalkForwardSummary {
   kind: 'walkForward';
   metric: RankMetric;
   windows: WalkForwardWindowSummary[];
-  stitched: { equity: CurvePoint[]; metrics: Metrics | null; exact: boolean };
+  /**
+   * `initialCash`: what the stitched account starts from (its return is measured from it; the curve's first
+   * point is already after the first bar). Absent in runs stored before it was kept.
+   */
+  stitched: { equity: CurvePoint[]; metrics: Metrics | null; exact: boolean; initialCash?: number };
   /**
    * Walk-forward efficiency: out-of-sample return per bar over in-sample return per bar of the chosen
    * params (1 = kept everything the optimisation found; null when in-sample returns were not positive).
@@ -129,7 +133,7 @@ export function walkForwardSummary(metric: RankMetric, outOfSample: readonly Tri
         error: t.error,
       };
     }),
-    stitched: { equity: thin(stitched.equity, stitched.time, SUMMARY_CURVE_POINTS), metrics, exact },
+    stitched: { equity: thin(stitched.equity, stitched.time, SUMMARY_CURVE_POINTS), metrics, exact, initialCash },
     // Both sides are scaled to the out-of-sample length, so the ratio compares like with like.
     efficiency: isReturnPerBar > 0 ? oosReturnPerBar / isReturnPerBar : null,
     profitableWindowsPct: ordered.length ? (done.filter((t) => t.metrics.totalReturn > 0).length / ordered.length) * 100 : 0,

@@ -163,7 +163,7 @@ describe('research runs against real PostgreSQL and Temporal', () => {
     expect(started.status).toBe(201);
     const run = await finished(started.json.id, 60_000);
     expect(run.status).toBe('failed');
-    expect(run.error).toMatch(/^every trial failed; trial 1: .*warm up/);
+    expect(run.error).toMatch(/^every trial failed; trial #0 \(the trials table's #\): .*warm up/);
     expect(run.summary).toBeNull();
   });
 

@@ -47,8 +47,9 @@ export function Histogram({ title, bins, markers, format, signed, testId }: Prop
             <line className="hist-axis" x1={margin.left} x2={margin.left + w} y1={margin.top + h} y2={margin.top + h} />
             {bins.map((b, i) => {
               const bh = (b.count / peak) * h;
-              const x0 = x(b.from);
-              const bw = Math.max(1, x(b.to) - x0 - 1);
+              // One bin (every path alike) spans the plot: a 1-pixel bar would read as nothing.
+              const x0 = bins.length === 1 ? margin.left : x(b.from);
+              const bw = bins.length === 1 ? w : Math.max(1, x(b.to) - x0 - 1);
               const loss = signed && (b.from + b.to) / 2 < 0;
               return (
                 <rect

@@ -34,7 +34,7 @@ export function WalkForwardView({ summary }: { summary: WalkForwardSummary }) {
             </span>
             {!summary.stitched.exact && <span className="muted">risk figures estimated from a thinned curve</span>}
           </div>
-          {equity.length > 1 ? <EquityChart equity={equity} initialCash={equity[0]!.value} /> : <div className="empty-state">No out-of-sample window produced a curve.</div>}
+          {equity.length > 1 ? <EquityChart equity={equity} initialCash={summary.stitched.initialCash ?? equity[0]!.value} /> : <div className="empty-state">No out-of-sample window produced a curve.</div>}
         </div>
         <div className="table-wrap">
           <table className="trades wf-table" data-testid="wf-windows">
