@@ -17,6 +17,16 @@ describe('data.resample', () => {
     expect(out.bars[5]).toEqual({ time: 15 * minute, open: 39, high: 62, low: 37, close: 60, volume: 30 });
   });
 
+  it('builds weeks from Monday 00:00 UTC (the epoch was a Thursday)', () => {
+    // Daily bars from Thursday 2023-01-05 to Wednesday 2023-01-18.
+    const day = 86_400_000, first = Date.UTC(2023, 0, 5);
+    const bars = Array.from({ length: 14 }, (_, i) => ({ time: first + i * day, open: i, high: i + 1, low: i - 1, close: i, volume: 1 }));
+    const out = runNode(resample, { params: { minutes: 7 * 1440 }, inputs: { bars } });
+    // Sunday 2023-01-08 (i = 3) ends the first, partial week; Sunday 2023-01-15 (i = 10) the full one.
+    expect(out.closed.flatMap((c, i) => (c === 1 ? [new Date(bars[i]!.time).toISOString().slice(0, 10)] : []))).toEqual(['2023-01-08', '2023-01-15']);
+    expect(out.bars[10]).toEqual({ time: Date.UTC(2023, 0, 9), open: 4, high: 11, low: 3, close: 10, volume: 7 });
+  });
+
   it('a gap completes the earlier period on the first bar of a later one', () => {
     // Bars at 0, 5, (10 missing), 15, 20, 25 minutes.
     const bars = [bar(0, 10), bar(1, 20), bar(3, 40), bar(4, 50), bar(5, 60)];
