@@ -336,6 +336,15 @@ describe('the canvas tools', () => {
     expect(await active()).toMatch(/^palette-/);
     await shot();
 
+    // Typed into the search: ↓ goes into the matches, and Enter there adds the first match.
+    await page.getByTestId('palette-search').fill('resample');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(active).toBe('palette-data.resample');
+    await page.getByTestId('palette-search').fill('crossover');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => nodeCount(page)).toBe(2);
+    await page.getByTestId('palette-search').fill('');
+
     // The toolbar is a row of buttons reached by Tab, each with a visible focus ring.
     await page.getByTestId('strategy-name').focus();
     const reached = new Set<string>();

@@ -110,6 +110,16 @@ describe('canvas editing a trader expects', () => {
     await expect.poll(() => nodeCount(page)).toBe(4);
     await expect.poll(() => page.getByTestId('compile-status').getAttribute('data-status'), { timeout: 15_000 }).not.toBe('checking');
 
+    // After undoing the pastes, a clicked node is deleted by the Delete key (it once did nothing here).
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => nodeCount(page)).toBe(2);
+    await page.locator(`.react-flow__node[data-id="${sma}"]`).click();
+    await expect.poll(() => selectedNodeIds(page)).toEqual([sma]);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => nodeCount(page)).toBe(1);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => nodeCount(page)).toBe(2);
+
     await page.keyboard.press('?');
     await page.getByTestId('shortcuts-dialog').waitFor();
     expect(await page.getByTestId('shortcuts-dialog').textContent()).toContain('Paste them as new nodes');

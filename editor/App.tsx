@@ -295,6 +295,7 @@ export function App({ boot }: { boot: BootRequests }) {
       layout: () => void autoLayout.layout(),
       selectAll: () => doc.selectAll(true),
       deselect: () => doc.selectAll(false),
+      delete: () => doc.deleteSelected(),
       help: () => setShowShortcuts(true),
     },
     // While a diff covers the canvas, edits would land on a graph nobody can see.

@@ -23,6 +23,16 @@ describe('shortcuts', () => {
     expect(shortcutFor(press('s', { ctrlKey: true }), true)).toBe('save');
     for (const k of ['z', 'c', 'v', 'a', 'd', 'g']) expect(shortcutFor(press(k, { ctrlKey: true }), true)).toBeNull();
     expect(shortcutFor(press('?', { shiftKey: true }), true)).toBeNull();
+    // Backspace and Delete in a field edit its text; they never delete the selected node.
+    expect(shortcutFor(press('Backspace'), true)).toBeNull();
+    expect(shortcutFor(press('Delete'), true)).toBeNull();
+  });
+
+  it('deletes the selection with Delete or Backspace on the canvas', () => {
+    expect(shortcutFor(press('Delete'), false)).toBe('delete');
+    expect(shortcutFor(press('Backspace'), false)).toBe('delete');
+    expect(shortcutFor(press('Delete', { ctrlKey: true }), false)).toBeNull();
+    expect(shortcutFor(press('Backspace', { altKey: true }), false)).toBeNull();
   });
 
   it('ignores plain letters and Alt combinations', () => {

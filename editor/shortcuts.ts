@@ -1,6 +1,6 @@
 /** Keyboard shortcuts: one table drives both the key handler and the cheat-sheet, so they cannot disagree. */
 
-export type ShortcutAction = 'save' | 'undo' | 'redo' | 'copy' | 'paste' | 'selectAll' | 'deselect' | 'help' | 'duplicate' | 'group' | 'layout';
+export type ShortcutAction = 'save' | 'undo' | 'redo' | 'copy' | 'paste' | 'selectAll' | 'deselect' | 'help' | 'duplicate' | 'group' | 'layout' | 'delete';
 
 export interface KeyLike {
   key: string;
@@ -32,6 +32,9 @@ export function shortcutFor(e: KeyLike, inField: boolean): ShortcutAction | null
   }
   if (e.key === '?' && !e.altKey) return 'help';
   if (e.key === 'Escape') return 'deselect';
+  // Ours, not React Flow's delete key: its key tracking kept a key whose release it missed (the V of a
+  // paste, after two undos), and then ignored Delete until the key was pressed again.
+  if ((e.key === 'Delete' || e.key === 'Backspace') && !e.altKey && !e.shiftKey) return 'delete';
   return null;
 }
 

@@ -227,7 +227,8 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
           onConnect={onConnect}
           onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
-          deleteKeyCode={['Delete', 'Backspace']}
+          // Delete and Backspace are the app's shortcuts (shortcuts.ts), not React Flow's.
+          deleteKeyCode={null}
           // Shift adds to the selection on click and draws a selection box on drag; a box takes every node it touches.
           multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
           selectionKeyCode="Shift"

@@ -1,4 +1,4 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CatalogEntry } from '../../nodes/registry.ts';
 import { categoryColors, categoryOrder, categoryTitles, useCatalogInfo } from '../catalog-context.ts';
 import { PaletteItem } from './PaletteItem.tsx';
@@ -13,6 +13,7 @@ interface CustomActions {
 export function Palette({ onAdd, onNewCustomNode, onEditCustomNode }: { onAdd: (entry: CatalogEntry) => void } & CustomActions) {
   const { catalog } = useCatalogInfo();
   const [query, setQuery] = useState('');
+  const list = useRef<HTMLDivElement>(null);
 
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -34,6 +35,21 @@ export function Palette({ onAdd, onNewCustomNode, onEditCustomNode }: { onAdd: (
     items[next]!.focus();
     items[next]!.scrollIntoView({ block: 'nearest' });
   };
+  // From the search box: ↓ goes into the matches, Enter adds the first one (type "rsi", Enter).
+  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown') {
+      const first = list.current?.querySelector<HTMLElement>('.palette-item');
+      if (!first) return;
+      event.preventDefault();
+      first.focus();
+      first.scrollIntoView({ block: 'nearest' });
+    } else if (event.key === 'Enter') {
+      const first = groups.find((g) => g.items.length > 0)?.items[0];
+      if (!first) return;
+      event.preventDefault();
+      onAdd(first);
+    }
+  };
 
   return (
     <aside className="palette" aria-label="Node palette">
@@ -48,10 +64,11 @@ export function Palette({ onAdd, onNewCustomNode, onEditCustomNode }: { onAdd: (
           aria-label="Search nodes"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onSearchKey}
           data-testid="palette-search"
         />
       </div>
-      <div className="palette-list" onKeyDown={onListKey}>
+      <div className="palette-list" onKeyDown={onListKey} ref={list}>
         {groups.length === 0 && <div className="empty-note">No node matches “{query}”.</div>}
         {groups.map((g) => (
           <section key={g.category} className="palette-group">
@@ -79,7 +96,7 @@ export function Palette({ onAdd, onNewCustomNode, onEditCustomNode }: { onAdd: (
           </section>
         ))}
       </div>
-      <div className="palette-footer muted">Drag onto the canvas, or press Enter to add (↑↓ to move).</div>
+      <div className="palette-footer muted">Drag onto the canvas, or press Enter to add (↑↓ to move; Enter in the search adds the first match).</div>
     </aside>
   );
 }

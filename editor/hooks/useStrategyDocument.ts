@@ -209,13 +209,15 @@ export function useStrategyDocument(settingsDefaults: Settings) {
     [setAnnotations, setEdges, setNodes],
   );
 
-  /** Selected nodes with their wires, and selected wires; one undo step. */
-  const deleteSelected = useCallback(() => {
+  /** Selected nodes with their wires, selected wires, notes and groups; one undo step. False when nothing is selected. */
+  const deleteSelected = useCallback((): boolean => {
     const gone = new Set(nodes.filter((n) => n.selected).map((n) => n.id));
+    if (gone.size === 0 && !edges.some((e) => e.selected) && !annotations.some((a) => a.selected)) return false;
     setNodes((ns) => ns.filter((n) => !gone.has(n.id)));
     setEdges((es) => es.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target)));
     setAnnotations((as) => as.filter((a) => !a.selected));
-  }, [nodes, setAnnotations, setEdges, setNodes]);
+    return true;
+  }, [annotations, edges, nodes, setAnnotations, setEdges, setNodes]);
 
   const setSettings = useCallback((settings: Settings) => setMeta((m) => ({ ...m, settings })), []);
 

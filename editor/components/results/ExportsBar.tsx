@@ -47,7 +47,8 @@ export function ExportsBar({ runId, events, truncated }: { runId: string; events
         if (o.kind === 'csv') {
           return (
             <a key={o.nodeId} className="button small" href={api.exportCsvUrl(runId, o.nodeId)} download data-testid={`export-${o.nodeId}`} title={`Signal export "${o.nodeId}": ${fmtInt(o.rows)} rows${cut}`}>
-              Download {o.nodeId}.csv <span className="muted">· {fmtInt(o.rows)} rows{cut}</span>
+              {/* The file is named by the node's own File name param, which the run does not carry: no name is promised here. */}
+              Download CSV <span className="muted">· {o.nodeId} · {fmtInt(o.rows)} rows{cut}</span>
             </a>
           );
         }
