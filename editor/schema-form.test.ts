@@ -27,6 +27,20 @@ describe('schema form', () => {
     expect(fieldsOf(settings)[0]).toMatchObject({ key: 'commissionBps', label: 'Commission (bps)', optional: false, defaultValue: 1 });
   });
 
+  it('says what a pattern wants when the schema says it (a webhook alert\'s secret name), else that the format is wrong', () => {
+    const props = {
+      type: 'object',
+      properties: {
+        secretName: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,39}$', patternMessage: 'a name like SLACK or DESK_2' },
+        code: { type: 'string', pattern: '^[a-z]+$' },
+      },
+    };
+    const [secret, code] = fieldsOf(props);
+    expect(parseField(secret!, 'my-real-secret-value')).toEqual({ ok: false, message: 'a name like SLACK or DESK_2' });
+    expect(parseField(secret!, 'DESK_2')).toMatchObject({ ok: true });
+    expect(parseField(code!, 'A1')).toEqual({ ok: false, message: 'has the wrong format' });
+  });
+
   it('validates as the user types, with messages a trader reads', () => {
     expect(parseField(fields.period!, '0')).toEqual({ ok: false, message: 'must be at least 1' });
     expect(parseField(fields.period!, '10.5')).toEqual({ ok: false, message: 'must be a whole number' });

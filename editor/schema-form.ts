@@ -23,6 +23,8 @@ export interface FieldSpec {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  /** What to say when the text does not match `pattern` (the schema's `patternMessage`, else a generic line). */
+  patternMessage?: string;
   format?: string;
 }
 
@@ -62,6 +64,7 @@ export function fieldsOf(schema: JsonSchema): FieldSpec[] {
       minLength: num(prop.minLength),
       maxLength: num(prop.maxLength),
       pattern: typeof prop.pattern === 'string' ? prop.pattern : undefined,
+      patternMessage: typeof prop.patternMessage === 'string' ? prop.patternMessage : undefined,
       format: typeof prop.format === 'string' ? prop.format : undefined,
     };
   });
@@ -117,7 +120,7 @@ export function parseField(field: FieldSpec, text: string): Parsed {
     if (field.format === 'date-time' && (!safeTest(field.pattern, text) || Number.isNaN(Date.parse(text)))) {
       return { ok: false, message: 'must be a UTC date-time like 2024-01-01T00:00:00Z' };
     }
-    if (field.format !== 'date-time' && field.pattern && !safeTest(field.pattern, text)) return { ok: false, message: 'has the wrong format' };
+    if (field.format !== 'date-time' && field.pattern && !safeTest(field.pattern, text)) return { ok: false, message: field.patternMessage ?? 'has the wrong format' };
     return { ok: true, value: text };
   }
   return { ok: false, message: 'this field type cannot be edited here yet' };

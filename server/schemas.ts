@@ -1,6 +1,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { DataChoice } from '../engine/data.ts';
 import { Graph } from '../engine/graph.ts';
+import { SecretName, webhookAlert } from '../nodes/output/webhookAlert/index.ts';
 import { runStatuses } from './db/entities.ts';
 
 // Response shapes for the OpenAPI document. Request bodies reuse the engine's own schemas, so the
@@ -30,14 +31,27 @@ export const StrategySummary = z
 
 export const StrategyOut = StrategySummary.extend({ graph: z.record(z.string(), z.unknown()) }).openapi('Strategy');
 
+/**
+ * A graph as it is stored. Params are the compiler's business (a strategy may be saved half-built), but
+ * one is checked on every save: a webhook alert's `secretName` names a server-held secret, and a secret
+ * pasted there by mistake must never be stored (versions, exports and shared copies would keep it).
+ */
+export const StoredGraph = Graph.superRefine((graph, ctx) => {
+  graph.nodes.forEach((node, i) => {
+    if (node.type !== webhookAlert.type) return;
+    const checked = SecretName.safeParse(node.params.secretName);
+    if (!checked.success) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'params', 'secretName'], message: checked.error.issues[0]!.message });
+  });
+});
+
 export const StrategyCreate = z
-  .object({ name: z.string().trim().min(1, 'give the strategy a name').max(200), graph: Graph })
+  .object({ name: z.string().trim().min(1, 'give the strategy a name').max(200), graph: StoredGraph })
   .openapi('StrategyCreate');
 
 export const StrategyUpdate = z
   .object({
     name: z.string().trim().min(1, 'give the strategy a name').max(200).optional(),
-    graph: Graph.optional(),
+    graph: StoredGraph.optional(),
     message: z.string().trim().max(500).optional().describe('A note kept with the version this save creates.'),
     baseVersion: z
       .number()

@@ -137,6 +137,28 @@ describe('strategy library and versions against real PostgreSQL', () => {
     expect((await call(h.app, 'GET', `/api/strategies/${s.id}`)).json.version).toBe(4);
   });
 
+  it('never stores a secret pasted where a webhook alert names one: create, save and import are refused', async () => {
+    const alert = (secretName: string) => ({
+      nodes: [{ id: 'alert', type: 'output.webhookAlert', params: { url: 'https://hooks.example.com/x', secretName } }],
+      edges: [],
+    });
+    const pasted = 'my-real-secret-value-123456';
+    const created = await call(h.app, 'POST', '/api/strategies', { name: 'leaky', graph: alert(pasted) });
+    expect(created.status).toBe(400);
+    expect(created.json.errors).toEqual([{ path: 'body.graph.nodes.0.params.secretName', message: expect.stringContaining('the secret itself stays on the server') }]);
+    expect(JSON.stringify((await call(h.app, 'GET', '/api/strategies')).json)).not.toContain(pasted);
+
+    const named = await call(h.app, 'POST', '/api/strategies', { name: 'named', graph: alert('DESK_2') });
+    expect(named.status).toBe(201);
+    const saved = await call(h.app, 'PUT', `/api/strategies/${named.json.id}`, { graph: alert(pasted) });
+    expect(saved.status).toBe(400);
+    expect(saved.json.errors[0].path).toBe('body.graph.nodes.0.params.secretName');
+    const file = { format: 'tradeloom.strategy', formatVersion: 1, name: 'imported', graph: alert(pasted) };
+    expect((await call(h.app, 'POST', '/api/strategies/import', file)).status).toBe(400);
+    const versions = await call(h.app, 'GET', `/api/strategies/${named.json.id}/versions`);
+    expect(JSON.stringify(versions.json)).not.toContain(pasted);
+  });
+
   it('refuses bad version numbers and bodies with problem+json naming the field', async () => {
     const s = await create('Strict');
     const zero = await call(h.app, 'GET', `/api/strategies/${s.id}/versions/0`);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { Graph } from '../../engine/graph.ts';
+import { StoredGraph } from '../schemas.ts';
 
 /** Request and response shapes of the strategy library: search, versions, duplicate, import and export. */
 
@@ -59,7 +59,7 @@ export const StrategyExport = z
     formatVersion: z.literal(1, { error: 'this Tradeloom reads strategy files of format version 1' }),
     name: z.string().trim().min(1, 'give the strategy a name').max(200),
     description: z.string().max(5000).nullable().default(null),
-    graph: Graph,
+    graph: StoredGraph,
     exportedAt: z.iso.datetime({ offset: true }).optional(),
   })
   .openapi('StrategyExport');

@@ -22,9 +22,12 @@ export const WebhookUrl = z
  * The name of a signing secret held by the server, never the secret itself: the server signs with the
  * environment variable `TRADELOOM_WEBHOOK_SECRET_<NAME>`, or `TRADELOOM_WEBHOOK_SECRET` when empty.
  */
+const secretNameMessage = 'a name like SLACK or DESK_2 (capitals, digits, _): the secret itself stays on the server';
 export const SecretName = z
   .string()
-  .regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'a name like SLACK or DESK_2 (capitals, digits, _): the secret itself stays on the server')
+  .regex(/^[A-Z][A-Z0-9_]{0,39}$/, secretNameMessage)
+  // The editor's form says the same when the text does not match (editor/schema-form.ts).
+  .meta({ patternMessage: secretNameMessage })
   .optional()
   .describe('Which server-held signing secret to use: NAME signs with the env var TRADELOOM_WEBHOOK_SECRET_NAME; empty uses TRADELOOM_WEBHOOK_SECRET.');
 
