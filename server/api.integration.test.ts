@@ -44,8 +44,14 @@ describe('API against real PostgreSQL and Temporal', () => {
     const limited = posts.filter(([path]) => /^\/api\/(runs|research|deployments|custom-nodes|preview)(\/|$)/.test(path)).map(([path]) => path);
     expect(limited).toEqual(expect.arrayContaining(['/api/runs', '/api/research', '/api/deployments', '/api/deployments/{id}/kill', '/api/custom-nodes', '/api/preview']));
     for (const [path, item] of posts) expect(Object.hasOwn(item.post!.responses, '429'), path).toBe(limited.includes(path));
+    // The server is where the document came from, so the reference's examples carry a whole URL.
+    const served = await (await h.app.request('http://tradeloom.test:8080/api/openapi.json')).json();
+    expect(served.servers).toEqual([{ url: 'http://tradeloom.test:8080', description: 'This Tradeloom' }]);
     const page = await h.app.request('/api/docs');
-    expect(await page.text()).toContain('/api/docs/scalar.js');
+    const html = await page.text();
+    expect(html).toContain('/api/docs/scalar.js');
+    // No fonts from a CDN: the page works offline and asks nothing of third parties.
+    expect(html).toMatch(/"withDefaultFonts": *false/);
     const script = await h.app.request('/api/docs/scalar.js');
     expect(script.status).toBe(200);
   });

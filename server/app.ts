@@ -78,12 +78,15 @@ export function createApp(deps: AppDeps) {
   registerCustomNodeRoutes(app, deps);
   documentRateLimits(app);
 
-  app.doc31('/api/openapi.json', {
+  // The server is the one the document was fetched from: the reference's curl examples then carry a whole
+  // URL that pastes into a shell (with no server they read `curl /api/runs`).
+  app.doc31('/api/openapi.json', (c) => ({
     openapi: '3.1.0',
     info: { title: 'Tradeloom API', version: '0.1.0', description: 'Build trading strategies as graphs and run them as durable Temporal backtests.' },
-  });
+    servers: [{ url: new URL(c.req.url).origin, description: 'This Tradeloom' }],
+  }));
   app.get('/api/docs/scalar.js', async (c) => c.body(await readFile(scalarBundle), 200, { 'content-type': 'text/javascript', 'cache-control': 'max-age=86400' }));
-  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Tradeloom API', cdn: '/api/docs/scalar.js', theme: 'deepSpace' }));
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Tradeloom API', cdn: '/api/docs/scalar.js', theme: 'deepSpace', withDefaultFonts: false }));
 
   if (deps.editorDir) {
     const root = deps.editorDir;
