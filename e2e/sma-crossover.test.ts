@@ -83,7 +83,8 @@ describe('a new trader builds an SMA crossover and backtests it', () => {
     const open = await page.locator('[data-testid="trades-table"] tbody tr.is-open').count();
     expect(rows - open).toBe(Number(trades.replace(/,/g, '')));
     expect(sub).toBe(open ? `closed · ${open} open` : 'closed');
-    expect(await page.getByTestId('tab-trades').textContent()).toBe(`Trades${trades}${open ? ` + ${open} open` : ''}`);
+    expect(await page.getByTestId('tab-trades').textContent()).toBe(`Trades${trades}${open ? `+${open}` : ''}`);
+    expect(await page.locator('[data-testid="tab-trades"] .tab-count').getAttribute('title')).toBe(`${trades} closed trade${trades === '1' ? '' : 's'}${open ? `, ${open} open` : ''}`);
     expect(await page.getByTestId('trades-summary').textContent()).toMatch(new RegExp(`^${trades} closed`));
     await shot();
 

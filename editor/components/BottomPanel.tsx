@@ -52,13 +52,15 @@ export function BottomPanel(props: Props) {
   const researching = props.tab === 'research' || props.tab === 'deployments';
   const trades = run.result?.trades;
   const open = trades?.filter((t) => t.open).length ?? 0;
-  // Same words as the Trades metric, so the two numbers visibly agree.
-  const tradeCount = trades ? `${trades.length - open}${open ? ` + ${open} open` : ''}` : undefined;
-  const tabs: { id: BottomTab; label: string; count?: number | string; tone?: string }[] = [
+  // Closed + open, short enough to stay on one line in the tab bar (the words are in its title, and the
+  // Trades metric says the same).
+  const tradeCount = trades ? `${trades.length - open}${open ? `+${open}` : ''}` : undefined;
+  const tradeTitle = trades ? `${trades.length - open} closed trade${trades.length - open === 1 ? '' : 's'}${open ? `, ${open} open` : ''}` : undefined;
+  const tabs: { id: BottomTab; label: string; count?: number | string; tone?: string; title?: string }[] = [
     { id: 'results', label: 'Results' },
     { id: 'chart', label: 'Chart' },
     { id: 'metrics', label: 'Metrics' },
-    { id: 'trades', label: 'Trades', count: tradeCount },
+    { id: 'trades', label: 'Trades', count: tradeCount, title: tradeTitle },
     { id: 'runs', label: 'Runs', count: run.history.length || undefined },
     { id: 'research', label: 'Research', count: activeStudies || undefined },
     { id: 'deployments', label: 'Deployments', count: runningDeployments || undefined },
@@ -82,7 +84,11 @@ export function BottomPanel(props: Props) {
           {tabs.map((t) => (
             <button key={t.id} type="button" role="tab" aria-selected={props.tab === t.id} className={`tab${props.tab === t.id ? ' is-active' : ''}`} onClick={() => props.onTab(t.id)} data-testid={`tab-${t.id}`}>
               {t.label}
-              {t.count !== undefined && <span className={`tab-count ${t.tone ?? ''}`}>{t.count}</span>}
+              {t.count !== undefined && (
+                <span className={`tab-count ${t.tone ?? ''}`} title={t.title}>
+                  {t.count}
+                </span>
+              )}
             </button>
           ))}
           <div className="tabs-spacer" />

@@ -96,7 +96,7 @@ export function Palette({ onAdd, onNewCustomNode, onEditCustomNode }: { onAdd: (
           </section>
         ))}
       </div>
-      <div className="palette-footer muted">Drag onto the canvas, or press Enter to add (↑↓ to move; Enter in the search adds the first match).</div>
+      <div className="palette-footer muted">Drag onto the canvas, or press Enter to add (↑↓ to move).</div>
     </aside>
   );
 }
