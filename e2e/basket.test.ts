@@ -66,7 +66,8 @@ describe('a CSV basket', () => {
     await expect.poll(() => field.getByTestId('basket-count').textContent(), { timeout: 15_000 }).toBe('2 symbols');
     const rows = field.getByTestId('basket-row');
     expect(await rows.count()).toBe(2);
-    expect(await field.locator('.basket-row.is-on .basket-name').allTextContents()).toEqual(expect.arrayContaining(['alpha-1h.csv', 'beta-1h.csv']));
+    // Listed in the basket's order (the order they were added, the symbols' order), not newest first.
+    await expect.poll(() => field.locator('.basket-row.is-on .basket-name').allTextContents()).toEqual(['alpha-1h.csv', 'beta-1h.csv']);
     expect(await field.getByTestId('basket-symbol').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).placeholder).sort())).toEqual(['alpha-1h', 'beta-1h']);
     // Rename beta's symbol; alpha keeps its file's name.
     await field.locator('.basket-row', { hasText: 'beta-1h.csv' }).getByTestId('basket-symbol').fill('BETA');

@@ -19,7 +19,8 @@ export const OptimizeRange = z.union([
     .object({ min: z.number().finite(), max: z.number().finite(), step: z.number().finite().positive() })
     .strict()
     .refine((r) => r.max >= r.min, { message: 'max must be at least min', path: ['max'] })
-    .refine((r) => (r.max - r.min) / r.step <= 10_000, { message: 'at most 10 000 steps per param', path: ['step'] }),
+    // Only for a positive step: a zero one already has its own error, and would also read as infinitely many.
+    .refine((r) => !(r.step > 0) || (r.max - r.min) / r.step <= 10_000, { message: 'at most 10 000 steps per param', path: ['step'] }),
 ]);
 export type OptimizeRange = z.infer<typeof OptimizeRange>;
 

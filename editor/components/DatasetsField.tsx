@@ -129,7 +129,10 @@ export function DatasetsField({ field, value, onChange, datasets, errors }: Prop
       ) : (
         <ul className="basket-list" aria-labelledby={`${id}-label`} data-testid="basket-list">
           {gone.map((e) => row(e, undefined, e.datasetId))}
-          {items.map((d) => row(chosen[index.get(d.id) ?? -1], d, d.id))}
+          {/* The basket's files first, in its (symbol) order, then the others, newest first. */}
+          {[...items.filter((d) => index.has(d.id)).sort((a, b) => index.get(a.id)! - index.get(b.id)!), ...items.filter((d) => !index.has(d.id))].map((d) =>
+            row(chosen[index.get(d.id) ?? -1], d, d.id),
+          )}
         </ul>
       )}
       <label className={`button small upload-button${datasets.uploading ? ' is-busy' : ''}`}>

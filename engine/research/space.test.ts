@@ -24,6 +24,9 @@ describe('param ranges', () => {
     expect(Graph.safeParse(withOptimize({ fast: { period: { min: 10, max: 5, step: 1 } } })).success).toBe(false);
     expect(Graph.safeParse(withOptimize({ fast: { period: { min: 0, max: 1e6, step: 1 } } })).success).toBe(false);
     expect(Graph.safeParse(withOptimize({ fast: { period: { values: [] } } })).success).toBe(false);
+    // A zero step has its one error, not also 'at most 10 000 steps'.
+    const zero = Graph.safeParse(withOptimize({ fast: { period: { min: 5, max: 30, step: 0 } } }));
+    expect(zero.error?.issues.filter((i) => i.path.at(-1) === 'step').map((i) => i.message)).toEqual([expect.stringMatching(/>0|positive/i)]);
     expect(Graph.parse(withOptimize({ fast: { period: { values: [5, 10] } } })).nodes[1]!.optimize).toEqual({ period: { values: [5, 10] } });
   });
 });

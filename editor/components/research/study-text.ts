@@ -21,9 +21,12 @@ const methodText: Record<string, string> = { reshuffle: 'trade reshuffle', trade
 
 const metricLabel = (m: unknown) => metricInfo.find((i) => i.key === m)?.label ?? String(m);
 
-function samplingText(s: unknown): string {
+/** How a sweep picks its combinations; `trials`, when known, is how many it runs (a sample as large as the grid runs the grid once). */
+function samplingText(s: unknown, trials?: number): string {
   const sampling = (s ?? { kind: 'grid' }) as { kind: string; samples?: number; seed?: number };
-  return sampling.kind === 'random' ? `random ${sampling.samples} (seed ${sampling.seed ?? 1})` : 'grid';
+  if (sampling.kind !== 'random') return 'grid';
+  if (trials !== undefined && sampling.samples !== undefined && trials < sampling.samples) return `random ${sampling.samples}: the whole grid of ${trials}`;
+  return `random ${sampling.samples} (seed ${sampling.seed ?? 1})`;
 }
 
 const multipliers = (v: unknown) => {
@@ -32,11 +35,11 @@ const multipliers = (v: unknown) => {
 };
 
 /** One line of a study's settings, e.g. "rolling 1,500 / 500 bars · grid · Sharpe ratio". */
-export function describeConfig(run: Pick<ResearchRun, 'kind' | 'config'>): string {
+export function describeConfig(run: Pick<ResearchRun, 'kind' | 'config'> & { trialsTotal?: number }): string {
   const c = run.config as Record<string, unknown>;
   switch (run.kind) {
     case 'sweep':
-      return `${samplingText(c.sampling)} · ${metricLabel(c.metric)}`;
+      return `${samplingText(c.sampling, run.trialsTotal)} · ${metricLabel(c.metric)}`;
     case 'walkForward':
       return `${String(c.mode)} ${Number(c.inSampleBars).toLocaleString('en-US')} / ${Number(c.outOfSampleBars).toLocaleString('en-US')} bars · ${samplingText(c.sampling)} · ${metricLabel(c.metric)}`;
     case 'monteCarlo':
