@@ -17,7 +17,7 @@ export function HealthIndicator({ health }: { health: HealthState }) {
       {items.map((i) => (
         <span key={i.label} className={`health-item ${i.ok === null ? 'is-unknown' : i.ok ? 'is-ok' : 'is-down'}`} title={`${i.label}: ${i.ok === null ? '' : i.ok ? 'OK' : 'unavailable'} ${i.detail ? `(${i.detail})` : ''}`}>
           <span className="dot" aria-hidden />
-          {i.label}
+          <span className="health-label">{i.label}</span>
         </span>
       ))}
     </div>

@@ -86,9 +86,9 @@ export function TopBar(props: Props) {
           <Icon name="redo" />
         </button>
         <span className="toolbar-sep" />
-        <button type="button" className="button small ghost" onClick={props.onSettings} title="Cash, commission and slippage of this strategy's backtests" data-testid="settings-button">
+        <button type="button" className="button small ghost" onClick={props.onSettings} title="Cash, commission and slippage of this strategy's backtests" aria-label="Settings" data-testid="settings-button">
           <Icon name="gear" size={13} />
-          Settings
+          <span className="button-label">Settings</span>
         </button>
         <button
           type="button"
@@ -96,10 +96,10 @@ export function TopBar(props: Props) {
           onClick={props.onHistory}
           aria-pressed={props.historyOpen}
           title="Every save of this strategy: compare two versions or restore one"
-          data-testid="history-button"
+          aria-label="History" data-testid="history-button"
         >
           <Icon name="clock" size={13} />
-          History
+          <span className="button-label">History</span>
         </button>
         <span className="toolbar-sep" />
         <button
@@ -108,14 +108,14 @@ export function TopBar(props: Props) {
           onClick={props.canvas.onLayout}
           disabled={!props.canvas.canLayout || props.canvas.layoutBusy}
           title={`Tidy the graph: lay it out left to right (${mod}Shift+L)`}
-          data-testid="layout-button"
+          aria-label="Tidy" data-testid="layout-button"
         >
           <Icon name="layout" size={13} />
-          {props.canvas.layoutBusy ? 'Tidying…' : 'Tidy'}
+          <span className="button-label">{props.canvas.layoutBusy ? 'Tidying…' : 'Tidy'}</span>
         </button>
-        <button type="button" className="button small ghost" onClick={props.canvas.onAddNote} title="Add a comment note to the canvas" data-testid="add-note-button">
+        <button type="button" className="button small ghost" onClick={props.canvas.onAddNote} title="Add a comment note to the canvas" aria-label="Note" data-testid="add-note-button">
           <Icon name="note" size={13} />
-          Note
+          <span className="button-label">Note</span>
         </button>
         <button
           type="button"
@@ -123,10 +123,10 @@ export function TopBar(props: Props) {
           onClick={props.canvas.onGroup}
           disabled={!props.canvas.canGroup}
           title={`Frame the selected nodes as a labelled group (${mod}G)`}
-          data-testid="group-button"
+          aria-label="Group" data-testid="group-button"
         >
           <Icon name="group" size={13} />
-          Group
+          <span className="button-label">Group</span>
         </button>
       </div>
       <div className="topbar-spacer" />
