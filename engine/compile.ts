@@ -320,13 +320,13 @@ function unknownParams(def: AnyNodeDefinition, raw: unknown): { key: string; sug
   if (!(def.params instanceof z.ZodObject) || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const known = Object.keys(def.params.shape);
   const fold = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
+  const folded = known.map(fold);
   return Object.keys(raw)
     .filter((key) => !known.includes(key))
     .map((key) => {
-      const folded = fold(key);
-      const suggestion = known.length > 0 ? closest(folded, known.map(fold)) : '';
-      const at = known.map(fold).indexOf(suggestion);
-      return at >= 0 && distance(folded, suggestion) <= Math.floor(suggestion.length / 3) ? { key, suggestion: known[at]! } : { key };
+      const near = folded.length > 0 ? closest(fold(key), folded) : '';
+      const at = folded.indexOf(near);
+      return at >= 0 && distance(fold(key), near) <= Math.floor(near.length / 3) ? { key, suggestion: known[at]! } : { key };
     });
 }
 

@@ -893,7 +893,9 @@ function barAt(from, t) {
       const broker = brokers[k];
       // The test inlines; the call (too big to inline) is only made when there is something to work,
       // and not on a bar inside the broker's calm band (a held position whose exits the bar does not
-      // reach), which leaves it as it was: the quiet stretches' rule, here for single bars.
+      // reach), which leaves it as it was: the quiet stretches' rule, here for single bars. A band that
+      // holds every valid bar (held without exits) or none (an order working) is decided without reading
+      // the bar's prices, seldom in cache here.
       if (broker.working()) {
         broker.calm();
         const lo = broker.calmLow, hi = broker.calmHigh;

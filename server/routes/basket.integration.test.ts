@@ -133,10 +133,15 @@ describe('CSV baskets through the API (real PostgreSQL and Temporal)', () => {
     const wf = await call(h.app, 'POST', '/api/research', { kind: 'walkForward', strategyId, config: { inSampleBars: 300, outOfSampleBars: 100, metric: 'totalReturn' }, execution: { trialsPerActivity: 2, concurrency: 2 } });
     expect(wf.status).toBe(201);
     expect(await finished(`/api/research/${wf.json.id}`)).toMatchObject({ status: 'succeeded' });
-    // One window more than the union holds is still refused, before anything runs.
+    // A window the union cannot hold (but the files together could) fails the run, saying so.
     const tooLong = await call(h.app, 'POST', '/api/research', { kind: 'walkForward', strategyId, config: { inSampleBars: 400, outOfSampleBars: 100, metric: 'totalReturn' }, execution: { trialsPerActivity: 2, concurrency: 2 } });
-    expect(tooLong.status).toBe(422);
-    expect(tooLong.json.detail).toContain('450 bars');
+    expect(tooLong.status).toBe(201);
+    const failed = await finished(`/api/research/${tooLong.json.id}`);
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('450 bars hold no window of 400 in-sample + 100 out-of-sample bars') });
+    // One no union of these files could hold is refused before anything runs.
+    const never = await call(h.app, 'POST', '/api/research', { kind: 'walkForward', strategyId, config: { inSampleBars: 600, outOfSampleBars: 100, metric: 'totalReturn' }, execution: { trialsPerActivity: 2, concurrency: 2 } });
+    expect(never.status).toBe(422);
+    expect(never.json.detail).toContain('650 bars');
   });
 
   it('refuses what cannot run, saying which dataset and why', async () => {
@@ -159,11 +164,12 @@ describe('CSV baskets through the API (real PostgreSQL and Temporal)', () => {
     expect(renamed.status).toBe(201);
     expect(await finished(`/api/runs/${renamed.json.id}`)).toMatchObject({ status: 'succeeded' });
 
-    // Hourly with daily bars: refused before the run starts, naming both datasets.
+    // Hourly with daily bars: the run fails and names both datasets.
     const mixed = await call(h.app, 'POST', '/api/runs', { strategyId: await strategy(rotation([{ datasetId: a }, { datasetId: daily }])) });
-    expect(mixed.status).toBe(422);
-    expect(mixed.json.detail).toContain('different bar intervals (1 h bars: "alpha.csv"; 1 d bars: "daily.csv")');
-    expect(mixed.json.errors[0].path).toBe('graph.nodes.data.params.datasets');
+    expect(mixed.status).toBe(201);
+    const failed = await finished(`/api/runs/${mixed.json.id}`);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('different bar intervals (1 h bars: "alpha.csv"; 1 d bars: "daily.csv")');
 
     // A deployment trades one symbol: a basket strategy, or a basket replayed as its feed, is refused.
     const riskLimits = { maxOrderQuantity: 10_000, maxOrderNotional: 10_000_000, maxPosition: 10_000, maxGrossExposure: 10_000_000, maxDrawdownPct: 90, maxDailyLossPct: 90, throttle: { maxOrders: 1000, windowMs: 60_000 } };

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { bodyLimit } from 'hono/body-limit';
 import { DataError } from '../../engine/bars.ts';
 import { parseOhlcvCsv } from '../../engine/csv.ts';
-import { loadMarket, resolveSymbols, type ReadDataset } from '../../engine/data.ts';
+import { resolveSymbols, type ReadDataset } from '../../engine/data.ts';
 import type { DataRequest } from '../../nodes/contract.ts';
 import { Dataset } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
@@ -88,9 +88,11 @@ export type ResolvedDatasets =
 /**
  * Check, before a run starts, that every dataset a request reads exists and belongs to `owner`, and fill
  * in each basket symbol from its dataset's name, so the stored run says exactly which symbols it traded.
- * `bars` is the length of the data. For a basket that is the union of its files' times, known only once
- * they are read: they are read here (a research run lays its windows out on it; a basket the engine
- * would refuse, mixed intervals say, is refused now, not when the run starts).
+ * `bars` is the length of the data, or for a basket the most it can be: the union of its files' times
+ * lies between the longest file and all of them together, and is known only once the files are read,
+ * which is the run's work, not a request's (a basket may hold a hundred large files). So a research
+ * request is refused only for windows no union of these files could hold; the run lays them out again
+ * on the union itself and fails with the reason if they do not fit there.
  */
 export async function resolveDatasets(em: EntityManager, owner: string, request: DataRequest, origin: RequestOrigin): Promise<ResolvedDatasets> {
   if (request.kind === 'synthetic') return { ok: true, request, bars: request.bars };
@@ -116,15 +118,7 @@ export async function resolveDatasets(em: EntityManager, owner: string, request:
     return { ok: false, title: 'Duplicate symbols', detail: `Datasets "${names[a]}" and "${names[b]}" would both trade as symbol "${symbols[b]}"; give one of them a symbol of its own.`, path: at(b, 'symbol'), message: `symbol "${symbols[b]}" is already used` };
   }
   const datasets = request.datasets.map((d, i) => ({ datasetId: d.datasetId, symbol: symbols[i]! }));
-  const basket: DataRequest = { kind: 'datasets', datasets };
-  try {
-    const market = await loadMarket(basket, datasetReader(em, owner));
-    return { ok: true, request: basket, bars: market.lanes[0]!.close.length };
-  } catch (err) {
-    if (!(err instanceof DataError)) throw err;
-    const path = origin.fromChoice ? 'body.data.datasets' : `graph.nodes.${origin.nodeId}.params.datasets`;
-    return { ok: false, title: 'Data unavailable', detail: `The basket cannot be read: ${err.message}.`, path, message: err.message };
-  }
+  return { ok: true, request: { kind: 'datasets', datasets }, bars: ids.reduce((n, id) => n + byId.get(id)!.bars, 0) };
 }
 
 /** `owner`'s datasets by id, as the data loaders read them (`ReadDataset`); an id that is not a uuid is none. */
