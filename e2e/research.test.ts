@@ -195,6 +195,11 @@ describe('research studies', () => {
     await expect.poll(() => cancelled.getAttribute('data-status'), { timeout: 120_000 }).toBe('cancelled');
     await expect.poll(() => page.getByTestId('study-ended').textContent()).toMatch(/^CancelledStopped before any trial ran|^Cancelled\d+ of 597 trials were stored/);
     await expect.poll(() => page.locator('[data-testid="study-item"][data-status="cancelled"]').count()).toBe(1);
+    // Trials it stored before the cancel are summarised under the notice: the best so far and the heatmap.
+    if (/^Cancelled[1-9]\d* of 597/.test((await page.getByTestId('study-ended').textContent()) ?? '')) {
+      await cancelled.getByTestId('sweep-view').waitFor({ timeout: 15_000 });
+      expect(await cancelled.getByTestId('sweep-best').textContent()).toMatch(/^Best of the \d+ stored by Total return:/);
+    }
     await shot();
 
     // Five studies in the list; the first sweep's heatmap still there at 1,280 px.

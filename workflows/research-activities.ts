@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -163,6 +163,27 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
     });
   }
 
+  /** A sweep's summary over the trials stored so far, or null (another kind, nothing with a result, or a plan that no longer lays out). */
+  async function storedSweepSummary(id: string): Promise<ResearchSummary | null> {
+    const run = await orm.em.fork().findOne(ResearchRun, { id }, { fields: ['spec'] });
+    if (!run || ResearchSpec.parse(run.spec).kind !== 'sweep') return null;
+    let ctx: RunContext;
+    try {
+      ctx = await context(id);
+    } catch {
+      return null;
+    }
+    if (ctx.spec.kind !== 'sweep') return null;
+    const { trials } = await storedTrials(orm.em.fork(), id);
+    return trials.some((t) => t.metrics) ? sweepSummary(ctx.dimensions, ctx.spec.config.metric, trials) : null;
+  }
+
+  /** The run's stored trials, in index order: the rows, and each as the summaries read it. */
+  async function storedTrials(em: EntityManager, id: string): Promise<{ rows: ResearchTrial[]; trials: TrialRecord[] }> {
+    const rows = await em.find(ResearchTrial, { researchRun: id }, { orderBy: { trialIndex: 'asc' } });
+    return { rows, trials: rows.map((r) => ({ trialIndex: r.trialIndex, params: r.params as ParamsOverride, metrics: r.metrics as unknown as Metrics | null, detail: r.detail ?? null, error: r.error ?? null })) };
+  }
+
   function monteCarloBase(id: string, ctx: RunContext, onProgress: () => Promise<void>) {
     return monteCarloBases(id, async () => {
       const params = ctx.spec.kind === 'monteCarlo' ? ctx.spec.config.params : {};
@@ -318,8 +339,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
     async finishResearch(id: string): Promise<void> {
       const em = orm.em.fork();
       const ctx = await context(id);
-      const rows = await em.find(ResearchTrial, { researchRun: id }, { orderBy: { trialIndex: 'asc' } });
-      const trials: TrialRecord[] = rows.map((r) => ({ trialIndex: r.trialIndex, params: r.params as ParamsOverride, metrics: r.metrics as unknown as Metrics | null, detail: r.detail ?? null, error: r.error ?? null }));
+      const { rows, trials } = await storedTrials(em, id);
       const phase = (name: string) => trials.filter((_, i) => rows[i]!.phase === name);
       // Nothing to summarise: the run failed, for the reason its trials give (one bad override or too
       // short data fails them all alike).
@@ -344,12 +364,16 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       log.info({ researchRunId: id, trials: rows.length, updated }, 'research run finished');
     },
 
-    /** Record a failed or cancelled outcome, unless the run already ended. */
+    /**
+     * Record a failed or cancelled outcome, unless the run already ended. A cancelled sweep keeps a summary
+     * of the trials it stored (the best so far, and what the heatmap draws): they were paid for.
+     */
     async failResearch(id: string, status: Extract<RunStatus, 'failed' | 'cancelled'>, error: string): Promise<void> {
       const em = orm.em.fork();
       await writeProgress(id);
-      await em.nativeUpdate(ResearchRun, { id, status: { $nin: [...terminalStatuses] } }, { status, error, finishedAt: new Date() });
-      log.info({ researchRunId: id, status, error }, 'research run ended without a summary');
+      const summary = status === 'cancelled' ? await storedSweepSummary(id) : null;
+      await em.nativeUpdate(ResearchRun, { id, status: { $nin: [...terminalStatuses] } }, { status, error, finishedAt: new Date(), ...(summary && { summary: summary as unknown as Record<string, unknown> }) });
+      log.info({ researchRunId: id, status, error, summary: summary !== null }, summary ? 'research run ended early, with a summary of its stored trials' : 'research run ended without a summary');
     },
   };
 }

@@ -98,7 +98,8 @@ export function useResearch(strategyId: string | null) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = async (run: ResearchRun) => {
       source?.close();
-      if (run.status === 'succeeded') {
+      // A cancelled sweep has a summary of the trials it stored, and its trials to draw.
+      if (run.status === 'succeeded' || (run.status === 'cancelled' && run.kind === 'sweep')) {
         try {
           const full = await api.getResearch(run.id);
           if (!stopped) setDetail({ state: 'ready', data: full });

@@ -239,6 +239,12 @@ describe('research runs against real PostgreSQL and Temporal', () => {
     expect(run.trialsTotal).toBe(59 * 24);
     const stored = await h.orm.em.fork().count(ResearchTrial, { researchRun: id });
     expect(stored).toBeLessThan(run.trialsTotal);
+    // The trials it paid for are summarised: the best so far among those stored.
+    const full = (await call(h.app, 'GET', `/api/research/${id}`)).json;
+    expect(full.summary).toMatchObject({ kind: 'sweep', trials: stored });
+    const trials = (await call(h.app, 'GET', `/api/research/${id}/trials?limit=2000`)).json.items as { trialIndex: number; metrics: { sharpe: number | null } | null }[];
+    expect(trials).toHaveLength(stored);
+    expect(trials.map((t) => t.trialIndex)).toContain(full.summary.best.trialIndex);
     // Nothing is stored after the run says cancelled.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await h.orm.em.fork().count(ResearchTrial, { researchRun: id })).toBe(stored);

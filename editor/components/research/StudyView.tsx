@@ -70,8 +70,8 @@ function StudyBody({ run, research, onApply, applyBlocked, active, pct }: Props 
         </div>
       </div>
     );
-  if (run.status === 'failed' || run.status === 'cancelled')
-    return (
+  if (run.status === 'failed' || run.status === 'cancelled') {
+    const ended = (
       <div className={`run-ended ${run.status === 'failed' ? 'is-failed' : 'is-cancelled'}`} data-testid="study-ended">
         <div className="run-ended-title">
           <Icon name={run.status === 'failed' ? 'alert' : 'stop'} size={14} />
@@ -81,6 +81,15 @@ function StudyBody({ run, research, onApply, applyBlocked, active, pct }: Props 
         <div className={run.status === 'failed' ? 'run-error' : 'run-note'}>{run.error ?? (run.status === 'failed' ? 'No reason was given.' : 'Cancelled on request; trials already run stay stored.')}</div>
       </div>
     );
+    // A cancelled sweep keeps a summary of the trials it stored: its best so far and heatmap, under the notice.
+    if (run.summary?.kind !== 'sweep') return ended;
+    return (
+      <>
+        {ended}
+        <SweepView key={run.id} summary={run.summary as unknown as SweepSummary} trials={research.trials} onApply={onApply} applyBlocked={applyBlocked} partial />
+      </>
+    );
+  }
   const summary = run.summary;
   if (!summary) return <div className="empty-state">Loading the result…</div>;
   switch (summary.kind) {

@@ -13,6 +13,8 @@ interface Props {
   trials: Loadable<{ total: number; items: ResearchTrial[] }>;
   onApply: (params: Record<string, number>, what: string) => void;
   applyBlocked: (params: Record<string, number>) => string | null;
+  /** The sweep was cancelled: its best is the best of the trials it stored, not of the grid. */
+  partial?: boolean;
 }
 
 /** Metrics a heatmap can be coloured by: the ranking metrics plus a few a trader checks next. */
@@ -22,7 +24,7 @@ const colourMetrics: MetricKey[] = ['sharpe', 'sortino', 'calmar', 'totalReturn'
  * A finished sweep: the best params, a heatmap over two chosen params, and every trial in a sortable
  * table. A cell or row picks a trial; the bar offers to apply the best params or the picked trial's.
  */
-export function SweepView({ summary, trials, onApply, applyBlocked }: Props) {
+export function SweepView({ summary, trials, onApply, applyBlocked, partial = false }: Props) {
   const dims = summary.dimensions;
   const [metric, setMetric] = useState<MetricKey>(summary.metric);
   const [axes, setAxes] = useState(() => defaultAxes(dims));
@@ -42,7 +44,7 @@ export function SweepView({ summary, trials, onApply, applyBlocked }: Props) {
         <div className="sweep-best" data-testid="sweep-best">
           {best ? (
             <>
-              <span className="muted">Best by {label(summary.metric)}:</span>{' '}
+              <span className="muted">{partial ? `Best of the ${summary.trials} stored by` : 'Best by'} {label(summary.metric)}:</span>{' '}
               <span className="mono">{Object.entries(best.params).map(([k, v]) => `${k} ${v}`).join(' · ')}</span>{' '}
               <b className="mono">{metricInfo.find((i) => i.key === summary.metric)!.format((best.metrics as unknown as Record<string, number | null>)[summary.metric] ?? null, best.metrics)}</b>
             </>
