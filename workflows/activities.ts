@@ -9,11 +9,11 @@ import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { isDatabaseUnavailable, whileUnavailable } from '../server/db/availability.ts';
-import { Dataset, Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
+import { datasetReader } from '../server/db/dataset-reader.ts';
+import { Run, RunResult, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 import { SandboxError } from '../sandbox/errors.ts';
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 export interface ActivityDeps {
   orm: Orm;
@@ -53,12 +53,7 @@ export function createActivities(deps: ActivityDeps) {
       // Runs store the data they resolved at start; a bare choice (older rows) is resolved against the graph.
       const stored = DataRequest.safeParse(run.data);
       const request = stored.success ? stored.data : chooseData(compiled.plan.data.request, run.data ? DataChoice.parse(run.data) : undefined);
-      const market = await loadMarket(request, async (id) => {
-        if (!isUuid(id)) return undefined;
-        const dataset = await em.findOne(Dataset, { id, owner: run.owner }, { populate: ['csv'] });
-        // The name too: a basket entry without a symbol trades as its dataset's name.
-        return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
-      });
+      const market = await loadMarket(request, datasetReader(em, run.owner));
       const total = market.lanes[0]!.close.length;
       await em.nativeUpdate(Run, { id: runId }, { barsTotal: total });
 

@@ -8,7 +8,8 @@ import { chooseData, loadBars } from '../engine/data.ts';
 import type { Registry } from '../nodes/registry.ts';
 import { SandboxError } from '../sandbox/errors.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
-import { Dataset, Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
+import { datasetReader } from '../server/db/dataset-reader.ts';
+import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 import { VenueError, type BrokerAdapter, type VenueFill, type VenueOrder } from '../trading/adapter.ts';
 import { CcxtConfig, configureExchange, createCcxtAdapter, type ExchangeCredentials } from '../trading/adapters/ccxt.ts';
@@ -407,10 +408,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       let bars = series.get(d.id);
       if (!bars) {
         const request = chooseData((await planOf(d)).plan.data.request, feed.data);
-        bars = await loadBars(request, async (datasetId) => {
-          const ds = await orm.em.fork().findOne(Dataset, { id: datasetId, owner: d.owner }, { populate: ['csv'] });
-          return ds?.csv;
-        });
+        bars = await loadBars(request, datasetReader(orm.em.fork(), d.owner));
         series.set(d.id, bars);
       }
       return replayPoll(bars, feed, d.startedAt, d.cursor ?? null, now(), max);

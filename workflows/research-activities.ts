@@ -34,7 +34,8 @@ import { DataRequest } from '../nodes/contract.ts';
 import type { Registry } from '../nodes/registry.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { SandboxError } from '../sandbox/errors.ts';
-import { Dataset, ResearchRun, ResearchTrial, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
+import { datasetReader } from '../server/db/dataset-reader.ts';
+import { ResearchRun, ResearchTrial, terminalStatuses, type RunStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 
 export interface ResearchActivityDeps {
@@ -76,7 +77,6 @@ interface RunContext {
   columns: ColumnCache;
 }
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** A small least-recently-used cache of promises, so concurrent activities share one load. */
 function lru<V>(max: number) {
@@ -120,11 +120,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
   async function loadRunMarket(owner: string, request: DataRequest): Promise<Market> {
     const key = request.kind === 'synthetic' ? JSON.stringify(request) : `${owner}:${JSON.stringify(request)}`;
     return barsCache(key, async () => {
-      const market = await loadMarket(request, async (id) => {
-        if (!isUuid(id)) return undefined;
-        const dataset = await orm.em.fork().findOne(Dataset, { id, owner }, { populate: ['csv'] });
-        return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
-      });
+      const market = await loadMarket(request, datasetReader(orm.em.fork(), owner));
       // With a trial pool, the bars go into shared memory once, for its threads and this one alike.
       return deps.trialPool ? shareMarket(market) : market;
     });
@@ -151,7 +147,7 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
       const graph = Graph.parse(run.graph);
       const spec = ResearchSpec.parse(run.spec);
       const execution = Execution.parse(run.execution);
-      const custom = deps.customNodes ? await deps.customNodes.registryFor(orm.em.fork(), run.owner, run.graph) : { registry: deps.registry, problems: [] };
+      const custom = await registryOf(run);
       if (custom.problems.length) throw ApplicationFailure.create({ type: 'ResearchPlanFailed', message: custom.problems.map((p) => p.message).join('; '), nonRetryable: true });
       const { registry } = custom;
       const space = paramSpace(graph, registry);
@@ -163,19 +159,25 @@ export function createResearchActivities(deps: ResearchActivityDeps) {
     });
   }
 
-  /** A sweep's summary over the trials stored so far, or null (another kind, nothing with a result, or a plan that no longer lays out). */
+  /** The registry a run's graph compiles against: the built-in nodes, and its owner's custom nodes it names. */
+  function registryOf(run: ResearchRun): Promise<{ registry: Registry; problems: { message: string }[] }> {
+    return deps.customNodes ? deps.customNodes.registryFor(orm.em.fork(), run.owner, run.graph) : Promise.resolve({ registry: deps.registry, problems: [] });
+  }
+
+  /**
+   * A sweep's summary over the trials stored so far, or null (another kind, nothing with a result, or a
+   * graph whose params no longer read). Needs the search space, not the bars: a cancel loads no data.
+   */
   async function storedSweepSummary(id: string): Promise<ResearchSummary | null> {
-    const run = await orm.em.fork().findOne(ResearchRun, { id }, { fields: ['spec'] });
-    if (!run || ResearchSpec.parse(run.spec).kind !== 'sweep') return null;
-    let ctx: RunContext;
-    try {
-      ctx = await context(id);
-    } catch {
-      return null;
-    }
-    if (ctx.spec.kind !== 'sweep') return null;
+    const run = await orm.em.fork().findOne(ResearchRun, { id });
+    if (!run) return null;
+    const spec = ResearchSpec.parse(run.spec);
+    if (spec.kind !== 'sweep') return null;
+    const custom = await registryOf(run);
+    const space = custom.problems.length ? null : paramSpace(Graph.parse(run.graph), custom.registry);
+    if (!space?.ok) return null;
     const { trials } = await storedTrials(orm.em.fork(), id);
-    return trials.some((t) => t.metrics) ? sweepSummary(ctx.dimensions, ctx.spec.config.metric, trials) : null;
+    return trials.some((t) => t.metrics) ? sweepSummary(space.dimensions, spec.config.metric, trials) : null;
   }
 
   /** The run's stored trials, in index order: the rows, and each as the summaries read it. */

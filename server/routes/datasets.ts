@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { bodyLimit } from 'hono/body-limit';
 import { DataError } from '../../engine/bars.ts';
 import { parseOhlcvCsv } from '../../engine/csv.ts';
-import { resolveSymbols, type ReadDataset } from '../../engine/data.ts';
+import { resolveSymbols } from '../../engine/data.ts';
 import type { DataRequest } from '../../nodes/contract.ts';
 import { Dataset } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
@@ -121,11 +121,3 @@ export async function resolveDatasets(em: EntityManager, owner: string, request:
   return { ok: true, request: { kind: 'datasets', datasets }, bars: ids.reduce((n, id) => n + byId.get(id)!.bars, 0) };
 }
 
-/** `owner`'s datasets by id, as the data loaders read them (`ReadDataset`); an id that is not a uuid is none. */
-export function datasetReader(em: EntityManager, owner: string): ReadDataset {
-  return async (datasetId) => {
-    if (!z.uuid().safeParse(datasetId).success) return undefined;
-    const dataset = await em.findOne(Dataset, { id: datasetId, owner }, { populate: ['csv'] });
-    return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
-  };
-}

@@ -8,7 +8,7 @@ import type { DataRequest } from '../../nodes/contract.ts';
 import { symbolOfName } from '../../nodes/data/basket.ts';
 import type { PortKind } from '../../nodes/ports.ts';
 import type { Registry } from '../../nodes/registry.ts';
-import { Dataset } from '../db/entities.ts';
+import { datasetReader } from '../db/dataset-reader.ts';
 import type { AppDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
 import { limitPosts } from '../rate-limit.ts';
@@ -228,11 +228,7 @@ export function registerPreviewRoutes(app: OpenAPIHono, deps: AppDeps): void {
       if (!planned.ok && planned.status === 200) return c.json({ ok: false as const, nodeId: body.nodeId, detail: planned.detail, errors: planned.errors }, 200);
       if (!planned.ok) return problem(c, planned.status, planned.title, planned.detail);
       const { plan, complete } = planned;
-      const readDataset = async (id: string) => {
-        if (!z.uuid().safeParse(id).success) return undefined;
-        const dataset = await em().findOne(Dataset, { id, owner: deps.owner }, { populate: ['csv'] });
-        return dataset ? { name: dataset.name, csv: dataset.csv } : undefined;
-      };
+      const readDataset = datasetReader(em(), deps.owner);
       let sample;
       try {
         sample = await previewBars(plan.data.request, body.bars, readDataset);

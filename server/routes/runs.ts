@@ -4,12 +4,13 @@ import { DataError } from '../../engine/bars.ts';
 import { chooseData, DataChoice, loadMarket } from '../../engine/data.ts';
 import { Graph } from '../../engine/graph.ts';
 import { DataRequest } from '../../nodes/contract.ts';
-import { Dataset, Run, RunResult, Strategy, terminalStatuses } from '../db/entities.ts';
+import { Run, RunResult, Strategy, terminalStatuses } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem } from '../problem.ts';
 import { limitPosts } from '../rate-limit.ts';
 import { documentEventStream, IdParam, json, list, problemResponse, RunCreate, RunOut } from '../schemas.ts';
-import { datasetReader, resolveDatasets } from './datasets.ts';
+import { datasetReader } from '../db/dataset-reader.ts';
+import { resolveDatasets } from './datasets.ts';
 import { buildRunChartAsync, RunChartOut, RunChartQuery, StoredTrade, UnknownSeriesError, type PaneMap } from './run-chart.ts';
 
 const tags = ['Runs'];
