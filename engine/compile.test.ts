@@ -110,6 +110,15 @@ describe('compile: errors', () => {
     ]);
   });
 
+  it('unknown_port for a port named like an inherited object key, not a crash', () => {
+    const errors = errorsOf(fixture(minimal, ['data.toString -> t.value', 't.result -> order.constructor', 'data.close -> order.__proto__']));
+    expect(only(errors, 'unknown_port').map((e) => e.message)).toEqual([
+      'Synthetic bars has no output "toString"',
+      'Target % of equity has no input "constructor"',
+      'Target % of equity has no input "__proto__"',
+    ]);
+  });
+
   it('port_kind_mismatch: a number cannot feed a condition', () => {
     check('port_kind_mismatch');
     const errors = errorsOf(fixture({ ...minimal, r: { type: 'indicator.rsi' } }, ['data.close -> r.source', 'r.value -> order.enter']));

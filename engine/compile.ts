@@ -130,8 +130,10 @@ export function compile(input: unknown, registry: Registry): CompileResult {
       }
     }
     if (!src || !dst) return;
-    const out = src.outputs[edge.source.port];
-    const inp = dst.inputs[edge.target.port];
+    // Own ports only: a port named "constructor" or "toString" would otherwise find the object's own
+    // inherited method on a built-in node's plain `inputs`/`outputs` and fail later, as a server error.
+    const out = Object.hasOwn(src.outputs, edge.source.port) ? src.outputs[edge.source.port] : undefined;
+    const inp = Object.hasOwn(dst.inputs, edge.target.port) ? dst.inputs[edge.target.port] : undefined;
     if (!out) {
       errors.push({ code: 'unknown_port', message: `${src.title} has no output "${edge.source.port}"`, nodeId: edge.source.node, port: edge.source.port, edgeId: edge.id, path: [...at('source'), 'port'] });
     }
