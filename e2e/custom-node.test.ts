@@ -159,6 +159,42 @@ describe('custom nodes in the editor', () => {
     expect(await page.getByTestId(`node-update-${slow}`).count()).toBe(0);
     await shot();
 
+    // An older version's code can be read (and saved again as the newest).
+    await page.getByTestId('palette-custom.doubleEma').hover();
+    await page.getByTestId('palette-edit-custom.doubleEma').click();
+    await expect.poll(() => shownCode(page), { timeout: 30_000 }).toContain("title: 'Double EMA v2'");
+    await page.getByTestId('custom-node-version').selectOption('1');
+    await expect.poll(() => shownCode(page), { timeout: 30_000 }).toContain("title: 'Double EMA',");
+    expect(await page.getByTestId('custom-node-type').innerText()).toContain('v1 of 2: Save makes this code v3');
+
+    // Picking another node with unsaved code asks first; "Keep editing" keeps the code.
+    await newLineAtEnd(page);
+    await page.keyboard.type('// my unsaved note', { delay: 5 });
+    await expect.poll(() => page.getByTestId('custom-node-type').innerText()).toContain('unsaved');
+    await page.getByTestId('custom-node-open').selectOption('');
+    await page.getByTestId('custom-open-confirm').waitFor();
+    await shot();
+    await page.getByTestId('custom-open-keep').click();
+    expect(await shownCode(page)).toContain('// my unsaved note');
+    await page.getByTestId('custom-node-open').selectOption('');
+    await page.getByTestId('custom-open-discard').click();
+    await expect.poll(() => shownCode(page), { timeout: 10_000 }).toContain('myRateOfChange');
+
+    // Delete asks once more, then the node leaves the palette, and the graph's nodes say it is gone.
+    const opened = page.getByTestId('custom-node-open');
+    await opened.selectOption({ label: 'Double EMA v2 (v2)' });
+    await expect.poll(() => shownCode(page), { timeout: 30_000 }).toContain("title: 'Double EMA v2'");
+    await page.getByTestId('custom-delete').click();
+    await expect(page.getByTestId('custom-delete').innerText()).resolves.toBe('Delete “Double EMA v2” and all 2 versions?');
+    await page.getByTestId('custom-delete').click();
+    await expect.poll(() => page.getByTestId('custom-notice').innerText(), { timeout: 30_000 }).toContain('Deleted “Double EMA v2”');
+    await page.getByTestId('palette-custom.doubleEma').waitFor({ state: 'detached' });
+    await page.getByTestId('custom-close').click();
+    expect(await page.getByTestId(`node-missing-${fast}`).innerText()).toContain('No custom node “custom.doubleEma” here: it was deleted');
+    // The compiler, asked again now that the catalog changed, refuses both nodes.
+    await expect.poll(() => page.getByTestId('compile-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('errors');
+    await shot();
+
     await finish([422]);
   });
 });

@@ -88,7 +88,9 @@ export function App({ boot }: { boot: BootRequests }) {
   const history = useVersionHistory(doc.id, showHistory, versionsStamp, info?.settingsDefaults ?? noSettings);
   const diffShown = showHistory && history.comparison.state === 'ready';
 
-  const { compile, showErrors } = useCompile(doc.graph, doc.graphCompileKey, info !== null);
+  // The compiler reads the catalog too: a custom node saved or deleted changes what the same graph means.
+  const customKey = useMemo(() => (catalog.data?.nodes ?? []).filter((n) => n.type.startsWith('custom.')).map((n) => `${n.type}@${n.version}`).join(','), [catalog.data]);
+  const { compile, showErrors } = useCompile(doc.graph, `${doc.graphCompileKey}\u0000${customKey}`, info !== null);
   const errors = errorsOf(compile);
   const errorsByNode = useMemo(() => {
     const map = new Map<string, CompileError[]>();
@@ -469,7 +471,7 @@ export function App({ boot }: { boot: BootRequests }) {
         </div>
       )}
       {showShortcuts && <ShortcutsDialog onClose={() => setShowShortcuts(false)} />}
-      {customEditor && <CustomNodeEditorHost nodeType={customEditor.type} onClose={() => setCustomEditor(null)} onSaved={() => void reloadCatalog()} />}
+      {customEditor && <CustomNodeEditorHost nodeType={customEditor.type} onClose={() => setCustomEditor(null)} onSaved={() => void reloadCatalog()} onDeleted={() => void reloadCatalog()} />}
       {showLibrary && (
         <StrategiesDialog currentId={doc.id} onOpen={onOpen} onChanged={reloadStrategiesQuietly} onRenamed={adoptRename} onDeleted={forgetStrategy} onClose={closeLibrary} />
       )}

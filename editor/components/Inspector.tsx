@@ -1,3 +1,4 @@
+import { missingNodeText } from '../missing-node.ts';
 import type { CompileError } from '../../engine/compile.ts';
 import { useCatalogInfo } from '../catalog-context.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
@@ -35,7 +36,7 @@ export function Inspector({ doc, errorsByNode, datasets, settingsFocus, onShowSh
         <NodeInspector node={node} entry={nodeEntry} errors={errorsByNode.get(node.id) ?? []} doc={doc} datasets={datasets} />
       ) : node ? (
         <div className="inspector-body">
-          <p className="field-error">Unknown node type “{node.data.type}”. Delete it or update Tradeloom.</p>
+          <p className="field-error">{missingNodeText(node.data.type)} Delete the node, or replace it.</p>
         </div>
       ) : (
         <StrategyOverview doc={doc} selectedCount={selected.length} settingsFocus={settingsFocus} onShowShortcuts={onShowShortcuts} />

@@ -1,3 +1,4 @@
+import { missingNodeText } from '../missing-node.ts';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useContext, useState, type ReactNode } from 'react';
 import { categoryColors, DatasetNamesContext, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
@@ -31,7 +32,10 @@ function StrategyNodeView({ id, data, selected }: NodeProps<StrategyFlowNode>) {
           <span className="tl-node-title">Unknown node</span>
           {diffBadge}
         </div>
-        <div className="tl-node-error">This Tradeloom has no node type “{data.type}”.</div>
+        {/* The compiler's error on such a node says the same, so it is not listed again. */}
+        <div className="tl-node-error" data-testid={`node-missing-${id}`}>
+          {missingNodeText(data.type)}
+        </div>
       </div>
     );
   }

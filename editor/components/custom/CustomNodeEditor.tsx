@@ -12,6 +12,8 @@ interface Props {
   onClose: () => void;
   /** After a save: the catalog has changed, so the palette reloads. */
   onSaved: (node: CustomNodeSummary) => void;
+  /** After a delete: the catalog has changed too. */
+  onDeleted: () => void;
 }
 
 type TestState = { state: 'idle' } | { state: 'running' } | { state: 'ready'; result: CustomNodeTestResult } | { state: 'error'; message: string };
@@ -22,7 +24,7 @@ type Opened = { state: 'loading' } | { state: 'error'; message: string } | { sta
  * sample data (Test), the lookahead check and the server's problems. Save stores a new version, which
  * the palette then offers; graphs that use an older version keep it until updated.
  */
-export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) {
+export default function CustomNodeEditor({ nodeType, onClose, onSaved, onDeleted }: Props) {
   const [nodes, reloadNodes] = useCustomNodes();
   const [current, setCurrent] = useState<CustomNodeSummary | null>(null);
   const [opened, setOpened] = useState<Opened>(nodeType ? { state: 'loading' } : { state: 'ready' });
@@ -38,6 +40,11 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
   const [notice, setNotice] = useState<string | null>(null);
   const [typeErrors, setTypeErrors] = useState(0);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
+  // The version shown (the latest unless an older one was opened to read or restore), and the node's versions.
+  const [shownVersion, setShownVersion] = useState<number | null>(null);
+  // A node (or version) picked while the code had unsaved changes: opened only once the user agrees.
+  const [pendingOpen, setPendingOpen] = useState<{ id: string | null; version?: number; label: string } | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   const dirty = savedSource === null ? source !== starterTemplate : source !== savedSource;
 
@@ -53,13 +60,16 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
     setWarnings(null);
     setNotice(null);
     setConfirmDiscard(false);
+    setConfirmDelete(false);
+    setPendingOpen(null);
   }, []);
 
-  /** Open a node by id, or by its type (`custom.<name>`); null for a new one. */
+  /** Open a node by id, or by its type (`custom.<name>`), at its latest version or `number`; null for a new one. */
   const open = useCallback(
-    async (id: string | null, byType?: string) => {
+    async (id: string | null, byType?: string, number?: number) => {
       if (id === null && byType === undefined) {
         setCurrent(null);
+        setShownVersion(null);
         setOpened({ state: 'ready' });
         show(starterTemplate, null);
         return;
@@ -69,8 +79,9 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
         const list = await api.listCustomNodes();
         const node = list.find((n) => (byType === undefined ? n.id === id : n.type === byType));
         if (!node) throw new Error('this custom node no longer exists');
-        const version = await api.getCustomNodeVersion(node.id, node.latestVersion);
+        const version = await api.getCustomNodeVersion(node.id, number ?? node.latestVersion);
         setCurrent(node);
+        setShownVersion(version.number);
         show(version.source, version.source);
         setOpened({ state: 'ready' });
       } catch (err) {
@@ -94,11 +105,24 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
     [],
   );
 
+  /** Open what was picked in the node or version list, or ask first when that would drop unsaved code. */
+  const pick = useCallback(
+    (id: string | null, version: number | undefined, label: string) => {
+      if (dirty) setPendingOpen({ id, version, label });
+      else void open(id, undefined, version);
+    },
+    [dirty, open],
+  );
+
   const runTest = useCallback(async () => {
     const text = source;
     setTest({ state: 'running' });
     setProblem(null);
     setMarkers([]);
+    // What an earlier save or test said is about other code: a notice or a lookahead verdict left in
+    // place would read as this test's.
+    setNotice(null);
+    setWarnings(null);
     try {
       const result = await api.testCustomNode(text);
       setTest({ state: 'ready', result });
@@ -110,16 +134,18 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
   }, [refused, source]);
 
   const save = useCallback(
-    async (asVersionOf?: string) => {
+    async (as?: { versionOf: string } | 'new') => {
       const text = source;
       setSaving(true);
       setProblem(null);
       setMarkers([]);
       setNotice(null);
+      setWarnings(null);
       try {
-        const target = asVersionOf ?? current?.id;
+        const target = as === 'new' ? undefined : as?.versionOf ?? current?.id;
         const saved = target ? await api.saveCustomNodeVersion(target, text) : await api.createCustomNode(text);
         setCurrent(saved.node);
+        setShownVersion(saved.version.number);
         setSavedSource(text);
         setWarnings(saved.warnings);
         setNotice(
@@ -137,6 +163,25 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
     },
     [current?.id, onSaved, refused, reloadNodes, source],
   );
+
+  const remove = useCallback(async () => {
+    if (!current) return;
+    if (!confirmDelete) {
+      setConfirmDelete(true);
+      return;
+    }
+    setConfirmDelete(false);
+    try {
+      await api.deleteCustomNode(current.id);
+      onDeleted();
+      void reloadNodes();
+      const title = current.title;
+      await open(null);
+      setNotice(`Deleted “${title}” and all its versions. Strategies that use it now show an error on those nodes.`);
+    } catch (err) {
+      refused(err, source);
+    }
+  }, [confirmDelete, current, onDeleted, open, refused, reloadNodes, source]);
 
   const requestClose = useCallback(() => {
     if (dirty && !confirmDiscard) {
@@ -163,6 +208,8 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
 
   const typeName = useMemo(() => declaredType(source), [source]);
   const existing = nodes.data ?? [];
+  // The open node's version is shown only while the code still declares its type: other code is not it.
+  const sameType = current !== null && typeName === current.typeName;
 
   return (
     <div className="custom-editor-backdrop nokey">
@@ -173,7 +220,10 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
             className="custom-editor-open"
             aria-label="Open a custom node"
             value={current?.id ?? ''}
-            onChange={(e) => void open(e.target.value || null)}
+            onChange={(e) => {
+              const id = e.target.value || null;
+              pick(id, undefined, id === null ? 'a new node' : `“${existing.find((n) => n.id === id)?.title ?? 'the node'}”`);
+            }}
             data-testid="custom-node-open"
           >
             <option value="">New node</option>
@@ -183,9 +233,26 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
               </option>
             ))}
           </select>
+          {current && current.latestVersion > 1 && (
+            <select
+              className="custom-editor-version"
+              aria-label="Version"
+              value={shownVersion ?? current.latestVersion}
+              onChange={(e) => pick(current.id, Number(e.target.value), `version ${e.target.value}`)}
+              data-testid="custom-node-version"
+            >
+              {Array.from({ length: current.latestVersion }, (_, i) => current.latestVersion - i).map((v) => (
+                <option key={v} value={v}>
+                  v{v}
+                  {v === current.latestVersion ? ' (latest)' : ''}
+                </option>
+              ))}
+            </select>
+          )}
           <span className="custom-editor-type muted" data-testid="custom-node-type">
             {typeName ? `custom.${typeName}` : 'no type yet'}
-            {current && ` · v${current.latestVersion}`}
+            {sameType && ` · v${shownVersion ?? current.latestVersion}`}
+            {sameType && shownVersion !== null && shownVersion < current.latestVersion && ` of ${current.latestVersion}: Save makes this code v${current.latestVersion + 1}`}
             {dirty && <span className="custom-editor-dirty"> · unsaved</span>}
           </span>
           <span className="spacer" />
@@ -198,10 +265,33 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
           <button type="button" className="button small primary" onClick={() => void save()} disabled={saving || opened.state !== 'ready'} data-testid="custom-save" title="Save a new version (Ctrl+S)">
             {saving ? 'Saving…' : current ? 'Save version' : 'Save'}
           </button>
+          {current && (
+            <button
+              type="button"
+              className={`button small ${confirmDelete ? 'danger' : 'ghost'}`}
+              onClick={() => void remove()}
+              onBlur={() => setConfirmDelete(false)}
+              data-testid="custom-delete"
+              title="Delete this custom node and all its versions"
+            >
+              {confirmDelete ? `Delete “${current.title}” and all ${current.latestVersion} version${current.latestVersion > 1 ? 's' : ''}?` : 'Delete'}
+            </button>
+          )}
           <button type="button" className={`button small ${confirmDiscard ? 'danger' : 'ghost'}`} onClick={requestClose} data-testid="custom-close">
             {confirmDiscard ? 'Discard changes?' : 'Close'}
           </button>
         </header>
+        {pendingOpen && (
+          <div className="custom-editor-confirm" role="alert" data-testid="custom-open-confirm">
+            <span>Your code has unsaved changes. Open {pendingOpen.label} and lose them?</span>
+            <button type="button" className="button small danger" onClick={() => void open(pendingOpen.id, undefined, pendingOpen.version)} data-testid="custom-open-discard">
+              Discard and open
+            </button>
+            <button type="button" className="button small" onClick={() => setPendingOpen(null)} data-testid="custom-open-keep">
+              Keep editing
+            </button>
+          </div>
+        )}
         <div className="custom-editor-body">
           <div className="custom-editor-code">
             {opened.state === 'loading' && <div className="custom-editor-note muted">Loading the node’s code…</div>}
@@ -226,8 +316,13 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved }: Props) 
                 <strong>{problem.title}</strong>
                 <div>{problem.detail}</div>
                 {problem.existingId && (
-                  <button type="button" className="button small" onClick={() => void save(problem.existingId)}>
+                  <button type="button" className="button small" onClick={() => void save({ versionOf: problem.existingId! })}>
                     Save as a new version of it
+                  </button>
+                )}
+                {problem.title === 'The type name changed' && (
+                  <button type="button" className="button small" onClick={() => void save('new')} data-testid="custom-save-new">
+                    Save as a new node
                   </button>
                 )}
               </div>

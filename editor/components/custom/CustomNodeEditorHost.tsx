@@ -9,6 +9,7 @@ interface Props {
   nodeType?: string;
   onClose: () => void;
   onSaved: (node: CustomNodeSummary) => void;
+  onDeleted: () => void;
 }
 
 /** The custom node editor, loaded on demand, with a placeholder while its code arrives. */
