@@ -78,6 +78,29 @@ describe('uploaded CSV data', () => {
     await expect.poll(() => page.locator(`.react-flow__node[data-id="${node}"] .tl-node-params`).textContent()).toBe('dataset eth-1h.csv');
     await shot();
 
+    // While a file uploads the panel says so and Run waits: a run then would use the file chosen before it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/datasets', async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
+    await page.getByTestId('run-upload').setInputFiles({ name: 'eth-1h.csv', mimeType: 'text/csv', buffer: Buffer.from(csv(120)) });
+    await page.getByTestId('upload-progress').waitFor();
+    expect(await page.getByTestId('run-button').isDisabled()).toBe(true);
+    expect(await page.getByTestId('run-button').textContent()).toBe('Uploading…');
+    await shot();
+    release();
+    await expect.poll(() => page.getByTestId('data-detail').textContent(), { timeout: 15_000 }).toMatch(/^120 bars/);
+    expect(await page.getByTestId('run-button').isDisabled()).toBe(false);
+    await page.unroute('**/api/datasets');
+    // Two uploads of one name are told apart by when they came.
+    const labels = await page.getByTestId('dataset-picker').locator('option').allTextContents();
+    expect(labels.filter((l) => l.startsWith('eth-1h.csv'))).toEqual([
+      expect.stringMatching(/^eth-1h\.csv · 120 bars · uploaded \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+      expect.stringMatching(/^eth-1h\.csv · 300 bars · uploaded /),
+    ]);
+
     // The deliberate 422 is the only failed request.
     expect(problems.filter((p) => p.includes('Failed to load resource'))).toHaveLength(1);
     await finish([422]);

@@ -8,6 +8,16 @@ import { Icon } from './Icon.tsx';
 /** What the user picked for the next run: the graph's own source, a synthetic seed, or a dataset. */
 export type DataPick = { kind: 'graph' } | { kind: 'synthetic'; seedText: string } | { kind: 'dataset'; datasetId: string };
 
+/**
+ * A dataset's name and length, and when it was uploaded if another has the same name (the same file
+ * uploaded twice, or two files named alike), so the list tells them apart.
+ */
+export function datasetLabel(d: Dataset, all: readonly Dataset[]): string {
+  const label = `${d.name} · ${fmtInt(d.bars)} bars`;
+  // To the second (UTC): the same file uploaded twice is usually uploaded within a minute.
+  return all.some((o) => o !== d && o.name === d.name) ? `${label} · uploaded ${new Date(d.createdAt).toISOString().slice(0, 19).replace('T', ' ')} UTC` : label;
+}
+
 export function dataChoiceOf(pick: DataPick): { ok: true; choice: DataChoice | undefined } | { ok: false; message: string } {
   if (pick.kind === 'graph') return { ok: true, choice: undefined };
   if (pick.kind === 'dataset') return pick.datasetId ? { ok: true, choice: { kind: 'dataset', datasetId: pick.datasetId } } : { ok: false, message: 'choose a dataset or upload a CSV' };
@@ -99,7 +109,7 @@ export function DataPicker({ pick, onPick, datasets, graphSource, upload, upload
               >
                 {datasets.map((d) => (
                   <option key={d.id} value={d.id}>
-                    {d.name} · {fmtInt(d.bars)} bars
+                    {datasetLabel(d, datasets)}
                   </option>
                 ))}
               </select>
@@ -114,7 +124,11 @@ export function DataPicker({ pick, onPick, datasets, graphSource, upload, upload
               <input type="file" accept=".csv,text/csv" aria-label="Upload CSV" onChange={(e) => void onFile(e)} disabled={uploading} data-testid="run-upload" />
             </label>
           </div>
-          {chosen ? (
+          {uploading ? (
+            <div className="data-detail upload-progress" role="status" data-testid="upload-progress">
+              Uploading and checking the CSV… Runs wait for it.
+            </div>
+          ) : chosen ? (
             <div className="data-detail" data-testid="data-detail">
               {fmtInt(chosen.bars)} bars · {fmtDate(chosen.startTime)} → {fmtDate(chosen.endTime)} UTC
             </div>

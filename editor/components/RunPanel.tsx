@@ -22,7 +22,9 @@ export function RunPanel({ runHook, datasets, graphSource, settings, onEditSetti
   const [pick, setPick] = useState<DataPick>({ kind: 'graph' });
   const { run } = runHook;
   const active = run.current !== null && (run.current.status === 'queued' || run.current.status === 'running');
-  const busy = run.starting || saving || active;
+  // A run on the CSV choice while a file is still uploading would run on the file chosen before it.
+  const waiting = datasets.uploading && pick.kind === 'dataset';
+  const busy = run.starting || saving || active || waiting;
   const valid = dataChoiceOf(pick).ok;
   const list = datasets.datasets.data ?? [];
   return (
@@ -35,7 +37,7 @@ export function RunPanel({ runHook, datasets, graphSource, settings, onEditSetti
       </button>
       <button type="button" className="button primary run-button" disabled={busy || !valid} onClick={() => onRun(pick)} data-testid="run-button">
         <Icon name="play" size={12} />
-        {saving ? 'Saving…' : run.starting ? 'Starting…' : active ? 'Running…' : 'Run backtest'}
+        {saving ? 'Saving…' : run.starting ? 'Starting…' : active ? 'Running…' : waiting ? 'Uploading…' : 'Run backtest'}
       </button>
       {run.startError && (
         <div className="run-error" role="alert" data-testid="run-start-error">

@@ -161,7 +161,7 @@ export function PromotePanel(props: Props) {
           </span>
         )}
         <span className="tabs-spacer" />
-        <button type="submit" className={`button ${form.mode === 'live' ? 'danger' : 'primary'}`} disabled={props.busy || blocked !== null} data-testid="promote-start">
+        <button type="submit" className={`button ${form.mode === 'live' ? 'danger' : 'primary'}`} disabled={props.busy || blocked !== null || (props.datasets.uploading && form.pick.kind === 'dataset')} data-testid="promote-start">
           {props.busy ? 'Starting…' : `Start ${modeText[form.mode].toLowerCase()} deployment`}
         </button>
       </div>

@@ -186,7 +186,7 @@ export function NewStudyForm(props: Props) {
             {props.totalBars !== null ? ` on ${fmtInt(props.totalBars)} bars` : ''}
           </span>
         )}
-        <button type="submit" className="button primary" disabled={props.busy} data-testid="start-study">
+        <button type="submit" className="button primary" disabled={props.busy || (props.datasets.uploading && props.pick.kind === 'dataset')} data-testid="start-study">
           {props.busy ? 'Starting…' : `Start ${kindText[form.kind].toLowerCase()}`}
         </button>
       </div>
