@@ -121,12 +121,17 @@ describe('stack traces and errors', () => {
     expect(e.message).not.toMatch(/\/work\/|node:internal|process\.ts|client\.ts/);
   });
 
+  it('names the bar a step threw on', async () => {
+    const e = await failure(run(nodeSource({ step: `if (ctx.bar === 2) throw new Error('kaboom'); out.value = input.x;` })));
+    expect(e.message).toBe('NodeError: step threw at bar 2: Error: kaboom');
+  });
+
   it('does not walk Error.cause, and survives errors whose fields throw', async () => {
     const cause = `new Proxy({}, { get() { throw new Error('cause trap'); } })`;
     const e = await failure(run(nodeSource({ step: `throw new Error('outer', { cause: ${cause} });` })));
-    expect(e.message).toBe('NodeError: step threw: Error: outer');
+    expect(e.message).toBe('NodeError: step threw at bar 0: Error: outer');
     const f = await failure(run(nodeSource({ step: `throw { get message(): string { throw new Error('getter'); } };` })));
-    expect(f.message).toBe('NodeError: step threw: a value that could not be described');
+    expect(f.message).toBe('NodeError: step threw at bar 0: a value that could not be described');
   });
 });
 
@@ -280,7 +285,7 @@ describe('runaway code', () => {
 describe('memory bombs', () => {
   it("'x'.repeat(2**29) fails with V8's string limit", async () => {
     const e = await failure(run(nodeSource({ step: `out.value = 'x'.repeat(2 ** 29).length;` })));
-    expect(e.message).toBe('NodeError: step threw: RangeError: Invalid string length');
+    expect(e.message).toBe('NodeError: step threw at bar 0: RangeError: Invalid string length');
     await stillServes();
   });
 
@@ -309,7 +314,7 @@ describe('memory bombs', () => {
 
   it('deep recursion ends with a RangeError', async () => {
     const e = await failure(run(nodeSource({ top: 'function f(n: number): number { return f(n + 1) + 1; }', step: 'out.value = f(0);' })));
-    expect(e.message).toBe('NodeError: step threw: RangeError: Maximum call stack size exceeded');
+    expect(e.message).toBe('NodeError: step threw at bar 0: RangeError: Maximum call stack size exceeded');
   });
 
   it('huge outputs are refused: a string output, an oversized definition, an oversized state', async () => {

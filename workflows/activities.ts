@@ -81,7 +81,12 @@ export function createActivities(deps: ActivityDeps) {
       } catch (err) {
         // A custom node's own code threw: the sandbox has no clock and a seeded random generator, so a
         // retry throws again (five of them took 16–26 s before the run failed).
-        if (err instanceof SandboxError && err.code === 'NodeError') throw ApplicationFailure.create({ type: 'NodeError', message: err.message, nonRetryable: true });
+        if (err instanceof SandboxError && err.code === 'NodeError') {
+          // The run's progress is written every few seconds; the bar the node threw on is where it stopped.
+          const at = /\bstep threw at bar (\d+):/.exec(err.message);
+          if (at) await em.nativeUpdate(Run, { id: runId, status: 'running' }, { barsDone: Math.min(total, Number(at[1])) }).catch(() => undefined);
+          throw ApplicationFailure.create({ type: 'NodeError', message: err.message, nonRetryable: true });
+        }
         throw err;
       }
 

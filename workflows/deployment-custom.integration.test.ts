@@ -137,7 +137,7 @@ export default defineNode({
       .sort((a, b) => a.seq - b.seq)
       .map((e) => [e.code, e.message]);
     expect(strategyEvents).toEqual([
-      ['NodeError', expect.stringMatching(/failed on the bar of .*step threw: Error: cannot handle this bar.*the step is retried/)],
+      ['NodeError', expect.stringMatching(/failed on the bar of .*step threw at bar \d+: Error: cannot handle this bar.*the step is retried/)],
       ['FAILED', expect.stringMatching(/failed on the bar of .* again .*cannot handle this bar.*fix the node, save a new version and deploy again/)],
     ]);
     expect(failed.orders.filter((o: { status: string }) => ['pending', 'open', 'unknown'].includes(o.status))).toEqual([]);

@@ -348,6 +348,8 @@
   // ---- The batch runner ----
   let instance = null;
   let bar = 0;
+  // The runner's step context, read when a step throws.
+  let runnerCtx = null;
 
   /** A loop specialised to this node's ports, generated from validated identifiers only (never other user strings). */
   function compileRunner(def) {
@@ -381,6 +383,7 @@
     const input = seal(create(EMPTY, fieldsOf(ins)));
     const o = seal(create(EMPTY, fieldsOf(outs)));
     const ctx = seal(create(EMPTY, fieldsOf(['bar'])));
+    runnerCtx = ctx;
     const factory = MakeFunction('F64', 'input', 'o', 'ctx', 'step', 'holder', 'params', 'bad', body);
     return (holder, params) => factory(F64, input, o, ctx, def.step, holder, params, bad);
   }
@@ -456,7 +459,8 @@
         bar += n;
         return result;
       } catch (e) {
-        return `step threw: ${describe(e)}`;
+        // The bar it threw on (ctx.bar, set before each step), which a user's own message seldom names.
+        return `step threw at bar ${runnerCtx === null ? bar : runnerCtx.bar}: ${describe(e)}`;
       }
     },
     /** State, bar counter and random generator as JSON, or 'E' + why. */

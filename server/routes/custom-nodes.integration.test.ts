@@ -282,7 +282,8 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
   });
 
   it('a custom node whose own code throws fails a backtest at once, naming the node; in a sweep, only the trials it throws on', async () => {
-    await create(customEmaSource.replace('const x = input.source;', "const x = input.source; if (p.period === 7) throw new Error('no sevens');"));
+    // It throws from its 1501st bar on (bar 1500, counted from 0).
+    await create(customEmaSource.replace('const x = input.source;', "const x = input.source; s.n = (s.n ?? 0) + 1; if (p.period === 7 && s.n > 1500) throw new Error('no sevens');"));
     const graph = emaCross('custom.customEma');
     graph.nodes.find((n: { id: string }) => n.id === 'fast').params = { period: 7 };
     const s = await call(h.app, 'POST', '/api/strategies', { name: 'Throws on seven', graph });
@@ -290,7 +291,9 @@ describe('custom nodes against real PostgreSQL, the sandbox and Temporal', () =>
     expect(started.status).toBe(201);
     const done = await ended('the run to fail', `/api/runs/${started.json.id}`);
     expect(done.status).toBe('failed');
-    expect(done.error).toMatch(/node "fast" \(Custom EMA\): NodeError: .*no sevens/);
+    expect(done.error).toMatch(/node "fast" \(Custom EMA\): NodeError: step threw at bar 1500: Error: no sevens/);
+    // Its progress says where it stopped, not where the last progress report left it.
+    expect(done.barsDone).toBe(1500);
     // Not retried: the same code on the same bars throws again.
     expect((await h.orm.em.fork().findOneOrFail(Run, { id: started.json.id })).attempts).toBe(1);
 

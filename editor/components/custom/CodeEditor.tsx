@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { SourceMarker } from './markers.ts';
+import { removedGlobalMarkers, type SourceMarker } from './markers.ts';
 import { CUSTOM_NODE_URI, setUpMonaco } from './monaco.ts';
 
 interface Props {
@@ -14,6 +14,8 @@ interface Props {
 }
 
 const SERVER_OWNER = 'tradeloom-server';
+// Uses of globals the sandbox removes, which the TypeScript library still declares (markers.ts).
+const SANDBOX_OWNER = 'tradeloom-sandbox';
 
 /**
  * Monaco on the custom node's source. The TypeScript worker type-checks as you type against the node
@@ -47,9 +49,28 @@ export function CodeEditor({ initial, revision, onChange, serverMarkers, onTypeE
       padding: { top: 8 },
     });
     editorRef.current = editor;
+    const checkGlobals = () => {
+      const text = model.getValue();
+      const found = removedGlobalMarkers(text.split('\n'), monaco.editor.tokenize(text, 'typescript'));
+      monaco.editor.setModelMarkers(
+        model,
+        SANDBOX_OWNER,
+        found.map((m) => ({
+          severity: monaco.MarkerSeverity.Error,
+          message: m.message,
+          source: 'Tradeloom sandbox',
+          startLineNumber: m.line,
+          startColumn: m.column,
+          endLineNumber: m.line,
+          endColumn: model.getWordAtPosition({ lineNumber: m.line, column: m.column })?.endColumn ?? m.column + 1,
+        })),
+      );
+    };
+    checkGlobals();
     const changed = model.onDidChangeContent(() => {
       // The server's markers describe the text they were found in; an edit makes them stale.
       monaco.editor.setModelMarkers(model, SERVER_OWNER, []);
+      checkGlobals();
       onChangeRef.current(model.getValue());
     });
     const markers = monaco.editor.onDidChangeMarkers((uris) => {
