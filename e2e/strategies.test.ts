@@ -93,7 +93,7 @@ describe('the strategies library', () => {
     // Delete asks first, in the row; Cancel keeps it, Delete removes it and leaves the canvas it was open on.
     await row(page, 'Gamma breakout II').getByTestId('library-delete').click();
     const confirm = page.getByTestId(`library-row-${gamma.id}`);
-    expect(await confirm.textContent()).toContain('Delete “Gamma breakout II” with its 1 version and all its runs?');
+    expect(await confirm.textContent()).toContain('Delete “Gamma breakout II” with its 1 version, its runs and its stopped deployments?');
     await shot();
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     expect(await row(page, 'Gamma breakout II').count()).toBe(1);

@@ -495,7 +495,7 @@ export function App({ boot }: { boot: BootRequests }) {
             </>
           }
         >
-          <p>Delete “{deleting.name}” and all its runs? This cannot be undone.</p>
+          <p>Delete “{deleting.name}” with its runs and stopped deployments (their orders, fills and journals)? This cannot be undone. A strategy with a running or paused deployment is not deleted.</p>
         </Dialog>
       )}
     </div>

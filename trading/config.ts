@@ -3,7 +3,7 @@ import { CcxtConfig } from './adapters/ccxt.ts';
 import { ParamChange } from './param-change.ts';
 
 /** Where a deployment's orders go: the paper venue (SimBroker fills on live bars) or a real venue via ccxt. */
-export const VenueConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('paper') }), CcxtConfig.extend({ kind: z.literal('ccxt') })]);
+export const VenueConfig = z.discriminatedUnion('kind', [z.object({ kind: z.literal('paper') }).strict(), CcxtConfig.extend({ kind: z.literal('ccxt') }).strict()]);
 export type VenueConfig = z.infer<typeof VenueConfig>;
 
 /** A control a person (or the platform) applies to a running deployment. */

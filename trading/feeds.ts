@@ -10,6 +10,7 @@ import type { Bar } from './adapters/paper.ts';
  *   started, so a replay is also a clock: a worker that was down finds the bars it missed waiting.
  * - `ccxt`: closed candles polled from a venue's public OHLCV endpoint (Binance spot klines).
  */
+// Strict, as every request object here: a misspelt field (`barsPerSec`) is refused, not silently defaulted.
 export const FeedConfig = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('replay'),
@@ -17,7 +18,7 @@ export const FeedConfig = z.discriminatedUnion('kind', [
     barsPerSecond: z.number().positive().max(1000).default(1),
     /** Skip this many bars at the start (e.g. to warm up on history the strategy has not seen). */
     startBar: z.number().int().min(0).default(0),
-  }),
+  }).strict(),
   z.object({
     kind: z.literal('ccxt'),
     exchange: z.literal('binance'),
@@ -26,7 +27,7 @@ export const FeedConfig = z.discriminatedUnion('kind', [
     sandbox: z.boolean().default(true),
     baseUrl: z.url({ protocol: /^https?$/ }).optional(),
     pollMs: z.number().int().min(200).max(300_000).default(5000),
-  }),
+  }).strict(),
 ]);
 export type FeedConfig = z.infer<typeof FeedConfig>;
 

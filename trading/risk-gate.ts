@@ -13,7 +13,9 @@ import { z } from 'zod';
  *   exposure after reconciliation, an outage under the "halt" catch-up policy, a manual halt).
  */
 
-export const RiskLimits = z.object({
+// Strict: a misspelt limit (`maxDrawdown` for `maxDrawdownPct`) was dropped and its default applied,
+// a safety limit other than the one asked for.
+export const RiskLimits = z.strictObject({
   maxOrderQuantity: z.number().positive().describe('Largest quantity one order may carry, in units of the instrument.'),
   maxOrderNotional: z.number().positive().describe('Largest quantity × price of one order, in the quote currency.'),
   priceCollarPct: z.number().positive().max(100).default(5).describe('An order price more than this % away from the reference price is refused.'),
@@ -23,7 +25,7 @@ export const RiskLimits = z.object({
   maxDrawdownPct: z.number().positive().max(100).default(20).describe('Equity this % below its peak halts the deployment.'),
   maxDailyLossPct: z.number().positive().max(100).default(5).describe('Equity this % below the start of the UTC day allows only reducing orders until the next day.'),
   throttle: z
-    .object({
+    .strictObject({
       maxOrders: z.number().int().positive().default(20).describe('New orders allowed in one window.'),
       windowMs: z.number().int().positive().default(60_000),
     })

@@ -66,7 +66,16 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect(done.denials[0]).toMatchObject({ code: 'MAX_ORDER_QUANTITY' });
     expect(done.position).toBe(0);
     expect(await h.orm.em.fork().count(DeploymentFill, { deployment: id })).toBe(0);
+
+    // Its strategy cannot be deleted while it runs: that deleted the deployment and its records too.
+    const refused = await call(h.app, 'DELETE', `/api/strategies/${strategy.json.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.detail).toMatch(/^A deployment of this strategy is still trading: ".*" \(shadow, running\)\. Stop it first\.$/);
+    expect(refused.json.deployments).toEqual([expect.objectContaining({ id, mode: 'shadow', status: 'running' })]);
+    expect((await call(h.app, 'GET', `/api/deployments/${id}`)).status).toBe(200);
     await call(h.app, 'POST', `/api/deployments/${id}/stop`);
+    await waitFor('the deployment to stop', async () => ((await call(h.app, 'GET', `/api/deployments/${id}`)).json.status === 'stopped' ? true : undefined), 30_000);
+    expect((await call(h.app, 'DELETE', `/api/strategies/${strategy.json.id}`)).status).toBe(204);
   });
 
   it('controls: the kill switch cancels, blocks and persists; pause and resume; re-enable', async () => {
@@ -130,12 +139,22 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
       expect((await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE', credentials: undefined })).json.errors[0].path).toBe('body.credentials');
       expect((await call(h.app, 'POST', '/api/deployments', { ...live, mode: 'paper', venue: { kind: 'paper' } })).json.errors[0].path).toBe('body.credentials');
       expect((await call(h.app, 'POST', '/api/deployments', { ...live, riskLimits: { maxOrderQuantity: -1 } })).status).toBe(400);
+      // A live feed of another instrument would price and risk-check the orders on its bars.
+      const otherFeed = await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE', feed: { kind: 'ccxt', exchange: 'binance', symbol: 'ETH/USDT', baseUrl: ex.url } });
+      expect(otherFeed.json.errors).toEqual([{ path: 'body.feed.symbol', message: expect.stringContaining('ETH/USDT is not the symbol traded, BTC/USDT') }]);
+      // A misspelt field is refused where it is, not dropped for its default (a drawdown halt at 20 % instead of 3 %).
+      const misspelt = await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE', riskLimits: { ...live.riskLimits, maxDrawdown: 3 }, stalAfterMs: 1000, feed: { ...live.feed, barsPerSec: 5 } });
+      expect(misspelt.status).toBe(400);
+      expect(misspelt.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body', 'body.feed', 'body.riskLimits']);
+      expect(JSON.stringify(misspelt.json.errors)).toMatch(/maxDrawdown.*|stalAfterMs/);
       expect((await call(h.app, 'POST', '/api/deployments', { ...live, strategyId: crypto.randomUUID(), confirm: 'LIVE' })).status).toBe(404);
       expect((await call(h.app, 'GET', `/api/deployments/${crypto.randomUUID()}`)).status).toBe(404);
 
       const created = await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE' });
       expect(created.status).toBe(201);
       expect(created.json.hasCredentials).toBe(true);
+      // Its PnL's baseline: its own starting cash, not whatever the strategy's setting becomes.
+      expect(created.json.initialCash).toBeGreaterThan(0);
       const id = created.json.id;
       const shown = JSON.stringify([created.json, (await call(h.app, 'GET', `/api/deployments/${id}`)).json, (await call(h.app, 'GET', '/api/deployments')).json]);
       expect(shown).not.toContain('api-secret-value');

@@ -245,7 +245,7 @@ export function StrategiesDialog({ currentId, onOpen, onChanged, onRenamed, onDe
                   return (
                     <tr key={s.id} className="lib-row is-deleting" data-testid={`library-row-${s.id}`}>
                       <td colSpan={3}>
-                        Delete “{s.name}” with its {s.version} version{s.version === 1 ? '' : 's'} and all its runs? This cannot be undone.
+                        Delete “{s.name}” with its {s.version} version{s.version === 1 ? '' : 's'}, its runs and its stopped deployments? This cannot be undone.
                       </td>
                       <td className="lib-actions">
                         <button type="button" className="button small primary danger-fill" onClick={confirmDelete} data-testid="library-delete-confirm">

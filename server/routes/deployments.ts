@@ -25,13 +25,15 @@ export const DeploymentCreate = z
     symbol: z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'a unified symbol such as BTC/USDT').describe('The instrument traded, as BASE/QUOTE.'),
     feed: FeedConfig,
     venue: VenueConfig.default({ kind: 'paper' }),
-    credentials: z.object({ apiKey: z.string().min(1).max(500), secret: z.string().min(1).max(5000) }).optional().describe('Exchange keys for live mode. Stored envelope-encrypted; never returned.'),
+    credentials: z.strictObject({ apiKey: z.string().min(1).max(500), secret: z.string().min(1).max(5000) }).optional().describe('Exchange keys for live mode. Stored envelope-encrypted; never returned.'),
     riskLimits: RiskLimits,
     catchUp: z.enum(catchUpPolicies).default('skip').describe('After an outage: skip the stale signals, flatten the position, or halt and ask a person.'),
     staleAfterMs: z.number().int().min(1000).max(86_400_000).default(60_000).describe('A bar observed longer ago than this when it is processed means an outage.'),
     initialCash: z.number().positive().max(1e12).optional().describe('Cash the book starts from; defaults to the strategy’s initial cash.'),
     confirm: z.string().optional().describe('Must be exactly "LIVE" to create a live deployment.'),
   })
+  // A misspelt field (`stalAfterMs`, `catchup`) is refused, not replaced by its default.
+  .strict()
   .openapi('DeploymentCreate');
 
 const OrderOut = z.object({
@@ -63,6 +65,7 @@ export const DeploymentOut = z
     tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
     halt: z.object({ code: z.string(), message: z.string(), at: z.number() }).nullable(),
     killSwitch: z.boolean(),
+    initialCash: z.number().describe('Cash the book started from: what its PnL is measured against.'),
     equity: z.number().nullable(),
     position: z.number(),
     lastPrice: z.number().nullable(),
@@ -97,7 +100,7 @@ export const DeploymentParamChange = ParamChangeFields.extend({ by: z.string().m
 
 const controlPaths = { pause: 'pause', resume: 'resume', kill: 'kill', 'release-kill': 'releaseKill', reenable: 'reenable', stop: 'stop' } as const;
 
-type DeploymentView = Pick<Deployment, 'id' | 'strategy' | 'name' | 'mode' | 'status' | 'symbol' | 'riskState' | 'equity' | 'position' | 'lastPrice' | 'barsProcessed' | 'cursor' | 'catchUp' | 'feed' | 'venue' | 'riskLimits' | 'error' | 'createdAt'>;
+type DeploymentView = Pick<Deployment, 'id' | 'strategy' | 'name' | 'mode' | 'status' | 'symbol' | 'riskState' | 'initialCash' | 'equity' | 'position' | 'lastPrice' | 'barsProcessed' | 'cursor' | 'catchUp' | 'feed' | 'venue' | 'riskLimits' | 'error' | 'createdAt'>;
 
 function deploymentOut(d: DeploymentView) {
   const risk = RiskState.parse(d.riskState);
@@ -111,6 +114,7 @@ function deploymentOut(d: DeploymentView) {
     tradingState: tradingState(risk),
     halt: risk.halt,
     killSwitch: risk.killSwitch !== null,
+    initialCash: d.initialCash,
     equity: d.equity ?? null,
     position: d.position,
     lastPrice: d.lastPrice ?? null,
@@ -159,6 +163,8 @@ export function registerDeploymentRoutes(app: OpenAPIHono, deps: AppDeps): void 
         if (!body.credentials) return bad('body.credentials', 'live trading needs the exchange API key and secret');
       }
       if (body.mode === 'paper' && body.venue.kind !== 'paper') return bad('body.venue.kind', 'paper trading uses the paper venue');
+      // The gate prices orders against the feed's bars: another instrument's prices would size and collar them.
+      if (body.feed.kind === 'ccxt' && body.feed.symbol !== body.symbol) return bad('body.feed.symbol', `the feed's symbol ${body.feed.symbol} is not the symbol traded, ${body.symbol}: orders would be priced and risk-checked on another instrument's bars`);
       if (body.mode !== 'live' && body.credentials) return bad('body.credentials', 'exchange keys are only accepted for live deployments');
       const fork = em();
       const strategy = await fork.findOne(Strategy, { id: body.strategyId, owner: deps.owner });

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { Strategy, StrategyVersion } from '../db/entities.ts';
+import { Deployment, Strategy, StrategyVersion } from '../db/entities.ts';
 import type { AppDeps } from '../deps.ts';
 import { notFound, problem, zodProblems } from '../problem.ts';
 import { IdParam, json, list, problemResponse, StrategyCreate, StrategyOut, StrategySummary, StrategyUpdate } from '../schemas.ts';
@@ -209,11 +209,25 @@ export function registerStrategyRoutes(app: OpenAPIHono, deps: AppDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/api/strategies/{id}', tags, summary: 'Delete a strategy, its versions and its runs', request: { params: IdParam },
-      responses: { 204: { description: 'Deleted' }, 404: problemResponse('No such strategy') },
+      method: 'delete', path: '/api/strategies/{id}', tags, summary: 'Delete a strategy, its versions, its runs and its stopped deployments',
+      description:
+        'Refused (409) while a deployment of it is running or paused: deleting went on to delete that deployment too, with its orders, fills and journal, ' +
+        'while the venue kept its position. Stop those deployments first; the problem lists them. Stopped deployments are deleted with the strategy.',
+      request: { params: IdParam },
+      responses: { 204: { description: 'Deleted' }, 404: problemResponse('No such strategy'), 409: problemResponse('A running or paused deployment trades it (`deployments` lists them)') },
     }),
     async (c) => {
-      const deleted = await em().nativeDelete(Strategy, { id: c.req.valid('param').id, owner: deps.owner });
+      const id = c.req.valid('param').id;
+      const fork = em();
+      const active = await fork.find(Deployment, { owner: deps.owner, strategy: id, status: { $in: ['running', 'paused'] } }, { fields: ['id', 'name', 'mode', 'status'], orderBy: { createdAt: 'asc' } });
+      if (active.length) {
+        const names = active.map((d) => `"${d.name}" (${d.mode}, ${d.status})`).join('; ');
+        const one = active.length === 1;
+        return problem(c, 409, 'Strategy in use', `${one ? 'A deployment' : `${active.length} deployments`} of this strategy ${one ? 'is' : 'are'} still trading: ${names}. Stop ${one ? 'it' : 'them'} first.`, {
+          deployments: active.map((d) => ({ id: d.id, name: d.name, mode: d.mode, status: d.status })),
+        });
+      }
+      const deleted = await fork.nativeDelete(Strategy, { id, owner: deps.owner });
       return deleted ? c.body(null, 204) : notFound(c, 'The strategy');
     },
   );

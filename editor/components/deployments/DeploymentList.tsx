@@ -10,12 +10,10 @@ interface Props {
   onSelect: (id: string) => void;
   onPromote: () => void;
   onRetry: () => void;
-  /** The strategy's starting cash: the baseline of the PnL shown (the API does not return a deployment's own). */
-  initialCash: number;
 }
 
 /** The deployments sidebar: promote, then each deployment with its mode, state, equity and PnL. */
-export function DeploymentList({ list, selectedId, promoting, onSelect, onPromote, onRetry, initialCash }: Props) {
+export function DeploymentList({ list, selectedId, promoting, onSelect, onPromote, onRetry }: Props) {
   const items = list.state === 'ready' ? list.data : [];
   return (
     <nav className="research-side" aria-label="Deployments">
@@ -39,7 +37,8 @@ export function DeploymentList({ list, selectedId, promoting, onSelect, onPromot
         {items.map((d) => {
           const s = deploymentState(d);
           const failure = failureReason(d);
-          const pnl = d.equity === null ? null : d.equity - initialCash;
+          // Against the deployment's own starting cash, not the strategy's setting now (which may have changed since).
+          const pnl = d.equity === null ? null : d.equity - d.initialCash;
           return (
             <button
               key={d.id}
@@ -57,13 +56,13 @@ export function DeploymentList({ list, selectedId, promoting, onSelect, onPromot
               </span>
               <span className="study-item-line small">
                 <span className="mono">{fmtMoney(d.equity)}</span>
-                <span className={`mono ${pnl === null || pnl === 0 ? 'muted' : pnl > 0 ? 'pos' : 'neg'}`} title="Equity minus the strategy’s initial cash">
+                <span className={`mono ${pnl === null || pnl === 0 ? 'muted' : pnl > 0 ? 'pos' : 'neg'}`} title={`Equity minus the deployment’s initial cash (${fmtMoney(d.initialCash)})`} data-testid="deployment-item-pnl">
                   {pnl === null ? '–' : `${pnl > 0 ? '+' : ''}${fmtMoney(pnl)}`}
                 </span>
               </span>
               <span className="study-item-line muted small">
-                <span className="deploy-item-name" title={d.name}>
-                  {d.symbol} · {d.barsProcessed} bars
+                <span className="deploy-item-name" title={`${d.name} · ${d.symbol} · ${d.barsProcessed} bars`}>
+                  {d.name} · {d.symbol} · {d.barsProcessed} bars
                 </span>
                 <span>{fmtAgo(d.createdAt)}</span>
               </span>

@@ -42,7 +42,8 @@ export function DeploymentView({ deployment: d, curve, live, busy, controlError,
     { id: 'denials', label: 'Denials', count: d.denials.length },
     { id: 'events', label: 'Journal', count: d.events.length },
   ];
-  const baseline = curve[0]?.value ?? d.equity ?? 0;
+  // The book's starting cash: the curve holds only the bars streamed since the page opened.
+  const baseline = d.initialCash;
   return (
     <div className="deploy-view" data-testid="deployment" data-state={state.tone} data-mode={d.mode} data-status={d.status}>
       <div className="study-head deploy-head">

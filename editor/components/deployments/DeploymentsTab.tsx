@@ -93,7 +93,6 @@ export function DeploymentsTab({ deployments, doc, save, datasets, graphSource, 
         }}
         onPromote={() => setPane('promote')}
         onRetry={() => void deployments.reloadList()}
-        initialCash={initialCash}
       />
       <div className="research-main">
         {pane === 'promote' && (
