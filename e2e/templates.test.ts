@@ -60,6 +60,9 @@ describe('strategy templates', () => {
     await expect.poll(() => page.getByTestId('compile-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
     expect(await page.getByTestId('data-detail').textContent()).toContain('Synthetic · seed 42 · 5,000 bars');
     expect(await page.locator('[data-testid="node-bracket"] .tl-node-title').textContent()).toBe('2 ATR stop · 3 ATR target');
+    // It opens readable (it opened at zoom 0.43 here, in the overview look with no text), from its data node.
+    expect(await page.locator('.canvas.is-overview').count()).toBe(0);
+    expect(await page.locator('[data-testid^="node-"] .tl-node-title').first().isVisible()).toBe(true);
     await shot();
 
     await runAndWait(page);

@@ -3,7 +3,6 @@ import {
   BackgroundVariant,
   Controls,
   getNodesBounds,
-  getViewportForBounds,
   MiniMap,
   ReactFlow,
   SelectionMode,
@@ -31,6 +30,7 @@ import { CanvasToast, type Toast } from './CanvasToast.tsx';
 import { EmptyCanvasHint } from './EmptyCanvasHint.tsx';
 import { withDeclaredGeometry } from './node-geometry.ts';
 import { nodeTypes } from './node-types.ts';
+import { fitViewOptions, minZoom, openingViewport, overviewZoom } from '../opening-viewport.ts';
 
 /**
  * Shift-click and shift-drag select nodes here, but to the browser they also extend a text selection
@@ -56,15 +56,6 @@ function capturePan(event: PointerEvent<HTMLDivElement>) {
 /** Everything React Flow draws: the strategy's nodes, and the comments and group frames around them. */
 type CanvasNode = StrategyFlowNode | AnnotationFlowNode;
 
-/**
- * Below this zoom node text is a few pixels tall and unreadable, so the canvas switches to an overview
- * look (styles.css, `.canvas.is-overview`): blocks in their category's colour, no text or shadows.
- * Rasterising ~300 nodes' text on every frame was what held panning a big strategy under 50 fps.
- */
-export const overviewZoom = 0.5;
-/** How a loaded strategy is fitted to the canvas when it opens. */
-const fitViewOptions = { padding: 0.25, maxZoom: 1 };
-const minZoom = 0.2;
 /** Strategies with more nodes than this mount only the nodes in view. */
 const visibleOnlyAbove = 120;
 const selectOverview = (s: { transform: [number, number, number] }) => s.transform[2] < overviewZoom;
@@ -132,7 +123,7 @@ export function Canvas({ doc, hint = true, colorMode = 'dark' }: { doc: Strategy
       setOpening(null);
       return;
     }
-    const viewport = getViewportForBounds(getNodesBounds(canvasNodes), el.clientWidth, el.clientHeight, minZoom, fitViewOptions.maxZoom, fitViewOptions.padding);
+    const viewport = openingViewport(getNodesBounds(canvasNodes), el.clientWidth, el.clientHeight);
     const sized = (n: CanvasNode) => (n.measured?.width ?? n.width ?? n.initialWidth) !== undefined && (n.measured?.height ?? n.height ?? n.initialHeight) !== undefined;
     store.setState({ transform: [viewport.x, viewport.y, viewport.zoom] });
     setOpening({ viewport, refit: !canvasNodes.every(sized) });
