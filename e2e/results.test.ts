@@ -200,6 +200,18 @@ describe('results of a backtest', () => {
     await page.getByTestId('filter-pnl').locator('[data-value="all"]').click();
     expect(await rows.count()).toBe(total);
     await shot();
+
+    // In a 1024 × 700 window the toolbar wraps inside the panel: Export is in reach (it sat past the right
+    // edge), and the table's header sticks below the taller toolbar.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const exportBox = (await page.getByTestId('export-csv').boundingBox())!;
+    expect(exportBox.x + exportBox.width).toBeLessThanOrEqual(1024);
+    const toolbarBox = (await page.locator('.trades-toolbar').boundingBox())!;
+    const headBox = (await page.locator('[data-testid="trades-table"] thead th').first().boundingBox())!;
+    expect(headBox.y).toBeGreaterThanOrEqual(toolbarBox.y + toolbarBox.height - 1);
+    const [narrow] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(narrow.suggestedFilename()).toMatch(/^trades-[0-9a-f]{8}\.csv$/);
+    await shot();
     await finish();
   });
 });

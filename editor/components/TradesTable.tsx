@@ -1,7 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type CSSProperties } from 'react';
 import type { Trade } from '../../engine/broker.ts';
 import { fmtInt, fmtMoney, fmtPercent, fmtPrice, fmtQty, fmtTime } from '../format.ts';
 import { downloadText, tradesCsv } from './results/csv-export.ts';
+import { useSize } from './research/use-size.ts';
 import { allTrades, nextSort, numberTrades, outcomeLabel, outcomeOf, viewTrades, type TradeFilter, type TradeOutcome, type TradeSort, type TradeSortKey } from './results/trades-view.ts';
 
 const allColumns: { key: TradeSortKey; label: string; num?: boolean }[] = [
@@ -29,6 +30,8 @@ export function TradesTable({ trades, runId }: { trades: readonly Trade[]; runId
   const [sort, setSort] = useState<TradeSort>({ key: 'n', dir: 'asc' });
   const shown = useMemo(() => viewTrades(numbered, filter, sort), [numbered, filter, sort]);
   const outcomes = useMemo(() => [...new Set(numbered.map(outcomeOf))], [numbered]);
+  // The table's header sticks under the toolbar, which wraps onto two lines in a narrow panel.
+  const [toolbarRef, toolbar] = useSize<HTMLDivElement>();
   if (trades.length === 0) return <div className="empty-state">The strategy made no trades on this data.</div>;
   const open = trades.filter((t) => t.open).length;
   const closed = trades.length - open;
@@ -39,8 +42,8 @@ export function TradesTable({ trades, runId }: { trades: readonly Trade[]; runId
   const exportCsv = () => downloadText(`trades-${runId ? runId.slice(0, 8) : 'run'}${filtered ? '-filtered' : ''}.csv`, tradesCsv(shown));
 
   return (
-    <div className="table-wrap trades-view">
-      <div className="trades-toolbar">
+    <div className="table-wrap trades-view" style={{ '--trades-toolbar-h': `${toolbar.height || 38}px` } as CSSProperties}>
+      <div className="trades-toolbar" ref={toolbarRef}>
         <div className="trades-summary" data-testid="trades-summary">
           {closed} closed{open > 0 ? ` · ${open} open at the end, valued at the last close (unrealised, not in win rate)` : ''}
         </div>
