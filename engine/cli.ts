@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { decodeText } from './csv.ts';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { registry } from '../nodes/index.ts';
@@ -296,7 +297,7 @@ if (import.meta.main) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stderrIsTTY: !!process.stderr.isTTY,
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: async (path) => decodeText(await readFile(path)),
   });
   process.exitCode = code;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from './bars.ts';
-import { describeTime, parseOhlcvCsv, parseTime } from './csv.ts';
+import { decodeText, describeTime, parseOhlcvCsv, parseTime } from './csv.ts';
 
 const header = 'time,open,high,low,close,volume';
 
@@ -50,9 +50,34 @@ describe('parseOhlcvCsv: good files', () => {
 
   it('says when the header looks separated by semicolons or tabs', () => {
     expect(refused('time;open;high;low;close\n2024-01-01;1;1;1;1\n')).toBe(
-      'CSV header (line 1) is missing column(s): time, open, high, low, close (found: time;open;high;low;close); the header looks ";"-separated, but the file must be comma-separated',
+      'CSV header (line 1) is missing column(s): time, open, high, low, close (found: time;open;high;low;close); the header looks ";"-separated, but the file must be comma-separated, with "." as the decimal point',
     );
-    expect(refused('time\topen\thigh\tlow\tclose\n2024-01-01\t1\t1\t1\t1\n')).toMatch(/the header looks tab-separated, but the file must be comma-separated$/);
+    expect(refused('time\topen\thigh\tlow\tclose\n2024-01-01\t1\t1\t1\t1\n')).toMatch(/the header looks tab-separated, but the file must be comma-separated, with "\." as the decimal point$/);
+    // A European spreadsheet's export: semicolons and decimal commas, so the rows have more fields than the header.
+    expect(refused('time;open;high;low;close\n2024-01-01;10,5;11,5;9,5;10,5\n')).toBe(
+      'CSV is malformed: line 2: expected as many fields as the header (time;open;high;low;close), found 5; the header looks ";"-separated, but the file must be comma-separated, with "." as the decimal point',
+    );
+  });
+
+  it('names the header, not a blank first line, when a row has too many fields', () => {
+    expect(refused(`\n${header}\n2024-01-01,1,1,1,1,1,9\n`)).toBe(`CSV is malformed: line 3: expected as many fields as the header (${header}), found 7`);
+  });
+
+  it('decodes a file by its byte-order mark, as a browser reads an upload', () => {
+    const text = `${header}\n2024-01-01,1,1,1,1,1\n`;
+    const le = new Uint8Array([0xff, 0xfe, ...[...text].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const be = new Uint8Array([0xfe, 0xff, ...[...text].flatMap((c) => [0, c.charCodeAt(0)])]);
+    expect(decodeText(le)).toBe(text);
+    expect(decodeText(be)).toBe(text);
+    expect(decodeText(new TextEncoder().encode(text))).toBe(text);
+    expect(parseOhlcvCsv(decodeText(le)).close[0]).toBe(1);
+  });
+
+  it('refuses a file that is not text, without quoting its bytes', () => {
+    const png = String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d) + 'IHDR\u0000\u0000';
+    expect(refused(png)).toBe('the file is not CSV text: it holds binary data (a spreadsheet, an image, or text in UTF-16 or another encoding). Save it as CSV in UTF-8');
+    // UTF-16 read as UTF-8: every other byte is a NUL.
+    expect(refused(`${header}\n`.split('').join('\u0000'))).toMatch(/^the file is not CSV text/);
   });
 
   it('reads daily files with basic dates (20240301) and tick files in microseconds', () => {

@@ -24,6 +24,11 @@ interface CsvParseError extends Error {
  */
 export function parseOhlcvCsv(text: string): Bars {
   const body = text.replace(/^\uFEFF/, '');
+  // A spreadsheet, image or UTF-16 file read as text: say so, rather than quote its bytes as a "header".
+  const head = body.slice(0, 65_536);
+  if (head.includes('\u0000') || (head.match(/[\uFFFD\u0001-\u0008\u000E-\u001F]/g)?.length ?? 0) > 8) {
+    throw new DataError('the file is not CSV text: it holds binary data (a spreadsheet, an image, or text in UTF-16 or another encoding). Save it as CSV in UTF-8');
+  }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // With `info`, each record comes with where it sits in the file; csv-parse's types miss that shape.
@@ -41,8 +46,7 @@ export function parseOhlcvCsv(text: string): Bars {
   const missing = (['time', 'open', 'high', 'low', 'close'] as const).filter((f) => col[f] === undefined);
   if (missing.length) {
     // A file from a locale that separates with semicolons or tabs reads as one column: say so.
-    const separator = headerRow.length === 1 ? ['\t', ';', '|'].find((c) => headerRow[0]!.includes(c)) : undefined;
-    const hint = separator ? `; the header looks ${separator === '\t' ? 'tab' : `"${separator}"`}-separated, but the file must be comma-separated` : '';
+    const hint = headerRow.length === 1 ? separatorHint(headerRow[0]!) : '';
     throw new DataError(`CSV header (line ${records[0]!.info.lines}) is missing column(s): ${missing.join(', ')} (found: ${headerRow.join(', ')})${hint}`);
   }
 
@@ -83,16 +87,36 @@ export function parseOhlcvCsv(text: string): Bars {
   return bars;
 }
 
+/**
+ * A file's text by its byte-order mark, as a browser reads an upload (`FileReader.readAsText`): UTF-16
+ * (little or big endian) with one, else UTF-8. A spreadsheet saved as "Unicode text" is UTF-16 with a
+ * BOM; read as UTF-8 it was a NUL between every character.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  return new TextDecoder(encoding).decode(bytes);
+}
+
 /** A plain decimal number; `Number()` alone would also take "", "0x1f" and "Infinity". */
 function parseNumber(raw: string): number {
   return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw) ? Number(raw) : NaN;
 }
 
+/**
+ * Why a one-column header did not split: a file from a locale that separates with semicolons (and writes
+ * decimal commas) or with tabs reads as one column. '' when it is not that.
+ */
+function separatorHint(header: string): string {
+  const separator = header.includes(',') ? undefined : ['\t', ';', '|'].find((c) => header.includes(c));
+  return separator ? `; the header looks ${separator === '\t' ? 'tab' : `"${separator}"`}-separated, but the file must be comma-separated, with "." as the decimal point` : '';
+}
+
 function describeParseError(err: CsvParseError, body: string): string {
   const reason = err.message.replace(/\s+(at|on) line \d+.*$/, '');
   if (err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-    const header = body.split(/\r?\n/, 1)[0]!;
-    return `line ${err.lines}: expected as many fields as the header (${header}), found ${err.column}`;
+    // The first line that is not blank: blank lines are skipped, so that one is the header.
+    const header = body.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+    return `line ${err.lines}: expected as many fields as the header (${header}), found ${err.column}${separatorHint(header)}`;
   }
   if (typeof err.lines === 'number' && typeof err.column === 'number') {
     return `line ${err.lines}, column ${err.column + 1}: ${reason}`;
