@@ -217,6 +217,10 @@ describe('strategy library and versions against real PostgreSQL', () => {
 
     expect((await call(h.app, 'POST', `/api/strategies/${s.id}/duplicate`, {})).json.name).toBe('Original (copy 2)');
     expect((await call(h.app, 'POST', `/api/strategies/${s.id}/duplicate`, { name: 'Experiment' })).json.name).toBe('Experiment');
+    // A JSON content type with an empty body (what generated clients send) is no body, not malformed JSON.
+    const empty = await h.app.request(`/api/strategies/${s.id}/duplicate`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '0' } });
+    expect(empty.status).toBe(201);
+    expect((await empty.json()).name).toBe('Original (copy 3)');
     const blank = await call(h.app, 'POST', `/api/strategies/${s.id}/duplicate`, { name: '  ' });
     expect(blank.status).toBe(400);
     expect(blank.json.errors).toContainEqual(expect.objectContaining({ path: 'body.name' }));
