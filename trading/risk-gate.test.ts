@@ -130,6 +130,11 @@ describe('the pre-trade risk gate', () => {
     expect(denial(order(), later, again)).toBe('ALLOW');
   });
 
+  it('a re-enable with no halt to clear changes nothing, the drawdown peak included', () => {
+    const s = observeEquity(fresh(), limits, 12_000, now);
+    expect(applyControl(s, { type: 'reenable', by: 'alice', equity: 11_000 }, now)).toBe(s);
+  });
+
   it('counts only the orders inside the throttle window', () => {
     let s = fresh();
     for (let i = 0; i < 3; i++) s = checkOrder(s, limits, order(), ctx({ now: now + i * 30_000 })).state;

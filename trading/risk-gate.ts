@@ -263,6 +263,9 @@ export function applyControl(state: RiskState, control: RiskControl, now: number
     case 'releaseKill':
       return { ...state, killSwitch: null };
     case 'reenable':
+      // Nothing to clear: the state stays as it is (a re-enable of a deployment that is not halted moved
+      // its drawdown peak to today's equity, hiding the drawdown so far).
+      if (!state.halt) return state;
       // The peak restarts at today's equity, or the drawdown check would halt again on the next bar; the
       // throttle window restarts so the orders that tripped it do not count twice.
       return { ...state, halt: null, messages: [], peakEquity: Number.isFinite(control.equity) ? control.equity : state.peakEquity };

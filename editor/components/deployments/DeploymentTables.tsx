@@ -29,7 +29,8 @@ export function OrdersTable({ orders }: { orders: DeploymentDetail['orders'] }) 
               <td className="num mono">{fmtQty(o.quantity)}</td>
               <td className="num mono">{o.limitPrice === null ? '–' : fmtPrice(o.limitPrice)}</td>
               <td>
-                <span className={`order-status order-${o.status}`}>{o.status}</span>
+                {/* Cancelled after part of it filled (a paper order's last fraction, a participation cap): say so, or it reads as never filled. */}
+                <span className={`order-status order-${o.status}`}>{o.status === 'canceled' && o.filled > 0 ? 'part filled, rest canceled' : o.status}</span>
               </td>
               <td className="num mono">{fmtQty(o.filled)}</td>
               <td className="num mono">{o.averagePrice === null ? '–' : fmtPrice(o.averagePrice)}</td>
@@ -38,6 +39,8 @@ export function OrdersTable({ orders }: { orders: DeploymentDetail['orders'] }) 
                   <>
                     <span className="mono">{o.reasonCode}</span> <span className="muted">{o.message}</span>
                   </>
+                ) : o.message ? (
+                  <span className="muted">{o.message}</span>
                 ) : (
                   <span className="muted">–</span>
                 )}
