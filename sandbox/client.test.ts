@@ -94,6 +94,7 @@ describe('Sandbox', () => {
       [nodeSource({ outputs: '{}' }), /outputs: needs at least 1 port|a node needs at least one output/],
       [nodeSource({ inputs: `{ x: { kind: 'bars' } }` }), /inputs\.x\.kind must be 'price', 'number' or 'bool'/],
       [`import { defineNode, z } from 'tradeloom/node';\nexport default defineNode({ type: 'a', title: 'A', description: '', inputs: {}, outputs: { v: { kind: 'number' } }, params: z.object({ n: z.number() }), init: () => 0, step() {} });`, /param "n" needs a \.default/],
+      [`import { defineNode, z } from 'tradeloom/node';\nexport default defineNode({ type: 'a', title: 'A', description: '', inputs: {}, outputs: { v: { kind: 'number' } }, params: z.object({ s: z.string().default('x') }), init: () => 0, step() {} });`, /z\.string\(\) is not supported in custom nodes: params are z\.number\(\), z\.boolean\(\) or z\.enum\(\[\.\.\.\]\)/],
       [`export const x = 1;`, /the module must `export default defineNode/],
       [`const x: number = ;`, /^SourceRejected: line 1:/],
     ];

@@ -252,7 +252,21 @@
     return { type: 'object', properties, additionalProperties: false };
   }
 
+  // zod's other builders, named so that using one says what params may be instead of "is not a function".
+  const unsupported = (name) => () => {
+    throw new TypeErrorCtor(`z.${name}() is not supported in custom nodes: params are z.number(), z.boolean() or z.enum([...])`);
+  };
   const z = freeze({
+    string: unsupported('string'),
+    array: unsupported('array'),
+    date: unsupported('date'),
+    literal: unsupported('literal'),
+    union: unsupported('union'),
+    record: unsupported('record'),
+    tuple: unsupported('tuple'),
+    bigint: unsupported('bigint'),
+    any: unsupported('any'),
+    unknown: unsupported('unknown'),
     number: () => scalar('number', create(null)),
     boolean: () => scalar('boolean', create(null)),
     enum(values) {
