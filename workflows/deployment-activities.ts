@@ -56,6 +56,14 @@ const working: DeploymentOrderStatus[] = ['open', 'unknown'];
 /** Working orders marked with one of these are cancelled on the venue by the next send. */
 const cancelReasons = new Set<string>(['REPLACED', 'KILL_SWITCH', 'STOPPED', ...syntheticCancelReasons]);
 
+/**
+ * An order whose placement outcome is unknown (a timeout, a dropped connection, a 5xx): sent again under
+ * the same client order id until the venue answers. The venue refuses a second order with that id (the
+ * duplicate resolves to the first, trading/adapters/ccxt.ts), so a first request still in flight, or
+ * accepted but not yet visible, never becomes a second order; one that never arrived is not lost.
+ */
+const resendable = (row: Pick<DeploymentOrder, 'status'>) => row.status === 'unknown';
+
 /** A journal entry: kind, code, message and optional data (see `DeploymentEvent`). */
 type JournalEntry = [kind: string, code: string, message: string, data?: Record<string, unknown>];
 
@@ -269,12 +277,14 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     for (const row of ours) {
       const v = await venue.fetchOrder(d.symbol, row.clientOrderId);
       if (v) applyVenueOrder(row, v);
-      else if (row.status !== 'pending') {
-        // Sent (or maybe sent) but unknown to the venue: it never arrived. Its id is spent; a later copy
-        // would show up as an unknown venue order and halt the deployment.
+      else if (row.status === 'open') {
+        // The venue acknowledged it once and no longer knows it: nothing of it is left to work.
         row.status = 'canceled';
         row.message = 'the venue has no order with this id: it never arrived';
       }
+      // Pending and unknown rows the venue has not seen are sent (again) by `sendPending`, under the same
+      // id: an unknown one may be in flight or not yet visible, and the venue refuses a second order with
+      // its id, so the resend makes one order whichever of them arrives first (see `resendable`).
     }
     await em.flush();
     const known = new Set((await em.find(DeploymentOrder, { deployment: d.id }, { fields: ['clientOrderId'] })).map((r) => r.clientOrderId));
@@ -310,12 +320,15 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   const sendPending = async (em: EntityManager, d: Deployment, venue: BrokerAdapter | undefined, rows: readonly DeploymentOrder[]): Promise<void> => {
     if (!venue) return;
     const toCancel = rows.filter((r) => working.includes(r.status) && r.reasonCode !== null && r.reasonCode !== undefined && cancelReasons.has(r.reasonCode));
-    const pending = rows.filter((r) => r.status === 'pending');
+    const pending = rows.filter((r) => r.status === 'pending' || (resendable(r) && !toCancel.includes(r)));
     if (!toCancel.length && !pending.length) return;
     const limits = RiskLimits.parse(d.riskLimits);
     // A crash can delay a send: never send on a reference price the gate would now call stale.
     const tooOld = (row: DeploymentOrder) => row.referenceAt !== null && row.referenceAt !== undefined && now() - row.referenceAt > limits.maxReferenceAgeMs;
-    const refuseStale = (row: DeploymentOrder) => {
+    const refuseStale = async (row: DeploymentOrder) => {
+      // An unknown row may be on the venue after all: only one it has not seen is left unsent.
+      const v = row.status === 'unknown' ? await venue.fetchOrder(d.symbol, row.clientOrderId) : undefined;
+      if (v) return applyVenueOrder(row, v);
       row.status = 'canceled';
       row.reasonCode = 'STALE_REFERENCE';
       row.message = 'not sent: its reference price went stale before it could be sent';
@@ -339,7 +352,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       }
       for (const row of pending) {
         if (tooOld(row)) {
-          refuseStale(row);
+          await refuseStale(row);
           continue;
         }
         const sentAt = now();
@@ -373,7 +386,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     let venueError: VenueError | undefined;
     for (const row of pending) {
       if (tooOld(row)) {
-        refuseStale(row);
+        await refuseStale(row);
         await em.flush();
         continue;
       }

@@ -38,13 +38,15 @@ export async function startDeploymentOfMissingData(h: Harness, graph: Record<str
 }
 
 /**
- * A live deployment through the API on the fake exchange at `exchangeUrl` (reset to one BTC/USDT market),
- * replaying 5 000 synthetic bars at 20 a second; venue calls give up after 2 s. Its id.
+ * A live deployment through the API on the fake exchange at `exchangeUrl` (reset to one BTC/USDT market,
+ * then armed with `faults`), replaying 5 000 synthetic bars at 20 a second; venue calls give up after 2 s.
+ * Its id.
  */
-export async function startLiveOnFakeExchange(h: Harness, exchangeUrl: string, graph: Record<string, unknown>): Promise<string> {
+export async function startLiveOnFakeExchange(h: Harness, exchangeUrl: string, graph: Record<string, unknown>, options: { faults?: unknown[] } = {}): Promise<string> {
   process.env.TRADELOOM_MASTER_KEY ??= randomBytes(32).toString('base64');
   const reset = { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 1_000_000, BTC: 0 } };
   await (await fetch(`${exchangeUrl}/admin/reset`, { method: 'POST', body: JSON.stringify(reset) })).json();
+  if (options.faults) await (await fetch(`${exchangeUrl}/admin/faults`, { method: 'POST', body: JSON.stringify(options.faults) })).json();
   const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'live on the fake exchange', graph });
   const created = await call(h.app, 'POST', '/api/deployments', {
     strategyId: strategy.json.id, mode: 'live', confirm: 'LIVE', symbol: 'BTC/USDT',

@@ -6,6 +6,7 @@ import { registry } from '../nodes/index.ts';
 import { createTestDatabase } from '../scripts/test-services.ts';
 import { Deployment, DeploymentEvent, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
 import { openDatabase, type Orm } from '../server/db/orm.ts';
+import { waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange, type FakeExchange } from '../trading/fake-exchange/server.ts';
 import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
 import { encryptSecret } from '../trading/secrets.ts';
@@ -108,6 +109,83 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     expect((await venue()).orders).toHaveLength(1);
     expect((await venue()).orderRequests).toBe(2);
     expect((await rows(id))[0]!.status).toBe('filled');
+  });
+
+  /** The deployment's one order row and the venue's one order: the same client order id, filled. */
+  async function expectOneFilledOrder(id: string) {
+    const v = await venue();
+    expect(v.orders).toHaveLength(1);
+    const [row, ...more] = await rows(id);
+    expect(more).toEqual([]);
+    expect([row!.status, row!.clientOrderId, row!.venueOrderId]).toEqual(['filled', v.orders[0].clientOrderId, String(v.orders[0].orderId)]);
+    expect(v.balances.BTC).toBe(5);
+    return v;
+  }
+
+  it('a 5xx on placement, three times in a row: each retry sends the order again under the same id until it arrives, once', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    await reconcile(acts, id);
+    await admin('/admin/faults', { kind: 'error5xx', method: 'POST', path: '/api/v3/order', times: 3 });
+    clock = T0 + 1000;
+    // Temporal's attempts of one step: the first three meet the 5xx and fail, the row staying unknown.
+    for (const attempt of [1, 2, 3]) {
+      await expect(step(acts, id, attempt)).rejects.toThrow(/503|Internal error/);
+      expect((await rows(id)).map((r) => r.status)).toEqual(['unknown']);
+    }
+    const fourth = await step(acts, id, 4);
+    expect(fourth.summary.tradingState).toBe('ACTIVE');
+    const v = await expectOneFilledOrder(id);
+    expect(v.counts['POST /api/v3/order']).toBe(4);
+    expect(v.orderRequests).toBe(1);
+    // The next bar stores its fill: the deployment holds what the strategy asked for, and nothing is sent again.
+    clock = T0 + 2000;
+    expect((await step(acts, id)).summary).toMatchObject({ position: 5, tradingState: 'ACTIVE' });
+    expect((await venue()).counts['POST /api/v3/order']).toBe(4);
+  });
+
+  it('an unknown order is sent again by a fresh round of the step too (attempt 1, no reconcile first)', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    await reconcile(acts, id);
+    await admin('/admin/faults', { kind: 'error5xx', method: 'POST', path: '/api/v3/order', times: 1 });
+    clock = T0 + 1000;
+    await expect(step(acts, id, 1)).rejects.toThrow(/503|Internal error/);
+    // The workflow's next round of tries starts again at attempt 1.
+    await step(acts, id, 1);
+    await expectOneFilledOrder(id);
+  });
+
+  it('a placement that timed out while the request was still on its way: the resend and the late original make one order', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    await reconcile(acts, id);
+    // The venue processes the order 7 s after it was sent; the client gives up after 5 s.
+    await admin('/admin/faults', { kind: 'delay', method: 'POST', path: '/api/v3/order', ms: 7000 });
+    clock = T0 + 1000;
+    await expect(step(acts, id, 1)).rejects.toThrow(/timed out|timeout/i);
+    // The retry looks it up by its id: not there yet. It is sent again under that id, and arrives first.
+    const retried = await step(acts, id, 2);
+    expect(retried.summary.tradingState).toBe('ACTIVE');
+    expect((await venue()).orders).toHaveLength(1);
+    // The original arrives late and is refused as a duplicate.
+    await waitFor('the delayed original to reach the venue', async () => ((await venue()).orderRequests === 2 ? true : undefined), 10_000);
+    await expectOneFilledOrder(id);
+    clock = T0 + 2000;
+    expect((await step(acts, id)).summary).toMatchObject({ position: 5, tradingState: 'ACTIVE' });
+  });
+
+  it('an order the venue accepted but whose answer was lost is found by its id on the retry, not sent again', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    await reconcile(acts, id);
+    await admin('/admin/faults', { kind: 'dropAfterAccept', method: 'POST', path: '/api/v3/order' });
+    clock = T0 + 1000;
+    await expect(step(acts, id, 1)).rejects.toThrow();
+    expect((await rows(id)).map((r) => r.status)).toEqual(['unknown']);
+    await step(acts, id, 2);
+    const v = await expectOneFilledOrder(id);
+    expect(v.counts['POST /api/v3/order']).toBe(1);
   });
 
   it('fat finger: 1000× the size is refused before sending, with its reason recorded', async () => {

@@ -10,6 +10,17 @@ import { startFakeExchange } from '../trading/fake-exchange/server.ts';
 import { fastCross, roomyLimits, startDeploymentOfMissingData, startLiveOnFakeExchange } from './deployment-fixtures.ts';
 
 
+/** Holds 5 units from the first bar on: exactly one order in the deployment's life. */
+const holdFive = {
+  schemaVersion: 1,
+  nodes: [
+    { id: 'data', type: 'data.synthetic', params: { seed: 3, bars: 5000 }, position: { x: 0, y: 0 } },
+    { id: 'qty', type: 'math.constant', params: { value: 5 }, position: { x: 200, y: 0 } },
+    { id: 'order', type: 'order.targetPosition', params: {}, position: { x: 400, y: 0 } },
+  ],
+  edges: [{ id: 'e1', source: { node: 'qty', port: 'value' }, target: { node: 'order', port: 'units' } }],
+};
+
 describe('paper and shadow deployments on a replay feed (real Temporal, real PostgreSQL)', () => {
   const stack = useHarness();
 
@@ -214,6 +225,27 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect(failed.error).toMatch(/^the deployment cannot go on: .*dataset/i);
     const events = await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'FAILED' });
     expect(events.map((e) => e.message)).toEqual([failed.error]);
+  });
+
+  it('live: three 5xx answers in a row to an order placement delay the order; the step retries send it under its id, once', async () => {
+    const h = stack();
+    const ex = await startFakeExchange();
+    try {
+      const id = await startLiveOnFakeExchange(h, ex.url, holdFive, { faults: [{ kind: 'error5xx', method: 'POST', path: '/api/v3/order', times: 3 }] });
+      const done = await waitFor('the order to reach the venue and fill', async () => {
+        const d = (await call(h.app, 'GET', `/api/deployments/${id}`)).json;
+        return d.position === 5 && d.orders[0]?.status === 'filled' ? d : undefined;
+      }, 60_000);
+      const v = ex.book();
+      expect(v.orders.map((o) => o.clientOrderId)).toEqual([done.orders[0].clientOrderId]);
+      expect(done.orders).toHaveLength(1);
+      expect(v.orderRequests).toBe(1);
+      expect(v.balances.get('BTC')).toBe(5);
+      expect(done.tradingState).toBe('ACTIVE');
+      await call(h.app, 'POST', `/api/deployments/${id}/stop`);
+    } finally {
+      await ex.close();
+    }
   });
 
   it('a step that keeps failing (the venue is down) still lets stop through within seconds, and says why nothing moves', async () => {
