@@ -266,6 +266,30 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   };
 
   /**
+   * A deployment that ends (stopped, failed) takes no more steps, and a step stores fills only at its next
+   * bar: store the fills of a real venue now, once its orders are cancelled, and write the position and
+   * equity they make, so the book it ends with is the venue's. A fill we cannot name halts, as in a step.
+   * A venue that cannot answer does not hold the stop up (it would wait for the venue): journaled instead.
+   */
+  const settleFills = async (em: EntityManager, d: Deployment, venue: BrokerAdapter | undefined): Promise<void> => {
+    if (!venue || venue instanceof PaperBroker) return; // the paper venue's fills are stored with their bar
+    let unknown: string[];
+    try {
+      ({ unknown } = await syncFills(em, d, venue));
+    } catch (err) {
+      if (!(err instanceof VenueError)) throw err;
+      log.warn({ deploymentId: d.id, err: err.message }, 'could not store the last fills of an ending deployment');
+      await addEvent(em, d, 'reconcile', 'FILLS_NOT_SYNCED', `the venue's last fills could not be read as the deployment ended (${err.message}): the position shown may miss them`);
+      return;
+    }
+    const book = await bookOf(em, d);
+    const marked = { position: book.position, ...(d.lastPrice != null && { equity: equityOf(book, d.lastPrice) }) };
+    await em.nativeUpdate(Deployment, { id: d.id }, marked);
+    Object.assign(d, marked);
+    if (unknown.length) await halt(em, d, HaltCode.unknownExposure, `${unknown.join('; ')} is not ours`);
+  };
+
+  /**
    * Reconcile the deployment with its venue: every order we know of, every working order the venue
    * knows of, every fill, and (live) the venue's balance against our position. Anything unexplained
    * halts the deployment; a venue that cannot answer fails the activity (retried), never reads as flat.
@@ -485,7 +509,9 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: { $in: working } }, { reasonCode: 'STOPPED' });
       await tx.nativeUpdate(DeploymentOrder, { deployment: d.id, status: 'pending' }, { status: 'canceled', reasonCode: 'STOPPED', message: 'the deployment failed before it was sent' });
     });
-    await sendPending(fork, current, await venueOf(current), await liveRows(fork, d.id));
+    const venue = await venueOf(current);
+    await sendPending(fork, current, venue, await liveRows(fork, d.id));
+    await settleFills(fork, current, venue);
     // The status and its journal entry together: nobody sees one without the other.
     const failed = await fork.transactional(async (tx) => {
       const updated = await tx.nativeUpdate(Deployment, { id: d.id, status: { $in: ['running', 'paused'] } }, { status: 'failed', error: message });
@@ -812,8 +838,10 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       d.riskState = risk;
       await em.flush();
       await addEvent(em, d, 'control', control.action.toUpperCase(), message, { ...data, by: control.by });
-      await sendPending(em, d, await venueOf(d), await liveRows(em, id));
+      const venue = await venueOf(d);
+      await sendPending(em, d, venue, await liveRows(em, id));
       if (control.action === 'stop') {
+        await settleFills(em, d, venue);
         await venues.get(id)?.close();
         venues.delete(id);
         plans.delete(id);

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../nodes/index.ts';
 import { createTestDatabase } from '../scripts/test-services.ts';
-import { Deployment, DeploymentEvent, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
+import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
 import { openDatabase, type Orm } from '../server/db/orm.ts';
 import { waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange, type FakeExchange } from '../trading/fake-exchange/server.ts';
@@ -44,6 +44,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
   const venue = () => admin('/admin/state', undefined, 'GET');
   const step = (acts: ReturnType<typeof activities>, id: string, attempt = 1) => new MockActivityEnvironment({ attempt }).run(acts.stepDeployment, id) as Promise<StepResult>;
   const reconcile = (acts: ReturnType<typeof activities>, id: string) => new MockActivityEnvironment().run(acts.reconcileDeployment, id) as Promise<DeploymentSummary>;
+  const control = (acts: ReturnType<typeof activities>, id: string, action: string) => new MockActivityEnvironment().run(acts.controlDeployment, id, { action, by: 'test' } as never) as Promise<DeploymentSummary>;
 
   beforeAll(async () => {
     const db = await createTestDatabase();
@@ -186,6 +187,24 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     await step(acts, id, 2);
     const v = await expectOneFilledOrder(id);
     expect(v.counts['POST /api/v3/order']).toBe(1);
+  });
+
+  it('stopped right after it sent an order: the stop stores the order\'s fills, and the position is what the venue holds', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    await reconcile(acts, id);
+    clock = T0 + 1000;
+    await step(acts, id); // the order is sent after the bar and fills at once; its fill is stored by the next bar
+    expect((await venue()).balances.BTC).toBe(5);
+    const stopped = await control(acts, id, 'stop');
+    expect(stopped).toMatchObject({ status: 'stopped', position: 5, tradingState: 'ACTIVE' });
+    const v = await venue();
+    const fills = await orm.em.fork().find(DeploymentFill, { deployment: id });
+    expect(fills.map((f) => [f.tradeId, f.clientOrderId, f.quantity])).toEqual(v.trades.map((t: { id: number; qty: string }) => [String(t.id), v.orders[0].clientOrderId, Number(t.qty)]));
+    const d = await orm.em.fork().findOneOrFail(Deployment, { id });
+    expect(d.position).toBe(5);
+    // Marked at the last bar's close: 5 bought at the venue's price, less the fee.
+    expect(d.equity).toBeCloseTo(100_000 + 5 * (d.lastPrice! - fills[0]!.price) - fills[0]!.fee, 6);
   });
 
   it('fat finger: 1000× the size is refused before sending, with its reason recorded', async () => {
