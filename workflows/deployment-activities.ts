@@ -245,7 +245,8 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     const rows = await em.find(DeploymentOrder, { deployment: d.id, venueOrderId: { $ne: null } });
     const byVenueId = new Map(rows.map((r) => [r.venueOrderId!, r.clientOrderId]));
     const [last] = await em.getConnection().execute<{ t: number | null }[]>('select max(time) as t from deployment_fills where deployment_id = ?', [d.id], 'all', em.getTransactionContext());
-    // Re-read a margin before the last stored fill: trades of one millisecond can straddle two syncs.
+    // Re-read a margin before the last stored fill: trades of one millisecond can straddle two syncs. Before
+    // the first, a margin before the start: the venue's clock may stamp our first trades a little earlier.
     const since = last?.t != null ? Number(last.t) - 60_000 : d.startedAt - 60_000;
     const fills = await venue.fillsSince(d.symbol, since);
     const stored = new Set((await em.find(DeploymentFill, { deployment: d.id, time: { $gte: since } }, { fields: ['tradeId'], disableIdentityMap: true })).map((f) => f.tradeId));
@@ -255,6 +256,9 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       if (stored.has(f.tradeId)) continue;
       const coid = f.clientOrderId ?? byVenueId.get(f.venueOrderId);
       if (!coid) {
+        // The margin's other trades came before this deployment (a previous one on the same keys): the
+        // account's holdings then are its starting balance (`venueBaseline`), not exposure it must explain.
+        if (f.time < d.startedAt) continue;
         unknown.push(`trade ${f.tradeId} of venue order ${f.venueOrderId}`);
         continue;
       }

@@ -8,6 +8,7 @@ import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, LOCAL_OWN
 import { openDatabase, type Orm } from '../server/db/orm.ts';
 import { waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange, type FakeExchange } from '../trading/fake-exchange/server.ts';
+import { createCcxtAdapter } from '../trading/adapters/ccxt.ts';
 import { initialRiskState, RiskLimits } from '../trading/risk-gate.ts';
 import { encryptSecret } from '../trading/secrets.ts';
 import type { DeploymentSummary } from '../trading/config.ts';
@@ -62,7 +63,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     await admin('/admin/reset', { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 10_000_000, BTC: 0 } });
   });
 
-  async function deployment(graph: object, limits: Partial<RiskLimits> = {}, extra: Partial<Pick<Deployment, 'staleAfterMs' | 'catchUp'>> & { barsPerSecond?: number; feed?: Record<string, unknown> } = {}) {
+  async function deployment(graph: object, limits: Partial<RiskLimits> = {}, extra: Partial<Pick<Deployment, 'staleAfterMs' | 'catchUp' | 'startedAt'>> & { barsPerSecond?: number; feed?: Record<string, unknown> } = {}) {
     const em = orm.em.fork();
     const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gate', graph: graph as Record<string, unknown> });
     const id = crypto.randomUUID();
@@ -73,7 +74,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
       credentials: encryptSecret(master, id, { apiKey: 'k', secret: 's' }) as unknown as Record<string, unknown>,
       riskLimits: RiskLimits.parse({ maxOrderQuantity: 100, maxOrderNotional: 1e6, maxPosition: 1000, maxGrossExposure: 1e7, ...limits }) as unknown as Record<string, unknown>,
       riskState: initialRiskState(100_000, T0) as unknown as Record<string, unknown>,
-      initialCash: 100_000, startedAt: T0, staleAfterMs: extra.staleAfterMs ?? 60_000, catchUp: extra.catchUp ?? 'skip', workflowId: `deployment-${id}`,
+      initialCash: 100_000, startedAt: extra.startedAt ?? T0, staleAfterMs: extra.staleAfterMs ?? 60_000, catchUp: extra.catchUp ?? 'skip', workflowId: `deployment-${id}`,
     });
     await em.flush();
     return id;
@@ -205,6 +206,55 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     expect(d.position).toBe(5);
     // Marked at the last bar's close: 5 bought at the venue's price, less the fee.
     expect(d.equity).toBeCloseTo(100_000 + 5 * (d.lastPrice! - fills[0]!.price) - fills[0]!.fee, 6);
+  });
+
+  it('a new deployment on an account that traded just before it started is not halted by those trades; someone else trading after it started is', async () => {
+    const acts = activities();
+    // The previous deployment on the same keys buys 5 and is stopped.
+    const previous = await deployment(hold(5));
+    await reconcile(acts, previous);
+    clock = T0 + 1000;
+    await step(acts, previous);
+    await control(acts, previous, 'stop');
+    expect((await venue()).trades).toHaveLength(1);
+    // At once, a new one: its replay starts now (the venue's trades carry the wall clock).
+    const startedAt = Date.now();
+    const id = await deployment(hold(5), {}, { startedAt });
+    const first = await reconcile(acts, id);
+    expect(first).toMatchObject({ tradingState: 'ACTIVE', halt: null, position: 0 });
+    clock = startedAt + 1000;
+    await step(acts, id);
+    clock = startedAt + 2000;
+    expect((await step(acts, id)).summary).toMatchObject({ tradingState: 'ACTIVE', position: 5 });
+    expect((await reconcile(acts, id)).tradingState).toBe('ACTIVE'); // the venue holds 10: 5 before it started, 5 its own
+    expect((await events(id)).filter((e) => e.kind === 'risk')).toEqual([]);
+
+    // Someone else buys on the account after it started: exposure nobody here can explain.
+    const other = createCcxtAdapter({ exchange: 'binance', sandbox: true, baseUrl: ex.url, recvWindow: 60_000, timeoutMs: 5000 }, { apiKey: 'k', secret: 's' });
+    try {
+      await other.placeOrder({ clientOrderId: 'someone-else-1', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'market' });
+    } finally {
+      await other.close();
+    }
+    clock = startedAt + 3000;
+    const halted = await step(acts, id);
+    expect(halted.summary.tradingState).toBe('HALTED');
+    expect(halted.summary.halt).toMatch(/^UNKNOWN_EXPOSURE: trade \d+ of venue order \d+ is not ours/);
+  });
+
+  it('the trades of its own orders are found even when the venue stamps them before the deployment started (clock skew)', async () => {
+    const acts = activities();
+    // The app's clock runs 30 s ahead of the venue's: its orders' trades are stamped before its start.
+    const startedAt = Date.now() + 30_000;
+    const id = await deployment(hold(5), {}, { startedAt });
+    await reconcile(acts, id);
+    clock = startedAt + 1000;
+    await step(acts, id);
+    clock = startedAt + 2000;
+    expect((await step(acts, id)).summary).toMatchObject({ tradingState: 'ACTIVE', position: 5 });
+    const [trade] = (await venue()).trades;
+    expect(trade.time).toBeLessThan(startedAt);
+    expect((await orm.em.fork().find(DeploymentFill, { deployment: id })).map((f) => f.tradeId)).toEqual([String(trade.id)]);
   });
 
   it('fat finger: 1000× the size is refused before sending, with its reason recorded', async () => {
