@@ -67,6 +67,18 @@ const resendable = (row: Pick<DeploymentOrder, 'status'>) => row.status === 'unk
 /** A journal entry: kind, code, message and optional data (see `DeploymentEvent`). */
 type JournalEntry = [kind: string, code: string, message: string, data?: Record<string, unknown>];
 
+/**
+ * The journal entries of what marking the equity did to the gate: a drawdown halt or the daily-loss limit,
+ * each recorded on the bar it trips (the gate keeps it set until a person re-enables, or the next UTC day,
+ * so it is recorded once), so the journal says why trading stopped, as it does for the gate's own halts.
+ */
+const equityLimitEvents = (before: RiskState, after: RiskState): JournalEntry[] => {
+  const entries: JournalEntry[] = [];
+  if (!before.halt && after.halt) entries.push(['risk', after.halt.code, `halted: ${after.halt.message}`]);
+  if (!before.dailyLoss && after.dailyLoss) entries.push(['risk', after.dailyLoss.code, `only reducing orders until the next UTC day: ${after.dailyLoss.message}`]);
+  return entries;
+};
+
 /** A stored fill as the book needs it, plus what orders the fills. */
 interface StoredFill extends BookFill {
   time: number;
@@ -619,7 +631,9 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     const instruction = ev.instructions[0]!;
     // A bad bar's price marks nothing: the last good one does.
     const equity = equityOf(book, tradable ? bar.close : (d.lastPrice ?? NaN));
+    const unmarked = risk;
     risk = observeEquity(risk, limits, equity, t);
+    events.push(...equityLimitEvents(unmarked, risk));
 
     // 3. Orders: what the instruction asks, through the gate.
     let last = (d.lastInstruction ? decodeState(d.lastInstruction) : undefined) as Instruction | undefined;

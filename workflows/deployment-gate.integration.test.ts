@@ -257,6 +257,39 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     expect((await orm.em.fork().find(DeploymentFill, { deployment: id })).map((f) => f.tradeId)).toEqual([String(trade.id)]);
   });
 
+  /** Buys 900 at a venue price 10 % over the bars' (~100): marked at the bar's close, equity drops ~9 %. Ten bars more. */
+  async function overpay(limits: Partial<RiskLimits>) {
+    const acts = activities();
+    const id = await deployment(hold(900), { maxOrderQuantity: 1000, ...limits });
+    await reconcile(acts, id);
+    await admin('/admin/price', { symbol: 'BTCUSDT', price: 110 });
+    clock = T0 + 1000;
+    await step(acts, id);
+    clock = T0 + 2000;
+    const tripped = await step(acts, id);
+    clock = T0 + 12_000;
+    const later = await step(acts, id);
+    expect(later.processed).toBe(10);
+    return { id, tripped: tripped.summary, later: later.summary };
+  }
+  const riskEvents = async (id: string) => (await events(id)).filter((e) => e.kind === 'risk').map((e) => [e.code, e.message]);
+
+  it('a drawdown past the limit halts the deployment and says so in its journal, once', async () => {
+    const { id, tripped, later } = await overpay({ maxDrawdownPct: 5, maxDailyLossPct: 50 });
+    expect(tripped).toMatchObject({ tradingState: 'HALTED', position: 900 });
+    expect(tripped.halt).toMatch(/^DRAWDOWN: equity .* % below its peak/);
+    expect(later.tradingState).toBe('HALTED');
+    expect(await riskEvents(id)).toEqual([['DRAWDOWN', `halted: ${tripped.halt!.slice('DRAWDOWN: '.length)}`]]);
+  });
+
+  it('the daily-loss limit allows only reducing orders and says so in its journal, once', async () => {
+    const { id, tripped, later } = await overpay({ maxDrawdownPct: 50, maxDailyLossPct: 5 });
+    expect(tripped).toMatchObject({ tradingState: 'REDUCING', halt: null, position: 900 });
+    expect(later.tradingState).toBe('REDUCING');
+    const journal = await riskEvents(id);
+    expect(journal).toEqual([['DAILY_LOSS', expect.stringMatching(/^only reducing orders until the next UTC day: equity .* % below the day's start/)]]);
+  });
+
   it('fat finger: 1000× the size is refused before sending, with its reason recorded', async () => {
     const id = await deployment(hold(5000), { maxOrderQuantity: 5 });
     clock = T0 + 1000;
