@@ -79,9 +79,31 @@ export interface VenueFill {
  */
 export class VenueError extends Error {
   readonly kind: 'rejected' | 'unavailable' | 'unknown';
+  /**
+   * The message and the cause are redacted (`redactSignedQuery`): ccxt quotes a signed request's URL in its
+   * errors, and these reach the journal, the order rows, the logs and workflow history.
+   */
   constructor(kind: 'rejected' | 'unavailable' | 'unknown', message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactSignedQuery(message), options && { cause: redactedError(options.cause) });
     this.name = 'VenueError';
     this.kind = kind;
   }
+}
+
+/**
+ * A text with the values of a signed request's `signature`, `apiKey` and `timestamp` query parameters
+ * replaced by `<redacted>`. The signature proves the key holder asked; with its timestamp it could be
+ * replayed within the venue's recvWindow, and neither helps anyone reading why a call failed.
+ */
+export function redactSignedQuery(text: string): string {
+  return text.replace(/([?&](?:signature|api_?key|timestamp)=)[^&\s"'<>]*/gi, '$1<redacted>');
+}
+
+/** A copy of an error (name, message, stack) that is safe to keep: see `redactSignedQuery`. */
+function redactedError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const copy = new Error(redactSignedQuery(err.message));
+  copy.name = err.name;
+  copy.stack = err.stack === undefined ? undefined : redactSignedQuery(err.stack);
+  return copy;
 }

@@ -11,7 +11,7 @@ import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { datasetReader } from '../server/db/dataset-reader.ts';
 import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
-import { VenueError, type BrokerAdapter, type VenueFill, type VenueOrder } from '../trading/adapter.ts';
+import { redactSignedQuery, VenueError, type BrokerAdapter, type VenueFill, type VenueOrder } from '../trading/adapter.ts';
 import { CcxtConfig, configureExchange, createCcxtAdapter, type ExchangeCredentials } from '../trading/adapters/ccxt.ts';
 import { PaperBroker, PaperState } from '../trading/adapters/paper.ts';
 import { applyFill, bookFromFills, equityOf, type Book, type BookFill } from '../trading/book.ts';
@@ -884,13 +884,14 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
      */
     async noteStepFailure(id: string, message: string): Promise<void> {
       const em = orm.em.fork();
-      await addEvent(em, em.getReference(Deployment, id), 'step', 'STEP_FAILED', `a step failed: ${message}`).catch((err: unknown) => log.warn({ err, deploymentId: id }, 'could not journal a failed step'));
+      // The reason may quote a venue's signed request (not every failure is a VenueError, which redacts its own).
+      await addEvent(em, em.getReference(Deployment, id), 'step', 'STEP_FAILED', `a step failed: ${redactSignedQuery(message)}`).catch((err: unknown) => log.warn({ err, deploymentId: id }, 'could not journal a failed step'));
     },
 
     async haltDeployment(id: string, code: string, message: string): Promise<DeploymentSummary> {
       const em = orm.em.fork();
       const d = await load(em, id);
-      await halt(em, d, code === HaltCode.outage ? HaltCode.outage : HaltCode.unknownExposure, message);
+      await halt(em, d, code === HaltCode.outage ? HaltCode.outage : HaltCode.unknownExposure, redactSignedQuery(message));
       return summaryOf(await load(em, id));
     },
   };

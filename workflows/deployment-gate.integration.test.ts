@@ -290,6 +290,25 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     expect(journal).toEqual([['DAILY_LOSS', expect.stringMatching(/^only reducing orders until the next UTC day: equity .* % below the day's start/)]]);
   });
 
+  it('a venue error that is journaled or logged carries no signature, API key or timestamp of the signed request', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    await reconcile(acts, id);
+    // The step's fill sync (a signed GET, its signature in the URL that ccxt quotes) loses its connection.
+    await admin('/admin/faults', { kind: 'disconnect', method: 'GET', path: '/api/v3/myTrades' });
+    clock = T0 + 1000;
+    const err = (await step(acts, id).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/myTrades/);
+    const secrets = /(signature|timestamp|apiKey)=[^&\s<]/i;
+    // What the worker logs and workflow history keep: the message, the stack and the cause's.
+    const chain = (e: unknown): string[] => (e instanceof Error ? [e.message, e.stack ?? '', ...chain(e.cause)] : []);
+    expect(chain(err).join('\n')).not.toMatch(secrets);
+    await acts.noteStepFailure(id, `${err.message}; trying again every 5–60 s`);
+    const [noted] = (await events(id)).filter((e) => e.code === 'STEP_FAILED');
+    expect(noted!.message).toMatch(/myTrades\?.*signature=<redacted>/);
+    expect(noted!.message).not.toMatch(secrets);
+  });
+
   it('fat finger: 1000× the size is refused before sending, with its reason recorded', async () => {
     const id = await deployment(hold(5000), { maxOrderQuantity: 5 });
     clock = T0 + 1000;
