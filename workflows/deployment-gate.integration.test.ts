@@ -158,6 +158,20 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     await expectOneFilledOrder(id);
   });
 
+  it('a start\'s reconciliation whose resend of an unknown order fails again is not a halt: the next step sends it', async () => {
+    const acts = activities();
+    const id = await deployment(hold(5));
+    await reconcile(acts, id);
+    await admin('/admin/faults', { kind: 'error5xx', method: 'POST', path: '/api/v3/order', times: 2 });
+    clock = T0 + 1000;
+    await expect(step(acts, id, 1)).rejects.toThrow(/503|Internal error/);
+    // A continue-as-new (or a new worker) starts with a reconciliation; the venue answers 5xx once more.
+    expect((await reconcile(acts, id)).tradingState).toBe('ACTIVE');
+    expect((await rows(id)).map((r) => r.status)).toEqual(['unknown']);
+    await step(acts, id, 1);
+    await expectOneFilledOrder(id);
+  });
+
   it('a placement that timed out while the request was still on its way: the resend and the late original make one order', async () => {
     const acts = activities();
     const id = await deployment(hold(5));
