@@ -57,10 +57,12 @@ const working: DeploymentOrderStatus[] = ['open', 'unknown'];
 const cancelReasons = new Set<string>(['REPLACED', 'KILL_SWITCH', 'STOPPED', ...syntheticCancelReasons]);
 
 /**
- * An order whose placement outcome is unknown (a timeout, a dropped connection, a 5xx): sent again under
- * the same client order id until the venue answers. The venue refuses a second order with that id (the
- * duplicate resolves to the first, trading/adapters/ccxt.ts), so a first request still in flight, or
- * accepted but not yet visible, never becomes a second order; one that never arrived is not lost.
+ * An order whose placement outcome is unknown (a timeout, a dropped connection, a 5xx): looked up and, if
+ * the venue has not seen it, sent again under the same client order id until the venue answers. The venue
+ * refuses a second open order with that id (the duplicate resolves to the first, trading/adapters/ccxt.ts),
+ * so a first request still in flight never becomes a second order; one that never arrived is not lost.
+ * The lookup covers an order executed despite its 5xx (no longer open, so its id is free again on Binance).
+ * What it cannot cover: an original that reaches the venue after the lookup, within its recvWindow.
  */
 const resendable = (row: Pick<DeploymentOrder, 'status'>) => row.status === 'unknown';
 
@@ -431,6 +433,15 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         continue;
       }
       try {
+        // An unknown row is looked up first, and sent again only if the venue has not seen it: a 5xx can
+        // come back for an order the venue executed, and a venue that keeps ids unique only among open
+        // orders (Binance) would take a resend of a filled one as a second order.
+        const seen = row.status === 'unknown' ? await venue.fetchOrder(d.symbol, row.clientOrderId) : undefined;
+        if (seen) {
+          applyVenueOrder(row, seen);
+          await em.flush();
+          continue;
+        }
         const sentAt = now();
         applyVenueOrder(row, await venue.placeOrder(placeRequest(row)));
         await em.flush();
