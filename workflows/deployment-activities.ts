@@ -640,6 +640,12 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     // 2. The strategy, on the state it saved after the last bar.
     const ev = await evaluate(em, d, bar, () => evaluateBar(plan, [d.symbol], [bar], { cash: book.cash, lanes: [{ position: book.position, avgPrice: book.avgPrice }] }, (d.snapshot ?? undefined) as StrategySnapshot | undefined));
     const instruction = ev.instructions[0]!;
+    // Alerts are recorded by backtests but not yet sent from a deployment: said once, on its first bar,
+    // rather than leaving a receiver waiting for alerts that never come.
+    if (d.barsProcessed === 0) {
+      const alerts = plan.nodes.filter((n) => n.def.sink?.kind === 'webhook').map((n) => `"${n.id}"`);
+      if (alerts.length) events.push(['notice', 'ALERTS_NOT_SENT', `webhook alert node${alerts.length > 1 ? 's' : ''} ${alerts.join(', ')} ${alerts.length > 1 ? 'do' : 'does'} not send from deployments yet: a deployment trades on them as a backtest would, and no alert reaches the URL (docs/outputs.md)`]);
+    }
     // A bad bar's price marks nothing: the last good one does.
     const equity = equityOf(book, tradable ? bar.close : (d.lastPrice ?? NaN));
     const unmarked = risk;

@@ -63,7 +63,11 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
 
   it('shadow: computes and risk-checks orders, records them, and sends none', async () => {
     const h = stack();
-    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'shadow cross', graph: fastCross });
+    // With a webhook alert node, which a deployment does not send from yet: its journal says so.
+    const graph = structuredClone(fastCross);
+    graph.nodes.push({ id: 'alert', type: 'output.webhookAlert', params: { url: 'https://alerts.example.com/hook' }, position: { x: 0, y: 0 } });
+    graph.edges.push({ id: 'alertWhen', source: { node: 'cross', port: 'above' }, target: { node: 'alert', port: 'when' } });
+    const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'shadow cross', graph });
     const created = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'shadow', symbol: 'SYN/USD', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 60 }, barsPerSecond: 40 }, riskLimits: { ...roomyLimits, maxOrderQuantity: 500 } });
     expect(created.status).toBe(201);
     const id = created.json.id;
@@ -77,6 +81,8 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect(done.denials[0]).toMatchObject({ code: 'MAX_ORDER_QUANTITY' });
     expect(done.position).toBe(0);
     expect(await h.orm.em.fork().count(DeploymentFill, { deployment: id })).toBe(0);
+    const notices = (await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'ALERTS_NOT_SENT' })).map((e) => e.message);
+    expect(notices).toEqual([expect.stringMatching(/^webhook alert node "alert" does not send from deployments yet/)]);
 
     // Its strategy cannot be deleted while it runs: that deleted the deployment and its records too.
     const refused = await call(h.app, 'DELETE', `/api/strategies/${strategy.json.id}`);
