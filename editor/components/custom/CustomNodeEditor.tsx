@@ -40,7 +40,7 @@ export default function CustomNodeEditor({ nodeType, onClose, onSaved, onDeleted
   const [notice, setNotice] = useState<string | null>(null);
   const [typeErrors, setTypeErrors] = useState(0);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
-  // The version shown (the latest unless an older one was opened to read or restore), and the node's versions.
+  // The version shown: the latest, unless an older one was opened to read or to save again as the newest.
   const [shownVersion, setShownVersion] = useState<number | null>(null);
   // A node (or version) picked while the code had unsaved changes: opened only once the user agrees.
   const [pendingOpen, setPendingOpen] = useState<{ id: string | null; version?: number; label: string } | null>(null);
