@@ -228,4 +228,25 @@ export default defineNode({
     await shot();
     await finish();
   });
+
+  it('says when a replay has played its last bar, while the deployment stays running', async () => {
+    const strategy = await post<{ id: string }>('/strategies', { name: 'Short replay', graph: crossover() });
+    const limits = { maxOrderQuantity: 1e6, maxOrderNotional: 1e9, maxPosition: 1e6, maxGrossExposure: 1e9 };
+    const created = await post<Deployment>('/deployments', { strategyId: strategy.id, name: 'Short paper', mode: 'paper', symbol: 'BTC/USDT', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 5, bars: 40 }, barsPerSecond: 40 }, riskLimits: limits });
+    await expect.poll(async () => (await detail(created.id)).events.some((e) => e.code === 'REPLAY_ENDED'), { timeout: 60_000, interval: 500 }).toBe(true);
+
+    const { page, shot, finish } = await e2e.open('deployment-replay-ended');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => nodeCount(page), { timeout: 30_000 }).toBe(6);
+    await page.getByTestId('tab-deployments').click();
+    await page.getByTestId('dock-expand').click();
+    await page.getByTestId('deployment-item').first().click();
+    await page.getByTestId('replay-ended').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('replay-ended').textContent()).toContain('The replay has ended');
+    // Still running: stop is what ends it.
+    expect(await page.getByTestId('control-stop').count()).toBe(1);
+    await shot();
+    await post(`/deployments/${created.id}/stop`, {});
+    await finish();
+  });
 });

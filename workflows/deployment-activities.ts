@@ -815,6 +815,12 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
           pruneRows(step);
           ctx.heartbeat({ bar: bar.time });
         }
+        // A replay that has played its last bar stays running (it may hold a position, and stop or the kill
+        // switch still apply) but takes no more bars: said once in the journal, or it looks alive for ever.
+        // Checked only once the feed has ended, about once an hour after that.
+        if (poll.ended && !(await step.em.count(DeploymentEvent, { deployment: id, code: 'REPLAY_ENDED' }))) {
+          await addEvent(step.em, step.d, 'feed', 'REPLAY_ENDED', `the replay has played its last bar (${step.d.barsProcessed} bars processed): the deployment takes no more bars and keeps its position; stop it to end it`);
+        }
         return { summary: summaryOf(step.d), processed, waitMs: poll.waitMs, ended: poll.ended };
       } finally {
         clearInterval(beat);

@@ -83,6 +83,13 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect(await h.orm.em.fork().count(DeploymentFill, { deployment: id })).toBe(0);
     const notices = (await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'ALERTS_NOT_SENT' })).map((e) => e.message);
     expect(notices).toEqual([expect.stringMatching(/^webhook alert node "alert" does not send from deployments yet/)]);
+    // Its replay has played all 60 bars: the journal says so, once, while it stays running.
+    const ended = await waitFor('the replay-ended notice', async () => {
+      const d = (await call(h.app, 'GET', `/api/deployments/${id}`)).json;
+      return d.events.some((e: { code: string }) => e.code === 'REPLAY_ENDED') ? d : undefined;
+    }, 30_000);
+    expect(ended.status).toBe('running');
+    expect(ended.events.filter((e: { code: string }) => e.code === 'REPLAY_ENDED')).toEqual([expect.objectContaining({ message: expect.stringContaining('the replay has played its last bar (60 bars processed)') })]);
 
     // Its strategy cannot be deleted while it runs: that deleted the deployment and its records too.
     const refused = await call(h.app, 'DELETE', `/api/strategies/${strategy.json.id}`);

@@ -30,6 +30,8 @@ export function DeploymentView({ deployment: d, curve, live, busy, controlError,
   const [section, setSection] = useState<Section>('orders');
   const state = deploymentState(d);
   const failure = failureReason(d);
+  // A running replay that has played its last bar (the journal says so once): idle, not trading on.
+  const ended = (d.status === 'running' || d.status === 'paused') && d.events.some((e) => e.code === 'REPLAY_ENDED');
   // Exact while every fill is in the detail; past the limit the oldest are missing, so say nothing rather than something wrong.
   const pnl = d.fills.length < detailLimit ? pnlFromFills(d.fills, d.lastPrice) : null;
   const risk = d.riskState as { peakEquity?: number; dayStartEquity?: number; dailyLoss?: unknown; killSwitch?: unknown; halt?: unknown; messages?: unknown[] };
@@ -75,6 +77,11 @@ export function DeploymentView({ deployment: d, curve, live, busy, controlError,
       {d.halt && (
         <div className="deploy-banner is-halted" data-testid="halt-reason">
           Halted — <span className="mono">{d.halt.code}</span>: {d.halt.message}. Nothing trades until someone re-enables it.
+        </div>
+      )}
+      {ended && (
+        <div className="deploy-banner is-ended" data-testid="replay-ended">
+          The replay has ended: no more bars come, and the position is kept. Stop the deployment to end it.
         </div>
       )}
       {d.killSwitch && <div className="deploy-banner is-killed">Kill switch engaged{reasonText(risk.killSwitch) ? ` (${reasonText(risk.killSwitch)})` : ''}: only orders that reduce the position are allowed.</div>}
