@@ -37,6 +37,18 @@ async function study(body: Record<string, unknown>): Promise<void> {
     .toBe('succeeded');
 }
 
+/** The app on the newest strategy (a six-node crossover), its Deployments tab expanded, the newest deployment open. */
+async function openNewestDeployment(name: string) {
+  const opened = await e2e.open(name);
+  const { page } = opened;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect.poll(() => nodeCount(page), { timeout: 30_000 }).toBe(6);
+  await page.getByTestId('tab-deployments').click();
+  await page.getByTestId('dock-expand').click();
+  await page.getByTestId('deployment-item').first().click();
+  return opened;
+}
+
 async function detail(id: string): Promise<DeploymentDetail> {
   return (await (await fetch(`${e2e.app.url}/api/deployments/${id}?limit=1000`)).json()) as DeploymentDetail;
 }
@@ -208,12 +220,7 @@ export default defineNode({
     const failed = await detail(created.id);
     expect(failed.error).toMatch(/cannot handle this bar/);
 
-    const { page, shot, finish } = await e2e.open('deployment-failed');
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await expect.poll(() => nodeCount(page), { timeout: 30_000 }).toBe(6);
-    await page.getByTestId('tab-deployments').click();
-    await page.getByTestId('dock-expand').click();
-    await page.getByTestId('deployment-item').first().click();
+    const { page, shot, finish } = await openNewestDeployment('deployment-failed');
     await expect.poll(() => page.getByTestId('deployment-state').textContent(), { timeout: 30_000 }).toBe('Failed');
     const banner = page.getByTestId('failure-reason');
     await banner.waitFor();
@@ -235,12 +242,7 @@ export default defineNode({
     const created = await post<Deployment>('/deployments', { strategyId: strategy.id, name: 'Short paper', mode: 'paper', symbol: 'BTC/USDT', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 5, bars: 40 }, barsPerSecond: 40 }, riskLimits: limits });
     await expect.poll(async () => (await detail(created.id)).events.some((e) => e.code === 'REPLAY_ENDED'), { timeout: 60_000, interval: 500 }).toBe(true);
 
-    const { page, shot, finish } = await e2e.open('deployment-replay-ended');
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await expect.poll(() => nodeCount(page), { timeout: 30_000 }).toBe(6);
-    await page.getByTestId('tab-deployments').click();
-    await page.getByTestId('dock-expand').click();
-    await page.getByTestId('deployment-item').first().click();
+    const { page, shot, finish } = await openNewestDeployment('deployment-replay-ended');
     await page.getByTestId('replay-ended').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('replay-ended').textContent()).toContain('The replay has ended');
     // Still running: stop is what ends it.

@@ -26,11 +26,11 @@ import { refusalReason, type ConnectionContext } from '../connection.ts';
 import { nodeDragType } from '../dnd.ts';
 import { newEdgeId, type AnnotationFlowNode, type StrategyFlowNode } from '../graph-mapping.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
+import { fitViewOptions, minZoom, openingViewport, overviewZoom } from '../opening-viewport.ts';
 import { CanvasToast, type Toast } from './CanvasToast.tsx';
 import { EmptyCanvasHint } from './EmptyCanvasHint.tsx';
 import { withDeclaredGeometry } from './node-geometry.ts';
 import { nodeTypes } from './node-types.ts';
-import { fitViewOptions, minZoom, openingViewport, overviewZoom } from '../opening-viewport.ts';
 
 /**
  * Shift-click and shift-drag select nodes here, but to the browser they also extend a text selection

@@ -1,8 +1,8 @@
-import { missingNodeText } from '../missing-node.ts';
 import type { CompileError } from '../../engine/compile.ts';
 import { useCatalogInfo } from '../catalog-context.ts';
 import type { useDatasets } from '../hooks/useDatasets.ts';
 import type { StrategyDocument } from '../hooks/useStrategyDocument.ts';
+import { missingNodeText } from '../missing-node.ts';
 import { lazyComponent } from './lazy-component.tsx';
 import { StrategyOverview } from './StrategyOverview.tsx';
 

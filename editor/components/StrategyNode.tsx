@@ -1,10 +1,10 @@
-import { missingNodeText } from '../missing-node.ts';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useContext, useState, type ReactNode } from 'react';
 import { categoryColors, DatasetNamesContext, useCatalogInfo, useNodeErrors } from '../catalog-context.ts';
 import { diffBadges, useDiffStatus } from '../diff-context.ts';
 import type { StrategyFlowNode } from '../graph-mapping.ts';
 import { isCustomType, usePinnedEntry } from '../hooks/useCustomNodes.ts';
+import { missingNodeText } from '../missing-node.ts';
 import { paramSummary } from '../schema-form.ts';
 import { CustomVersionBadge } from './custom/CustomVersionBadge.tsx';
 import { nodeMetricsStyle } from './node-geometry.ts';
