@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Deployment, DeploymentFill, DeploymentOrder } from '../server/db/entities.ts';
 import { call, createHarness, waitFor, type Harness } from '../server/testing/harness.ts';
 import { startFakeExchange, type FakeExchange } from '../trading/fake-exchange/server.ts';
+import { holdFive } from './deployment-fixtures.ts';
 
 /**
  * Crash tests for live trading: real Temporal, real PostgreSQL, standalone worker processes killed with
@@ -15,16 +16,6 @@ import { startFakeExchange, type FakeExchange } from '../trading/fake-exchange/s
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Hold 5 units from the first bar on: exactly one order in the deployment's life. */
-const holdFive = {
-  schemaVersion: 1,
-  nodes: [
-    { id: 'data', type: 'data.synthetic', params: { seed: 3, bars: 5000 }, position: { x: 0, y: 0 } },
-    { id: 'qty', type: 'math.constant', params: { value: 5 }, position: { x: 200, y: 0 } },
-    { id: 'order', type: 'order.targetPosition', params: {}, position: { x: 400, y: 0 } },
-  ],
-  edges: [{ id: 'e1', source: { node: 'qty', port: 'value' }, target: { node: 'order', port: 'units' } }],
-};
 const limits = { maxOrderQuantity: 100, maxOrderNotional: 1_000_000, maxPosition: 100, maxGrossExposure: 1_000_000, maxDrawdownPct: 90, maxDailyLossPct: 90 };
 
 function startWorker(h: Harness, name: string): ChildProcess {

@@ -11,6 +11,17 @@ const base = JSON.parse(readFileSync(new URL('../docs/examples/sma-crossover.jso
 /** A fast crossover (SMA 3 over SMA 8) so a short replay trades several times. */
 export const fastCross = { ...base, nodes: base.nodes.map((n: { id: string; params: object }) => (n.id === 'fast' ? { ...n, params: { period: 3 } } : n.id === 'slow' ? { ...n, params: { period: 8 } } : n)) };
 
+/** Holds 5 units from the first bar on: exactly one order in the deployment's life. */
+export const holdFive = {
+  schemaVersion: 1,
+  nodes: [
+    { id: 'data', type: 'data.synthetic', params: { seed: 3, bars: 5000 }, position: { x: 0, y: 0 } },
+    { id: 'qty', type: 'math.constant', params: { value: 5 }, position: { x: 200, y: 0 } },
+    { id: 'order', type: 'order.targetPosition', params: {}, position: { x: 400, y: 0 } },
+  ],
+  edges: [{ id: 'e1', source: { node: 'qty', port: 'value' }, target: { node: 'order', port: 'units' } }],
+};
+
 /** Limits that let a 100 %-of-equity strategy trade freely. */
 export const roomyLimits = { maxOrderQuantity: 10_000, maxOrderNotional: 10_000_000, maxPosition: 10_000, maxGrossExposure: 10_000_000, maxDrawdownPct: 90, maxDailyLossPct: 90, throttle: { maxOrders: 1000, windowMs: 60_000 } };
 

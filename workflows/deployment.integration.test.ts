@@ -7,19 +7,7 @@ import { registry } from '../nodes/index.ts';
 import { DeploymentEvent, DeploymentFill, DeploymentOrder } from '../server/db/entities.ts';
 import { call, useHarness, waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange } from '../trading/fake-exchange/server.ts';
-import { fastCross, roomyLimits, startDeploymentOfMissingData, startLiveOnFakeExchange } from './deployment-fixtures.ts';
-
-
-/** Holds 5 units from the first bar on: exactly one order in the deployment's life. */
-const holdFive = {
-  schemaVersion: 1,
-  nodes: [
-    { id: 'data', type: 'data.synthetic', params: { seed: 3, bars: 5000 }, position: { x: 0, y: 0 } },
-    { id: 'qty', type: 'math.constant', params: { value: 5 }, position: { x: 200, y: 0 } },
-    { id: 'order', type: 'order.targetPosition', params: {}, position: { x: 400, y: 0 } },
-  ],
-  edges: [{ id: 'e1', source: { node: 'qty', port: 'value' }, target: { node: 'order', port: 'units' } }],
-};
+import { fastCross, holdFive, roomyLimits, startDeploymentOfMissingData, startLiveOnFakeExchange } from './deployment-fixtures.ts';
 
 describe('paper and shadow deployments on a replay feed (real Temporal, real PostgreSQL)', () => {
   const stack = useHarness();
@@ -174,11 +162,12 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
       expect((await call(h.app, 'POST', '/api/deployments', { ...live, strategyId: crypto.randomUUID(), confirm: 'LIVE' })).status).toBe(404);
       expect((await call(h.app, 'GET', `/api/deployments/${crypto.randomUUID()}`)).status).toBe(404);
 
-      const created = await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE' });
+      const created = await call(h.app, 'POST', '/api/deployments', { ...live, confirm: 'LIVE', initialCash: 50_000 });
       expect(created.status).toBe(201);
       expect(created.json.hasCredentials).toBe(true);
-      // Its PnL's baseline: its own starting cash, not whatever the strategy's setting becomes.
-      expect(created.json.initialCash).toBeGreaterThan(0);
+      // Its PnL's baseline: its own starting cash (the strategy's is 100 000), in the list too.
+      expect(created.json).toMatchObject({ initialCash: 50_000, equity: 50_000 });
+      expect((await call(h.app, 'GET', '/api/deployments')).json.items.find((d: { id: string }) => d.id === created.json.id)?.initialCash).toBe(50_000);
       const id = created.json.id;
       const shown = JSON.stringify([created.json, (await call(h.app, 'GET', `/api/deployments/${id}`)).json, (await call(h.app, 'GET', '/api/deployments')).json]);
       expect(shown).not.toContain('api-secret-value');
