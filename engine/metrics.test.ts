@@ -197,7 +197,11 @@ describe('computeMetrics: VaR selection agrees with a full sort', () => {
       const eq = new Float64Array(n);
       let e = 100;
       for (let i = 0; i < n; i++) eq[i] = e *= 1 + step(i);
-      const m = computeMetrics(eq, Float64Array.from({ length: n }, (_, i) => i * 60_000), [], 100, 0, 0);
+      const time = Float64Array.from({ length: n }, (_, i) => i * 60_000);
+      const m = computeMetrics(eq, time, [], 100, 0, 0);
+      // With a benchmark, the tail is gathered in the benchmark's pass instead: the same figures, bit for bit.
+      const withBenchmark = computeMetrics(eq, time, [], 100, 0, 0, { benchmark: Float64Array.from({ length: n }, (_, i) => 50 + Math.sin(i)) });
+      expect([withBenchmark.var95, withBenchmark.cvar95]).toEqual([m.var95, m.cvar95]);
       const rets = Array.from(eq, (v, i) => v / (i ? eq[i - 1]! : 100) - 1).sort((a, b) => a - b);
       const k = Math.ceil(n * 0.05);
       expect(m.var95).toBeCloseTo(Math.max(0, -rets[k - 1]!) * 100, 12);
