@@ -8,7 +8,8 @@
  *   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/node_modules
  *   node bench/ab.ts /tmp/base . s1|s2|s3|logic|sweep [runs=16]
  *
- * s1 and s2 run the strategy on the bench's 1M bars, compile included, alternating run by run. s3 runs the
+ * s1 and s2 run the strategy on the bench's 1M bars (AB_BARS=100000 for its 100k), compile included,
+ * alternating run by run. s3 runs the
  * 50-symbol portfolio on 50 × 100k bars (half the bench's length, to keep rounds short) and prints ns per
  * asset-bar; logic runs `logicGraph` (nine logic nodes, this checkout's graph for both) the same way. sweep runs
  * the 100 S1 parameter sets of bench/sweep.ts on one thread, each version with its own column cache,
@@ -55,7 +56,7 @@ async function engineAt(root: string) {
 const engines = [await engineAt(rootA), await engineAt(rootB)];
 /** The bench's 1M bars (S1, S2, the sweep), and their first 20 000 for warming up. */
 const loadBars = (): [Bars, Bars] => {
-  const bars = readBars(ensureBars(1_000_000).path);
+  const bars = readBars(ensureBars(Number(process.env.AB_BARS ?? 1_000_000)).path);
   const warm = sliceBars(bars, 20_000);
   for (const e of engines) for (const b of [bars, warm]) e.load({ symbols: [''], lanes: [b] });
   return [bars, warm];
@@ -115,6 +116,6 @@ if (which === 's3' || which === 'logic') {
     agree &&= same(outcomes[0]!, outcomes[1]!);
   }
   const show = (w: number) => `min ${Math.min(...times[w]!).toFixed(1)} ms, median ${median(times[w]!).toFixed(1)} ms`;
-  console.log(`${name}, 1M bars, ${runs} runs each: A ${show(0)}; B ${show(1)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
+  console.log(`${name}, ${bars.close.length.toLocaleString('en-US')} bars, ${runs} runs each: A ${show(0)}; B ${show(1)}; ${agree ? 'the same trades and metrics' : 'RESULTS DIFFER'}`);
 }
 if (!agree) process.exitCode = 1;
