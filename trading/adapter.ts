@@ -8,8 +8,17 @@ import type { Side } from './risk-gate.ts';
 export interface BrokerAdapter {
   readonly kind: 'ccxt' | 'paper';
   /**
-   * Place an order. Idempotent by `clientOrderId`: when the venue already has an order with that id (a
-   * retry after a lost response), the existing order is returned and nothing new is placed.
+   * How long after a place request leaves the venue may still execute it (ms): its recvWindow, plus the
+   * clock difference it tolerates. A lookup made that long after a send whose answer was lost is final:
+   * the request has arrived, or never will. Undefined for a venue whose sends cannot arrive late (the
+   * paper venue lives in our database).
+   */
+  readonly lateArrivalMs?: number;
+  /**
+   * Place an order. Idempotent by `clientOrderId` while that order is open: when the venue has an open
+   * order with that id (a retry after a lost response), it is returned and nothing new is placed. Binance
+   * frees the id once the order is filled or cancelled, so a resend after a lost answer must look the
+   * order up first, once it can no longer arrive (`lateArrivalMs`).
    */
   placeOrder(request: PlaceOrderRequest): Promise<VenueOrder>;
   /** Cancel a working order; undefined when the venue has no working order with that id (filled, gone). */

@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/core';
@@ -41,6 +42,8 @@ export interface DeploymentActivityDeps {
   masterKey?: () => Buffer;
   /** Bars processed per step activity: small, so controls (the kill switch) wait at most one step. */
   barsPerStep?: number;
+  /** Waits `ms` (before an unknown order is looked up, `lateArrivalMs`); tests that own the clock replace it. */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export interface StepResult {
@@ -57,12 +60,12 @@ const working: DeploymentOrderStatus[] = ['open', 'unknown'];
 const cancelReasons = new Set<string>(['REPLACED', 'KILL_SWITCH', 'STOPPED', ...syntheticCancelReasons]);
 
 /**
- * An order whose placement outcome is unknown (a timeout, a dropped connection, a 5xx): looked up and, if
- * the venue has not seen it, sent again under the same client order id until the venue answers. The venue
- * refuses a second open order with that id (the duplicate resolves to the first, trading/adapters/ccxt.ts),
- * so a first request still in flight never becomes a second order; one that never arrived is not lost.
- * The lookup covers an order executed despite its 5xx (no longer open, so its id is free again on Binance).
- * What it cannot cover: an original that reaches the venue after the lookup, within its recvWindow.
+ * An order whose placement outcome is unknown (its request is out, or came back with a timeout, a dropped
+ * connection or a 5xx): looked up and, if the venue has not seen it, sent again under the same client
+ * order id until the venue answers. The lookup waits until the original can no longer arrive (the
+ * adapter's `lateArrivalMs` after `sentAt`): Binance keeps ids unique only among open orders, so an
+ * original executed after a resend of the same market order would be a second order. After that wait,
+ * "not found" means it never arrived, and one that never arrived is not lost.
  */
 const resendable = (row: Pick<DeploymentOrder, 'status'>) => row.status === 'unknown';
 
@@ -140,6 +143,7 @@ class StrategyFailed extends Error {}
 export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   const { orm, registry, log } = deps;
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? sleepFor;
   const barsPerStep = deps.barsPerStep ?? 20;
   const masterKey = deps.masterKey ?? (() => parseMasterKey(process.env.TRADELOOM_MASTER_KEY));
   // Per process: compiled plans, replay series and venue connections, keyed by deployment.
@@ -367,8 +371,15 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     const limits = RiskLimits.parse(d.riskLimits);
     // A crash can delay a send: never send on a reference price the gate would now call stale.
     const tooOld = (row: DeploymentOrder) => row.referenceAt !== null && row.referenceAt !== undefined && now() - row.referenceAt > limits.maxReferenceAgeMs;
+    // Before an unknown row is looked up (to resend or cancel it): until then its original may still arrive.
+    const lateArrivalPassed = async (row: DeploymentOrder) => {
+      if (row.status !== 'unknown' || row.sentAt == null || venue.lateArrivalMs === undefined) return;
+      const wait = row.sentAt + venue.lateArrivalMs - now();
+      if (wait > 0) await sleep(wait);
+    };
     const refuseStale = async (row: DeploymentOrder) => {
       // An unknown row may be on the venue after all: only one it has not seen is left unsent.
+      await lateArrivalPassed(row);
       const v = row.status === 'unknown' ? await venue.fetchOrder(d.symbol, row.clientOrderId) : undefined;
       if (v) return applyVenueOrder(row, v);
       row.status = 'canceled';
@@ -420,6 +431,8 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
 
     // A real venue: one call at a time, each answer stored before the next call.
     for (const row of toCancel) {
+      // "No such order" for an unknown one is final only once its original can no longer arrive.
+      await lateArrivalPassed(row);
       const v = (await venue.cancelOrder(d.symbol, row.clientOrderId)) ?? (await venue.fetchOrder(d.symbol, row.clientOrderId));
       if (v) applyVenueOrder(row, v);
       else row.status = 'canceled';
@@ -433,16 +446,23 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         continue;
       }
       try {
-        // An unknown row is looked up first, and sent again only if the venue has not seen it: a 5xx can
-        // come back for an order the venue executed, and a venue that keeps ids unique only among open
-        // orders (Binance) would take a resend of a filled one as a second order.
+        // An unknown row is looked up first, once its original can no longer arrive, and sent again only if
+        // the venue has not seen it: a 5xx can come back for an order the venue executed, and a venue that
+        // keeps ids unique only among open orders (Binance) would take a resend of a filled one as a second
+        // order.
+        await lateArrivalPassed(row);
         const seen = row.status === 'unknown' ? await venue.fetchOrder(d.symbol, row.clientOrderId) : undefined;
         if (seen) {
           applyVenueOrder(row, seen);
           await em.flush();
           continue;
         }
+        // Unknown from the moment the request can leave: a worker that dies before the answer is stored
+        // leaves a row that is looked up, not one that is taken as never sent.
         const sentAt = now();
+        row.status = 'unknown';
+        row.sentAt = sentAt;
+        await em.flush();
         applyVenueOrder(row, await venue.placeOrder(placeRequest(row)));
         await em.flush();
         logSent(row, sentAt);
@@ -455,8 +475,10 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
           await em.flush();
           await addEvent(em, d, 'order', 'VENUE_REJECTED', `the venue refused ${row.clientOrderId}: ${err.message}`);
         } else {
-          // Maybe placed: keep it visible and let the retry resend it under the same id.
+          // Maybe placed: keep it visible and let the retry resend it under the same id. The request was
+          // stamped no later than now, so a late original can arrive until `lateArrivalMs` from here.
           row.status = 'unknown';
+          row.sentAt = now();
           row.message = err.message;
           await em.flush();
           venueError ??= err;

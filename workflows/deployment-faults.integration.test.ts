@@ -106,7 +106,9 @@ describe('live deployments survive SIGKILL of the worker (fake exchange, real Te
     const id = await deploy({ faults: [{ kind: 'hold', method: 'POST', path: '/api/v3/order', ms: 120_000 }] });
     await waitFor('the order request to be in flight', async () => ((await venue()).held === 1 ? true : undefined), 90_000);
     const row = await h.orm.em.fork().findOneOrFail(DeploymentOrder, { deployment: id });
-    expect(row.status).toBe('pending'); // written before it was sent
+    // Written before it was sent, and unknown from the moment its request left.
+    expect(row.status).toBe('unknown');
+    expect(row.sentAt).toBeGreaterThan(0);
     await sigkill(first);
     await waitFor('the venue to drop the dead connection', async () => ((await venue()).held === 0 ? true : undefined), 10_000);
     expect((await venue()).orders).toHaveLength(0); // it never reached the matching engine

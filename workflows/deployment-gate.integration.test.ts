@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -40,7 +41,11 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
   const master = randomBytes(32);
   let clock = 0;
   const T0 = Date.parse('2026-11-22T10:00:00Z');
-  const activities = () => createDeploymentActivities({ orm, registry, log: pino({ level: 'silent' }), now: () => clock, masterKey: () => master });
+  // The wait before an unknown order is looked up (`lateArrivalMs`) is measured on `clock`, which only the
+  // tests move: by default it is recorded and skipped; the tests of late originals wait for real.
+  let waits: number[] = [];
+  const skipWaits = async (ms: number) => void waits.push(ms);
+  const activities = (sleep: (ms: number) => Promise<unknown> = skipWaits) => createDeploymentActivities({ orm, registry, log: pino({ level: 'silent' }), now: () => clock, masterKey: () => master, sleep });
   const admin = async (path: string, body?: unknown, method = 'POST') => (await fetch(`${ex.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })).json();
   const venue = () => admin('/admin/state', undefined, 'GET');
   const step = (acts: ReturnType<typeof activities>, id: string, attempt = 1) => new MockActivityEnvironment({ attempt }).run(acts.stepDeployment, id) as Promise<StepResult>;
@@ -60,17 +65,18 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
   });
   beforeEach(async () => {
     clock = T0;
+    waits = [];
     await admin('/admin/reset', { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 10_000_000, BTC: 0 } });
   });
 
-  async function deployment(graph: object, limits: Partial<RiskLimits> = {}, extra: Partial<Pick<Deployment, 'staleAfterMs' | 'catchUp' | 'startedAt'>> & { barsPerSecond?: number; feed?: Record<string, unknown> } = {}) {
+  async function deployment(graph: object, limits: Partial<RiskLimits> = {}, extra: Partial<Pick<Deployment, 'staleAfterMs' | 'catchUp' | 'startedAt'>> & { barsPerSecond?: number; feed?: Record<string, unknown>; venue?: Record<string, unknown> } = {}) {
     const em = orm.em.fork();
     const strategy = em.create(Strategy, { owner: LOCAL_OWNER, name: 'gate', graph: graph as Record<string, unknown> });
     const id = crypto.randomUUID();
     em.create(Deployment, {
       id, owner: LOCAL_OWNER, strategy, name: 'gate', mode: 'live', graph: graph as Record<string, unknown>, symbol: 'BTC/USDT',
       feed: extra.feed ?? { kind: 'replay', barsPerSecond: extra.barsPerSecond ?? 1, startBar: 0 },
-      venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, recvWindow: 60_000, timeoutMs: 5000 },
+      venue: { kind: 'ccxt', exchange: 'binance', sandbox: true, baseUrl: ex.url, recvWindow: 60_000, timeoutMs: 5000, ...extra.venue },
       credentials: encryptSecret(master, id, { apiKey: 'k', secret: 's' }) as unknown as Record<string, unknown>,
       riskLimits: RiskLimits.parse({ maxOrderQuantity: 100, maxOrderNotional: 1e6, maxPosition: 1000, maxGrossExposure: 1e7, ...limits }) as unknown as Record<string, unknown>,
       riskState: initialRiskState(100_000, T0) as unknown as Record<string, unknown>,
@@ -96,8 +102,9 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     // Ten more bars, each restating "hold 5": unchanged instructions, no orders.
     clock = T0 + 11_000;
     expect((await step(acts, id)).processed).toBe(10);
-    // A retried attempt after a worker died having sent the order but before it wrote the answer down.
-    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id }, { status: 'pending', venueOrderId: null, filled: 0 });
+    // A retried attempt after a worker died having sent the order but before it wrote the answer down:
+    // the row says the request left (unknown, with its time).
+    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id }, { status: 'unknown', venueOrderId: null, filled: 0, sentAt: clock });
     const retried = await step(acts, id, 2);
     expect(retried.summary.tradingState).toBe('ACTIVE');
     const v = await venue();
@@ -105,11 +112,14 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     expect(v.orderRequests).toBe(1); // the retry reconciled and found the order by its client order id
     expect((await rows(id)).map((r) => [r.status, r.venueOrderId])).toEqual([['filled', String(v.orders[0].orderId)]]);
     expect(retried.summary.position).toBe(5);
-    // And a retry that does resend (no reconcile): the venue's duplicate error resolves to the same order.
-    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id }, { status: 'pending', venueOrderId: null });
+    // And a fresh round (no reconcile): the unknown row is looked up, once its original can no longer
+    // arrive (recvWindow 60 s + 1 s), and found; nothing is sent again, though its id is free on the venue.
+    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id }, { status: 'unknown', venueOrderId: null, sentAt: clock });
+    waits = [];
     await step(acts, id, 1);
+    expect(waits).toEqual([61_000]);
     expect((await venue()).orders).toHaveLength(1);
-    expect((await venue()).orderRequests).toBe(2);
+    expect((await venue()).orderRequests).toBe(1);
     expect((await rows(id))[0]!.status).toBe('filled');
   });
 
@@ -172,24 +182,48 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     await expectOneFilledOrder(id);
   });
 
-  it('a placement that timed out while the request was still on its way: the resend and the late original make one order', async () => {
-    const acts = activities();
-    const id = await deployment(hold(5));
+  it('a placement that timed out while the request was still on its way: the retry waits out its recvWindow, finds the late original, and sends nothing', async () => {
+    // The venue's delays are real time, so the wait is too.
+    const acts = activities((ms) => sleepFor(ms));
+    const id = await deployment(hold(5), {}, { venue: { recvWindow: 4000, timeoutMs: 1000 } });
     await reconcile(acts, id);
-    // The venue processes the order 7 s after it was sent; the client gives up after 5 s.
-    await admin('/admin/faults', { kind: 'delay', method: 'POST', path: '/api/v3/order', ms: 7000 });
+    // The venue processes the order 2.5 s after it was sent, inside its 4 s recvWindow; the client gives up after 1 s.
+    await admin('/admin/faults', { kind: 'delay', method: 'POST', path: '/api/v3/order', ms: 2500 });
     clock = T0 + 1000;
+    const sent = Date.now();
     await expect(step(acts, id, 1)).rejects.toThrow(/timed out|timeout/i);
-    // The retry looks it up by its id: not there yet. It is sent again under that id, and arrives first.
+    // The retry's reconciliation looks too early (not there yet); the send waits until 5 s after the
+    // timeout, then finds the original filled. A resend at once would have been a second order: the
+    // filled original's id is free again on Binance.
     const retried = await step(acts, id, 2);
     expect(retried.summary.tradingState).toBe('ACTIVE');
-    expect((await venue()).orders).toHaveLength(1);
-    // The original arrives late and is refused as a duplicate.
-    await waitFor('the delayed original to reach the venue', async () => ((await venue()).orderRequests === 2 ? true : undefined), 10_000);
-    await expectOneFilledOrder(id);
+    // Whatever was on its way has reached the venue by now.
+    await sleepFor(Math.max(0, sent + 3000 - Date.now()));
+    const v = await expectOneFilledOrder(id);
+    expect(v.counts['POST /api/v3/order']).toBe(1);
     clock = T0 + 2000;
     expect((await step(acts, id)).summary).toMatchObject({ position: 5, tradingState: 'ACTIVE' });
   });
+
+  for (const [lateBy, outcome] of [[1200, 'found, not sent again'], [2600, 'refused by the venue, so the resend is the one order']] as const) {
+    it(`a 5xx for an order that reaches the matching engine ${lateBy / 1000} s later, with a 2 s recvWindow: ${outcome}`, async () => {
+      const acts = activities((ms) => sleepFor(ms));
+      const id = await deployment(hold(5), {}, { venue: { recvWindow: 2000, timeoutMs: 1000 } });
+      await reconcile(acts, id);
+      await admin('/admin/faults', { kind: 'acceptLate', method: 'POST', path: '/api/v3/order', ms: lateBy });
+      clock = T0 + 1000;
+      await expect(step(acts, id, 1)).rejects.toThrow(/503|Internal error/);
+      expect((await rows(id)).map((r) => r.status)).toEqual(['unknown']);
+      // A fresh round (no reconciliation): the lookup waits 2 s + 1 s from the 5xx.
+      const t0 = Date.now();
+      await step(acts, id, 1);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
+      const v = await expectOneFilledOrder(id);
+      expect(v.counts['POST /api/v3/order']).toBe(lateBy < 2000 ? 1 : 2);
+      clock = T0 + 2000;
+      expect((await step(acts, id)).summary).toMatchObject({ position: 5, tradingState: 'ACTIVE' });
+    });
+  }
 
   it('an order the venue accepted but whose answer was lost is found by its id on the retry, not sent again', async () => {
     const acts = activities();

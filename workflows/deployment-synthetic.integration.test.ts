@@ -87,7 +87,8 @@ describe('live: a crossed stop closes the position once (real PostgreSQL, fake e
     nodes: [node('data', 'data.synthetic', data), node('qty', 'math.constant', { value: 5 }), node('order', 'order.targetPosition', {}), node('stop', 'risk.stopTakeProfit', { basis: 'percent', stopLoss: stopPct, takeProfit: 0 })],
     edges: [edge('e1', ['qty', 'value'], ['order', 'units']), edge('e2', ['order', 'order'], ['stop', 'order'])],
   };
-  const activities = () => createDeploymentActivities({ orm, registry, log: pino({ level: 'silent' }), now: () => clock, masterKey: () => master });
+  // The wait before an unknown order is looked up is measured on `clock`, which only the tests move: skipped here.
+  const activities = () => createDeploymentActivities({ orm, registry, log: pino({ level: 'silent' }), now: () => clock, masterKey: () => master, sleep: async () => undefined });
   const admin = async (path: string, body?: unknown, method = 'POST') => (await fetch(`${ex.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })).json();
   const venue = () => admin('/admin/state', undefined, 'GET');
   const step = (acts: ReturnType<typeof activities>, id: string, attempt = 1) => new MockActivityEnvironment({ attempt }).run(acts.stepDeployment, id) as Promise<StepResult>;
@@ -172,17 +173,18 @@ describe('live: a crossed stop closes the position once (real PostgreSQL, fake e
     // The same bar again: nothing new.
     expect((await step(acts, id)).processed).toBe(0);
     // A retried attempt after the worker died having sent the exit but before it wrote the answer down.
-    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id, trigger: 'stopLoss' }, { status: 'pending', venueOrderId: null, filled: 0 });
+    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id, trigger: 'stopLoss' }, { status: 'unknown', venueOrderId: null, filled: 0, sentAt: clock });
     const retried = await step(acts, id, 2);
     expect(retried.summary).toMatchObject({ tradingState: 'ACTIVE', position: 0 });
     v = await venue();
     expect(v.orders).toHaveLength(2);
     expect(v.orderRequests).toBe(2); // the retry reconciled and found the exit by its client order id
-    // And a retry that does resend: the venue's duplicate error resolves to the same order.
-    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id, trigger: 'stopLoss' }, { status: 'pending', venueOrderId: null });
+    // And a fresh round (no reconciliation): the unknown exit is looked up before any resend, and found.
+    await orm.em.fork().nativeUpdate(DeploymentOrder, { deployment: id, trigger: 'stopLoss' }, { status: 'unknown', venueOrderId: null, sentAt: clock });
     await step(acts, id, 1);
     v = await venue();
     expect(v.orders).toHaveLength(2);
+    expect(v.orderRequests).toBe(2);
     expect(v.balances.BTC).toBe(0);
 
     // Thirty more bars: the position is flat, the unchanged instruction does not re-enter, nothing is sent.

@@ -321,6 +321,11 @@ export const DeploymentOrderSchema = defineEntity({
     message: p.text().nullable(),
     /** The synthetic level that made this order (`stopLoss`, `takeProfit`, `trailingStop`, `stopEntry`, `stopLimitEntry`); null for the strategy's own orders. */
     trigger: p.string().length(32).nullable(),
+    /**
+     * When the last request to place it left (epoch ms), or, once a send ended without an answer, when it
+     * gave up: the request's timestamp is no later. Null until sent (and always on the paper venue).
+     */
+    sentAt: p.double().$type<number>().nullable(),
     ...timestamps,
   },
 });

@@ -35,14 +35,21 @@ describe('the ccxt adapter against the fake exchange', () => {
     expect(Math.abs((await adapter.time()) - Date.now())).toBeLessThan(5000);
   });
 
-  it('returns the existing order for a repeated client order id instead of placing a second', async () => {
-    const first = await adapter.placeOrder({ clientOrderId: 'tl-dup', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'market' });
-    const again = await adapter.placeOrder({ clientOrderId: 'tl-dup', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'market' });
+  it('returns the existing order for a repeated client order id while that order is open, instead of placing a second', async () => {
+    const first = await adapter.placeOrder({ clientOrderId: 'tl-dup', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'limit', limitPrice: 90 });
+    const again = await adapter.placeOrder({ clientOrderId: 'tl-dup', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'limit', limitPrice: 90 });
     expect(again.venueOrderId).toBe(first.venueOrderId);
     const s = await state();
     expect(s.orders).toHaveLength(1);
     expect(s.orderRequests).toBe(2); // the venue saw both and refused the second as a duplicate
-    expect(s.balances.BTC).toBe(1);
+  });
+
+  it('a filled order\'s client order id is free again, as on Binance: a repeat is a second order (why a deployment looks an unknown order up before sending it again)', async () => {
+    await adapter.placeOrder({ clientOrderId: 'tl-again', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'market' });
+    await adapter.placeOrder({ clientOrderId: 'tl-again', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'market' });
+    const s = await state();
+    expect(s.orders.map((o: { clientOrderId: string }) => o.clientOrderId)).toEqual(['tl-again', 'tl-again']);
+    expect(s.balances.BTC).toBe(2);
   });
 
   it('rests a limit order, fills it in parts as the price moves through it, and lists it while open', async () => {
@@ -84,12 +91,19 @@ describe('the ccxt adapter against the fake exchange', () => {
     }
   });
 
-  it('an order accepted but whose response was lost is unknown, and the retry finds it without a second order', async () => {
+  it('an order accepted but whose response was lost is unknown; looked up by its id, it is found', async () => {
     await admin('/admin/faults', { kind: 'dropAfterAccept', method: 'POST', path: '/api/v3/order' });
     const err = await adapter.placeOrder({ clientOrderId: 'tl-lost', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'market' }).catch((e) => e);
     expect(err.kind).toBe('unknown');
-    const retry = await adapter.placeOrder({ clientOrderId: 'tl-lost', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'market' });
-    expect(retry).toMatchObject({ clientOrderId: 'tl-lost', status: 'closed', filled: 1 });
+    expect(await adapter.fetchOrder('BTC/USDT', 'tl-lost')).toMatchObject({ clientOrderId: 'tl-lost', status: 'closed', filled: 1 });
+    expect((await state()).orders).toHaveLength(1);
+  });
+
+  it('an open order accepted but whose response was lost: a retry under its id returns it', async () => {
+    await admin('/admin/faults', { kind: 'dropAfterAccept', method: 'POST', path: '/api/v3/order' });
+    const lost = { clientOrderId: 'tl-lost-limit', symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'limit', limitPrice: 90 } as const;
+    expect((await adapter.placeOrder(lost).catch((e) => e)).kind).toBe('unknown');
+    expect(await adapter.placeOrder(lost)).toMatchObject({ clientOrderId: 'tl-lost-limit', status: 'open', filled: 0 });
     expect((await state()).orders).toHaveLength(1);
   });
 

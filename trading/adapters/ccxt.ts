@@ -52,6 +52,13 @@ function toOrder(o: CcxtOrder): VenueOrder {
  */
 const isNetwork = (err: unknown) => err instanceof ccxt.OperationFailed;
 const isNotFound = (err: unknown) => err instanceof ccxt.OrderNotFound;
+/**
+ * Binance refuses a timestamp more than 1 s ahead of its clock, so a clock it accepts requests from is at
+ * most that far ahead of its own: a request stamped t can reach its matching engine until t + recvWindow
+ * + this, by our clock, and no later (it checks the recvWindow on receipt and again there).
+ */
+const clockAheadMs = 1000;
+
 const isDuplicate = (err: unknown) => err instanceof ccxt.ExchangeError && /Duplicate order sent/i.test((err as Error).message);
 
 /** The ccxt exchange object for a config: sandbox (testnet) URLs, then the base-URL override. */
@@ -106,6 +113,7 @@ export function createCcxtAdapter(config: CcxtConfig, credentials: ExchangeCrede
 
   return {
     kind: 'ccxt',
+    lateArrivalMs: config.recvWindow + clockAheadMs,
     async placeOrder(req: PlaceOrderRequest): Promise<VenueOrder> {
       await read('load markets', () => exchange.loadMarkets());
       try {

@@ -111,8 +111,9 @@ export class FakeBook {
     if (p.type !== 'MARKET' && p.type !== 'LIMIT') throw new BinanceError(400, -1116, 'Invalid orderType.');
     if (!(p.quantity > 0) || !Number.isFinite(p.quantity)) throw new BinanceError(400, -1013, 'Filter failure: LOT_SIZE');
     if (p.type === 'LIMIT' && (!(p.price! > 0) || !Number.isFinite(p.price!))) throw new BinanceError(400, -1013, 'Filter failure: PRICE_FILTER');
-    // Binance refuses a client order id that is still known on the symbol: the venue's idempotency.
-    if (this.orders.some((o) => o.symbol === s.symbol && o.clientOrderId === p.newClientOrderId)) throw new BinanceError(400, -2010, 'Duplicate order sent.');
+    // Binance refuses a client order id that an open order on the symbol has ("a unique id among open
+    // orders"): a filled or cancelled order's id is free again, and a resend under it is a new order.
+    if (this.orders.some((o) => o.symbol === s.symbol && o.clientOrderId === p.newClientOrderId && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'))) throw new BinanceError(400, -2010, 'Duplicate order sent.');
     const price = p.type === 'LIMIT' ? p.price! : s.price;
     if (p.side === 'BUY' && (this.balances.get(s.quoteAsset) ?? 0) < p.quantity * price * (1 + this.feeRate)) {
       throw new BinanceError(400, -2010, 'Account has insufficient balance for requested action.');

@@ -27,6 +27,12 @@ export const FaultKind = z.enum([
   'hold',
   /** Process the request (an order is accepted), then hold the answer for `ms` (or until /admin/release). */
   'holdAfterAccept',
+  /**
+   * Answer 503 at once, and process the request `ms` later: a request that reached the matching engine
+   * late, after its client was told it failed. Its timestamp is checked then, as Binance checks the
+   * recvWindow again there, so one later than its recvWindow is refused.
+   */
+  'acceptLate',
 ]);
 export type FaultKind = z.infer<typeof FaultKind>;
 
@@ -352,7 +358,13 @@ export async function startFakeExchange(options: { port?: number; host?: string;
       counts.set(`${method} ${path}`, (counts.get(`${method} ${path}`) ?? 0) + 1);
       const fault = takeFault(method, path);
       if (fault?.kind === 'disconnect') return void req.socket.destroy();
-      if (fault?.kind === 'error5xx') return send(res, 503, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' });
+      const internalError = { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' };
+      if (fault?.kind === 'error5xx') return send(res, 503, internalError);
+      if (fault?.kind === 'acceptLate') {
+        send(res, 503, internalError);
+        setTimeout(() => void handleApi(req, path, url.search.slice(1), body).catch(() => undefined), fault.ms);
+        return;
+      }
       const hold = (ms: number) =>
         new Promise<void>((resolve) => {
           const release = () => {
