@@ -5,6 +5,7 @@ import { Migration20261122120000_deployments } from './Migration20261122120000_d
 import { Migration20261122130000_custom_nodes } from './Migration20261122130000_custom_nodes.ts';
 import { Migration20261122160000_synthetic_orders } from './Migration20261122160000_synthetic_orders.ts';
 import { Migration20261125000000_order_sent_at } from './Migration20261125000000_order_sent_at.ts';
+import { Migration20261125010000_deployment_alerts } from './Migration20261125010000_deployment_alerts.ts';
 
 /** Every migration, in order, listed explicitly (no file scanning): the same list runs on PGlite and PostgreSQL. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261122130000_custom_nodes', class: Migration20261122130000_custom_nodes },
   { name: 'Migration20261122160000_synthetic_orders', class: Migration20261122160000_synthetic_orders },
   { name: 'Migration20261125000000_order_sent_at', class: Migration20261125000000_order_sent_at },
+  { name: 'Migration20261125010000_deployment_alerts', class: Migration20261125010000_deployment_alerts },
 ];

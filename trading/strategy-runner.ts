@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isGoodBar, type Bars, type Market } from '../engine/bars.ts';
 import { Account, SimBroker } from '../engine/broker.ts';
 import type { Plan } from '../engine/compile.ts';
-import { createExecutor, type BatchLaneSnapshot } from '../engine/execute.ts';
+import { createExecutor, type BatchLaneSnapshot, type SinkEvent } from '../engine/execute.ts';
 import { orderFields } from '../nodes/ports.ts';
 import type { Bar } from './adapters/paper.ts';
 
@@ -95,6 +95,8 @@ export interface BarEvaluation {
   snapshot: StrategySnapshot;
   /** Equity the strategy's nodes saw: cash plus positions at this bar's closes. */
   equity: number;
+  /** What the output nodes emitted on this bar (signal exports, webhook alerts), with the bar's time. */
+  events: SinkEvent[];
 }
 
 /** True when the plan has nodes whose state lives outside the engine (sandboxed custom nodes): their snapshots take a sandbox round trip. */
@@ -162,7 +164,7 @@ export async function evaluateBar(plan: Plan, symbols: string[], bars: Bar[], bo
     const instructions = symbols.map((_, k) => Object.fromEntries(orderFields.map((f, j) => [f, isGoodBar(market.lanes[k]!, 0) ? exec.slots[(plan.orderSlot + j) * L + k]! : NaN])) as Instruction);
     const next: StrategySnapshot = { version: 3, states: encodeState(exec.states), nodeIds: plan.nodes.map((n) => n.id), bars: (saved?.snapshot.bars ?? 0) + 1, outputs: encodeState(Float64Array.from(exec.slots)) };
     if (external) next.batch = encodeState(await exec.batchSnapshots());
-    return { instructions, snapshot: next, equity: exec.equity[0]! };
+    return { instructions, snapshot: next, equity: exec.equity[0]!, events: exec.events.slice() };
   } finally {
     await exec.close();
   }

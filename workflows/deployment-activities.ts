@@ -4,13 +4,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Bars } from '../engine/bars.ts';
+import type { SinkEvent } from '../engine/execute.ts';
 import { compile, type Plan } from '../engine/compile.ts';
 import { chooseData, loadBars } from '../engine/data.ts';
 import type { Registry } from '../nodes/registry.ts';
 import { SandboxError } from '../sandbox/errors.ts';
 import type { CustomNodeHost } from '../server/custom-registry.ts';
 import { datasetReader } from '../server/db/dataset-reader.ts';
-import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
+import { Deployment, DeploymentAlert, DeploymentEvent, DeploymentFill, DeploymentOrder, type DeploymentOrderStatus } from '../server/db/entities.ts';
 import type { Orm } from '../server/db/orm.ts';
 import { redactSignedQuery, VenueError, type BrokerAdapter, type VenueFill, type VenueOrder } from '../trading/adapter.ts';
 import { CcxtConfig, configureExchange, createCcxtAdapter, type ExchangeCredentials } from '../trading/adapters/ccxt.ts';
@@ -25,7 +26,9 @@ import { decryptSecret, Envelope, parseMasterKey } from '../trading/secrets.ts';
 import { cancelEntry, isTradableBar, loadSyntheticState, runSyntheticBar, syntheticLiveNotice, takeInstruction, usesSynthetic } from '../trading/synthetic-orders.ts';
 import { decodeState, encodeState, evaluateBar, type BarEvaluation, type Instruction, type StrategySnapshot } from '../trading/strategy-runner.ts';
 
+import type { WebhookAlertParams } from '../nodes/output/webhookAlert/index.ts';
 import { isExitRow, syntheticCancelReasons, syntheticIO } from './deployment-synthetic.ts';
+import { alertPayload, allowPrivateFromEnv, deliverWebhook, resolveWebhookSecret, webhookDeliveryId, WebhookConfigError, WebhookDeliveryError, type AlertPayload } from './webhooks.ts';
 
 export interface DeploymentActivityDeps {
   orm: Orm;
@@ -44,6 +47,8 @@ export interface DeploymentActivityDeps {
   barsPerStep?: number;
   /** Waits `ms` (before an unknown order is looked up, `lateArrivalMs`); tests that own the clock replace it. */
   sleep?: (ms: number) => Promise<unknown>;
+  /** Where webhook signing secrets and TRADELOOM_WEBHOOK_ALLOW_PRIVATE are read (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface StepResult {
@@ -68,6 +73,17 @@ const cancelReasons = new Set<string>(['REPLACED', 'KILL_SWITCH', 'STOPPED', ...
  * "not found" means it never arrived, and one that never arrived is not lost.
  */
 const resendable = (row: Pick<DeploymentOrder, 'status'>) => row.status === 'unknown';
+
+/**
+ * Alert delivery from the outbox (`deliverAlerts`): at most this many per step, each attempt given this
+ * long; a failed attempt that may pass is tried again after 5 s, then 10 s, 20 s … (at most 10 min
+ * apart), eight tries in all over about ten minutes, then the alert fails.
+ */
+const alertsPerStep = 20;
+const alertTimeoutMs = 5000;
+const alertAttempts = 8;
+const alertFirstPauseMs = 5000;
+const alertMaxPauseMs = 10 * 60_000;
 
 /** A journal entry: kind, code, message and optional data (see `DeploymentEvent`). */
 type JournalEntry = [kind: string, code: string, message: string, data?: Record<string, unknown>];
@@ -144,6 +160,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   const { orm, registry, log } = deps;
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? sleepFor;
+  const env = deps.env ?? process.env;
   const barsPerStep = deps.barsPerStep ?? 20;
   const masterKey = deps.masterKey ?? (() => parseMasterKey(process.env.TRADELOOM_MASTER_KEY));
   // Per process: compiled plans, replay series and venue connections, keyed by deployment.
@@ -590,6 +607,54 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
   };
 
   /**
+   * The outbox rows of a bar's webhook alerts (made, not persisted): one per alert, under the delivery id
+   * derived from the deployment, the node and the bar's time, so whichever attempt commits the bar writes
+   * the same id, and a receiver can drop a repeat.
+   */
+  const alertRows = (em: EntityManager, d: Deployment, plan: Plan, raised: readonly SinkEvent[], barTime: number, t: number): DeploymentAlert[] =>
+    raised
+      .filter((e) => e.kind === 'webhook')
+      .map((e) => {
+        const params = plan.nodes.find((n) => n.id === e.nodeId)!.params as WebhookAlertParams;
+        const deliveryId = webhookDeliveryId(d.id, e.nodeId, barTime);
+        const payload = alertPayload({ deliveryId, runId: d.id, template: params.message, event: { ...e, time: barTime, bar: d.barsProcessed }, test: false });
+        return em.create(DeploymentAlert, { deliveryId, deployment: em.getReference(Deployment, d.id), nodeId: e.nodeId, barTime, url: params.url, secretName: params.secretName ?? null, payload, status: 'pending', attempts: 0, nextAttemptAt: t }, { persist: false });
+      });
+
+  /**
+   * Deliver the deployment's due alerts from the outbox, oldest first, after the bars' orders have gone
+   * out: one attempt each per step, a short timeout, so a slow or dead receiver never holds up trading.
+   * A failure that may pass (a network error, a timeout, a 5xx, 408 or 429) is tried again on a later
+   * step, after a growing pause, up to `alertAttempts` tries; one that cannot (another 4xx, a redirect, a
+   * refused address, no signing secret) fails the alert at once. Each outcome is journaled. Sent at least
+   * once: a worker that dies after the receiver answered and before the row is marked sends it again,
+   * under the same delivery id.
+   */
+  const deliverAlerts = async (em: EntityManager, d: Deployment): Promise<void> => {
+    const due = await em.find(DeploymentAlert, { deployment: d.id, status: 'pending', nextAttemptAt: { $lte: now() } }, { orderBy: { barTime: 'asc', nodeId: 'asc' }, limit: alertsPerStep });
+    for (const alert of due) {
+      alert.attempts++;
+      const node = `"${alert.nodeId}"`, when = new Date(alert.barTime).toISOString();
+      try {
+        const secret = resolveWebhookSecret(alert.secretName ?? undefined, env);
+        const receipt = await deliverWebhook({ url: alert.url, body: alert.payload as AlertPayload, secret, deliveryId: alert.deliveryId }, { maxAttempts: 1, timeoutMs: alertTimeoutMs, allowPrivateNetworks: allowPrivateFromEnv(env) });
+        Object.assign(alert, { status: 'sent', sentAt: now(), receiverStatus: receipt.status, lastError: null });
+        await em.flush();
+        await addEvent(em, d, 'alert', 'ALERT_SENT', `alert of ${node} for the bar of ${when} delivered (HTTP ${receipt.status})`, { deliveryId: alert.deliveryId });
+      } catch (err) {
+        if (!(err instanceof WebhookDeliveryError) && !(err instanceof WebhookConfigError)) throw err;
+        const again = err instanceof WebhookDeliveryError && err.retryable && alert.attempts < alertAttempts;
+        alert.lastError = err.message;
+        alert.receiverStatus = err instanceof WebhookDeliveryError ? (err.status ?? null) : null;
+        if (again) alert.nextAttemptAt = now() + Math.min(alertMaxPauseMs, alertFirstPauseMs * 2 ** (alert.attempts - 1));
+        else alert.status = 'failed';
+        await em.flush();
+        if (!again) await addEvent(em, d, 'alert', 'ALERT_FAILED', `alert of ${node} for the bar of ${when} not delivered after ${alert.attempts} ${alert.attempts === 1 ? 'try' : 'tries'}: ${err.message}`, { deliveryId: alert.deliveryId });
+      }
+    }
+  };
+
+  /**
    * One bar: fills first (the open), then the strategy on the close, the gate, and the orders. False when
    * the bar's commit found the cursor already past it (another worker, or an attempt that was thought
    * dead, got there first): the step's memory is then out of date and the step must end.
@@ -662,12 +727,10 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
     // 2. The strategy, on the state it saved after the last bar.
     const ev = await evaluate(em, d, bar, () => evaluateBar(plan, [d.symbol], [bar], { cash: book.cash, lanes: [{ position: book.position, avgPrice: book.avgPrice }] }, (d.snapshot ?? undefined) as StrategySnapshot | undefined));
     const instruction = ev.instructions[0]!;
-    // Alerts are recorded by backtests but not yet sent from a deployment: said once, on its first bar,
-    // rather than leaving a receiver waiting for alerts that never come.
-    if (d.barsProcessed === 0) {
-      const alerts = plan.nodes.filter((n) => n.def.sink?.kind === 'webhook').map((n) => `"${n.id}"`);
-      if (alerts.length) events.push(['notice', 'ALERTS_NOT_SENT', `webhook alert node${alerts.length > 1 ? 's' : ''} ${alerts.join(', ')} ${alerts.length > 1 ? 'do' : 'does'} not send from deployments yet: a deployment trades on them as a backtest would, and no alert reaches the URL (docs/outputs.md)`]);
-    }
+    // The webhook alerts the bar raised go into the outbox with the bar, and are delivered after it
+    // (`deliverAlerts`). A paused deployment sends nothing, and a late bar's signals are not acted on:
+    // neither raises alerts.
+    const alerts = d.status === 'running' && !stale ? alertRows(em, d, plan, ev.events, bar.time, t) : [];
     // A bad bar's price marks nothing: the last good one does.
     const equity = equityOf(book, tradable ? bar.close : (d.lastPrice ?? NaN));
     const unmarked = risk;
@@ -764,6 +827,7 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
       }
       for (const f of newFills) em.persist(f);
       for (const o of orders) em.persist(o);
+      for (const a of alerts) em.persist(a);
       await insertEvents(em, d.id, events);
       return true;
     });
@@ -837,6 +901,8 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
           pruneRows(step);
           ctx.heartbeat({ bar: bar.time });
         }
+        // Alerts after the orders: the bars' new ones, and earlier ones due for another try.
+        await deliverAlerts(step.em, step.d);
         // A replay that has played its last bar stays running (it may hold a position, and stop or the kill
         // switch still apply) but takes no more bars: said once in the journal, or it looks alive for ever.
         // Checked only once the feed has ended, about once an hour after that.

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../nodes/index.ts';
 import { createTestDatabase } from '../scripts/test-services.ts';
-import { Deployment, DeploymentEvent, DeploymentFill, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
+import { Deployment, DeploymentAlert, DeploymentEvent, DeploymentFill, DeploymentOrder, LOCAL_OWNER, Strategy } from '../server/db/entities.ts';
 import { openDatabase, type Orm } from '../server/db/orm.ts';
 import { waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange, type FakeExchange } from '../trading/fake-exchange/server.ts';
@@ -45,7 +47,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
   // tests move: by default it is recorded and skipped; the tests of late originals wait for real.
   let waits: number[] = [];
   const skipWaits = async (ms: number) => void waits.push(ms);
-  const activities = (sleep: (ms: number) => Promise<unknown> = skipWaits) => createDeploymentActivities({ orm, registry, log: pino({ level: 'silent' }), now: () => clock, masterKey: () => master, sleep });
+  const activities = (sleep: (ms: number) => Promise<unknown> = skipWaits, env: NodeJS.ProcessEnv = {}) => createDeploymentActivities({ orm, registry, log: pino({ level: 'silent' }), now: () => clock, masterKey: () => master, sleep, env });
   const admin = async (path: string, body?: unknown, method = 'POST') => (await fetch(`${ex.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })).json();
   const venue = () => admin('/admin/state', undefined, 'GET');
   const step = (acts: ReturnType<typeof activities>, id: string, attempt = 1) => new MockActivityEnvironment({ attempt }).run(acts.stepDeployment, id) as Promise<StepResult>;
@@ -507,6 +509,80 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     expect(last.summary.halt).toMatch(/^OUTAGE/);
     expect((await rows(id)).length).toBe(1);
     expect((await venue()).orderRequests).toBe(1);
+  });
+  describe('webhook alerts from the outbox', () => {
+    const secret = 'alert-secret-0123456789abcdef';
+    const allowed = { TRADELOOM_WEBHOOK_SECRET: secret, TRADELOOM_WEBHOOK_ALLOW_PRIVATE: 'true' };
+    let replies: ((res: ServerResponse) => void)[] = [];
+    const received: IncomingHttpHeaders[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(req.headers);
+      req.resume().on('end', () => (replies.shift() ?? ((r: ServerResponse) => r.writeHead(204).end()))(res));
+    });
+    beforeAll(() => new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve)));
+    afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    beforeEach(() => {
+      replies = [];
+      received.length = 0;
+    });
+    /** Holds 5 units, and alerts once, on the first bar (an unwired condition reads true; onRise fires once). */
+    const holdAndAlert = () => {
+      const g = hold(5);
+      g.nodes.push(node('alert', 'output.webhookAlert', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` }));
+      return g;
+    };
+    const alertRows = (id: string) => orm.em.fork().find(DeploymentAlert, { deployment: id });
+    const alertEvents = async (id: string) => (await events(id)).filter((e) => e.kind === 'alert').map((e) => [e.code, e.message]);
+
+    it('a receiver that fails is tried again on a later step, after a pause, under the same delivery id; trading does not wait', async () => {
+      const acts = activities(skipWaits, allowed);
+      const id = await deployment(holdAndAlert());
+      await reconcile(acts, id);
+      replies = [(res) => res.writeHead(503).end('busy')];
+      clock = T0 + 1000;
+      expect((await step(acts, id)).processed).toBe(1);
+      expect((await venue()).orders).toHaveLength(1);
+      let [row] = await alertRows(id);
+      expect(row).toMatchObject({ status: 'pending', attempts: 1, receiverStatus: 503, nextAttemptAt: clock + 5000 });
+      // Not due yet: the next step leaves it alone.
+      clock = T0 + 3000;
+      await step(acts, id);
+      expect(received).toHaveLength(1);
+      clock = T0 + 6000;
+      await step(acts, id);
+      [row] = await alertRows(id);
+      expect(row).toMatchObject({ status: 'sent', attempts: 2, receiverStatus: 204, lastError: null });
+      expect(received.map((h) => h['x-tradeloom-delivery'])).toEqual([row!.deliveryId, row!.deliveryId]);
+      expect(await alertEvents(id)).toEqual([['ALERT_SENT', expect.stringMatching(/^alert of "alert" for the bar of .* delivered \(HTTP 204\)$/)]]);
+    });
+
+    it('a 4xx, a missing secret or an internal address fails the alert at once, journaled with the reason; the order still goes out', async () => {
+      const cases: [NodeJS.ProcessEnv, ((res: ServerResponse) => void)[], RegExp][] = [
+        [allowed, [(res) => res.writeHead(400).end('bad signature')], /the receiver answered 400: bad signature/],
+        [{ TRADELOOM_WEBHOOK_ALLOW_PRIVATE: 'true' }, [], /no signing secret configured: set TRADELOOM_WEBHOOK_SECRET/],
+        [{ TRADELOOM_WEBHOOK_SECRET: secret }, [], /internal|refused/i],
+      ];
+      for (const [env, reply, reason] of cases) {
+        clock = T0;
+        await admin('/admin/reset', { apiKey: 'k', secret: 's', symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', price: 100 }], balances: { USDT: 10_000_000, BTC: 0 } });
+        received.length = 0;
+        const asked = reply.length;
+        replies = [...reply];
+        const acts = activities(skipWaits, env);
+        const id = await deployment(holdAndAlert());
+        await reconcile(acts, id);
+        clock = T0 + 1000;
+        await step(acts, id);
+        expect((await venue()).orders).toHaveLength(1);
+        expect(await alertRows(id)).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
+        expect(await alertEvents(id)).toEqual([['ALERT_FAILED', expect.stringMatching(reason)]]);
+        expect(received).toHaveLength(asked);
+        // Failed for good: later steps do not try it again.
+        clock = T0 + 60_000;
+        await step(acts, id);
+        expect(received).toHaveLength(asked);
+      }
+    });
   });
 });
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
@@ -8,6 +10,8 @@ import { DeploymentEvent, DeploymentFill, DeploymentOrder } from '../server/db/e
 import { call, useHarness, waitFor } from '../server/testing/harness.ts';
 import { startFakeExchange } from '../trading/fake-exchange/server.ts';
 import { fastCross, holdFive, roomyLimits, startDeploymentOfMissingData, startLiveOnFakeExchange } from './deployment-fixtures.ts';
+import { formatAlertNumber } from '../nodes/output/webhookAlert/message.ts';
+import { AlertPayload, verifyWebhookSignature, webhookDeliveryId } from './webhooks.ts';
 
 describe('paper and shadow deployments on a replay feed (real Temporal, real PostgreSQL)', () => {
   const stack = useHarness();
@@ -49,12 +53,25 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect((await call(h.app, 'POST', `/api/deployments/${id}/pause`)).status).toBe(409);
   });
 
-  it('shadow: computes and risk-checks orders, records them, and sends none', async () => {
+  it('shadow: computes and risk-checks orders, records them, and sends none; its webhook alerts are delivered, signed, once each', async () => {
     const h = stack();
-    // With a webhook alert node, which a deployment does not send from yet: its journal says so.
+    // A receiver on this machine, which the worker (in this process) may reach and sign for.
+    const secret = randomBytes(24).toString('hex');
+    Object.assign(process.env, { TRADELOOM_WEBHOOK_SECRET: secret, TRADELOOM_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const graph = structuredClone(fastCross);
-    graph.nodes.push({ id: 'alert', type: 'output.webhookAlert', params: { url: 'https://alerts.example.com/hook' }, position: { x: 0, y: 0 } });
+    graph.nodes.push({ id: 'alert', type: 'output.webhookAlert', params: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, message: 'crossed up at {price}' }, position: { x: 0, y: 0 } });
     graph.edges.push({ id: 'alertWhen', source: { node: 'cross', port: 'above' }, target: { node: 'alert', port: 'when' } });
+    graph.edges.push({ id: 'alertPrice', source: { node: 'data', port: 'close' }, target: { node: 'alert', port: 'price' } });
     const strategy = await call(h.app, 'POST', '/api/strategies', { name: 'shadow cross', graph });
     const created = await call(h.app, 'POST', '/api/deployments', { strategyId: strategy.json.id, mode: 'shadow', symbol: 'SYN/USD', feed: { kind: 'replay', data: { kind: 'synthetic', seed: 9, bars: 60 }, barsPerSecond: 40 }, riskLimits: { ...roomyLimits, maxOrderQuantity: 500 } });
     expect(created.status).toBe(201);
@@ -69,8 +86,29 @@ describe('paper and shadow deployments on a replay feed (real Temporal, real Pos
     expect(done.denials[0]).toMatchObject({ code: 'MAX_ORDER_QUANTITY' });
     expect(done.position).toBe(0);
     expect(await h.orm.em.fork().count(DeploymentFill, { deployment: id })).toBe(0);
-    const notices = (await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'ALERTS_NOT_SENT' })).map((e) => e.message);
-    expect(notices).toEqual([expect.stringMatching(/^webhook alert node "alert" does not send from deployments yet/)]);
+    // The alerts: the bars a backtest of the same bars records, each delivered once, signed, under its
+    // derived delivery id, and journaled.
+    const compiled = compile(graph, registry);
+    if (!compiled.ok) throw new Error('the graph must compile');
+    const bars = await loadBars(chooseData(compiled.plan.data.request, { kind: 'synthetic', seed: 9, bars: 60 }), async () => undefined);
+    const expected = (await runBacktest(compiled.plan, bars)).events.filter((e) => e.nodeId === 'alert');
+    expect(expected.length).toBeGreaterThan(1);
+    const sent = await waitFor('every alert to be delivered', async () => {
+      const events = await h.orm.em.fork().find(DeploymentEvent, { deployment: id, code: 'ALERT_SENT' });
+      return events.length >= expected.length ? events : undefined;
+    }, 30_000);
+    expect(sent).toHaveLength(expected.length);
+    expect(received).toHaveLength(expected.length);
+    const bodies = received.map((r) => {
+      expect(verifyWebhookSignature({ body: r.body, signature: r.headers['x-tradeloom-signature'] as string, timestamp: r.headers['x-tradeloom-timestamp'] as string, secret })).toEqual({ ok: true });
+      const body = AlertPayload.parse(JSON.parse(r.body));
+      expect(r.headers['x-tradeloom-delivery']).toBe(body.deliveryId);
+      return body;
+    });
+    expect(bodies.map((b) => [b.timeMs, b.deliveryId, b.runId, b.test, b.message])).toEqual(
+      expected.map((e) => [e.time, webhookDeliveryId(id, 'alert', e.time), id, false, `crossed up at ${formatAlertNumber(e.values.price)}`]),
+    );
+    receiver.close();
     // Its replay has played all 60 bars: the journal says so, once, while it stays running.
     const ended = await waitFor('the replay-ended notice', async () => {
       const d = (await call(h.app, 'GET', `/api/deployments/${id}`)).json;

@@ -1,11 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AlertPayload,
   alertPayload,
-  createWebhookActivities,
   deliverWebhook,
   isInternalAddress,
   resolveWebhookSecret,
@@ -216,32 +214,5 @@ describe('the alert document', () => {
       message: 'ETH RSI 28.5 at n/a', time: '2024-01-02T00:00:00.000Z', timeMs: Date.UTC(2024, 0, 2), bar: 7, symbol: 'ETH',
       values: { when: 1, value: 28.5, price: null },
     });
-  });
-});
-
-describe('as a Temporal activity', () => {
-  const env = { TRADELOOM_WEBHOOK_SECRET_DESK: 'desk-secret-0123456789ab', TRADELOOM_WEBHOOK_ALLOW_PRIVATE: 'true' };
-  const body = alertPayload({ deliveryId: 'act-1', runId: 'r', template: '{node}', event: { nodeId: 'n', time: 0, bar: 0, values: {} }, test: false });
-  const acts = createWebhookActivities({ env, delivery: { backoffMs: 5, maxAttempts: 2 } });
-
-  it('signs with the named secret from the worker’s environment, never from its input', async () => {
-    await acts.deliverWebhookAlert({ url: rx.url(), secretName: 'DESK', deliveryId: 'act-1', body });
-    expect(verify(rx.received[0]!, { secret: env.TRADELOOM_WEBHOOK_SECRET_DESK })).toEqual({ ok: true });
-  });
-
-  it('fails non-retryable on a 4xx or a missing secret, retryable on a 5xx', async () => {
-    rx.reply((res) => res.writeHead(410).end('gone'));
-    const gone = await acts.deliverWebhookAlert({ url: rx.url(), secretName: 'DESK', deliveryId: 'a', body }).catch((e: unknown) => e);
-    expect(gone).toBeInstanceOf(ApplicationFailure);
-    expect(gone).toMatchObject({ type: 'WebhookDeliveryFailed', nonRetryable: true, details: [{ code: 'http_status', status: 410 }] });
-    rx.reply((res) => res.writeHead(500).end());
-    await expect(acts.deliverWebhookAlert({ url: rx.url(), secretName: 'DESK', deliveryId: 'a', body })).rejects.toMatchObject({ type: 'WebhookDeliveryFailed', nonRetryable: false });
-    await expect(acts.deliverWebhookAlert({ url: rx.url(), deliveryId: 'a', body })).rejects.toMatchObject({ type: 'WebhookNotConfigured', nonRetryable: true });
-  });
-
-  it('refuses internal addresses unless the worker’s environment allows them', async () => {
-    const strict = createWebhookActivities({ env: { TRADELOOM_WEBHOOK_SECRET: secret } });
-    await expect(strict.deliverWebhookAlert({ url: rx.url(), deliveryId: 'a', body })).rejects.toMatchObject({ type: 'WebhookDeliveryFailed', nonRetryable: true });
-    expect(rx.received).toHaveLength(0);
   });
 });

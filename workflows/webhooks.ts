@@ -1,7 +1,8 @@
 /**
  * Webhook delivery: HMAC-signed JSON POSTs with a deterministic delivery id, bounded retries, a
  * per-attempt timeout and a refusal to reach internal networks. Used by the server to send a test alert
- * and, as a Temporal activity (`createWebhookActivities`), by paper and live runs. See docs/outputs.md.
+ * and by the deployment step to deliver its alert outbox (workflows/deployment-activities.ts). See
+ * docs/outputs.md.
  *
  * Nothing here runs inside a workflow: it does I/O and reads the clock.
  */
@@ -11,7 +12,6 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { renderMessage, type MessageFields } from '../nodes/output/webhookAlert/message.ts';
 
@@ -407,42 +407,3 @@ export function alertPayload(a: { deliveryId: string; runId: string; template: s
     values,
   };
 }
-
-// ---------------------------------------------------------------------------------------------------
-// As a Temporal activity
-
-/** What a workflow passes: the secret's name, never the secret, because activity inputs are kept in the workflow history. */
-export interface WebhookAlertActivityInput {
-  url: string;
-  secretName?: string;
-  deliveryId: string;
-  body: AlertPayload;
-}
-
-/**
- * Activities for paper and live runs (issue #4). The worker resolves the secret from its own
- * environment; a failure that retrying cannot fix (a 4xx, a refused address, no secret) is
- * non-retryable, so Temporal's retry policy only retries what may pass later.
- */
-export function createWebhookActivities(deps: { env?: NodeJS.ProcessEnv; delivery?: DeliveryOptions } = {}) {
-  const env = deps.env ?? process.env;
-  return {
-    async deliverWebhookAlert(input: WebhookAlertActivityInput): Promise<DeliveryReceipt> {
-      try {
-        const secret = resolveWebhookSecret(input.secretName, env);
-        return await deliverWebhook(
-          { url: input.url, body: input.body, secret, deliveryId: input.deliveryId },
-          { allowPrivateNetworks: allowPrivateFromEnv(env), ...deps.delivery },
-        );
-      } catch (err) {
-        if (err instanceof WebhookConfigError) throw ApplicationFailure.create({ type: 'WebhookNotConfigured', message: err.message, nonRetryable: true });
-        if (err instanceof WebhookDeliveryError) {
-          throw ApplicationFailure.create({ type: 'WebhookDeliveryFailed', message: err.message, nonRetryable: !err.retryable, details: [{ code: err.code, status: err.status ?? null }] });
-        }
-        throw err;
-      }
-    },
-  };
-}
-
-export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

@@ -353,6 +353,40 @@ export const DeploymentFillSchema = defineEntity({
 export class DeploymentFill extends DeploymentFillSchema.class {}
 DeploymentFillSchema.setClass(DeploymentFill);
 
+export const deploymentAlertStatuses = ['pending', 'sent', 'failed'] as const;
+
+/**
+ * The alert outbox: a webhook alert a deployment's committed bar raised, written in that bar's
+ * transaction under its delivery id (`webhookDeliveryId(deployment, node, bar time)`), so a retried bar
+ * never makes a second alert; then delivered by the steps after it, at least once, with retries.
+ */
+export const DeploymentAlertSchema = defineEntity({
+  name: 'DeploymentAlert',
+  tableName: 'deployment_alerts',
+  properties: {
+    deliveryId: p.uuid().primary(),
+    deployment: () => p.manyToOne(Deployment).deleteRule('cascade'),
+    nodeId: p.string().length(100),
+    barTime: p.double().$type<number>(),
+    url: p.text(),
+    /** The node's signing secret's name (the secret stays in the worker's environment); null: the default one. */
+    secretName: p.string().length(40).nullable(),
+    /** The alert's JSON body (workflows/webhooks.ts `AlertPayload`); each attempt signs it afresh. */
+    payload: p.json<Record<string, unknown>>(),
+    status: p.enum(deploymentAlertStatuses),
+    attempts: p.integer().default(0),
+    /** Epoch ms: not tried again before this. */
+    nextAttemptAt: p.double().$type<number>(),
+    lastError: p.text().nullable(),
+    receiverStatus: p.integer().nullable(),
+    sentAt: p.double().$type<number>().nullable(),
+    ...timestamps,
+  },
+  indexes: [{ properties: ['deployment', 'status'] }],
+});
+export class DeploymentAlert extends DeploymentAlertSchema.class {}
+DeploymentAlertSchema.setClass(DeploymentAlert);
+
 /** Append-only journal of a deployment: risk denials, state changes, controls, reconciliations, outages. */
 export const DeploymentEventSchema = defineEntity({
   name: 'DeploymentEvent',
@@ -373,4 +407,4 @@ export const DeploymentEventSchema = defineEntity({
 export class DeploymentEvent extends DeploymentEventSchema.class {}
 DeploymentEventSchema.setClass(DeploymentEvent);
 
-export const entities = [Strategy, StrategyVersion, Dataset, Run, RunResult, ResearchRun, ResearchTrial, CustomNode, CustomNodeVersion, Deployment, DeploymentOrder, DeploymentFill, DeploymentEvent];
+export const entities = [Strategy, StrategyVersion, Dataset, Run, RunResult, ResearchRun, ResearchTrial, CustomNode, CustomNodeVersion, Deployment, DeploymentOrder, DeploymentFill, DeploymentAlert, DeploymentEvent];
