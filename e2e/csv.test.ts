@@ -44,7 +44,7 @@ describe('uploaded CSV data', () => {
     await shot();
 
     await runAndWait(page);
-    expect(await page.getByTestId('result-range').textContent()).toBe('2023-03-01 00:00 → 2023-03-13 11:00 UTC · 300 bars · warm-up 29');
+    expect(await page.getByTestId('result-range').textContent()).toBe('2023-03-01 00:00 → 2023-03-13 11:00 UTC · 300 bars · warm-up 30');
     await shot();
     expect(await (await runRows(page)).first().textContent()).toContain('eth-1h.csv');
     await shot();

@@ -101,11 +101,11 @@ describe('runBacktest', () => {
 
   it('refuses data too short to warm up and trade', async () => {
     const plan = compileOk(example);
-    expect(plan.warmup).toBe(49);
+    expect(plan.warmup).toBe(50);
     const bars = (n: number) => syntheticBars({ seed: 1, bars: n, startPrice: 100, drift: 0, volatility: 0.5, intervalMinutes: 60, startTime: 0 });
-    const attempt = runBacktest(plan, bars(50));
+    const attempt = runBacktest(plan, bars(51));
     await expect(attempt).rejects.toBeInstanceOf(DataError);
-    await expect(runBacktest(plan, bars(50))).rejects.toThrow('the data has 50 bars but the strategy needs 49 bars to warm up and at least 2 more to trade');
+    await expect(runBacktest(plan, bars(51))).rejects.toThrow('the data has 51 bars but the strategy needs 50 bars to warm up and at least 2 more to trade');
     // Without a warm-up, no "0 bars to warm up"; one bar is "1 bar".
     const plain = compileOk({
       schemaVersion: 1,
@@ -118,7 +118,7 @@ describe('runBacktest', () => {
     });
     expect(plain.warmup).toBe(0);
     await expect(runBacktest(plain, bars(1))).rejects.toThrow(/^the data has 1 bar but the strategy needs at least 2 bars to trade$/);
-    await expect(runBacktest(plan, bars(51))).resolves.toMatchObject({ bars: 51 });
+    await expect(runBacktest(plan, bars(52))).resolves.toMatchObject({ bars: 52 });
   });
 });
 

@@ -47,7 +47,7 @@ describe('cli as a child process', { timeout: 60_000 }, () => {
     expect(first.code).toBe(0);
     const result = JSON.parse(first.stdout);
     expect(Object.keys(result).sort()).toEqual(['bars', 'endTime', 'equity', 'events', 'eventsTruncated', 'leverageCuts', 'metrics', 'skippedBars', 'startTime', 'trades', 'warmup']);
-    expect(result).toMatchObject({ bars: 5000, warmup: 49, startTime: Date.UTC(2024, 0, 1), endTime: Date.UTC(2024, 0, 1) + 4999 * 3_600_000 });
+    expect(result).toMatchObject({ bars: 5000, warmup: 50, startTime: Date.UTC(2024, 0, 1), endTime: Date.UTC(2024, 0, 1) + 4999 * 3_600_000 });
     expect(Object.keys(result.metrics)).toEqual(expect.arrayContaining(['totalReturn', 'cagr', 'sharpe', 'maxDrawdown', 'winRate', 'exposure', 'finalEquity']));
     expect(result.metrics.trades).toBeGreaterThan(0);
     expect(result.trades[0]).toEqual(expect.objectContaining({ side: 'long', entryTime: expect.any(Number), pnl: expect.any(Number), open: false }));
@@ -69,7 +69,7 @@ describe('cli as a child process', { timeout: 60_000 }, () => {
     expect(result.trades.length).toBeGreaterThan(0);
     const text = cli('backtest', example, '--data', path);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`CSV ${path}: 400 bars, 2023-01-01 00:00 → 2024-02-04 00:00 UTC, warm-up 49 bars`);
+    expect(text.stdout).toContain(`CSV ${path}: 400 bars, 2023-01-01 00:00 → 2024-02-04 00:00 UTC, warm-up 50 bars`);
     expect(text.stdout).toMatch(/Total return\s+-?\d+\.\d\d %/);
     expect(text.stdout).toMatch(/Trades\s+\d+ closed/);
   });

@@ -328,11 +328,11 @@ describe('compile: plan', () => {
     expect(plan.slotCount).toBe(used.length + nanWidth);
   });
 
-  it('computes warm-up from the graph: the longest upstream chain (SMA 50 → crossover → order = 49)', () => {
+  it('computes warm-up from the graph: the longest upstream chain (SMA 50 → crossover, which needs the bar before → order = 50)', () => {
     expect(node('fast').warmup).toBe(9);
     expect(node('slow').warmup).toBe(49);
-    expect(node('cross').warmup).toBe(49);
-    expect(plan.warmup).toBe(49);
+    expect(node('cross').warmup).toBe(50);
+    expect(plan.warmup).toBe(50);
   });
 
   it('adds warm-ups along a chain', () => {

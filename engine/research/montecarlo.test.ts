@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barReturns, simulatePaths, summarizePaths, type MonteCarloSource } from './montecarlo.ts';
+import { barReturns, simulatePaths, summarizePaths, tradeReturns, type MonteCarloSource } from './montecarlo.ts';
 
 const source: MonteCarloSource = {
   tradePnls: Float64Array.from([500, -300, 800, -1200, 400, 900, -200, -600, 700, 100]),
@@ -10,10 +10,27 @@ const source: MonteCarloSource = {
 describe('Monte Carlo paths', () => {
   it('reshuffles trade order: same final return every path, drawdowns that vary', () => {
     const { finalReturns, maxDrawdowns } = simulatePaths(source, 'reshuffle', { seed: 1, from: 0, to: 200, blockLength: 1 });
+    // The trades' returns on the equity they were entered with, compounded in any order: the base's 1.1 %.
     for (const r of finalReturns) expect(r).toBeCloseTo(1.1, 9);
     expect(new Set(maxDrawdowns.map((d) => d.toFixed(6))).size).toBeGreaterThan(5);
-    // The worst case stacks every loss: 2300 of drawdown from a peak at or above the start.
-    for (const d of maxDrawdowns) expect(d).toBeLessThanOrEqual((2300 / 100_000) * 100 + 1e-9);
+    // The worst case stacks every loss: at most the product of the losing returns.
+    const losses = tradeReturns(source.tradePnls, source.initialCash).filter((r) => r < 0);
+    for (const d of maxDrawdowns) expect(d).toBeLessThanOrEqual((1 - losses.reduce((a, r) => a * (1 + r), 1)) * 100 + 1e-9);
+  });
+
+  it('compounds trades sized on equity: a strategy that bets everything never loses more than everything', () => {
+    // All in, every trade: +50 %, then −60 % of a larger account (−90 000 of 150 000), then +20 %.
+    const allIn: MonteCarloSource = { tradePnls: Float64Array.from([50_000, -90_000, 12_000]), equity: source.equity, initialCash: 100_000 };
+    expect(Array.from(tradeReturns(allIn.tradePnls, allIn.initialCash))).toEqual([0.5, -0.6, 0.2]);
+    for (const method of ['reshuffle', 'tradeBootstrap'] as const) {
+      const { finalReturns, maxDrawdowns } = simulatePaths(allIn, method, { seed: 2, from: 0, to: 500, blockLength: 1 });
+      expect(Math.min(...finalReturns)).toBeGreaterThanOrEqual(-100);
+      expect(Math.max(...maxDrawdowns)).toBeLessThanOrEqual(100);
+      if (method === 'reshuffle') for (const r of finalReturns) expect(r).toBeCloseTo((1.5 * 0.4 * 1.2 - 1) * 100, 9);
+    }
+    // Adding the dollar PnLs, three draws of the loss would have been −170 %; compounded it is −93.6 %.
+    const { finalReturns } = simulatePaths(allIn, 'tradeBootstrap', { seed: 2, from: 0, to: 500, blockLength: 1 });
+    expect(Math.min(...finalReturns)).toBeCloseTo((0.4 ** 3 - 1) * 100, 9);
   });
 
   it('bootstraps trades with replacement, so final returns spread around the original', () => {

@@ -4,7 +4,7 @@ import { histogram, maxDrawdownPct, percentileTable, type HistogramBin, type Per
 
 export const MonteCarloMethod = z
   .enum(['reshuffle', 'tradeBootstrap', 'blockBootstrap'])
-  .describe('reshuffle: the same trades in a random order (final return unchanged, drawdown varies); tradeBootstrap: trades drawn with replacement; blockBootstrap: blocks of per-bar returns drawn with replacement.');
+  .describe('reshuffle: the same trades in a random order (final return unchanged, drawdown varies); tradeBootstrap: trades drawn with replacement; both compound each trade\'s return on the equity it was entered with. blockBootstrap: blocks of per-bar returns drawn with replacement.');
 export type MonteCarloMethod = z.infer<typeof MonteCarloMethod>;
 
 /** What the paths resample: the base backtest's trade PnLs and its per-bar equity. */
@@ -24,14 +24,31 @@ export interface PathOutcome {
 }
 
 /**
- * Trade-level path: the account's equity after each trade, trades taken in the drawn order. Drawdown is
- * measured at trade exits, so it misses dips inside a trade (the block bootstrap sees those).
+ * Each trade's net PnL as a fraction of the account's equity when it was entered: the initial cash plus
+ * the PnL of the trades before it (exact for trades that do not overlap, as one symbol's never do). A
+ * path compounds these, so a trade sized at a percent of equity keeps that size whenever it is drawn:
+ * adding dollar PnLs instead took a strategy that bets all its equity below −100 % when its early, large
+ * losses were drawn late or twice. Once the account has nothing left, later trades return 0.
  */
-function tradePath(pnls: Float64Array, initialCash: number): PathOutcome {
-  const equity = new Float64Array(pnls.length);
+export function tradeReturns(pnls: Float64Array, initialCash: number): Float64Array {
   let e = initialCash;
-  for (let i = 0; i < pnls.length; i++) equity[i] = e += pnls[i]!;
-  return { finalReturn: (e / initialCash - 1) * 100, maxDrawdown: maxDrawdownPct(equity, initialCash) };
+  return Float64Array.from(pnls, (pnl) => {
+    const r = e > 0 ? pnl / e : 0;
+    e += pnl;
+    return r;
+  });
+}
+
+/**
+ * Trade-level path: the account's equity after each trade (as a multiple of the initial cash), trades
+ * taken in the drawn order and compounded, never below 0 (ruin). Drawdown is measured at trade exits, so
+ * it misses dips inside a trade (the block bootstrap sees those).
+ */
+function tradePath(returns: Float64Array): PathOutcome {
+  const equity = new Float64Array(returns.length);
+  let e = 1;
+  for (let i = 0; i < returns.length; i++) equity[i] = e = Math.max(0, e * (1 + returns[i]!));
+  return { finalReturn: (e - 1) * 100, maxDrawdown: maxDrawdownPct(equity, 1) };
 }
 
 /**
@@ -74,6 +91,7 @@ export function simulatePaths(source: MonteCarloSource, method: MonteCarloMethod
   const finalReturns: number[] = [];
   const maxDrawdowns: number[] = [];
   const returns = method === 'blockBootstrap' ? barReturns(source.equity, source.initialCash) : undefined;
+  const trades = method === 'blockBootstrap' ? undefined : tradeReturns(source.tradePnls, source.initialCash);
   const drawn = new Float64Array(source.tradePnls.length);
   for (let p = options.from; p < options.to; p++) {
     const random = mulberry32(streamSeed(options.seed, p));
@@ -81,12 +99,12 @@ export function simulatePaths(source: MonteCarloSource, method: MonteCarloMethod
     if (method === 'blockBootstrap') {
       out = blockPath(returns!, Math.max(1, options.blockLength), random);
     } else if (method === 'reshuffle') {
-      drawn.set(source.tradePnls);
+      drawn.set(trades!);
       shuffleInPlace(drawn, random);
-      out = tradePath(drawn, source.initialCash);
+      out = tradePath(drawn);
     } else {
-      for (let i = 0; i < drawn.length; i++) drawn[i] = source.tradePnls[randomInt(random, drawn.length)]!;
-      out = tradePath(drawn, source.initialCash);
+      for (let i = 0; i < drawn.length; i++) drawn[i] = trades![randomInt(random, drawn.length)]!;
+      out = tradePath(drawn);
     }
     finalReturns.push(out.finalReturn);
     maxDrawdowns.push(out.maxDrawdown);

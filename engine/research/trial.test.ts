@@ -47,15 +47,15 @@ describe('runTrial', () => {
   it('measures a window after warming up on the bars just before it, and never reads past it', async () => {
     const window = { from: 1200, to: 1800 };
     const trial = await runTrial(graph, {}, bars, { registry, window });
-    expect(trial.warmup).toBe(49);
+    expect(trial.warmup).toBe(50);
     expect(trial.equity.length).toBe(600);
     expect(trial.time[0]).toBe(bars.time[1200]);
     expect(trial.startEquity).toBe(100_000);
     for (const t of trial.trades) expect(t.entryTime).toBeGreaterThanOrEqual(bars.time[1200]!);
 
     // The same as running the engine on the warm-up bars plus the window.
-    const direct = await runBacktest(plainPlan(graph), sliceBars(bars, 1200 - 50, 1800), { maxCurvePoints: 1000 });
-    expect([...trial.equity]).toEqual(direct.equity.slice(50).map((p) => p.value));
+    const direct = await runBacktest(plainPlan(graph), sliceBars(bars, 1200 - 51, 1800), { maxCurvePoints: 1000 });
+    expect([...trial.equity]).toEqual(direct.equity.slice(51).map((p) => p.value));
     expect(trial.metrics.totalReturn).toBeCloseTo((direct.metrics.finalEquity / 100_000 - 1) * 100, 9);
 
     // Scrambling every bar after the window changes nothing: no lookahead.

@@ -40,7 +40,7 @@ describe('logic.crossover', () => {
     );
     // fast SMA(2): –, 10, 9, 8, 10, 13; slow SMA(3): –, –, 29/3, 25/3, 29/3, 11. Only bar 4 crosses (8 ≤ 25/3, then 10 > 29/3).
     const run = runGraph(graph, makeBars({ close: [11, 9, 9, 7, 13, 13] }), { above: 'x.above', below: 'x.below' });
-    expect(run.plan.warmup).toBe(2);
+    expect(run.plan.warmup).toBe(3);
     expect(run.values.above).toEqual([0, 0, 0, 0, 1, 0]);
     expect(run.values.below).toEqual([0, 0, 0, 0, 0, 0]);
   });

@@ -25,6 +25,10 @@ export const crossover = defineNode({
     below: { kind: 'bool', description: 'A crossed below B on this bar.' },
   },
   params: z.object({}),
+  // A cross is judged against the bar before, so the first bar with A and B known cannot be one: one bar
+  // of warm-up, as Lag(1) has. A walk-forward window starts its run `warmup + 1` bars early, and missed a
+  // cross on the bar before the window without it (docs/research.md).
+  warmup: () => 1,
   init: () => ({ prevA: NaN, prevB: NaN }),
   step(s, _p, input, out) {
     const { a, b } = input;
