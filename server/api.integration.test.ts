@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runBacktest } from '../engine/backtest.ts';
 import { compile } from '../engine/compile.ts';
 import { chooseData, loadBars } from '../engine/data.ts';
 import { registry } from '../nodes/index.ts';
 import { createRegistry } from '../nodes/registry.ts';
-import { Strategy } from './db/entities.ts';
+import { createApp } from './app.ts';
+import { createCustomNodeHost } from './custom-registry.ts';
+import { LOCAL_OWNER, Strategy } from './db/entities.ts';
 import { call, createHarness, useHarness, waitFor, type Harness } from './testing/harness.ts';
 import { slowGraph } from './testing/slow-graph.ts';
 
@@ -92,6 +97,32 @@ describe('API against real PostgreSQL and Temporal', () => {
     const notJson = await h.app.request('/api/strategies', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ errors: [{ path: 'body' }] });
+  });
+
+  it('refuses a NUL character anywhere in a request with a 400 naming where, before it reaches the database', async () => {
+    const created = await call(h.app, 'POST', '/api/strategies', { name: 'a\u0000b', graph: smaCross });
+    expect(created.status).toBe(400);
+    expect(created.json.errors).toEqual([{ path: 'body.name', message: expect.stringContaining('NUL') }]);
+    const inGraph = structuredClone(smaCross);
+    inGraph.nodes[1].params.note = 'x\u0000';
+    expect((await call(h.app, 'POST', '/api/strategies', { name: 'ok', graph: inGraph })).json.errors).toEqual([{ path: 'body.graph.nodes.1.params.note', message: expect.any(String) }]);
+    const query = await call(h.app, 'GET', '/api/strategies?q=%00');
+    expect([query.status, query.json.errors]).toEqual([400, [{ path: 'query.q', message: expect.any(String) }]]);
+    expect((await call(h.app, 'POST', '/api/datasets?name=a%00b', 'time,open,high,low,close,volume\n')).status).toBe(400);
+    expect(await h.orm.em.fork().count(Strategy, {})).toBe(await h.orm.em.fork().count(Strategy, { name: { $ne: 'ok' } }));
+  });
+
+  it('answers an unknown API path with a 404 problem for GET too, not the editor page', async () => {
+    // As `npm start` serves it: with the editor, whose page is the fallback for client-side routes.
+    const editorDir = mkdtempSync(join(tmpdir(), 'tradeloom-editor-'));
+    writeFileSync(join(editorDir, 'index.html'), '<!doctype html><title>Tradeloom</title>');
+    const log = pino({ level: 'silent' });
+    const app = createApp({ orm: h.orm, dbKind: 'postgresql', registry, customNodes: createCustomNodeHost({ base: registry, log }), temporal: h.temporal, log, owner: LOCAL_OWNER, editorDir });
+    for (const path of ['/api/runz', '/api/openapi.yaml', '/api/strategies/x/y/z']) {
+      const res = await call(app, 'GET', path);
+      expect([path, res.status, res.type]).toEqual([path, 404, 'application/problem+json']);
+    }
+    expect((await app.request('/deployments/abc')).headers.get('content-type')).toContain('text/html');
   });
 
   it('never leaks a stack trace from a 500', async () => {

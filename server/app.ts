@@ -18,6 +18,7 @@ import { registerResearchRoutes } from './routes/research.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { refuseNul } from './nul-guard.ts';
 import { documentRateLimits } from './rate-limit.ts';
 import { registerTemplateRoutes } from './routes/templates.ts';
 
@@ -75,6 +76,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/research', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A research request may be at most 64 KB.') }));
   app.use('/api/deployments', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A deployment request may be at most 64 KB.') }));
   app.use('/api/research/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, 'Too large', 'A research request may be at most 64 KB.') }));
+  // After the size limits: it reads a JSON body before the route does.
+  app.use('/api/*', refuseNul);
 
   registerSystemRoutes(app, deps);
   registerStrategyRoutes(app, deps);
@@ -98,6 +101,9 @@ export function createApp(deps: AppDeps) {
   }));
   app.get('/api/docs/scalar.js', async (c) => c.body(await readFile(scalarBundle), 200, { 'content-type': 'text/javascript', 'cache-control': 'max-age=86400' }));
   app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Tradeloom API', cdn: '/api/docs/scalar.js', theme: 'deepSpace', withDefaultFonts: false }));
+
+  // An unknown API path is a 404 problem for GET too, not the editor's page (which the fallback below serves).
+  app.get('/api/*', (c) => c.notFound());
 
   if (deps.editorDir) {
     const root = deps.editorDir;
