@@ -9,9 +9,9 @@ import { parseOhlcvCsv } from './csv.ts';
  * basket of them. Keeps the graph's other synthetic settings (length, volatility) when only the seed changes.
  */
 export const DataChoice = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('synthetic'), seed: z.number().int().min(0).max(2 ** 32 - 1), bars: z.number().int().min(10).max(20_000_000).optional() }),
-  z.object({ kind: z.literal('dataset'), datasetId: z.string().min(1).max(64) }),
-  z.object({ kind: z.literal('datasets'), datasets: BasketDatasets }),
+  z.strictObject({ kind: z.literal('synthetic'), seed: z.number().int().min(0).max(2 ** 32 - 1), bars: z.number().int().min(10).max(20_000_000).optional() }),
+  z.strictObject({ kind: z.literal('dataset'), datasetId: z.string().min(1).max(64) }),
+  z.strictObject({ kind: z.literal('datasets'), datasets: BasketDatasets }),
 ]);
 export type DataChoice = z.infer<typeof DataChoice>;
 

@@ -85,7 +85,7 @@ export const DatasetOut = z
   .object({ id: z.uuid(), name: z.string(), bars: z.number().int(), startTime: z.string(), endTime: z.string(), createdAt: z.string() })
   .openapi('Dataset');
 
-export const RunCreate = z.object({ strategyId: z.uuid(), data: DataChoice.optional() }).openapi('RunCreate');
+export const RunCreate = z.strictObject({ strategyId: z.uuid(), data: DataChoice.optional() }).openapi('RunCreate');
 
 export const RunOut = z
   .object({

@@ -10,12 +10,14 @@ export const ParamsOverrideSchema = z
   .default({})
   .describe('Param values to use instead of the graph’s, by nodeId.param (e.g. {"fast.period": 12}).');
 
-export const SweepConfig = z.object({
+// Strict, as every request object: a misspelt field ("blockBars") was dropped and its default used,
+// so the study that ran was not the one asked for, with nothing said.
+export const SweepConfig = z.strictObject({
   sampling: Sampling,
   metric: RankMetric.default('sharpe'),
 });
 
-export const WalkForwardConfig = z.object({
+export const WalkForwardConfig = z.strictObject({
   mode: WindowMode.default('rolling'),
   inSampleBars: z.number().int().min(20).max(10_000_000).describe('Bars each in-sample optimisation sees.'),
   outOfSampleBars: z.number().int().min(5).max(10_000_000).describe('Bars each out-of-sample test runs on; windows move on by this much.'),
@@ -23,7 +25,7 @@ export const WalkForwardConfig = z.object({
   metric: RankMetric.default('sharpe'),
 });
 
-export const MonteCarloConfig = z.object({
+export const MonteCarloConfig = z.strictObject({
   method: MonteCarloMethod.default('blockBootstrap'),
   paths: z.number().int().min(10).max(100_000).default(1000),
   blockLength: z.number().int().min(1).max(100_000).default(20).describe('Bars per block (block bootstrap only).'),
@@ -32,7 +34,7 @@ export const MonteCarloConfig = z.object({
 });
 
 const Multipliers = z.array(z.number().min(0).max(20)).min(1).max(20);
-export const CostSensitivityConfig = z.object({
+export const CostSensitivityConfig = z.strictObject({
   commissionMultipliers: Multipliers.default([0, 1, 2, 3]).describe('Each commission part times these.'),
   slippageMultipliers: Multipliers.default([0, 1, 2, 4]).describe('Each slippage amount times these.'),
   params: ParamsOverrideSchema,
@@ -40,7 +42,7 @@ export const CostSensitivityConfig = z.object({
 
 /** How a run spreads over workers: trials per activity and activities in flight at once. */
 export const Execution = z
-  .object({
+  .strictObject({
     trialsPerActivity: z.number().int().min(1).max(500).optional().describe('Default: 10 for sweeps and cost grids, 1 out-of-sample window, 2 Monte Carlo batches of 100 paths.'),
     concurrency: z.number().int().min(1).max(64).default(8).describe('Activities in flight at once, across all workers.'),
   })

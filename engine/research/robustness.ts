@@ -6,7 +6,7 @@ import type { MonteCarloSummary, WalkForwardSummary } from './summary.ts';
  * paper or live trading. The defaults are deliberately modest: they reject strategies whose edge
  * vanishes out of sample or whose risk depends on a lucky order of trades, not merely mediocre ones.
  */
-export const RobustnessThresholds = z.object({
+export const RobustnessThresholds = z.strictObject({
   walkForward: z
     .object({
       minStitchedReturn: z.number().default(0).describe('Stitched out-of-sample return, percent, at least.'),

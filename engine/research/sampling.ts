@@ -7,9 +7,9 @@ export const MAX_TRIALS = 100_000;
 
 export const Sampling = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('grid') }).describe('Every combination of the optimisable params.'),
+    z.strictObject({ kind: z.literal('grid') }).describe('Every combination of the optimisable params.'),
     z
-      .object({
+      .strictObject({
         kind: z.literal('random'),
         samples: z.number().int().min(1).max(MAX_TRIALS).describe('How many distinct combinations to try.'),
         seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('Same seed, same combinations.'),

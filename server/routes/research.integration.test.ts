@@ -217,6 +217,14 @@ describe('research runs against real PostgreSQL and Temporal', () => {
     const invalid = await call(h.app, 'POST', '/api/research', { kind: 'walkForward', strategyId: good, config: { inSampleBars: -1, outOfSampleBars: 10 } });
     expect(invalid.status).toBe(400);
     expect(invalid.json.errors).toContainEqual(expect.objectContaining({ path: 'body.config.inSampleBars' }));
+    // A misspelt field is refused, naming it: it was dropped, and the study ran with the default.
+    const typo = await call(h.app, 'POST', '/api/research', { kind: 'monteCarlo', strategyId: good, data, config: { blockBars: 100 } });
+    expect([typo.status, typo.json.errors]).toEqual([400, [expect.objectContaining({ path: 'body.config', message: expect.stringContaining('blockBars') })]]);
+    const dataTypo = await call(h.app, 'POST', '/api/research', { kind: 'sweep', strategyId: good, data: { ...data, startPrice: 5 } });
+    expect(dataTypo.status).toBe(400);
+    expect(JSON.stringify(dataTypo.json.errors)).toContain('startPrice');
+    const runTypo = await call(h.app, 'POST', '/api/runs', { strategyId: good, dataSource: data });
+    expect([runTypo.status, JSON.stringify(runTypo.json.errors)]).toEqual([400, expect.stringContaining('dataSource')]);
 
     const em = h.orm.em.fork();
     const theirs = em.create(Strategy, { owner: 'someone-else', name: 'Private', graph: optimisable() });

@@ -25,10 +25,10 @@ const common = {
 };
 export const ResearchCreate = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('sweep'), ...common, config: SweepConfig.default({ sampling: { kind: 'grid' }, metric: 'sharpe' }) }),
-    z.object({ kind: z.literal('walkForward'), ...common, config: WalkForwardConfig }),
-    z.object({ kind: z.literal('monteCarlo'), ...common, config: MonteCarloConfig.default(MonteCarloConfig.parse({})) }),
-    z.object({ kind: z.literal('costSensitivity'), ...common, config: CostSensitivityConfig.default(CostSensitivityConfig.parse({})) }),
+    z.strictObject({ kind: z.literal('sweep'), ...common, config: SweepConfig.default({ sampling: { kind: 'grid' }, metric: 'sharpe' }) }),
+    z.strictObject({ kind: z.literal('walkForward'), ...common, config: WalkForwardConfig }),
+    z.strictObject({ kind: z.literal('monteCarlo'), ...common, config: MonteCarloConfig.default(MonteCarloConfig.parse({})) }),
+    z.strictObject({ kind: z.literal('costSensitivity'), ...common, config: CostSensitivityConfig.default(CostSensitivityConfig.parse({})) }),
   ])
   .openapi('ResearchCreate');
 
@@ -74,7 +74,7 @@ const TrialsQuery = z.object({
 });
 
 const RobustnessRequest = z
-  .object({ strategyId: z.uuid(), thresholds: RobustnessThresholds.optional() })
+  .strictObject({ strategyId: z.uuid(), thresholds: RobustnessThresholds.optional() })
   .openapi('RobustnessRequest');
 
 const RobustnessOut = z

@@ -49,6 +49,15 @@ describe('heatmap binning', () => {
     expect(fixed.cells[0]!.trial!.params['order.percent']).toBe(50);
   });
 
+  it('with one param "best" and another "mean", shows the best over the first of the mean over the second, as the caption says', () => {
+    // A one-axis map over fast.period: the cell for 5 holds slow.period 40/80/120 × order.percent 50/100.
+    const h = buildHeatmap(dims, trials, 'sharpe', { x: 'fast.period', y: null }, { 'slow.period': { kind: 'best' }, 'order.percent': { kind: 'mean' } });
+    expect(describeOthers(dims, { x: 'fast.period', y: null }, { 'slow.period': { kind: 'best' }, 'order.percent': { kind: 'mean' } })).toBe('best over slow.period; mean over order.percent');
+    // Best slow.period (120) of the mean over order.percent: 500 + 120 + 0.075; the mean of all six would be 580.075.
+    expect(h.cells[0]).toMatchObject({ value: 620.075, count: 6 });
+    expect(h.cells[0]!.trial!.params).toMatchObject({ 'slow.period': 120, 'order.percent': 100 });
+  });
+
   it('keeps the best by the metric’s own direction: the smallest drawdown wins', () => {
     const h = buildHeatmap(dims, trials, 'maxDrawdown', { x: 'slow.period', y: 'order.percent' });
     expect(h.better).toBe('lower');

@@ -110,10 +110,14 @@ export function buildHeatmap(
     const o = others[d.key];
     return o?.kind === 'fixed' ? [[d.key, o.value] as const] : [];
   });
-  const mean = dimensions.some((d) => d.key !== axes.x && d.key !== axes.y && others[d.key]?.kind === 'mean');
+  // The params the cell takes the best over: its trials are grouped by their values, each group is
+  // averaged over the "mean" params (a group of one trial when there are none), and the cell shows the best
+  // group. Averaging everything as soon as one param said "mean" showed a mean where the caption said "best".
+  const bestKeys = dimensions.filter((d) => d.key !== axes.x && d.key !== axes.y && (others[d.key] ?? { kind: 'best' }).kind === 'best').map((d) => d.key);
+  const groupOf = (t: TrialPoint) => bestKeys.map((k) => t.params[k]).join('|');
 
-  const cells: (HeatCell & { sum: number })[] = [];
-  for (let y = 0; y < ys.length; y++) for (let x = 0; x < xs.length; x++) cells.push({ x, y, value: null, trial: null, count: 0, sum: 0 });
+  const cells: (HeatCell & { groups: Map<string, { sum: number; count: number; trial: TrialPoint }> })[] = [];
+  for (let y = 0; y < ys.length; y++) for (let x = 0; x < xs.length; x++) cells.push({ x, y, value: null, trial: null, count: 0, groups: new Map() });
 
   const ordered = [...trials].sort((a, b) => a.trialIndex - b.trialIndex);
   for (const t of ordered) {
@@ -125,14 +129,23 @@ export function buildHeatmap(
     if (xi === undefined || yi === undefined) continue;
     const cell = cells[yi * xs.length + xi]!;
     cell.count++;
-    cell.sum += v;
-    const best = cell.trial ? metricOf(cell.trial, metric)! : null;
-    if (best === null || (better === 'higher' ? v > best : v < best)) cell.trial = t;
+    const key = groupOf(t);
+    const group = cell.groups.get(key);
+    if (!group) cell.groups.set(key, { sum: v, count: 1, trial: t });
+    else {
+      group.sum += v;
+      group.count++;
+      if (better === 'higher' ? v > metricOf(group.trial, metric)! : v < metricOf(group.trial, metric)!) group.trial = t;
+    }
   }
   let min: number | null = null;
   let max: number | null = null;
-  const out = cells.map(({ sum, ...cell }) => {
-    const value = cell.count === 0 ? null : mean ? sum / cell.count : metricOf(cell.trial!, metric);
+  const out = cells.map(({ groups, ...cell }) => {
+    let value: number | null = null;
+    for (const g of groups.values()) {
+      const m = g.sum / g.count;
+      if (value === null || (better === 'higher' ? m > value : m < value)) (value = m), (cell.trial = g.trial);
+    }
     if (value !== null) {
       min = min === null ? value : Math.min(min, value);
       max = max === null ? value : Math.max(max, value);
