@@ -281,6 +281,16 @@ export class SimBroker {
     this.onBarAt(bar, one, 0);
   }
 
+  /**
+   * Whether the working entry order adds to the position on its side: a buy from flat or long, a sell
+   * from flat or short. With several symbols the executor works these after the others on each bar, so
+   * sales free the cash that purchases at the same open need.
+   */
+  addsExposure(): boolean {
+    const e = this.entry;
+    return e.active && (e.target > this.position ? this.position >= 0 : e.target < this.position && this.position <= 0);
+  }
+
   /** Whether `onBar` has anything to do: an order working, a position to protect or mark, or volatility to track. */
   working(): boolean {
     return this.entry.active || this.position !== 0 || this.trackVolatility;

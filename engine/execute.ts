@@ -821,6 +821,8 @@ const counts = new Float64Array(2);
 // pass leaves its sum, so that its reads are not optimised away.
 const worked = new Int32Array(${L});
 const warmSink = new Float64Array(1);
+${L > 1 ? `// Per symbol, 1 while its broker waits for the second pass of a bar (\`barAt\`: orders that add exposure).
+const later = new Uint8Array(${L});` : ''}
 ${declare.join('\n')}
 ${loops.join('\n')}
 /**
@@ -888,9 +890,22 @@ function barAt(from, t) {
     ${lanesFlow ? `// Only the symbols that need the bar go to their brokers (the others are inside their calm bands);
     // the other symbols' marks, which a fill's leverage cap reads, are set before the first fill.
     let marked = ${L > 1 ? 0 : 1};` : ''}
+    ${L > 1 ? `// Two passes: orders that add exposure (a buy from flat or long, a sell from flat or short) are worked
+    // after the others, which free cash or margin. Both fill at the same open, and a rotation's buy, worked
+    // first, was cut by the leverage cap before the sale that pays for it (and never sent again).
+    let deferred = 0;
+    for (let pass = 0; pass <= deferred; pass++) {` : ''}
     ${each}
-      ${lanesFlow ? 'if (ok[k][j] === 0) continue;' : 'if (ok[k][j] === 0) { counts[1]++; continue; }'}
+      ${lanesFlow ? 'if (ok[k][j] === 0) continue;' : `if (ok[k][j] === 0) { ${L > 1 ? 'if (pass === 0) ' : ''}counts[1]++; continue; }`}
       const broker = brokers[k];
+      ${L > 1 ? `if (pass === 1) {
+        if (later[k] === 0) continue;
+        later[k] = 0;
+      } else if (broker.addsExposure()) {
+        later[k] = 1;
+        deferred = 1;
+        continue;
+      }` : ''}
       // The test inlines; the call (too big to inline) is only made when there is something to work,
       // and not on a bar inside the broker's calm band (a held position whose exits the bar does not
       // reach), which leaves it as it was: the quiet stretches' rule, here for single bars. A band that
@@ -911,6 +926,7 @@ function barAt(from, t) {
       }
       ${lanesFlow ? '' : 'lastValid[k] = t;'}
     }
+    ${L > 1 ? '}' : ''}
     let e = account.cash, held = false;
     ${lanesFlow ? `// Every bar of the block valid: each symbol's last valid bar is this one (set for all at the block's
     // end), and the positions are in \`pos\`, so nothing is read of the symbols that hold none.

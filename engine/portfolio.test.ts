@@ -3,7 +3,7 @@ import { runBacktest } from './backtest.ts';
 import { syntheticMarket, type Market } from './bars.ts';
 import { Account, SimBroker } from './broker.ts';
 import { createExecutor } from './execute.ts';
-import { compileOk, fixture } from './testing.ts';
+import { compileOk, fixture, makeBars } from './testing.ts';
 
 const spec = { seed: 5, bars: 3000, startPrice: 100, drift: 0.1, volatility: 0.7, intervalMinutes: 60, startTime: Date.UTC(2024, 0, 1) };
 
@@ -21,6 +21,26 @@ const rotation = fixture(
 );
 
 describe('multi-symbol portfolios', () => {
+  it('a rotation sells the old holding before it buys the new one at the same open, so the leverage cap cuts nothing', async () => {
+    // Top 1 by close, all in. B (200, flat) leads until A jumps to 300 at bar 10 and climbs 10 a bar. A comes
+    // first in the symbols: worked in symbol order, A's buy met a full account and was cut to nothing.
+    const a = makeBars({ close: Array.from({ length: 20 }, (_, i) => (i < 10 ? 100 : 300 + 10 * (i - 10))) });
+    const b = makeBars({ close: Array.from({ length: 20 }, () => 200) });
+    const rotate = fixture(
+      { data: { type: 'data.synthetic' }, top: { type: 'portfolio.topN', params: { count: 1 } }, w: { type: 'portfolio.weights', params: { mode: 'equal', grossPercent: 100 } }, r: { type: 'order.rebalance', params: { bandPercent: 5 } } },
+      ['data.close -> top.score', 'top.selected -> w.selected', 'w.weight -> r.weight'],
+      { commissionBps: 0, slippageBps: 0 },
+    );
+    const result = await runBacktest(compileOk(rotate), { symbols: ['A', 'B'], lanes: [a, b] });
+    expect(result.leverageCuts).toBe(0);
+    // Bar 10's close picks A; at bar 11's open (A 300) B's 500 units are sold at 200 and 100 000 / 300 of A bought.
+    expect(result.trades.map((t) => [t.symbol, t.quantity, t.entryPrice, t.exitPrice, t.open])).toEqual([
+      ['B', 500, 200, 200, false],
+      ['A', 100_000 / 300, 300, 390, true],
+    ]);
+    expect(result.metrics.finalEquity).toBeCloseTo((100_000 / 300) * 390, 6);
+  });
+
   it('a rotation holds at most the top 2 symbols, from one cash account whose books balance', async () => {
     const market = syntheticMarket({ ...spec, symbols: 5 });
     const plan = compileOk(rotation);
