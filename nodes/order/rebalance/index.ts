@@ -18,6 +18,7 @@ export const rebalance = defineNode({
       'Weight is a fraction of portfolio equity (0.25 = 25 %); negative weights go short.',
       'A weight of 0 always closes the position, and a change of sign always goes through; otherwise the position is re-sized only when its value is more than the band away from the target value, and (with a period) only every N bars.',
       'Sized at the signal bar’s close, filled at the next open. A NaN weight gives no instruction: whatever is held stays.',
+      'Every N bars counts this symbol’s own bars: symbols that start late or miss bars rebalance on other bars than the rest.',
     ],
   },
   inputs: { weight: { kind: 'number', description: 'Fraction of portfolio equity to hold.' } },

@@ -12,7 +12,7 @@ export const topN = defineCrossNode({
   docs: {
     example: 'Score = ROC(90), N = 3, then Weights (equal) and Rebalance: hold the 3 strongest symbols.',
     caveats: [
-      'A symbol with a NaN score is never selected; with fewer scored symbols than N, all scored ones are.',
+      'A NaN score (the symbol has no bar here, or its score is not defined yet) leaves its selection as it was: a held symbol keeps its slot through a missing bar, and the other symbols are not rotated up and back for it. One never selected stays out. With fewer scored symbols than N, all scored ones are selected.',
       'Ties at the boundary go to the symbol listed first, so the selection is deterministic.',
       'An optional Minimum score keeps weak symbols out even when fewer than N remain.',
     ],
@@ -25,14 +25,22 @@ export const topN = defineCrossNode({
     minScore: z.number().nullable().default(null).describe('Scores must be at least this (at most, when lowest is best) to be selected; empty for no floor.'),
   }),
   warmup: () => 0,
-  init: () => ({}),
-  step(_s, p, input, out) {
+  init: () => ({ last: [] as number[] }),
+  step(s, p, input, out) {
     const scores = input.score;
     const n = scores.length;
     const sign = p.best === 'highest' ? 1 : -1;
+    // Symbols without a score keep what they had; those that held a slot keep it, out of the N. Until
+    // session 21 a missing bar deselected a holding, and Weights moved the rest up for a bar and back.
+    let kept = 0;
+    for (let k = 0; k < n; k++) if (scores[k] !== scores[k] && s.last[k] === 1) kept++;
     for (let k = 0; k < n; k++) {
       const x = scores[k]!;
-      if (x !== x || (p.minScore !== null && sign * x < sign * p.minScore)) {
+      if (x !== x) {
+        out.selected[k] = s.last[k] === 1 ? 1 : 0;
+        continue;
+      }
+      if (p.minScore !== null && sign * x < sign * p.minScore) {
         out.selected[k] = 0;
         continue;
       }
@@ -42,7 +50,8 @@ export const topN = defineCrossNode({
         const y = scores[m]!;
         if (sign * y > sign * x || (y === x && m < k)) ahead++;
       }
-      out.selected[k] = ahead < p.count ? 1 : 0;
+      out.selected[k] = ahead < p.count - kept ? 1 : 0;
     }
+    for (let k = 0; k < n; k++) s.last[k] = out.selected[k]!;
   },
 });

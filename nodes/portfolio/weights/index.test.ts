@@ -8,6 +8,17 @@ describe('portfolio.weights', () => {
     expect(weight).toEqual([[0.5, 0, 0.5, 0], [0, 0, 0, 0]]);
   });
 
+  it('a symbol whose input is unknown on a bar (its bar missing) keeps its weight, and the others theirs', () => {
+    // Three selected, then the third has no bar: it keeps 1/3 and the others stay at 1/3 (they were moved
+    // to 1/2 each, bought up for a bar and sold back). Then it is known again, and deselected.
+    const { weight } = runCrossNode(weights, { inputs: { selected: [[1, 1, 1], [1, 1, NaN], [1, 1, 0]] } });
+    const expected = [[1 / 3, 1 / 3, 1 / 3], [1 / 3, 1 / 3, 1 / 3], [0.5, 0.5, 0]];
+    weight.forEach((bar, t) => bar.forEach((w, k) => expect(w).toBeCloseTo(expected[t]![k]!, 12)));
+    // With a score (inverse volatility), a selected symbol's NaN score is unknown too.
+    const scored = runCrossNode(weights, { params: { mode: 'inverseVolatility' }, inputs: { selected: [[1, 1], [1, 1]], score: [[0.01, 0.01], [0.02, NaN]] } });
+    expect(scored.weight).toEqual([[0.5, 0.5], [0.5, 0.5]]);
+  });
+
   it('proportional keeps signs (long/short), scaled to the gross', () => {
     const { weight } = runCrossNode(weights, { params: { mode: 'proportional', grossPercent: 200, maxWeightPercent: 1000 }, inputs: { score: [[3, -1, 0, Infinity]] } });
     expect(weight[0]).toEqual([1.5, -0.5, 0, 0]);

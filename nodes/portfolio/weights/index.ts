@@ -17,7 +17,7 @@ export const weights = defineCrossNode({
     caveats: [
       'Selected (optional) limits the weights to the symbols where it is true; unwired, every symbol takes part.',
       'Equal: every taking part symbol gets the same weight. Proportional: weight = score / Σ|score|, so a negative score is a short weight. Inverse volatility: weight ∝ 1 / score for positive scores (wire a volatility, e.g. Stdev of returns).',
-      'A symbol whose score (when wired) or selection is NaN gets weight 0; when no symbol takes part, every weight is 0 (all cash).',
+      'A symbol whose selection or score (when wired) is NaN (no bar here, or not defined yet) keeps the weight it had, and the others share what is left of the gross: a missing bar does not move the rest of the portfolio. One that never had a weight gets 0; when no symbol takes part, every weight is 0 (all cash).',
       'Weights are scaled to the gross exposure, then each is capped at the maximum weight (the rest stays in cash).',
     ],
   },
@@ -32,21 +32,34 @@ export const weights = defineCrossNode({
     maxWeightPercent: z.number().gt(0).max(1000).default(100).describe('Cap on any one symbol’s absolute weight, in percent of equity.'),
   }),
   warmup: () => 0,
-  init: (_p, wired) => ({ selection: wired.selected ? 1 : 0, scored: wired.score ? 1 : 0 }),
+  init: (_p, wired) => ({ selection: wired.selected ? 1 : 0, scored: wired.score ? 1 : 0, last: [] as number[] }),
   step(s, p, input, out) {
     const n = out.weight.length;
-    let total = 0;
+    const gross = p.grossPercent / 100;
+    const cap = p.maxWeightPercent / 100;
+    // Symbols with an unknown input keep their last weight, reserved out of the gross; the rest are
+    // weighted as usual over what is left. Until session 21 a missing bar zeroed the symbol's weight, and
+    // the others were bought up for a bar and sold back.
+    let total = 0, reserved = 0;
+    const unknown = (k: number) => (s.selection === 1 && input.selected[k] !== input.selected[k]) || (s.scored === 1 && input.score[k] !== input.score[k] && (s.selection === 0 || input.selected[k] === 1));
     for (let k = 0; k < n; k++) {
+      if (unknown(k)) {
+        reserved += Math.abs(s.last[k] ?? 0);
+        continue;
+      }
       const takesPart = s.selection === 0 || input.selected[k] === 1;
       const raw = takesPart ? rawWeight(p.mode, s.scored === 1 ? input.score[k]! : 1) : 0;
       out.weight[k] = raw;
       total += Math.abs(raw);
     }
-    const gross = p.grossPercent / 100;
-    const cap = p.maxWeightPercent / 100;
+    const left = Math.max(0, gross - reserved);
     for (let k = 0; k < n; k++) {
-      const w = total > 0 ? (out.weight[k]! / total) * gross : 0;
-      out.weight[k] = Math.max(-cap, Math.min(cap, w));
+      if (unknown(k)) out.weight[k] = s.last[k] ?? 0;
+      else {
+        const w = total > 0 ? (out.weight[k]! / total) * left : 0;
+        out.weight[k] = Math.max(-cap, Math.min(cap, w));
+      }
+      s.last[k] = out.weight[k]!;
     }
   },
 });

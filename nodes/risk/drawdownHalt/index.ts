@@ -24,6 +24,7 @@ export const drawdownHalt = defineNode({
       'On resuming, the peak restarts from that bar’s equity (else the old drawdown would trip it again at once).',
       resumeCaveat,
       '`blocked` is 1 on every bar the halt is in force. No warm-up: it acts from the first bar, whose equity is the first peak.',
+      'On a portfolio each symbol’s lane keeps its own peak and halt, stepping on that symbol’s bars: equity is the portfolio’s, but a symbol whose data starts after a fall starts its peak there, and Halt bars count its own bars (docs/engine.md, several symbols).',
     ],
   },
   inputs: {

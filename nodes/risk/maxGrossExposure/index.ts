@@ -21,6 +21,7 @@ export const maxGrossExposure = defineNode({
       'It only ever shrinks a target toward 0, never grows or flips one; a reduction that is still above the cap is cut further.',
       'Only the target is changed; the order type, prices, expiry and protective exits pass through.',
       '`limited` is 1 while the output target differs from the incoming one. NaN (no instruction) passes through with `limited` 0, and the watch is not applied then. No warm-up.',
+      'On a portfolio it caps each symbol’s own position against portfolio equity, not the sum over symbols: three symbols at a 100 % cap may hold 300 %. Cap the total with Weights’ gross and the maxLeverage setting.',
     ],
   },
   inputs: { order: { kind: 'order', description: 'The order to check.' } },
