@@ -135,6 +135,10 @@ describe('strategy library and versions against real PostgreSQL', () => {
     const racing = await Promise.all([91, 92, 93, 94].map((p) => call(h.app, 'PUT', `/api/strategies/${s.id}`, { graph: edited(p), baseVersion: 3 })));
     expect(racing.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
     expect((await call(h.app, 'GET', `/api/strategies/${s.id}`)).json.version).toBe(4);
+    // A version it never had is a client's mistake, not a save made elsewhere.
+    const future = await call(h.app, 'PUT', `/api/strategies/${s.id}`, { graph: edited(95), baseVersion: 999 });
+    expect([future.status, future.json.latestVersion, future.json.errors[0].path]).toEqual([422, 4, 'body.baseVersion']);
+    expect((await call(h.app, 'GET', `/api/strategies/${s.id}`)).json.version).toBe(4);
   });
 
   it('never stores a secret pasted where a webhook alert names one: create, save and import are refused', async () => {

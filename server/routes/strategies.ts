@@ -115,15 +115,22 @@ export function registerStrategyRoutes(app: OpenAPIHono, deps: AppDeps): void {
         400: problemResponse('Invalid update'),
         404: problemResponse('No such strategy'),
         409: problemResponse('The strategy has a newer version than `baseVersion` (its number is in `latestVersion`)'),
+        422: problemResponse('`baseVersion` is not a version of the strategy (newer than its newest)'),
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       let conflict: number | null = null;
+      let noSuchBase: number | null = null;
       const saved = await em().transactional(async (tx) => {
         const s = await lockStrategy(tx, id, deps.owner);
         if (!s) return null;
+        // A version that does not exist yet was never loaded: a client bug, not an edit made elsewhere.
+        if (body.baseVersion !== undefined && body.baseVersion > s.latestVersion) {
+          noSuchBase = s.latestVersion;
+          return null;
+        }
         // Under the row lock, so of two saves made from the same version exactly one goes through. A save
         // of what the newest version already holds loses nothing, and goes through.
         const behind = body.baseVersion !== undefined && s.latestVersion !== body.baseVersion;
@@ -144,6 +151,9 @@ export function registerStrategyRoutes(app: OpenAPIHono, deps: AppDeps): void {
         if (!unchanged || body.message) appendVersion(tx, s, { description: latest.description ?? null, message: body.message || null });
         return s;
       });
+      if (noSuchBase !== null) {
+        return problem(c, 422, 'No such version', `baseVersion ${body.baseVersion} is not a version of this strategy: its newest is ${noSuchBase}.`, { latestVersion: noSuchBase, errors: [{ path: 'body.baseVersion', message: `the newest version is ${noSuchBase}` }] });
+      }
       if (conflict !== null) {
         return problem(c, 409, 'Saved elsewhere since', `The strategy was saved as version ${conflict} since version ${body.baseVersion}, which this edit started from: load version ${conflict}, or save again to replace it (it stays in the history).`, { latestVersion: conflict });
       }
