@@ -54,6 +54,14 @@ describe('compile: errors', () => {
     expect(errors[1]!.message).toContain('"comissionBps"');
   });
 
+  it('invalid_graph in the settings alone does not hide the graph’s own problems: all are reported in one pass', () => {
+    const graph = fixture(minimal, minimalEdges);
+    const edges = [...graph.edges, { id: 'bad', source: { node: 't', port: 'nope' }, target: { node: 'order', port: 'exit' } }];
+    const errors = errorsOf({ ...graph, settings: { comissionBps: 50 }, edges });
+    expect(errors.map((e) => e.code)).toEqual(['invalid_graph', 'unknown_port']);
+    expect(errors[0]!.message).toContain('"comissionBps"');
+  });
+
   it('duplicate_node_id', () => {
     check('duplicate_node_id');
     const graph = fixture(minimal, minimalEdges);

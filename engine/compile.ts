@@ -75,23 +75,27 @@ export type CompileResult = { ok: true; plan: Plan } | { ok: false; errors: Comp
  * rather than stopping at the first, so the editor can mark all offending nodes at once.
  */
 export function compile(input: unknown, registry: Registry): CompileResult {
-  const parsed = Graph.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => ({
-        code: 'invalid_graph',
-        message: `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`,
-        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-        ...nodeOfPath(input, i.path),
-      })),
-    };
+  let parsed = Graph.safeParse(input);
+  const schemaErrors = (issues: z.core.$ZodIssue[]): CompileError[] =>
+    issues.map((i) => ({
+      code: 'invalid_graph',
+      message: `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`,
+      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      ...nodeOfPath(input, i.path),
+    }));
+  // Bad settings do not hide the graph's own problems (every problem in one pass, docs/engine.md): they
+  // are reported with the rest, and the graph is checked with the default settings.
+  let settingsErrors: CompileError[] = [];
+  if (!parsed.success && input !== null && typeof input === 'object' && parsed.error.issues.every((i) => i.path[0] === 'settings')) {
+    settingsErrors = schemaErrors(parsed.error.issues);
+    parsed = Graph.safeParse({ ...input, settings: undefined });
   }
+  if (!parsed.success) return { ok: false, errors: [...settingsErrors, ...schemaErrors(parsed.error.issues)] };
   const graph = parsed.data;
   // Optimisable-param ranges are checked against each node's params schema here too, so the editor
   // shows a bad range before a research run is started.
   const space = paramSpace(graph, registry);
-  const errors: CompileError[] = space.ok ? [] : [...space.errors];
+  const errors: CompileError[] = [...settingsErrors, ...(space.ok ? [] : space.errors)];
   const index = new Map<string, number>();
   const defs = new Map<string, AnyNodeDefinition>();
   const params = new Map<string, Record<string, unknown>>();
