@@ -109,7 +109,7 @@ describe('API against real PostgreSQL and Temporal', () => {
     const query = await call(h.app, 'GET', '/api/strategies?q=%00');
     expect([query.status, query.json.errors]).toEqual([400, [{ path: 'query.q', message: expect.any(String) }]]);
     expect((await call(h.app, 'POST', '/api/datasets?name=a%00b', 'time,open,high,low,close,volume\n')).status).toBe(400);
-    expect(await h.orm.em.fork().count(Strategy, {})).toBe(await h.orm.em.fork().count(Strategy, { name: { $ne: 'ok' } }));
+    expect(await h.orm.em.fork().count(Strategy, { name: 'ok' })).toBe(0);
   });
 
   it('answers an unknown API path with a 404 problem for GET too, not the editor page', async () => {

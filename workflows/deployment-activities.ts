@@ -345,9 +345,9 @@ export function createDeploymentActivities(deps: DeploymentActivityDeps) {
         row.status = 'canceled';
         row.message = 'the venue has no order with this id: it never arrived';
       }
-      // Pending and unknown rows the venue has not seen are sent (again) by `sendPending`, under the same
-      // id: an unknown one may be in flight or not yet visible, and the venue refuses a second order with
-      // its id, so the resend makes one order whichever of them arrives first (see `resendable`).
+      // Pending and unknown rows the venue has not seen are left to `sendPending`: an unknown one may be in
+      // flight or not yet visible, so it is looked up again there once its original can no longer arrive,
+      // and only then sent again under its id (see `resendable`).
     }
     await em.flush();
     const known = new Set((await em.find(DeploymentOrder, { deployment: d.id }, { fields: ['clientOrderId'] })).map((r) => r.clientOrderId));

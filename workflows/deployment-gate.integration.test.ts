@@ -125,6 +125,18 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
     expect((await rows(id))[0]!.status).toBe('filled');
   });
 
+  /**
+   * A deployment holding 5 units (`venue`: its venue settings' overrides), reconciled, whose order
+   * placements meet `fault` (a fake-exchange fault on POST /api/v3/order); the clock stands at its first bar.
+   */
+  async function holdFiveMeeting(acts: ReturnType<typeof activities>, fault: Record<string, unknown>, venue?: Record<string, unknown>) {
+    const id = await deployment(hold(5), {}, venue ? { venue } : {});
+    await reconcile(acts, id);
+    await admin('/admin/faults', { method: 'POST', path: '/api/v3/order', ...fault });
+    clock = T0 + 1000;
+    return id;
+  }
+
   /** The deployment's one order row and the venue's one order: the same client order id, filled. */
   async function expectOneFilledOrder(id: string) {
     const v = await venue();
@@ -138,10 +150,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
 
   it('a 5xx on placement, three times in a row: each retry sends the order again under the same id until it arrives, once', async () => {
     const acts = activities();
-    const id = await deployment(hold(5));
-    await reconcile(acts, id);
-    await admin('/admin/faults', { kind: 'error5xx', method: 'POST', path: '/api/v3/order', times: 3 });
-    clock = T0 + 1000;
+    const id = await holdFiveMeeting(acts, { kind: 'error5xx', times: 3 });
     // Temporal's attempts of one step: the first three meet the 5xx and fail, the row staying unknown.
     for (const attempt of [1, 2, 3]) {
       await expect(step(acts, id, attempt)).rejects.toThrow(/503|Internal error/);
@@ -160,10 +169,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
 
   it('an unknown order is sent again by a fresh round of the step too (attempt 1, no reconcile first)', async () => {
     const acts = activities();
-    const id = await deployment(hold(5));
-    await reconcile(acts, id);
-    await admin('/admin/faults', { kind: 'error5xx', method: 'POST', path: '/api/v3/order', times: 1 });
-    clock = T0 + 1000;
+    const id = await holdFiveMeeting(acts, { kind: 'error5xx', times: 1 });
     await expect(step(acts, id, 1)).rejects.toThrow(/503|Internal error/);
     // The workflow's next round of tries starts again at attempt 1.
     await step(acts, id, 1);
@@ -172,10 +178,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
 
   it('a start\'s reconciliation whose resend of an unknown order fails again is not a halt: the next step sends it', async () => {
     const acts = activities();
-    const id = await deployment(hold(5));
-    await reconcile(acts, id);
-    await admin('/admin/faults', { kind: 'error5xx', method: 'POST', path: '/api/v3/order', times: 2 });
-    clock = T0 + 1000;
+    const id = await holdFiveMeeting(acts, { kind: 'error5xx', times: 2 });
     await expect(step(acts, id, 1)).rejects.toThrow(/503|Internal error/);
     // A continue-as-new (or a new worker) starts with a reconciliation; the venue answers 5xx once more.
     expect((await reconcile(acts, id)).tradingState).toBe('ACTIVE');
@@ -187,11 +190,8 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
   it('a placement that timed out while the request was still on its way: the retry waits out its recvWindow, finds the late original, and sends nothing', async () => {
     // The venue's delays are real time, so the wait is too.
     const acts = activities((ms) => sleepFor(ms));
-    const id = await deployment(hold(5), {}, { venue: { recvWindow: 4000, timeoutMs: 1000 } });
-    await reconcile(acts, id);
     // The venue processes the order 2.5 s after it was sent, inside its 4 s recvWindow; the client gives up after 1 s.
-    await admin('/admin/faults', { kind: 'delay', method: 'POST', path: '/api/v3/order', ms: 2500 });
-    clock = T0 + 1000;
+    const id = await holdFiveMeeting(acts, { kind: 'delay', ms: 2500 }, { recvWindow: 4000, timeoutMs: 1000 });
     const sent = Date.now();
     await expect(step(acts, id, 1)).rejects.toThrow(/timed out|timeout/i);
     // The retry's reconciliation looks too early (not there yet); the send waits until 5 s after the
@@ -210,10 +210,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
   for (const [lateBy, outcome] of [[1200, 'found, not sent again'], [2600, 'refused by the venue, so the resend is the one order']] as const) {
     it(`a 5xx for an order that reaches the matching engine ${lateBy / 1000} s later, with a 2 s recvWindow: ${outcome}`, async () => {
       const acts = activities((ms) => sleepFor(ms));
-      const id = await deployment(hold(5), {}, { venue: { recvWindow: 2000, timeoutMs: 1000 } });
-      await reconcile(acts, id);
-      await admin('/admin/faults', { kind: 'acceptLate', method: 'POST', path: '/api/v3/order', ms: lateBy });
-      clock = T0 + 1000;
+      const id = await holdFiveMeeting(acts, { kind: 'acceptLate', ms: lateBy }, { recvWindow: 2000, timeoutMs: 1000 });
       await expect(step(acts, id, 1)).rejects.toThrow(/503|Internal error/);
       expect((await rows(id)).map((r) => r.status)).toEqual(['unknown']);
       // A fresh round (no reconciliation): the lookup waits 2 s + 1 s from the 5xx.
@@ -229,10 +226,7 @@ describe('deployment activities: idempotency and the risk gate (real PostgreSQL,
 
   it('an order the venue accepted but whose answer was lost is found by its id on the retry, not sent again', async () => {
     const acts = activities();
-    const id = await deployment(hold(5));
-    await reconcile(acts, id);
-    await admin('/admin/faults', { kind: 'dropAfterAccept', method: 'POST', path: '/api/v3/order' });
-    clock = T0 + 1000;
+    const id = await holdFiveMeeting(acts, { kind: 'dropAfterAccept' });
     await expect(step(acts, id, 1)).rejects.toThrow();
     expect((await rows(id)).map((r) => r.status)).toEqual(['unknown']);
     await step(acts, id, 2);
